@@ -1,0 +1,37 @@
+# One command per chore. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Offline, always: no process started from here may reach a model hub or analytics endpoint.
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
+       GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
+
+.PHONY: setup run chat index test eval bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+setup: $(BIN)/.installed          ## create .venv and install the project with its test tools
+
+run: setup                         ## start the Gradio app on http://127.0.0.1:7860
+	$(BIN)/python app.py
+
+chat: setup                        ## a question prompt in the terminal
+	$(BIN)/assistant chat
+
+index: setup                       ## build the index if the corpus changed, and report it
+	$(BIN)/assistant index
+
+test: setup                        ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+eval: setup                        ## the evaluation set: eval/report.md, exit 1 below thresholds
+	$(BIN)/python -m eval
+
+bench: setup                       ## latency, cold start, build time and memory figures
+	$(BIN)/python -m bench
+
+clean:                             ## remove the venv and the data directory
+	rm -rf $(VENV) .assistant test-artifacts

@@ -1,0 +1,170 @@
+"""Hits -> the sentences that answer -> Answer, or an abstention. Purely extractive.
+
+The answer is made only of units (sentences and list items, see chunking.units) copied from the
+corpus, each with a Citation holding its exact offsets, so nothing is stated that a quote does
+not say. Steps:
+1. confidence: the best coverage among the top hits (idf-weighted share of the question's
+   terms found in the chunk); below `min_confidence` -> abstain ("not covered"). An unknown
+   topic word ("parkering") weighs most, so a question about another price abstains.
+2. the primary chunk: the top hit with the best coverage; its units are ranked by the terms
+   they contain themselves, and those within half of the best are kept; a list is kept whole
+   when the question is about the section itself ("Hva koster det?" -> both price items).
+3. a second section joins when it covers question terms the first one lacks ("Hva koster det,
+   og hvor lang tid tar det?").
+Deliberately left out: paraphrasing, yes/no verdicts, and anything generated.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from .chunking import units
+from .lexical import LexicalIndex, content_stems
+from .records import Answer, Citation, Hit, Query, Unit
+
+MAX_UNITS = 6
+SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
+SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
+GENERIC_IDF = 1.5  # a concept in this many chunks ("data", "NPR") never pulls in a section
+MAX_SECTIONS = 3
+CANDIDATES = 5  # the primary section is the best-covering of the top hits
+
+
+def _heading_coverage(lexical: LexicalIndex, query: Query, hit: Hit) -> float:
+    return lexical.coverage(query, frozenset(content_stems(f"{hit.chunk.parent} {hit.chunk.heading}")))
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict:
+    return json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8"))
+
+
+def message(lang: str, key: str, **values) -> str:
+    table = messages()["en" if lang == "en" else "nb"]
+    return table[key].format(**values)
+
+
+def abstain(question: str, lang: str, reason: str, confidence: float = 0.0, **values) -> Answer:
+    return Answer(question, message(lang, reason, **values), True, (), 0.0, lang, reason,
+                  round(confidence, 4))
+
+
+def _uncovered_share(lexical: LexicalIndex, query: Query, covered: frozenset[str],
+                     terms: frozenset[str]) -> float:
+    """Idf share of the groups `terms` covers that `covered` does not."""
+    total = sum(lexical.group_idf(g) for g in query.groups) or 1.0
+    return sum(lexical.group_idf(g) for g in query.groups
+               if lexical.group_idf(g) >= GENERIC_IDF and not any(t in covered for t in g.terms)
+               and any(t in terms for t in g.terms)) / total
+
+
+def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit, float]]:
+    """The units of one chunk that answer, in document order, each with its score (0..1)."""
+    chunk = hit.chunk
+    all_units = units(chunk)
+    if not all_units:
+        return []
+    own = [lexical.coverage(query, frozenset(content_stems(u.text))) for u in all_units]
+    best = max(own)
+    heading_cov = _heading_coverage(lexical, query, hit)
+    if best == 0:
+        # only the heading matched ("Leveringsfrister"): the section's opening answers it
+        chosen = list(range(min(3, len(all_units))))
+    else:
+        chosen = [i for i, s in enumerate(own) if s > 0 and s >= 0.5 * best]
+    picked = set(chosen)
+    # the sentence right after an answer often completes it ("…skal du ikke bruke søknadsskjema
+    # på helsedata.no." -> "Du finner mer informasjon … på hjemmesiden til NPR"): keep it when
+    # it still touches a specific part of the question
+    specific = [g for g in query.groups if lexical.group_idf(g) >= GENERIC_IDF]
+    for i in chosen:
+        nxt = i + 1
+        if nxt < len(all_units) and all_units[nxt].kind == "sentence" and all_units[i].kind == "sentence":
+            stems = set(content_stems(all_units[nxt].text))
+            if any(t in stems for g in specific for t in g.terms):
+                picked.add(nxt)
+    for i in chosen:
+        u = all_units[i]
+        if u.list_id < 0:
+            continue
+        members = [j for j, v in enumerate(all_units) if v.list_id == u.list_id]
+        items = [j for j in members if all_units[j].kind == "item"]
+        # a list whose intro answers, or a short list the question is about as a whole, stays
+        # whole; an intro line always joins its items
+        if u.kind == "intro" or (len(items) <= 5 and heading_cov >= 0.5):
+            picked.update(members)
+        picked.update(j for j in members if all_units[j].kind == "intro")
+    ordered = sorted(picked)[:MAX_UNITS]
+    return [(all_units[i], round(min(1.0, max(own[i], heading_cov)) * hit.coverage, 4))
+            for i in ordered]
+
+
+def render(lang: str, sections: list[list[Unit]], notes: list[str] = ()) -> str:
+    """Units as answer text: prose joined, list items as bullets, one paragraph per section."""
+    paras = []
+    for sec_units in sections:
+        lines: list[str] = []
+        for u in sec_units:
+            if u.kind == "item":
+                lines.append(f"• {u.text}")
+            elif lines and not lines[-1].startswith("•") and u.kind == "sentence":
+                lines[-1] += " " + u.text
+            else:
+                lines.append(u.text)
+        paras.append("\n".join(lines))
+    lead = message(lang, "lead")
+    body = "\n\n".join([*paras, *notes])
+    return f"{lead}\n{body}" if lead else body
+
+
+def choose(query: Query, hits: list[Hit], lexical: LexicalIndex) -> tuple[list[Hit], float]:
+    """The hits an answer draws on (primary first) and the share of the question they cover."""
+    candidates = [h for h in hits[:CANDIDATES] if h.lexical > 0]
+    if not query.groups or not candidates:
+        return [], 0.0
+    primary = max(candidates, key=lambda h: (round(h.coverage, 2), _heading_coverage(lexical, query, h),
+                                             h.score))
+    chosen = [primary]
+    covered = set(content_stems(primary.chunk.context))
+    for h in hits[:5]:
+        if len(chosen) >= MAX_SECTIONS:
+            break
+        if h in chosen or h.chunk.heading == primary.chunk.heading or h.coverage < SECOND_MIN_COVERAGE:
+            continue
+        terms = frozenset(content_stems(h.chunk.context))
+        if _uncovered_share(lexical, query, frozenset(covered), terms) >= SECOND_SECTION_SHARE:
+            chosen.append(h)
+            covered |= terms
+    return chosen, lexical.coverage(query, frozenset(covered))
+
+
+def compose(question: str, lang: str, parts: list[tuple[Query, list[Hit]]], lexical: LexicalIndex,
+            min_confidence: float) -> Answer:
+    """The grounded Answer to a question asked in one or more parts (latency filled in later).
+
+    Parts the guidance covers are answered with quotes; a part it does not cover is named in a
+    note, never guessed. When no part is covered, the whole answer abstains.
+    """
+    if not any(q.groups for q, _ in parts):
+        return abstain(question, lang, "empty")
+    sections, citations, notes, confidences, seen = [], [], [], [], set()
+    for query, hits in parts:
+        chosen, confidence = choose(query, hits, lexical)
+        confidences.append(confidence)
+        if not chosen or confidence < min_confidence:
+            notes.append(message(lang, "part_not_covered", part=query.text.strip(" ?")))
+            continue
+        for h in chosen:
+            picked = [(u, s) for u, s in pick_units(lexical, query, h) if (h.chunk.source, u.start) not in seen]
+            seen.update((h.chunk.source, u.start) for u, _ in picked)
+            if picked:
+                sections.append([u for u, _ in picked])
+                citations.extend(Citation(h.chunk.source, h.chunk.heading, u.text, u.start, u.end,
+                                          score, h.chunk.title) for u, score in picked)
+    if not citations:
+        return abstain(question, lang, "not_covered", max(confidences))
+    answered = [c for c in confidences if c >= min_confidence]
+    return Answer(question, render(lang, sections, notes), False, tuple(citations), 0.0, lang,
+                  "answered", round(min(answered), 4))

@@ -1,0 +1,139 @@
+"""`assistant` on the command line: ask, index, chat.
+
+    assistant ask "Hva koster det?"          readable answer with its sources
+    assistant ask --json "Hva koster det?"   one JSON object (the contract in README.md)
+    assistant ask --json < questions.txt      JSON Lines: one object per input line, in order
+    assistant index                           rebuild the index and say what it holds
+    assistant chat                            an interactive prompt
+
+Errors become one line on stderr and exit code 2; the core never prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from .errors import AssistantError
+from .privacy import MaskingFilter
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(MaskingFilter())
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    for noisy in ("bm25s", "sentence_transformers", "chromadb", "httpx", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def format_answer(answer) -> str:
+    """An Answer as text for a terminal: the answer, then numbered sources."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("Kilder:" if answer.lang != "en" else "Sources:")
+        for i, c in enumerate(answer.citations, 1):
+            lines.append(f"  [{i}] {c.source} › {c.section} (tegn {c.start}–{c.end}, score {c.score:.2f})")
+            lines.append(f"      «{c.quote}»")
+    return "\n".join(lines)
+
+
+def _dump(answer) -> str:
+    return json.dumps(answer.to_dict(), ensure_ascii=False)
+
+
+def _ask_lines(assistant, stream, out) -> int:
+    """JSON Lines mode: one question per input line, one object per output line, in order."""
+    from .answering import abstain
+
+    for raw in stream:
+        line = raw.rstrip(b"\r\n")
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            answer = abstain("", "nb", "invalid")
+        else:
+            answer = assistant.ask(text)
+        out.write(_dump(answer) + "\n")
+        out.flush()
+    return 0
+
+
+def _cmd_ask(args) -> int:
+    from .service import Assistant
+
+    assistant = Assistant()
+    if args.question:
+        answer = assistant.ask(" ".join(args.question))
+        print(_dump(answer) if args.json else format_answer(answer))
+        return 0
+    if not args.json:
+        raise AssistantError('Give a question: assistant ask "Hva koster det?" '
+                             "(or use --json to read one question per line from stdin).")
+    return _ask_lines(assistant, sys.stdin.buffer, sys.stdout)
+
+
+def _cmd_index(args) -> int:
+    from .service import Assistant
+
+    assistant = Assistant()
+    manifest = assistant.rebuild() if args.force or not assistant.built else assistant.vectors.manifest
+    state = "built" if assistant.built else "up to date"
+    print(f"Index {state}: {manifest['count']} chunks from {len(manifest['sources'])} document(s) "
+          f"in {manifest.get('build_seconds', 0):.2f} s, model {manifest['model'].split('|')[0]}")
+    for doc in assistant.documents:
+        n_sec = sum(s.source == doc.source for s in assistant.sections)
+        n_chunk = sum(c.source == doc.source for c in assistant.chunks)
+        print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}")
+    print(f"Data directory: {assistant.settings.data_dir}")
+    return 0
+
+
+def _cmd_chat(args) -> int:
+    from .service import Assistant
+
+    assistant = Assistant()
+    print("Spør om tilgang til data fra Norsk pasientregister. Tom linje eller Ctrl-D avslutter.")
+    previous = ""
+    while True:
+        try:
+            question = input("\n> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        answer = assistant.ask(question, context=previous)
+        print(format_answer(answer))
+        if not answer.abstained:
+            previous = question
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="assistant", description="The NPR data-access assistant.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (stderr)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question (or JSON Lines from stdin with --json)")
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.set_defaults(func=_cmd_ask)
+    idx = sub.add_parser("index", help="build the index if needed and report what it holds")
+    idx.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    idx.set_defaults(func=_cmd_index)
+    chat = sub.add_parser("chat", help="an interactive prompt in the terminal")
+    chat.set_defaults(func=_cmd_chat)
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        return args.func(args)
+    except AssistantError as exc:
+        print(f"assistant: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

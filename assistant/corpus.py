@@ -1,0 +1,180 @@
+"""Files in the corpus folder -> Sections with headings and character offsets.
+
+A scraped page has no markup, so a heading is recognised by its shape: a paragraph of one short
+line (at most 60 characters) with no final punctuation, no comma and no e-mail address, e.g.
+"Kostnad og tidsbruk" or "Pris". A `.md` file uses its `#` headings instead. A heading with no
+body of its own ("Kostnad og tidsbruk", right above "Pris") becomes the `parent` of the next
+section. Text is never altered: every Section keeps offsets into the file as read.
+
+Deliberately left out: nested heading levels beyond one parent, and any format but .txt/.md.
+Files that are not UTF-8 or are empty are skipped with a warning, the rest still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError
+from .records import Section
+from .settings import REPO_ROOT
+
+log = logging.getLogger(__name__)
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+MAX_HEADING_CHARS = 60
+BULLET = re.compile(r"^\s*(?:[•\-*–·▪◦]|\d{1,2}[.)])\s+")
+# A line ending in one of these is a sentence cut short ("NPR har som formål å"), not a heading.
+DANGLING = {"å", "og", "i", "på", "til", "om", "for", "av", "med", "som", "enn", "at", "eller",
+            "the", "of", "to", "and", "or", "for", "in", "a", "an"}
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    source: str  # shown to users: relative to the repo root when inside it
+    title: str
+    language: str
+    text: str
+    sha256: str
+
+
+def blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of runs of non-blank lines (a whitespace-only line, nbsp included, is blank).
+
+    "a\\nb\\n\\nc" -> [(0, 3), (5, 6)]
+    """
+    spans, start, pos = [], None, 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        if content.strip():
+            if start is None:
+                start = pos
+            end = pos + len(content)
+        elif start is not None:
+            spans.append((start, end))
+            start = None
+        pos += len(line)
+    if start is not None:
+        spans.append((start, end))
+    return spans
+
+
+def is_heading_line(line: str) -> bool:
+    """'Pris' -> True; 'Fra 1997 til d.d.' -> False; 'Har du spørsmål, kontakt x@y.no' -> False."""
+    s = line.strip()
+    if not s or len(s) > MAX_HEADING_CHARS or "\n" in s:
+        return False
+    if BULLET.match(s) or s[-1] in ".:;,!" or "," in s or "@" in s:
+        return False
+    if s.split()[-1].lower() in DANGLING:
+        return False
+    return s[0].isupper() or s[0].isdigit()
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def parse_sections(text: str, source: str, title: str, markdown: bool = False) -> list[Section]:
+    """Split one document into Sections; bodies keep their offsets into `text`.
+
+    "Pris\\n\\n • NOK 1100\\n" -> [Section(heading="Pris", start=7, end=17, text="• NOK 1100")]
+    """
+    # text before the first heading belongs to a section named after the document
+    heads: list[tuple[str, list[tuple[int, int]]]] = [(title, [])]
+    for b_start, b_end in blocks(text):
+        block = text[b_start:b_end]
+        if markdown:
+            # a '#' line starts a section even inside a block
+            pos = b_start
+            for line in block.split("\n"):
+                s = line.strip()
+                if s.startswith("#"):
+                    heads.append((s.lstrip("#").strip(), []))
+                elif s:
+                    ls, le = _strip_span(text, pos, pos + len(line))
+                    heads[-1][1].append((ls, le))
+                pos += len(line) + 1
+        elif is_heading_line(block):
+            heads.append((block.strip(), []))
+        else:
+            heads[-1][1].append(_strip_span(text, b_start, b_end))
+
+    sections, pending_parent = [], ""
+    for i, (heading, body) in enumerate(heads):
+        if not body:
+            pending_parent = heading if i else ""
+            continue
+        start, end = body[0][0], body[-1][1]
+        sections.append(Section(source, title, heading, pending_parent, start, end, text[start:end]))
+        pending_parent = ""
+    return sections
+
+
+def display_path(path: Path) -> str:
+    """corpus/x.txt for files under the repo root, the absolute path otherwise."""
+    path = path.resolve()
+    try:
+        return path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _metadata(path: Path) -> dict:
+    meta_path = path.with_suffix(".meta.json")
+    if not meta_path.exists():
+        return {}
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable metadata file %s: %s", meta_path, exc)
+        return {}
+
+
+def load_documents(corpus_dir: Path) -> list[Document]:
+    """Every readable .txt/.md file under corpus_dir, sorted by path."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} does not exist: create it and put .txt/.md guidance "
+            "files in it, or set ASSISTANT_CORPUS_DIR to the folder that has them."
+        )
+    docs = []
+    for path in sorted(p for p in corpus_dir.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            log.warning("skipping %s: it is not UTF-8 text (save it as UTF-8 to index it)", path)
+            continue
+        if not text.strip():
+            log.warning("skipping %s: it is empty", path)
+            continue
+        meta = _metadata(path)
+        title = meta.get("title") or path.stem.replace("_", " ")
+        docs.append(Document(path, display_path(path), title, meta.get("language", "nb"), text,
+                             hashlib.sha256(raw).hexdigest()))
+    if not docs:
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} has no readable .txt or .md files: add the guidance "
+            "text (UTF-8) there, or set ASSISTANT_CORPUS_DIR to the folder that has it."
+        )
+    return docs
+
+
+def load_sections(docs: list[Document]) -> list[Section]:
+    out = []
+    for doc in docs:
+        out.extend(parse_sections(doc.text, doc.source, doc.title, doc.path.suffix.lower() == ".md"))
+    return out

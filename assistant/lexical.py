@@ -1,0 +1,299 @@
+"""Norwegian lexical search: tokens, stems, the glossary, fuzzy matching, BM25.
+
+The English embedding model cannot read Norwegian, so this module carries most of the retrieval:
+- `words("Søknadene koster")` -> ["soknadene", "koster"]: lower case, diacritics folded
+  (ø->o, æ->ae, å->a), so "soknad" finds "søknad";
+- `stem(...)`: PyStemmer's Norwegian Snowball stemmer, applied before folding;
+- the glossary (corpus/glossary.tsv) turns English, nynorsk and everyday words into the
+  guidance's own words ("cost" -> pris kostnad fakturerer);
+- rapidfuzz maps a word the index has never seen to near spellings and compounds it has
+  ("leveringstid" -> "leveringsfrist"), looked up in the vocabulary, never by scanning chunks;
+- bm25s scores chunks through its inverted index.
+
+Deliberately left out: decompounding beyond shared prefixes, and phrase or proximity scoring.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .records import Group, Query
+
+WORD = re.compile(r"[^\W_]+(?:[.@][^\W_]+)*")  # keeps helsedata.no and e-mail addresses whole
+FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ö": "o", "ä": "ae", "ü": "u"})
+
+_stemmer_lock = threading.Lock()
+_stemmer = None
+
+
+def fold(word: str) -> str:
+    """'Søknadsskjemaene' -> 'soknadsskjemaene'; other accents dropped ('é' -> 'e')."""
+    word = word.lower().translate(FOLD)
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """'Hva koster det på helsedata.no?' -> ['hva', 'koster', 'det', 'pa', 'helsedata.no']"""
+    return [fold(w) for w in WORD.findall(text.lower())]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Norwegian Snowball stem of a lower-case word, then folded: 'søknadene' -> 'soknad'.
+
+    Compound tokens with dots stay whole ('helsedata.no'); PyStemmer is not thread-safe, hence the lock.
+    """
+    global _stemmer
+    if "." in word or "@" in word:
+        return fold(word)
+    with _stemmer_lock:
+        if _stemmer is None:
+            import Stemmer
+
+            _stemmer = Stemmer.Stemmer("norwegian")
+        return fold(_stemmer.stemWord(word.lower()))
+
+
+def _data(name: str) -> str:
+    return (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    import bm25s.stopwords as sw
+
+    listed = [w for line in _data("stopwords.txt").splitlines()
+              if not line.startswith("#") for w in line.split()]
+    return frozenset(fold(w) for w in (*sw.STOPWORDS_NORWEGIAN, *sw.STOPWORDS_EN, *listed))
+
+
+@lru_cache(maxsize=1)
+def language_markers() -> dict[str, frozenset[str]]:
+    # not folded: "frå" (nynorsk) must not become "fra" (bokmål)
+    data = json.loads(_data("language.json"))
+    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if not k.startswith("_")}
+
+
+def detect_language(text: str) -> str:
+    """'What does it cost?' -> 'en'; 'Kva kostar det?' -> 'nn'; 'Hva koster det?' -> 'nb'."""
+    toks = WORD.findall(text.lower())
+    markers = language_markers()
+    if any(t in markers["nn"] for t in toks):
+        return "nn"
+    en = sum(t in markers["en"] for t in toks)
+    nb = sum(t in markers["nb"] for t in toks)
+    return "en" if en > nb else "nb"
+
+
+QUESTION_START = re.compile(
+    r"(?:[?;]|,?\s+(?:og|samt|and|also|plus)\b)\s*(?=(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|"
+    r"kva|kor|korleis|kven|kvifor|kan|må|skal|er|får|finnes|what|how|where|who|which|when|why|can|"
+    r"do|does|is|are|must|should|will)\b)", re.IGNORECASE)
+
+
+ASKING = re.compile(r"^(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
+                    r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
+                    r"are|must|should|will)\b|lurer på|lurar på|vil vite|ønsker å vite|gjerne vite|"
+                    r"fortell|wonder|would like to know|please tell|\?\s*$", re.IGNORECASE)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+
+
+def is_asking(sentence: str) -> bool:
+    """'Hva koster det' -> True; 'Jeg lurer på prisen.' -> True; 'Jeg heter Kari.' -> False"""
+    return bool(ASKING.search(sentence.strip()))
+
+
+def split_questions(text: str) -> list[str]:
+    """One text asking several things -> its questions, each a self-contained string.
+
+    Statements around questions ("Jeg heter Kari.") are dropped when anything is asked at all.
+    'Hva koster det, og hvor lang tid tar det?' -> ['Hva koster det', 'hvor lang tid tar det?']
+    'Statistikk og anonyme opplysninger?' -> ['Statistikk og anonyme opplysninger?']
+    """
+    parts = []
+    for sentence in SENTENCE_BREAK.split(text):
+        start = 0
+        for m in QUESTION_START.finditer(sentence):
+            piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
+            if piece:
+                parts.append(piece)
+            start = m.end()
+        tail = sentence[start:].strip(" ,;")
+        if tail:
+            parts.append(tail)
+    parts = [p for p in parts if any(c.isalnum() for c in p)]
+    asking = [p for p in parts if is_asking(p)]
+    return asking or parts or [text]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that can carry meaning: 'Hva koster det?' -> ['kost']"""
+    stop = stopwords()
+    return [stem(w) for w in words(text) if w not in stop and len(w) > 1]
+
+
+class Glossary:
+    """Phrases applicants use -> the guidance's words; see corpus/glossary.tsv for the format.
+
+    Glossary.parse("kost*\\tpris") maps 'kostar' to ('pris',); an empty right side means "ignore".
+    """
+
+    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]):
+        self.entries = entries
+        self.longest = max((len(k) for k in entries), default=0)
+
+    @classmethod
+    def parse(cls, text: str) -> "Glossary":
+        entries: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for line in text.splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, means = line.partition("\t")
+            key_words = tuple(words(key.replace("*", " *").replace(" *", "*")))
+            if key.strip().endswith("*") and key_words:
+                key_words = key_words[:-1] + (key_words[-1] + "*",)
+            if key_words:
+                entries[key_words] = entries.get(key_words, ()) + tuple(means.split())
+        return cls(entries)
+
+    @classmethod
+    def load(cls, corpus_dir: Path) -> "Glossary":
+        path = Path(corpus_dir) / "glossary.tsv"
+        return cls.parse(path.read_text(encoding="utf-8")) if path.exists() else cls({})
+
+    def match(self, toks: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+        """The longest entry starting at toks[i]: (length, meaning words), or None."""
+        for n in range(min(self.longest, len(toks) - i), 0, -1):
+            window = toks[i:i + n]
+            exact = tuple(window)
+            if exact in self.entries:
+                return n, self.entries[exact]
+            for cut in range(len(window[-1]), 2, -1):
+                key = exact[:-1] + (window[-1][:cut] + "*",)
+                if key in self.entries:
+                    return n, self.entries[key]
+        return None
+
+
+class LexicalIndex:
+    """BM25 over the chunks' stems plus the vocabulary for fuzzy matching and coverage."""
+
+    def __init__(self, texts: list[str], glossary: Glossary | None = None):
+        import bm25s
+
+        self.glossary = glossary or Glossary({})
+        self.doc_terms = [content_stems(t) for t in texts]
+        self.doc_sets = [frozenset(d) for d in self.doc_terms]
+        postings: dict[str, list[int]] = {}
+        for i, terms in enumerate(self.doc_sets):
+            for t in terms:
+                postings.setdefault(t, []).append(i)
+        self.postings = {t: frozenset(ids) for t, ids in postings.items()}
+        self.df = {t: len(ids) for t, ids in self.postings.items()}
+        self.vocab = sorted(self.df)
+        self.n = len(texts)
+        self.bm25 = bm25s.BM25()
+        # bm25s needs one non-empty document; an empty chunk list gets one placeholder token
+        self.bm25.index([d or ["\x00"] for d in self.doc_terms] or [["\x00"]], show_progress=False)
+
+    def idf(self, term: str) -> float:
+        """BM25 idf; a term the index has never seen gets the highest possible value."""
+        return self._idf(self.df.get(term, 0))
+
+    def _idf(self, df: int) -> float:
+        return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))
+
+    def similar(self, term: str, limit: int = 3) -> list[tuple[str, float]]:
+        """Vocabulary terms close to an unseen term: typos (ratio >= 80) and shared prefixes.
+
+        With 'leveringsfrist' in the vocabulary: similar('leveringstid') -> [('leveringsfrist', 0.75)]
+        """
+        from rapidfuzz import fuzz, process
+
+        if len(term) < 4:
+            return []
+        found = {m: s / 100 for m, s, _ in
+                 process.extract(term, self.vocab, scorer=fuzz.ratio, score_cutoff=80, limit=limit)}
+        lo = bisect.bisect_left(self.vocab, term[:6])
+        for cand in self.vocab[lo:lo + 50]:
+            if not cand.startswith(term[:6]):
+                break
+            common = len(next(iter([p for p in (term[:k] for k in range(min(len(term), len(cand)), 5, -1))
+                                    if cand.startswith(p)]), ""))
+            if common >= 6 and common >= 0.6 * min(len(term), len(cand)):
+                found.setdefault(cand, 0.75)
+        return sorted(found.items(), key=lambda kv: -kv[1])[:limit]
+
+    def analyze(self, question: str, lang: str | None = None) -> Query:
+        """Question -> Query of term groups (own words, glossary meanings, fuzzy neighbours)."""
+        toks, stop = words(question), stopwords()
+        groups: dict[str, Group] = {}
+        i = 0
+        while i < len(toks):
+            hit = self.glossary.match(toks, i)
+            if hit:
+                n, means = hit
+                label = " ".join(toks[i:i + n])
+                i += n
+                if not means:
+                    continue  # an "ignore" entry
+                # a phrase's own words ("lang", "tid") are too vague to search; one word is not
+                own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
+                exp = [stem(w) for m in means for w in words(m) if w not in stop]
+                terms = list(dict.fromkeys(own + exp))
+                groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms))
+                continue
+            tok = toks[i]
+            i += 1
+            if tok in stop or len(tok) < 2 or tok in groups:
+                continue
+            st = stem(tok)
+            terms, weights = [st], [1.0]
+            if st not in self.df:
+                for cand, sim in self.similar(st):
+                    terms.append(cand)
+                    weights.append(0.8 * sim)
+            groups[tok] = Group(tok, tuple(terms), tuple(weights))
+        return Query(question, lang or detect_language(question), tuple(groups.values()))
+
+    def group_idf(self, group: Group) -> float:
+        """How rare the group's concept is: idf of the chunks holding *any* of its terms.
+
+        So "registeret" (-> npr, pasientregister, ...) counts as common, however rare the word.
+        """
+        docs: set[int] = set()
+        for t in group.terms:
+            docs.update(self.postings.get(t, ()))
+        return self._idf(len(docs))
+
+    def coverage(self, query: Query, terms: frozenset[str] | set[str]) -> float:
+        """Idf-weighted share of the query's groups that `terms` contain (0..1)."""
+        total = sum(self.group_idf(g) for g in query.groups)
+        if not total:
+            return 0.0
+        got = sum(self.group_idf(g) for g in query.groups if any(t in terms for t in g.terms))
+        return got / total
+
+    def scores(self, query: Query) -> np.ndarray:
+        """Weighted BM25 per chunk: per group, its best term in full and the others at half.
+
+        So a group never counts a synonym twice over, but a chunk holding all of a phrase's
+        words ("andre formål enn forskning") beats one holding only one of them.
+        """
+        total = np.zeros(self.n, dtype=np.float32)
+        for g in query.groups:
+            rows = [w * self.bm25.get_scores([t])[: self.n]
+                    for t, w in zip(g.terms, g.weights) if t in self.df]
+            if rows:
+                stacked = np.vstack(rows)
+                best = stacked.max(axis=0)
+                total += best + 0.5 * (stacked.sum(axis=0) - best)
+        return total

@@ -1,0 +1,125 @@
+"""The records that cross module borders, defined once (frozen dataclasses).
+
+Section -> Chunk -> Hit -> Citation -> Answer. Every record that points into a corpus file keeps
+`source` (the path shown to users, relative to the repo root) and character offsets into that
+file, so `open(source).read()[start:end]` is always the quoted text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the body that follows it. `start`/`end` span the body only."""
+
+    source: str
+    title: str  # the document's title
+    heading: str
+    parent: str  # an empty-bodied heading right above this one ("Kostnad og tidsbruk"), or ""
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one section: the unit that is indexed and retrieved."""
+
+    id: str
+    source: str
+    title: str
+    heading: str
+    parent: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def context(self) -> str:
+        """What is embedded and searched: headings give the body its topic."""
+        heads = " / ".join(h for h in (self.parent, self.heading) if h)
+        return f"{heads}\n{self.text}"
+
+    @property
+    def search_text(self) -> str:
+        """What BM25 indexes: the heading counts twice, as a title field would."""
+        return f"{self.heading}\n{self.context}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk the retriever ranked, with the scores that ranked it."""
+
+    chunk: Chunk
+    score: float  # fused (reciprocal rank fusion)
+    lexical: float  # weighted BM25
+    dense: float  # cosine similarity, 0 when the chunk was not among the dense hits
+    coverage: float  # idf-weighted share of the question's terms found in the chunk (0..1)
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    section: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    latency_ms: float = 0.0
+    lang: str = "nb"
+    reason: str = "answered"  # answered | not_covered | empty | too_long | invalid
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [asdict(c) for c in self.citations]
+        return data
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An answerable span inside a chunk: one sentence or one list item (offsets in the file)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "sentence"  # sentence | item | intro
+    list_id: int = -1  # items of one list (and its intro line) share this
+
+
+@dataclass(frozen=True)
+class Group:
+    """One thing the question asks about: a content word or a glossary phrase.
+
+    `terms` are folded stems; the first come from the question itself (weight 1.0), the rest
+    from the glossary or fuzzy matching (lower weights). A text "covers" the group when it
+    contains any of the terms.
+    """
+
+    label: str
+    terms: tuple[str, ...]
+    weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question made searchable."""
+
+    text: str
+    lang: str  # nb | nn | en
+    groups: tuple[Group, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(t for g in self.groups for t in g.terms)

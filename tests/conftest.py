@@ -1,0 +1,49 @@
+"""Shared fixtures: offline variables, a temp data directory, one real Assistant per session.
+
+Nothing a test does writes into the working tree or the home directory: ASSISTANT_DATA_DIR is
+pointed at a temp folder for every test, and the session Assistant builds its index in its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT, Settings
+
+for _name, _value in OFFLINE_VARIABLES.items():
+    os.environ.setdefault(_name, _value)
+os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "npr-assistant-gradio"))
+
+CORPUS = REPO_ROOT / "corpus"
+GUIDANCE = CORPUS / "npr_guidance_no.txt"
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    yield tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("session")
+
+
+@pytest.fixture(scope="session")
+def assistant(session_dir):
+    """The real thing: bundled corpus, bundled model, Chroma on disk in a temp dir."""
+    from assistant import Assistant
+
+    return Assistant(Settings.from_env().with_(data_dir=session_dir / "data", corpus_dir=CORPUS))
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the corpus folder for tests that add or break documents."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+from assistant.corpus import blocks, is_heading_line, load_documents, load_sections, parse_sections
+
+from conftest import CORPUS, GUIDANCE
+
+
+def test_blocks_are_runs_of_non_blank_lines():
+    assert blocks("a\nb\n\nc") == [(0, 3), (5, 6)]
+    assert blocks("\u00a0\nx\n \n") == [(2, 3)]  # a line of nbsp is blank
+
+
+def test_heading_shape():
+    assert is_heading_line("Pris")
+    assert is_heading_line("Kostnad og tidsbruk")
+    assert not is_heading_line("Fra 1997 til d.d. ")
+    assert not is_heading_line("Har du spørsmål, kontakt helseregistre@helsedir.no")
+    assert not is_heading_line("NPR har som formål å")
+    assert not is_heading_line(" • Opphold gjennom NAV")
+    assert not is_heading_line("x" * 61)
+
+
+def test_parse_sections_keeps_offsets_and_parent():
+    text = "Kostnad og tidsbruk\n\nPris\n\n • NOK 1100\n • To timer\n\nLeveringsfrister\n\n • 30 dager\n"
+    secs = parse_sections(text, "x.txt", "T")
+    assert [(s.heading, s.parent) for s in secs] == [("Pris", "Kostnad og tidsbruk"),
+                                                     ("Leveringsfrister", "")]
+    assert secs[0].text == "• NOK 1100\n • To timer"
+    assert text[secs[0].start:secs[0].end] == secs[0].text
+
+
+def test_markdown_headings():
+    secs = parse_sections("# Tittel\nTekst her.\n## Under\nMer tekst.\n", "x.md", "T", markdown=True)
+    assert [(s.heading, s.text) for s in secs] == [("Tittel", "Tekst her."), ("Under", "Mer tekst.")]
+
+
+def test_bundled_guidance_sections():
+    docs = load_documents(CORPUS)
+    assert [d.source for d in docs] == ["corpus/npr_guidance_no.txt"]
+    assert docs[0].title.startswith("Norsk pasientregister")
+    secs = load_sections(docs)
+    headings = [s.heading for s in secs]
+    for expected in ["Pris", "Leveringsfrister", "Søknad ved andre formål enn forskning",
+                     "Inklusjons- eller eksklusjonskriterier", "Formålet med NPR", "Lovhjemmel",
+                     "Databehandler og databehandlingsansvarlig", "Datainnsamlingsperiode"]:
+        assert expected in headings
+    text = GUIDANCE.read_text(encoding="utf-8")
+    for s in secs:
+        assert text[s.start:s.end] == s.text
+
+
+def test_corpus_is_the_seed_verbatim():
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "npr_guidance_no.txt"
+    if seed.exists():  # CI and developers have shared/ beside the repo
+        assert GUIDANCE.read_bytes() == seed.read_bytes()
+    assert "Pris per time NOK 1100,- eks. mva." in GUIDANCE.read_text(encoding="utf-8")
+
+
+def test_bad_files_are_skipped_with_a_warning(corpus_copy, caplog):
+    (corpus_copy / "latin1.txt").write_bytes("Pris på æøå".encode("latin-1"))
+    (corpus_copy / "empty.md").write_text("  \n")
+    (corpus_copy / "extra.md").write_text("# Ny seksjon\nEt nytt dokument.\n", encoding="utf-8")
+    docs = load_documents(corpus_copy)
+    assert sorted(d.path.name for d in docs) == ["extra.md", "npr_guidance_no.txt"]
+    assert "latin1.txt" in caplog.text and "not UTF-8" in caplog.text
+    assert "empty.md" in caplog.text

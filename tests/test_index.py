@@ -1,0 +1,81 @@
+"""The on-disk index: reuse, rebuild on change, atomic rebuild, corrupt store, unwritable dir."""
+
+import json
+import shutil
+
+import pytest
+
+from assistant import Assistant, IndexBuildError, Settings
+from assistant.embedding import HashEmbedder
+from assistant.index import IndexStore
+
+
+def _settings(tmp_path, corpus):
+    return Settings.from_env().with_(data_dir=tmp_path / "data", corpus_dir=corpus)
+
+
+def test_reused_when_unchanged_rebuilt_when_corpus_changes(tmp_path, corpus_copy):
+    s = _settings(tmp_path, corpus_copy)
+    first = Assistant(s, embedder=HashEmbedder())
+    assert first.built
+    assert not Assistant(s, embedder=HashEmbedder()).built
+    (corpus_copy / "ny.md").write_text("# Parkering\nParkering ved sykehuset koster 50 kroner.\n")
+    third = Assistant(s, embedder=HashEmbedder())
+    assert third.built and third.vectors.count == first.vectors.count + 1
+    a = third.ask("Hva koster parkering ved sykehuset?")
+    assert not a.abstained and a.citations[0].source.endswith("ny.md")
+    assert a.citations[0].quote == "Parkering ved sykehuset koster 50 kroner."
+    # a different model is a different index
+    assert Assistant(s, embedder=HashEmbedder(dim=32)).built
+
+
+def test_crash_mid_build_leaves_the_old_index(tmp_path, corpus_copy):
+    s = _settings(tmp_path, corpus_copy)
+    old = Assistant(s, embedder=HashEmbedder())
+    manifest = json.loads((s.data_dir / "index" / "manifest.json").read_text())
+
+    class Exploding(HashEmbedder):
+        def embed(self, texts):
+            raise KeyboardInterrupt("killed mid-build")
+
+    (corpus_copy / "ny.md").write_text("# Ny\nNoe nytt.\n")
+    with pytest.raises(KeyboardInterrupt):
+        Assistant(s, embedder=Exploding())
+    assert json.loads((s.data_dir / "index" / "manifest.json").read_text()) == manifest
+    (corpus_copy / "ny.md").unlink()
+    again = Assistant(s, embedder=HashEmbedder())
+    assert not again.built and again.vectors.count == old.vectors.count
+
+
+def test_corrupt_or_missing_store_is_rebuilt(tmp_path, corpus_copy, caplog):
+    s = _settings(tmp_path, corpus_copy)
+    first = Assistant(s, embedder=HashEmbedder())
+    build = s.data_dir / "index" / "builds" / first.vectors.manifest["build"]
+    for f in build.rglob("*"):
+        if f.is_file():
+            f.write_bytes(b"garbage" * 10)
+    second = Assistant(s, embedder=HashEmbedder())
+    assert second.built and "rebuilding" in caplog.text
+    assert not second.ask("Hva koster det?").abstained
+    shutil.rmtree(s.data_dir / "index" / "builds")
+    third = Assistant(s, embedder=HashEmbedder())
+    assert third.built and third.vectors.count == first.vectors.count
+    (s.data_dir / "index" / "manifest.json").write_text("{not json")
+    assert Assistant(s, embedder=HashEmbedder()).built
+
+
+def test_unwritable_data_dir_is_a_clear_error(tmp_path, corpus_copy):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    s = Settings.from_env().with_(data_dir=blocker / "data", corpus_dir=corpus_copy)
+    with pytest.raises(IndexBuildError, match="ASSISTANT_DATA_DIR"):
+        Assistant(s, embedder=HashEmbedder())
+
+
+def test_store_layout(tmp_path, corpus_copy):
+    s = _settings(tmp_path, corpus_copy)
+    Assistant(s, embedder=HashEmbedder())
+    manifest = IndexStore(s.data_dir).read_manifest()
+    assert manifest["count"] == 21 and manifest["sources"] == ["corpus/npr_guidance_no.txt"] or \
+        manifest["sources"][0].endswith("npr_guidance_no.txt")
+    assert list((s.data_dir / "index" / "builds").iterdir()) == [s.data_dir / "index" / "builds" / manifest["build"]]

@@ -1,0 +1,62 @@
+from assistant.lexical import (Glossary, LexicalIndex, content_stems, detect_language, fold, split_questions,
+                               stem, words)
+from assistant.privacy import mask_personal_numbers
+
+
+def test_fold_and_words():
+    assert fold("Søknadsskjemaene") == "soknadsskjemaene"
+    assert words("Hva koster det på helsedata.no?") == ["hva", "koster", "det", "pa", "helsedata.no"]
+
+
+def test_stem_is_norwegian_and_folded():
+    assert stem("søknadene") == "soknad"
+    assert stem("opplysningene") == "opplysning"
+    assert stem("helsedata.no") == "helsedata.no"
+    assert content_stems("Hva koster det?") == ["kost"]
+
+
+def test_language():
+    assert detect_language("What does it cost?") == "en"
+    assert detect_language("Kva kostar det?") == "nn"
+    assert detect_language("Hva koster det?") == "nb"
+    assert detect_language("Hvem er ekskludert fra registeret?") == "nb"
+
+
+def test_split_questions():
+    assert split_questions("Hva koster det, og hvor lang tid tar det?") == ["Hva koster det",
+                                                                          "hvor lang tid tar det?"]
+    assert split_questions("Statistikk og anonyme opplysninger?") == ["Statistikk og anonyme opplysninger?"]
+    assert split_questions("Hvis det er kvalitetsarbeid, må jeg søke?") == ["Hvis det er kvalitetsarbeid, må jeg søke?"]
+
+
+def test_glossary_phrases_wildcards_and_ignores():
+    g = Glossary.parse("# comment\nkost*\tpris kostnad\nhow long\tleveringsfrister\nstudent\t\n")
+    assert g.match(["kostar"], 0) == (1, ("pris", "kostnad"))
+    assert g.match(["how", "long", "does"], 0) == (2, ("leveringsfrister",))
+    assert g.match(["student"], 0) == (1, ())
+    assert g.match(["ko"], 0) is None
+
+
+def test_lexical_index_expansion_fuzzy_and_coverage():
+    texts = ["Pris\nPris per time NOK 1100.", "Leveringsfrister\nPersonidentifiserbare opplysninger 60 dager."]
+    lx = LexicalIndex(texts, Glossary.parse("cost*\tpris\n"))
+    q = lx.analyze("What does it cost?")
+    assert [g.label for g in q.groups] == ["cost"]
+    scores = lx.scores(q)
+    assert scores[0] > 0 and scores[1] == 0
+    assert lx.coverage(q, lx.doc_sets[0]) == 1.0
+    # a typo and a compound find their vocabulary neighbours
+    assert "leveringsfrist" in dict(lx.similar("leveringstid"))
+    assert "personidentifiserbar" in dict(lx.similar("personidentifiserbr"))
+    typo = lx.analyze("leveringsfrster")
+    assert lx.scores(typo)[1] > 0
+    # an unknown topic word weighs most: "parkering" leaves the price chunk half-covered
+    park = lx.analyze("Hva koster parkering?")
+    assert lx.coverage(park, lx.doc_sets[0]) == 0.0
+
+
+def test_personal_numbers_are_masked():
+    assert mask_personal_numbers("fnr 01019012345.") == "fnr ***********."
+    assert mask_personal_numbers("010190 12345 og 010190-12345") == "*********** og ***********"
+    assert mask_personal_numbers("NOK 1100 og 30 dager, tlf 22334455") == "NOK 1100 og 30 dager, tlf 22334455"
+    assert mask_personal_numbers("123456789012") == "123456789012"  # 12 digits is not a personal number
