@@ -55,9 +55,8 @@ def _uncovered_share(lexical: LexicalIndex, query: Query, covered: frozenset[str
                      terms: frozenset[str]) -> float:
     """Idf share of the groups `terms` covers that `covered` does not."""
     total = sum(lexical.group_idf(g) for g in query.groups) or 1.0
-    return sum(lexical.group_idf(g) for g in query.groups
-               if lexical.group_idf(g) >= GENERIC_IDF and not any(t in covered for t in g.terms)
-               and any(t in terms for t in g.terms)) / total
+    return sum(lexical.group_idf(g) * max(0.0, g.credit(terms) - g.credit(covered))
+               for g in query.groups if lexical.group_idf(g) >= GENERIC_IDF) / total
 
 
 def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit, float]]:
@@ -83,7 +82,7 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit
         nxt = i + 1
         if nxt < len(all_units) and all_units[nxt].kind == "sentence" and all_units[i].kind == "sentence":
             stems = set(content_stems(all_units[nxt].text))
-            if any(t in stems for g in specific for t in g.terms):
+            if any(g.credit(stems) > 0 for g in specific):
                 picked.add(nxt)
     for i in chosen:
         u = all_units[i]
@@ -122,7 +121,7 @@ def render(lang: str, sections: list[list[Unit]], notes: list[str] = ()) -> str:
 def choose(query: Query, hits: list[Hit], lexical: LexicalIndex) -> tuple[list[Hit], float]:
     """The hits an answer draws on (primary first) and the share of the question they cover."""
     candidates = [h for h in hits[:CANDIDATES] if h.lexical > 0]
-    if not query.groups or not candidates:
+    if not query.groups or not candidates or query.off_topic:
         return [], 0.0
     primary = max(candidates, key=lambda h: (round(h.coverage, 2), _heading_coverage(lexical, query, h),
                                              h.score))
@@ -147,7 +146,7 @@ def compose(question: str, lang: str, parts: list[tuple[Query, list[Hit]]], lexi
     Parts the guidance covers are answered with quotes; a part it does not cover is named in a
     note, never guessed. When no part is covered, the whole answer abstains.
     """
-    if not any(q.groups for q, _ in parts):
+    if not any(q.groups or q.off_topic for q, _ in parts):
         return abstain(question, lang, "empty")
     sections, citations, notes, confidences, seen = [], [], [], [], set()
     for query, hits in parts:

@@ -147,6 +147,7 @@ class Glossary:
     """
 
     def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]):
+        # entries: applicant's words (last may end in *) -> alternatives, each a phrase string
         self.entries = entries
         self.longest = max((len(k) for k in entries), default=0)
 
@@ -157,11 +158,14 @@ class Glossary:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             key, _, means = line.partition("\t")
-            key_words = tuple(words(key.replace("*", " *").replace(" *", "*")))
+            key_words = tuple(words(key))
             if key.strip().endswith("*") and key_words:
                 key_words = key_words[:-1] + (key_words[-1] + "*",)
+            if key.strip().startswith("*") and len(key_words) == 1:
+                key_words = ("*" + key_words[0],)
             if key_words:
-                entries[key_words] = entries.get(key_words, ()) + tuple(means.split())
+                alts = tuple(a.strip() for a in means.split(",") if a.strip())
+                entries[key_words] = entries.get(key_words, ()) + alts
         return cls(entries)
 
     @classmethod
@@ -170,7 +174,7 @@ class Glossary:
         return cls.parse(path.read_text(encoding="utf-8")) if path.exists() else cls({})
 
     def match(self, toks: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
-        """The longest entry starting at toks[i]: (length, meaning words), or None."""
+        """The longest entry starting at toks[i]: (length, alternatives), or None."""
         for n in range(min(self.longest, len(toks) - i), 0, -1):
             window = toks[i:i + n]
             exact = tuple(window)
@@ -180,6 +184,10 @@ class Glossary:
                 key = exact[:-1] + (window[-1][:cut] + "*",)
                 if key in self.entries:
                     return n, self.entries[key]
+        tok = toks[i]
+        for key, means in self.entries.items():  # "*register*": few such entries, so a scan is fine
+            if key[0].startswith("*") and key[0].strip("*") in tok and "@" not in tok:
+                return 1, means
         return None
 
 
@@ -212,7 +220,7 @@ class LexicalIndex:
         return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))
 
     def similar(self, term: str, limit: int = 3) -> list[tuple[str, float]]:
-        """Vocabulary terms close to an unseen term: typos (ratio >= 80) and shared prefixes.
+        """Vocabulary terms close to an unseen term: typos (ratio >= 80), shared prefixes, compound heads.
 
         With 'leveringsfrist' in the vocabulary: similar('leveringstid') -> [('leveringsfrist', 0.75)]
         """
@@ -230,6 +238,12 @@ class LexicalIndex:
                                     if cand.startswith(p)]), ""))
             if common >= 6 and common >= 0.6 * min(len(term), len(cand)):
                 found.setdefault(cand, 0.75)
+        # a compound's head is its last part: "timepris" -> "pris", "kvalitetsregistre" -> "registr"
+        for cut in range(2, len(term) - 3):
+            head = term[cut:]
+            if head in self.df and len(head) >= 4:
+                found.setdefault(head, 0.7)
+                break
         return sorted(found.items(), key=lambda kv: -kv[1])[:limit]
 
     def analyze(self, question: str, lang: str | None = None) -> Query:
@@ -245,11 +259,15 @@ class LexicalIndex:
                 i += n
                 if not means:
                     continue  # an "ignore" entry
+                if means == ("!",):
+                    return Query(question, lang or detect_language(question), (), off_topic=label)
                 # a phrase's own words ("lang", "tid") are too vague to search; one word is not
                 own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
-                exp = [stem(w) for m in means for w in words(m) if w not in stop]
-                terms = list(dict.fromkeys(own + exp))
-                groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms))
+                alts = [tuple(stem(w) for w in words(m) if w not in stop) for m in means]
+                alts = [a for a in alts if a]
+                terms = list(dict.fromkeys(own + [t for a in alts for t in a]))
+                groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms),
+                                      tuple([(t,) for t in own] + alts))
                 continue
             tok = toks[i]
             i += 1
@@ -261,26 +279,27 @@ class LexicalIndex:
                 for cand, sim in self.similar(st):
                     terms.append(cand)
                     weights.append(0.8 * sim)
-            groups[tok] = Group(tok, tuple(terms), tuple(weights))
+            groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms))
         return Query(question, lang or detect_language(question), tuple(groups.values()))
 
     def group_idf(self, group: Group) -> float:
-        """How rare the group's concept is: idf of the chunks holding *any* of its terms.
+        """How rare the group's concept is: idf of the chunks holding any alternative in full.
 
         So "registeret" (-> npr, pasientregister, ...) counts as common, however rare the word.
         """
         docs: set[int] = set()
-        for t in group.terms:
-            docs.update(self.postings.get(t, ()))
+        for alt in group.alternatives or tuple((t,) for t in group.terms):
+            sets = [self.postings.get(t, frozenset()) for t in alt]
+            docs.update(frozenset.intersection(*sets) if sets else ())
         return self._idf(len(docs))
 
     def coverage(self, query: Query, terms: frozenset[str] | set[str]) -> float:
-        """Idf-weighted share of the query's groups that `terms` contain (0..1)."""
-        total = sum(self.group_idf(g) for g in query.groups)
+        """Idf-weighted share of the query's groups that `terms` cover (0..1)."""
+        weights = [self.group_idf(g) for g in query.groups]
+        total = sum(weights)
         if not total:
             return 0.0
-        got = sum(self.group_idf(g) for g in query.groups if any(t in terms for t in g.terms))
-        return got / total
+        return sum(w * g.credit(terms) for w, g in zip(weights, query.groups)) / total
 
     def scores(self, query: Query) -> np.ndarray:
         """Weighted BM25 per chunk: per group, its best term in full and the others at half.

@@ -103,13 +103,20 @@ class Group:
     """One thing the question asks about: a content word or a glossary phrase.
 
     `terms` are folded stems; the first come from the question itself (weight 1.0), the rest
-    from the glossary or fuzzy matching (lower weights). A text "covers" the group when it
-    contains any of the terms.
+    from the glossary or fuzzy matching (lower weights). `alternatives` are the ways a text can
+    say it: one stem each, or several for a glossary phrase ("andre formål enn forskning"),
+    which covers the group fully only where all its stems stand.
     """
 
     label: str
     terms: tuple[str, ...]
     weights: tuple[float, ...]
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    def credit(self, stems) -> float:
+        """Share of the group a text with these stems covers (0..1): the best alternative's."""
+        alts = self.alternatives or tuple((t,) for t in self.terms)
+        return max(sum(t in stems for t in alt) / len(alt) for alt in alts)
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class Query:
     text: str
     lang: str  # nb | nn | en
     groups: tuple[Group, ...] = ()
+    off_topic: str = ""  # a subject the glossary marks as outside the guidance ("kreftregisteret")
 
     @property
     def terms(self) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ def test_split_questions():
 
 
 def test_glossary_phrases_wildcards_and_ignores():
-    g = Glossary.parse("# comment\nkost*\tpris kostnad\nhow long\tleveringsfrister\nstudent\t\n")
+    g = Glossary.parse("# comment\nkost*\tpris, kostnad\nhow long\tleveringsfrister\nstudent\t\n")
     assert g.match(["kostar"], 0) == (1, ("pris", "kostnad"))
     assert g.match(["how", "long", "does"], 0) == (2, ("leveringsfrister",))
     assert g.match(["student"], 0) == (1, ())
