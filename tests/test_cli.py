@@ -1,0 +1,76 @@
+"""The CLI as a user runs it: real subprocesses, real model, a temp data dir."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO_ROOT
+
+
+def run(args, stdin=b"", env_extra=None, data_dir=None):
+    env = {**os.environ, **(env_extra or {})}
+    if data_dir:
+        env["ASSISTANT_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True,
+                          env=env, cwd=REPO_ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def cli_data(tmp_path_factory):
+    return tmp_path_factory.mktemp("cli-data")
+
+
+def test_ask_prints_answer_and_sources(cli_data):
+    r = run(["ask", "Hva koster det?"], data_dir=cli_data)
+    out = r.stdout.decode()
+    assert r.returncode == 0, r.stderr
+    assert "Pris per time NOK 1100,- eks. mva." in out
+    assert "Kilder:" in out and "corpus/npr_guidance_no.txt › Pris" in out
+    assert b"Traceback" not in r.stderr
+
+
+def test_json_lines_mode_keeps_order_and_survives_bad_input(cli_data):
+    lines = [
+        "Hva koster det?".encode(),
+        b"\xff\xfe\xfd not utf-8",
+        b"",
+        "Hva\x00 blir \x07været i morgen?".encode(),
+        ("x" * 50_000).encode(),
+        "How long does delivery take?".encode(),
+    ]
+    r = run(["ask", "--json"], stdin=b"\n".join(lines) + b"\n", data_dir=cli_data)
+    assert r.returncode == 0, r.stderr
+    assert b"Traceback" not in r.stderr
+    objs = [json.loads(line) for line in r.stdout.decode().splitlines()]
+    assert len(objs) == len(lines)
+    assert [o["reason"] for o in objs] == ["answered", "invalid", "empty", "not_covered", "too_long", "answered"]
+    assert set(objs[0]) >= {"question", "answer", "abstained", "citations", "latency_ms"}
+    for o in objs:
+        for c in o["citations"]:
+            assert set(c) >= {"source", "section", "quote", "start", "end", "score"}
+            assert (REPO_ROOT / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+    assert objs[5]["answer"].startswith("According to the NPR guidance")
+
+
+def test_single_json_object(cli_data):
+    r = run(["ask", "--json", "Må jeg bruke helsedata.no hvis jeg trenger data til noe annet enn forskning?"],
+            data_dir=cli_data)
+    obj = json.loads(r.stdout)
+    assert obj["abstained"] is False
+    assert obj["citations"][0]["section"] == "Søknad ved andre formål enn forskning"
+
+
+def test_index_command_and_clear_errors(cli_data, tmp_path):
+    r = run(["index"], data_dir=cli_data)
+    assert r.returncode == 0 and "21 chunks" in r.stdout.decode()
+    bad = run(["ask", "hei"], env_extra={"ASSISTANT_EMBEDDING_MODEL": "/no/such/model"}, data_dir=tmp_path)
+    assert bad.returncode == 2
+    err = bad.stderr.decode().strip()
+    assert "ASSISTANT_EMBEDDING_MODEL" in err and "Traceback" not in err and len(err.splitlines()) == 1
+    nocorp = run(["ask", "hei"], env_extra={"ASSISTANT_CORPUS_DIR": str(tmp_path / "none")}, data_dir=tmp_path)
+    assert nocorp.returncode == 2 and "ASSISTANT_CORPUS_DIR" in nocorp.stderr.decode()
+    badk = run(["ask", "hei"], env_extra={"ASSISTANT_TOP_K": "many"}, data_dir=tmp_path)
+    assert badk.returncode == 2 and "ASSISTANT_TOP_K" in badk.stderr.decode()
