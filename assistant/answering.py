@@ -54,9 +54,10 @@ def abstain(question: str, lang: str, reason: str, confidence: float = 0.0, **va
 def _uncovered_share(lexical: LexicalIndex, query: Query, covered: frozenset[str],
                      terms: frozenset[str]) -> float:
     """Idf share of the groups `terms` covers that `covered` does not."""
-    total = sum(lexical.group_idf(g) for g in query.groups) or 1.0
+    own = [g for g in query.groups if not g.context]
+    total = sum(lexical.group_idf(g) for g in own) or 1.0
     return sum(lexical.group_idf(g) * max(0.0, g.credit(terms) - g.credit(covered))
-               for g in query.groups if lexical.group_idf(g) >= GENERIC_IDF) / total
+               for g in own if lexical.group_idf(g) >= GENERIC_IDF) / total
 
 
 def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit, float]]:
@@ -77,7 +78,7 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit
     # the sentence right after an answer often completes it ("…skal du ikke bruke søknadsskjema
     # på helsedata.no." -> "Du finner mer informasjon … på hjemmesiden til NPR"): keep it when
     # it still touches a specific part of the question
-    specific = [g for g in query.groups if lexical.group_idf(g) >= GENERIC_IDF]
+    specific = [g for g in query.groups if not g.context and lexical.group_idf(g) >= GENERIC_IDF]
     for i in chosen:
         nxt = i + 1
         if nxt < len(all_units) and all_units[nxt].kind == "sentence" and all_units[i].kind == "sentence":
@@ -146,7 +147,7 @@ def compose(question: str, lang: str, parts: list[tuple[Query, list[Hit]]], lexi
     Parts the guidance covers are answered with quotes; a part it does not cover is named in a
     note, never guessed. When no part is covered, the whole answer abstains.
     """
-    if not any(q.groups or q.off_topic for q, _ in parts):
+    if not any(any(not g.context for g in q.groups) or q.off_topic for q, _ in parts):
         return abstain(question, lang, "empty")
     sections, citations, notes, confidences, seen = [], [], [], [], set()
     for query, hits in parts:

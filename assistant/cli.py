@@ -5,6 +5,7 @@
     assistant ask --json < questions.txt      JSON Lines: one object per input line, in order
     assistant index                           rebuild the index and say what it holds
     assistant chat                            an interactive prompt
+    assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines)
 
 Errors become one line on stderr and exit code 2; the core never prints or exits.
 """
@@ -115,6 +116,23 @@ def _cmd_chat(args) -> int:
             previous = question
 
 
+def _cmd_feedback_export(args) -> int:
+    from .feedback import FeedbackStore, write_jsonl
+    from .settings import Settings
+
+    cases = FeedbackStore.for_settings(Settings.from_env()).cases()
+    if not args.out:
+        write_jsonl(cases, sys.stdout)
+        return 0
+    try:
+        with open(args.out, "w", encoding="utf-8") as out:
+            n = write_jsonl(cases, out)
+    except OSError as exc:
+        raise AssistantError(f"Cannot write {args.out} ({exc.strerror}); give a writable --out path.")
+    print(f"{n} thumbs-down case(s) written to {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="assistant", description="The NPR data-access assistant.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (stderr)")
@@ -128,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     idx.set_defaults(func=_cmd_index)
     chat = sub.add_parser("chat", help="an interactive prompt in the terminal")
     chat.set_defaults(func=_cmd_chat)
+    fb = sub.add_parser("feedback-export", help="thumbs-down answers from the app as eval cases")
+    fb.add_argument("--out", help="write JSON Lines to this file instead of stdout")
+    fb.set_defaults(func=_cmd_feedback_export)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:

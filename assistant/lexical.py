@@ -295,11 +295,12 @@ class LexicalIndex:
 
     def coverage(self, query: Query, terms: frozenset[str] | set[str]) -> float:
         """Idf-weighted share of the query's groups that `terms` cover (0..1)."""
-        weights = [self.group_idf(g) for g in query.groups]
+        own = [g for g in query.groups if not g.context]
+        weights = [self.group_idf(g) for g in own]
         total = sum(weights)
         if not total:
             return 0.0
-        return sum(w * g.credit(terms) for w, g in zip(weights, query.groups)) / total
+        return sum(w * g.credit(terms) for w, g in zip(weights, own)) / total
 
     def scores(self, query: Query) -> np.ndarray:
         """Weighted BM25 per chunk: per group, its best term in full and the others at half.

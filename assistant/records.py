@@ -112,6 +112,7 @@ class Group:
     terms: tuple[str, ...]
     weights: tuple[float, ...]
     alternatives: tuple[tuple[str, ...], ...] = ()
+    context: bool = False  # from an earlier question: steers ranking, never counts as covered
 
     def credit(self, stems) -> float:
         """Share of the group a text with these stems covers (0..1): the best alternative's."""

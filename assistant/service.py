@@ -75,7 +75,7 @@ class Assistant:
         if context:
             before = self.lexical.analyze(context)
             own = {g.label for g in query.groups}
-            extra = tuple(replace(g, weights=tuple(w * 0.5 for w in g.weights))
+            extra = tuple(replace(g, weights=tuple(w * 0.5 for w in g.weights), context=True)
                           for g in before.groups if g.label not in own)
             query = replace(query, groups=query.groups + extra)
         return query

@@ -128,3 +128,10 @@ def test_follow_up_uses_context(assistant):
     a = assistant.ask("Hva med personidentifiserbare opplysninger?", context="Hvor lang tid tar det?")
     assert a.citations[0].section == "Leveringsfrister"
     assert "60 dager" in a.answer
+
+
+def test_context_never_hijacks_a_new_topic(assistant):
+    a = assistant.ask("Hvem er databehandler?", context="Hva koster det?")
+    assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"
+    b = assistant.ask("Hva blir været i morgen?", context="Hva koster det?")
+    assert b.abstained
