@@ -21,19 +21,19 @@ from functools import lru_cache
 from pathlib import Path
 
 from .chunking import units
-from .lexical import LexicalIndex, content_stems
+from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .records import Answer, Citation, Hit, Query, Unit
 
 MAX_UNITS = 6
 SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
 SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
-GENERIC_IDF = 1.5  # a concept in this many chunks ("data", "NPR") never pulls in a section
 MAX_SECTIONS = 3
 CANDIDATES = 5  # the primary section is the best-covering of the top hits
 
 
 def _heading_coverage(lexical: LexicalIndex, query: Query, hit: Hit) -> float:
-    return lexical.coverage(query, frozenset(content_stems(f"{hit.chunk.parent} {hit.chunk.heading}")))
+    return lexical.coverage(query, frozenset(content_stems(f"{hit.chunk.parent} {hit.chunk.heading}")),
+                            generic=True)
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from .records import Group, Query
 WORD = re.compile(r"[^\W_]+(?:[.@][^\W_]+)*")  # keeps helsedata.no and e-mail addresses whole
 FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ö": "o", "ä": "ae", "ü": "u"})
 
+GENERIC_IDF = 1.5  # a concept in roughly a quarter of the chunks or more is generic
 _stemmer_lock = threading.Lock()
 _stemmer = None
 
@@ -132,6 +133,11 @@ def split_questions(text: str) -> list[str]:
     parts = [p for p in parts if any(c.isalnum() for c in p)]
     asking = [p for p in parts if is_asking(p)]
     return asking or parts or [text]
+
+
+def statements(text: str) -> str:
+    """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context."""
+    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s))
 
 
 def content_stems(text: str) -> list[str]:
@@ -293,9 +299,15 @@ class LexicalIndex:
             docs.update(frozenset.intersection(*sets) if sets else ())
         return self._idf(len(docs))
 
-    def coverage(self, query: Query, terms: frozenset[str] | set[str]) -> float:
-        """Idf-weighted share of the query's groups that `terms` cover (0..1)."""
+    def coverage(self, query: Query, terms: frozenset[str] | set[str], generic: bool = False) -> float:
+        """Idf-weighted share of the query's groups that `terms` cover (0..1).
+
+        Words in most chunks ("data", "NPR") say little about which section answers: when the
+        question has anything more specific, coverage is measured on that, unless `generic`.
+        """
         own = [g for g in query.groups if not g.context]
+        specific = [g for g in own if self.group_idf(g) >= GENERIC_IDF]
+        own = own if generic else (specific or own)
         weights = [self.group_idf(g) for g in own]
         total = sum(weights)
         if not total:

@@ -21,7 +21,7 @@ from .chunking import chunk_sections
 from .corpus import load_documents, load_sections
 from .embedding import Embedder, load_embedder
 from .index import IndexStore
-from .lexical import Glossary, LexicalIndex, detect_language, split_questions
+from .lexical import Glossary, LexicalIndex, detect_language, split_questions, statements
 from .privacy import mask_personal_numbers
 from .records import Answer, Hit, Query
 from .retrieval import HybridSearch
@@ -101,8 +101,11 @@ class Assistant:
             else:
                 k = max(self.settings.top_k, 5)
                 parts = []
+                # what the asker says around the question ("Vi trenger data til planlegging.")
+                # steers it like an earlier question would
+                around = " ".join(x for x in (statements(shown), context) if x)
                 for part in split_questions(shown):
-                    query = self.analyze(part, context)
+                    query = self.analyze(part, around)
                     parts.append((query, self.engine.search(query, k)))
                 answer = compose(shown, lang, parts, self.lexical, self.settings.min_confidence)
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))
