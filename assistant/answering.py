@@ -17,6 +17,7 @@ Deliberately left out: paraphrasing, yes/no verdicts, and anything generated.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,11 @@ SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the quest
 SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
 MAX_SECTIONS = 3
 CANDIDATES = 5  # the primary section is the best-covering of the top hits
+
+
+def _without_context(query: Query) -> Query:
+    """The query with its context groups counted as its own (for ranking within what it covers)."""
+    return replace(query, groups=tuple(replace(g, context=False) for g in query.groups))
 
 
 def _heading_coverage(lexical: LexicalIndex, query: Query, hit: Hit) -> float:
@@ -66,7 +72,8 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit
     all_units = units(chunk)
     if not all_units:
         return []
-    own = [lexical.coverage(query, frozenset(content_stems(u.text))) for u in all_units]
+    full = _without_context(query)  # "… ikkje forsking. Korleis søkjer eg?": the context picks the sentence
+    own = [lexical.coverage(full, frozenset(content_stems(u.text))) for u in all_units]
     best = max(own)
     heading_cov = _heading_coverage(lexical, query, hit)
     if best == 0:
@@ -124,8 +131,11 @@ def choose(query: Query, hits: list[Hit], lexical: LexicalIndex) -> tuple[list[H
     candidates = [h for h in hits[:CANDIDATES] if h.lexical > 0]
     if not query.groups or not candidates or query.off_topic:
         return [], 0.0
-    primary = max(candidates, key=lambda h: (round(h.coverage, 2), _heading_coverage(lexical, query, h),
-                                             h.score))
+    # most of the question covered, then most of it with its context, then the heading, then rank
+    full = _without_context(query)
+    primary = max(candidates, key=lambda h: (
+        round(h.coverage, 2), round(lexical.coverage(full, frozenset(content_stems(h.chunk.context))), 2),
+        _heading_coverage(lexical, query, h), h.score))
     chosen = [primary]
     covered = set(content_stems(primary.chunk.context))
     for h in hits[:5]:

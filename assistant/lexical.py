@@ -100,7 +100,7 @@ QUESTION_START = re.compile(
     r"do|does|is|are|must|should|will)\b)", re.IGNORECASE)
 
 
-ASKING = re.compile(r"^(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
+ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
                     r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
                     r"are|must|should|will)\b|lurer på|lurar på|vil vite|ønsker å vite|gjerne vite|"
                     r"fortell|wonder|would like to know|please tell|\?\s*$", re.IGNORECASE)
@@ -140,10 +140,28 @@ def statements(text: str) -> str:
     return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s))
 
 
+# A word after one of these is about its opposite: "andre formål enn forskning" is not research.
+NEGATORS = frozenset({"enn", "ikke", "ikkje", "not", "non", "than", "uten", "utan", "without"})
+
+
+def marked_stems(toks: list[str]) -> list[str]:
+    """Stems of the content words, those in a negation's scope marked with '!'.
+
+    ['andre', 'formal', 'enn', 'forskning'] -> ['andr', 'formal', '!forskning']
+    """
+    stop, out, negate = stopwords(), [], False
+    for w in toks:
+        if w in NEGATORS:
+            negate = True
+        elif w not in stop and len(w) > 1:
+            out.append(("!" if negate else "") + stem(w))
+            negate = False
+    return out
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that can carry meaning: 'Hva koster det?' -> ['kost']"""
-    stop = stopwords()
-    return [stem(w) for w in words(text) if w not in stop and len(w) > 1]
+    return marked_stems(words(text))
 
 
 class Glossary:
@@ -192,7 +210,8 @@ class Glossary:
                     return n, self.entries[key]
         tok = toks[i]
         for key, means in self.entries.items():  # "*register*": few such entries, so a scan is fine
-            if key[0].startswith("*") and key[0].strip("*") in tok and "@" not in tok:
+            # "*register*" names another register only as a compound head ("kreftregisteret")
+            if key[0].startswith("*") and tok.find(key[0].strip("*")) >= 3 and "@" not in tok:
                 return 1, means
         return None
 
@@ -256,7 +275,7 @@ class LexicalIndex:
         """Question -> Query of term groups (own words, glossary meanings, fuzzy neighbours)."""
         toks, stop = words(question), stopwords()
         groups: dict[str, Group] = {}
-        i = 0
+        i, negate = 0, False
         while i < len(toks):
             hit = self.glossary.match(toks, i)
             if hit:
@@ -269,7 +288,7 @@ class LexicalIndex:
                     return Query(question, lang or detect_language(question), (), off_topic=label)
                 # a phrase's own words ("lang", "tid") are too vague to search; one word is not
                 own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
-                alts = [tuple(stem(w) for w in words(m) if w not in stop) for m in means]
+                alts = [tuple(marked_stems(words(m))) for m in means]
                 alts = [a for a in alts if a]
                 terms = list(dict.fromkeys(own + [t for a in alts for t in a]))
                 groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms),
@@ -277,11 +296,15 @@ class LexicalIndex:
                 continue
             tok = toks[i]
             i += 1
+            if tok in NEGATORS:
+                negate = True
+                continue
             if tok in stop or len(tok) < 2 or tok in groups:
                 continue
-            st = stem(tok)
+            st = ("!" if negate else "") + stem(tok)
+            negate = False
             terms, weights = [st], [1.0]
-            if st not in self.df:
+            if st not in self.df and not negate:
                 for cand, sim in self.similar(st):
                     terms.append(cand)
                     weights.append(0.8 * sim)

@@ -4,8 +4,8 @@
 glossary and fuzzy terms (lexical.py) and cosine similarity in Chroma (index.py), and fuses the
 two rankings with weighted reciprocal rank fusion: score = sum(w / (RRF_K + rank)). The lexical
 ranking weighs more because the only offline model is English. Each Hit also carries its
-coverage: the idf-weighted share of the question's terms the chunk contains, which the answerer
-uses to decide whether to answer at all.
+coverage: the idf-weighted share of the question's terms the chunk contains, which adds
+COVERAGE_WEIGHT * coverage to the score and which the answerer uses to decide whether to answer.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ RRF_K = 10
 LEXICAL_WEIGHT = 1.0
 DENSE_WEIGHT = 0.3
 DENSE_CANDIDATES = 20
+COVERAGE_WEIGHT = 0.05
 
 
 def rrf(rankings: list[tuple[list[int], float]], k: int = RRF_K) -> dict[int, float]:
@@ -61,10 +62,12 @@ class HybridSearch:
         dense = self.vectors.search(vector, max(k, DENSE_CANDIDATES))
         cosine = {self.position[cid]: sim for cid, sim in dense if cid in self.position}
         fused = rrf([(lex_rank, LEXICAL_WEIGHT), (list(cosine), DENSE_WEIGHT)])
-        ranked = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        return [Hit(self.chunks[i], round(fused[i], 6), round(float(lex[i]), 4),
-                    round(cosine.get(i, 0.0), 4),
-                    round(self.lexical.coverage(query, self.lexical.doc_sets[i]), 4))
+        # how much of the question a chunk covers decides between close ranks
+        coverage = {i: self.lexical.coverage(query, self.lexical.doc_sets[i]) for i in fused}
+        final = {i: fused[i] + COVERAGE_WEIGHT * coverage[i] for i in fused}
+        ranked = sorted(final, key=lambda i: (-final[i], i))[:k]
+        return [Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
+                    round(cosine.get(i, 0.0), 4), round(coverage[i], 4))
                 for i in ranked]
 
 

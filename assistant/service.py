@@ -106,6 +106,10 @@ class Assistant:
                 around = " ".join(x for x in (statements(shown), context) if x)
                 for part in split_questions(shown):
                     query = self.analyze(part, around)
+                    if not any(not g.context for g in query.groups):
+                        # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
+                        # the statement is what is asked about
+                        query = self.analyze(f"{part} {statements(shown)}", context)
                     parts.append((query, self.engine.search(query, k)))
                 answer = compose(shown, lang, parts, self.lexical, self.settings.min_confidence)
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))
