@@ -275,7 +275,7 @@ class LexicalIndex:
         """Question -> Query of term groups (own words, glossary meanings, fuzzy neighbours)."""
         toks, stop = words(question), stopwords()
         groups: dict[str, Group] = {}
-        i, negate = 0, False
+        i, negate, off_topic = 0, False, ""
         while i < len(toks):
             hit = self.glossary.match(toks, i)
             if hit:
@@ -285,10 +285,15 @@ class LexicalIndex:
                 if not means:
                     continue  # an "ignore" entry
                 if means == ("!",):
-                    return Query(question, lang or detect_language(question), (), off_topic=label)
+                    off_topic = off_topic or label  # the answerer abstains; context keeps the rest
+                    continue
                 # a phrase's own words ("lang", "tid") are too vague to search; one word is not
                 own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
                 alts = [tuple(marked_stems(words(m))) for m in means]
+                if negate:  # "enn forskning": the glossary's words are negated too
+                    own = ["!" + t for t in own]
+                    alts = [tuple(t if t.startswith("!") else "!" + t for t in a) for a in alts]
+                    negate = False
                 alts = [a for a in alts if a]
                 terms = list(dict.fromkeys(own + [t for a in alts for t in a]))
                 groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms),
@@ -302,14 +307,17 @@ class LexicalIndex:
             if tok in stop or len(tok) < 2 or tok in groups:
                 continue
             st = ("!" if negate else "") + stem(tok)
+            if negate and st not in self.df:
+                negate = False
+                continue  # "uten å søke": what the asker does not want is not the topic
             negate = False
             terms, weights = [st], [1.0]
-            if st not in self.df and not negate:
+            if st not in self.df:
                 for cand, sim in self.similar(st):
                     terms.append(cand)
                     weights.append(0.8 * sim)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms))
-        return Query(question, lang or detect_language(question), tuple(groups.values()))
+        return Query(question, lang or detect_language(question), tuple(groups.values()), off_topic)
 
     def group_idf(self, group: Group) -> float:
         """How rare the group's concept is: idf of the chunks holding any alternative in full.
