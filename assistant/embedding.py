@@ -38,7 +38,12 @@ class SentenceTransformerEmbedder(Embedder):
                 "to a local sentence-transformers folder, or unset it to use the bundled model."
             )
         try:
+            import torch
             from sentence_transformers import SentenceTransformer
+
+            # one short query gains nothing from a second thread, and when the other core is busy
+            # (a server, a test run) torch's spinning threads turn 15 ms into 500 ms
+            torch.set_num_threads(1)
 
             self.model = SentenceTransformer(model, device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises OSError, ValueError, HF errors...
