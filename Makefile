@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup run chat index test eval bench clean
+.PHONY: setup run chat index test eval eval-holdout bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,15 @@ chat: setup                        ## a question prompt in the terminal
 index: setup                       ## build the index if the corpus changed, and report it
 	$(BIN)/assistant index
 
-test: setup                        ## the whole test suite
+test: setup                        ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m eval
 
 eval: setup                        ## the evaluation set: eval/report.md, exit 1 below thresholds
 	$(BIN)/python -m eval
+
+eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
+	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate
 
 bench: setup                       ## latency, cold start, build time and memory figures
 	$(BIN)/python -m bench

@@ -1,0 +1,157 @@
+"""Runs -> eval/report.md (for people), eval/report.json (every case) and a stdout summary.
+
+Deliberately left out: HTML, charts, history across runs (git keeps report.md's history).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cases import LANGS
+from .harness import Run
+
+__all__ = ["write_markdown", "write_json", "summary_table", "fmt"]
+
+ROWS = [  # (figure, label, kind) kind: share | count | ms
+    ("hit@1", "retrieval hit@1", "share"),
+    ("hit@3", "retrieval hit@3", "share"),
+    ("mrr", "retrieval MRR", "share"),
+    ("top_section", "top citation in expected section", "share"),
+    ("fact_accuracy", "fact accuracy (answerable)", "share"),
+    ("verbatim", "citations verbatim at offsets", "share"),
+    ("abstain_precision", "abstention precision", "share"),
+    ("abstain_recall", "abstention recall", "share"),
+    ("false_abstentions", "answerable cases abstained on", "count"),
+    ("latency_p50_ms", "latency p50 (ms)", "ms"),
+    ("latency_p95_ms", "latency p95 (ms)", "ms"),
+    ("passed", "cases passed", "count"),
+    ("cases", "cases", "count"),
+]
+KIND = {name: kind for name, _, kind in ROWS}
+
+
+def fmt(value, kind: str = "share") -> str:
+    """fmt(0.8571) -> "85.7 %"; fmt(None) -> "–"; fmt(12.345, "ms") -> "12.3" """
+    if value is None:
+        return "–"
+    if kind == "share":
+        return f"{100 * value:.1f} %"
+    if kind == "ms":
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _limit(thresholds: dict, group: str, name: str) -> str:
+    limits = thresholds.get(group, {})
+    if name in (limits.get("min") or {}):
+        return "≥ " + fmt(limits["min"][name], KIND.get(name, "share"))
+    if name in (limits.get("max") or {}):
+        return "≤ " + fmt(limits["max"][name], KIND.get(name, "share"))
+    return ""
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def summary_table(ours: Run, base: Run | None) -> str:
+    """A fixed-width table for the terminal: figures per language, ours/baseline."""
+    groups = [g for g in ("overall", *LANGS) if g in ours.figures]
+    head = f"{'':<34}" + "".join(f"{g:>19}" for g in groups)
+    lines = [head, f"{'(assistant / baseline)':<34}" + "".join(f"{'ours / base':>19}" for _ in groups)]
+    for name, label, kind in ROWS:
+        cells = []
+        for g in groups:
+            a = fmt(ours.figures[g].get(name), kind)
+            b = fmt(base.figures.get(g, {}).get(name), kind) if base else ""
+            cells.append(f"{a + (' / ' + b if base else ''):>19}")
+        lines.append(f"{label[:33]:<34}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def _excerpt(text: str, n: int = 160) -> str:
+    one = " ".join(text.split()).replace("|", "\\|")
+    return one if len(one) <= n else one[: n - 1] + "…"
+
+
+def write_markdown(path: Path, ours: Run, base: Run | None, thresholds: dict,
+                   breaches: Sequence[str], seconds: float) -> None:
+    groups = [g for g in ("overall", *LANGS) if g in ours.figures]
+    f = ours.figures["overall"]
+    out = ["# Evaluation report", "",
+           f"{f['cases']} cases ({f['answerable']} answerable, {f['cases'] - f['answerable']} to "
+           f"abstain on) from `eval/questions.jsonl`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+           f"in {seconds:.0f} s with `python -m eval` (assistant {ours.seconds:.0f} s"
+           + (f", baseline {base.seconds:.0f} s). " if base else "). ") +
+           f"Gate: **{'PASSED' if not breaches else 'FAILED'}** (thresholds in `eval/thresholds.json`).", ""]
+    if breaches:
+        out += ["Below threshold:", ""] + [f"- {b}" for b in breaches] + [""]
+    out += ["## Overall", ""]
+    rows = []
+    for name, label, kind in ROWS:
+        b = fmt(base.figures["overall"].get(name), kind) if base else "–"
+        rows.append([label, fmt(f.get(name), kind), b, _limit(thresholds, "overall", name)])
+    out += _table(["figure", "assistant", "LangChain baseline", "threshold"], rows) + [""]
+    out += ["## By language", ""]
+    rows = []
+    for name, label, kind in ROWS:
+        row = [label]
+        for g in groups[1:]:
+            a = fmt(ours.figures[g].get(name), kind)
+            b = fmt(base.figures.get(g, {}).get(name), kind) if base else "–"
+            row.append(f"{a} / {b}")
+        rows.append(row)
+    out += _table(["figure (assistant / baseline)", *groups[1:]], rows) + [""]
+    out += ["## Retrieval hit@1 by expected section", ""]
+    by_sec: dict[str, list] = {}
+    base_by_id = {o.id: o for o in base.outcomes} if base else {}
+    for o in ours.outcomes:
+        if o.answerable:
+            by_sec.setdefault(o.expected[0], []).append(o)
+    rows = []
+    for sec, os_ in by_sec.items():
+        ours_hit = sum(o.rank == 1 for o in os_)
+        base_hit = sum(base_by_id[o.id].rank == 1 for o in os_) if base else 0
+        rows.append([sec, str(len(os_)), f"{ours_hit}", f"{base_hit}" if base else "–"])
+    out += _table(["first expected section", "cases", "assistant hit@1", "baseline hit@1"], rows) + [""]
+    failed = [o for o in ours.outcomes if not o.passed]
+    out += [f"## Failing cases ({len(failed)})", ""]
+    if failed:
+        rows = [[o.id, o.lang, _excerpt(o.question, 90), "; ".join(o.problems),
+                 _excerpt(o.answer), o.cited[0] if o.cited else "–",
+                 str(o.rank) if o.rank else "–"] for o in failed]
+        out += _table(["id", "lang", "question", "what went wrong", "answer (excerpt)",
+                       "top cited section", "retriever rank"], rows) + [""]
+    else:
+        out += ["None.", ""]
+    if base:
+        bf = sum(not o.passed for o in base.outcomes)
+        out += [f"The LangChain baseline fails {bf} of {len(base.outcomes)} cases "
+                "(every case in `eval/report.json`, key `baseline_cases`).", ""]
+    out += ["## How the figures are computed", "",
+            "- Retrieval (hit@1, hit@3, MRR) uses the retriever's ranking of sections "
+            "(`Assistant.search` over all chunks, headings deduplicated; for the baseline, Chroma's "
+            "ranking of its chunks mapped to headings), over answerable cases.",
+            "- Fact accuracy: the case is answered and every fact regex matches both the answer "
+            "text and at least one cited quote.",
+            "- Abstention: positive class = should abstain; precision = right abstentions / all "
+            "abstentions, recall = right abstentions / cases that should be abstained on.",
+            "- The assistant is run as `python -m assistant ask --json` (JSON Lines), one process "
+            "for all cases; latency is the `latency_ms` it reports.",
+            "- The baseline: RecursiveCharacterTextSplitter(500, 50) + all-MiniLM-L6-v2 + Chroma, "
+            "top-1 chunk as the answer, never abstaining.", ""]
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+
+
+def write_json(path: Path, ours: Run, base: Run | None, thresholds: dict,
+               breaches: Sequence[str], seconds: float) -> None:
+    data = {"seconds": round(seconds, 2), "gate_passed": not breaches, "breaches": list(breaches),
+            "thresholds": thresholds, "figures": ours.figures,
+            "baseline_figures": base.figures if base else None,
+            "cases": [o.to_dict() for o in ours.outcomes],
+            "baseline_cases": [o.to_dict() for o in base.outcomes] if base else None}
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
