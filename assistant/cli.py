@@ -1,4 +1,4 @@
-"""`assistant` on the command line: ask, index, chat.
+"""`assistant` on the command line: ask, index, chat, feedback-export, draft.
 
     assistant ask "Hva koster det?"          readable answer with its sources
     assistant ask --json "Hva koster det?"   one JSON object (the contract in README.md)
@@ -6,6 +6,8 @@
     assistant index                           rebuild the index and say what it holds
     assistant chat                            an interactive prompt
     assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines)
+    assistant draft MAIL.eml [--json]         a reply draft for one e-mail (.txt, .eml)
+    assistant draft FOLDER --out DRAFTS/      a draft per e-mail in a folder or .mbox, plus summary.txt
 
 Errors become one line on stderr and exit code 2; the core never prints or exits.
 """
@@ -133,6 +135,43 @@ def _cmd_feedback_export(args) -> int:
     return 0
 
 
+def _cmd_draft(args) -> int:
+    from pathlib import Path
+
+    from .drafting import TEMPLATES, Drafter, draft_folder, load_templates, mail_files
+    from .mail import MailError, read_path
+
+    source = Path(args.path)
+    load_templates(str(args.templates or TEMPLATES))  # a broken template file fails before the model loads
+    batch = source.is_dir() or args.out
+    if not batch:
+        mails = read_path(source)  # reads (and fails on) the input before the model loads
+        if len(mails) > 1:
+            raise MailError(f"{source} holds {len(mails)} e-mails; draft them with --out FOLDER.")
+    elif not source.exists():
+        raise MailError(f"{source} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
+    elif not mail_files(source):
+        raise MailError(f"{source} holds no e-mail files; put .txt, .eml or .mbox files in it.")
+    from .service import Assistant
+
+    drafter = Drafter(Assistant(), args.templates or TEMPLATES)
+    if not batch:
+        draft = drafter.draft(mails[0][1])
+        print(json.dumps(draft.to_dict(), ensure_ascii=False) if args.json else draft.text.rstrip("\n"))
+        return 0
+
+    def progress(n, total, name):
+        print(f"\r[{n}/{total}] {name}", end="\n" if n == total else "", file=sys.stderr, flush=True)
+
+    try:
+        report = draft_folder(drafter, source, Path(args.out), progress)
+    except OSError as exc:
+        raise AssistantError(f"Cannot write drafts to {args.out} ({exc.strerror}); give a writable --out folder.")
+    print(report.summary(), end="")
+    print(f"Drafts and summary.txt written to {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="assistant", description="The NPR data-access assistant.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (stderr)")
@@ -149,6 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     fb = sub.add_parser("feedback-export", help="thumbs-down answers from the app as eval cases")
     fb.add_argument("--out", help="write JSON Lines to this file instead of stdout")
     fb.set_defaults(func=_cmd_feedback_export)
+    dr = sub.add_parser("draft", help="reply drafts for e-mails (a file, a folder or an mbox)")
+    dr.add_argument("path", help="a .txt/.eml e-mail, an .mbox file or a folder of e-mails")
+    dr.add_argument("--json", action="store_true", help="print the draft and its questions as JSON")
+    dr.add_argument("--out", help="write one draft per e-mail and summary.txt into this folder")
+    dr.add_argument("--templates", help="a reply_templates.json with your own wording")
+    dr.set_defaults(func=_cmd_draft)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:

@@ -1,0 +1,114 @@
+"""The support team's app: reply drafts for applicants' e-mails and the feedback export.
+
+    ASSISTANT_STAFF_USER=... ASSISTANT_STAFF_PASSWORD=... python staff_app.py
+        http://127.0.0.1:7861 (ASSISTANT_STAFF_HOST / ASSISTANT_STAFF_PORT)
+    Client(url, auth=(user, password)).predict(mail_text, api_name="/draft") -> the `draft --json` dict
+
+Separate from app.py on purpose: applicants' e-mails and stored questions are for staff only, so
+the applicant-facing app never serves these tabs or endpoints. On any host beyond loopback this
+app refuses to start without a log-in (Gradio `auth=`, credentials from the environment, never
+from the repo). Deliberately left out: user management (one shared staff log-in), sending mail.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+from assistant import Assistant, AssistantError, ConfigError, Settings
+from assistant.drafting import Drafter
+from assistant.feedback import FeedbackStore
+
+import gradio as gr  # noqa: E402  (after the offline variables)
+
+from app import _setup_logging, sources_html  # noqa: E402
+
+log = logging.getLogger("staff_app")
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+EXAMPLE = ("Hei! Vi planlegger et kvalitetsprosjekt (ikke forskning) og trenger data fra NPR. "
+           "Skal vi søke via helsedata.no? Hva koster det, og hvor lang tid tar det? Mvh Kari")
+
+
+def staff_auth(host: str, env: dict | None = None) -> tuple[str, str] | None:
+    """The (user, password) log-in from ASSISTANT_STAFF_USER/_PASSWORD, or None on loopback.
+
+    staff_auth("127.0.0.1", {}) -> None; staff_auth("0.0.0.0", {}) raises ConfigError.
+    """
+    env = os.environ if env is None else env
+    user, password = env.get("ASSISTANT_STAFF_USER", ""), env.get("ASSISTANT_STAFF_PASSWORD", "")
+    if bool(user) != bool(password):
+        raise ConfigError("Set both ASSISTANT_STAFF_USER and ASSISTANT_STAFF_PASSWORD (or neither, "
+                          "on 127.0.0.1 only).")
+    if user:
+        return user, password
+    if host not in LOOPBACK:
+        raise ConfigError(f"The staff app will not listen on {host} without a log-in: set "
+                          "ASSISTANT_STAFF_USER and ASSISTANT_STAFF_PASSWORD, or use ASSISTANT_STAFF_HOST=127.0.0.1.")
+    return None
+
+
+def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
+                    drafter: Drafter | None = None) -> gr.Blocks:
+    """The staff UI and its /draft endpoint; launch it with auth=staff_auth(host)."""
+    feedback = feedback or FeedbackStore.for_settings(assistant.settings)
+    drafter = drafter or Drafter(assistant)
+
+    def make_draft(text):
+        draft = drafter.draft_text(text if isinstance(text, str) else "")
+        log.info("draft: %d question(s), %d manual", len(draft.items), len(draft.manual))
+        return draft.text, sources_html(assistant, draft.citations) or "<p>Ingen kilder.</p>"
+
+    def draft(mail: str) -> dict:
+        """A reply draft for one e-mail (plain text or .eml source); the `assistant draft --json` shape."""
+        return drafter.draft_text(mail if isinstance(mail, str) else "").to_dict()
+
+    def export():
+        return "\n".join(json.dumps(c, ensure_ascii=False) for c in feedback.cases())
+
+    with gr.Blocks(title=f"{assistant.settings.title} – brukerstøtte") as demo:
+        gr.Markdown("# Brukerstøtte: svarutkast\nLim inn en e-post fra en søker. Utkastet siterer "
+                    "veiledningen; spørsmål den ikke dekker står under «Må besvares manuelt».")
+        with gr.Tab("Svarutkast"):
+            with gr.Row():
+                with gr.Column(scale=5):
+                    mail = gr.Textbox(label="E-post fra søker", lines=14, max_lines=40, value="",
+                                      placeholder=EXAMPLE, elem_id="mail")
+                    go = gr.Button("Lag svarutkast", variant="primary")
+                    reply = gr.Textbox(label="Svarutkast (sjekk, kopier og send)", lines=18, max_lines=60,
+                                       buttons=["copy"], interactive=False, elem_id="draft")
+                with gr.Column(scale=4):
+                    gr.Markdown("### Kilder")
+                    sources = gr.HTML(elem_id="draft-sources")
+        with gr.Tab("Tilbakemeldinger"):
+            gr.Markdown("Svar søkerne har merket som dårlige, som eval-saker (JSON Lines): fyll inn "
+                        "`facts` og `section` og legg dem i eval-settet.")
+            refresh = gr.Button("Hent")
+            cases = gr.Code(language="json", label="Tommel ned", elem_id="feedback-cases")
+        go.click(make_draft, inputs=mail, outputs=[reply, sources], api_visibility="private")
+        refresh.click(export, outputs=cases, api_visibility="private")
+        gr.api(draft, api_name="draft")
+    return demo.queue(default_concurrency_limit=4)
+
+
+def main() -> int:
+    _setup_logging()
+    host = os.environ.get("ASSISTANT_STAFF_HOST", "127.0.0.1")
+    try:
+        port = int(os.environ.get("ASSISTANT_STAFF_PORT", "7861"))
+        auth = staff_auth(host)
+        assistant = Assistant(Settings.from_env())
+    except ValueError:
+        print("staff_app: ASSISTANT_STAFF_PORT must be a whole number, e.g. 7861.", file=sys.stderr)
+        return 2
+    except AssistantError as exc:
+        print(f"staff_app: {exc}", file=sys.stderr)
+        return 2
+    build_staff_app(assistant).launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
+                                      auth_message="Brukerstøtte, Norsk pasientregister")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

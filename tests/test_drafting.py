@@ -1,0 +1,418 @@
+"""Reply drafts for applicants' e-mails: parsing (pure), drafting (the real Assistant), the CLI
+and the staff app (a real Gradio server with a log-in), plus the applicant app's separation.
+
+The e-mails in tests/emails/ are the fixtures; every draft is checked for the questions found
+(literally), grounded quotes (the file text at the cited offsets) and masked personal numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+
+from assistant import ConfigError
+from assistant.cli import main as cli_main
+from assistant.drafting import Draft, DraftItem, Drafter, by_section, draft_folder, load_templates, render
+from assistant.mail import (MailError, find_name, find_questions, html_to_text, own_text, read_mail,
+                            read_path, signature_name)
+from assistant.records import Answer, Citation
+from conftest import REPO_ROOT
+
+EMAILS = REPO_ROOT / "tests" / "emails"
+ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{6}[ \-.]?\d{5}(?!\d)")
+MANUAL = "Må besvares manuelt"
+
+# label -> (the questions the drafter must find, literally; the name it must greet)
+EXPECTED = {
+    "01_kvalitetsprosjekt": (["Skal vi søke via helsedata.no?", "Hva koster det?", "Hvor lang tid tar det?"],
+                             "Kari"),
+    "02_english": (["How much does it cost?", "How long does delivery take?"], "John Smith"),
+    "03_nynorsk": (["Kva kostar det å få data?", "Kor lang tid tek det før vi får dataa?"], "Ingrid Haugen"),
+    "04_signatur": (["Jeg lurer på prisen.",
+                     "Jeg vil også vite hvem som er databehandlingsansvarlig for registeret."], "Ola Nordmann"),
+    "05_svar_i_traad": (["Når starter behandlingstiden?"], "Mona"),
+    "06_videresendt": (["Fra hvilket år finnes det data i NPR?"], "Erik Dahl"),
+    "07_outlook_fra": (["Kan dere koble data fra NPR med data fra andre registre?"], "Hanne Vik"),
+    "08_html": (["Hvilke pasienter er ekskludert fra NPR?"], "Trude Aas"),
+    "09_fodselsnummer": (["Hvor finner jeg opplysningene mine?"], "Per Olsen"),
+    "10_ikke_besvarbart": (["Hva blir været i morgen?", "Kan dere anbefale et hotell i Bergen?"], "Geir"),
+    "11_fra_navn": (["Hvilke pasienter er med i NPR?", "Hvem er databehandlingsansvarlig?"], "Lise Berg"),
+    "12_postkasse-1": (["Hva koster det å få data fra NPR?"], "Anne Moe"),
+    "12_postkasse-2": (["Hvor lang tid tar det å få anonyme opplysninger?"], "Tor"),
+    "13_uten_spoersmaalstegn": (["Jeg lurer på hva som kreves av godkjenning.",
+                                 "Vi vil gjerne vite hvor vi kan lese om datakvalitet i NPR."], "Marte Kval"),
+}
+# question -> the section whose quotes must answer it (the ones the guidance clearly covers)
+SECTIONS = {
+    "Skal vi søke via helsedata.no?": "Søknad ved andre formål enn forskning",
+    "Hva koster det?": "Pris", "How much does it cost?": "Pris", "Kva kostar det å få data?": "Pris",
+    "Jeg lurer på prisen.": "Pris", "Hva koster det å få data fra NPR?": "Pris",
+    "Hvor lang tid tar det?": "Leveringsfrister", "How long does delivery take?": "Leveringsfrister",
+    "Kor lang tid tek det før vi får dataa?": "Leveringsfrister",
+    "Når starter behandlingstiden?": "Leveringsfrister",
+    "Hvor lang tid tar det å få anonyme opplysninger?": "Leveringsfrister",
+    "Fra hvilket år finnes det data i NPR?": "Datainnsamlingsperiode",
+    "Hvilke pasienter er ekskludert fra NPR?": "Inklusjons- eller eksklusjonskriterier",
+    "Hvem er databehandlingsansvarlig?": "Databehandler og databehandlingsansvarlig",
+    "Hvor finner jeg opplysningene mine?": "Leter du etter dine egne helseopplysninger?",
+}
+
+
+# -- parsing an e-mail (pure) ------------------------------------------------------------------
+
+def test_html_body_becomes_lines_and_blockquotes_become_quoted_history():
+    assert html_to_text("<p>Hei!</p><p>Hva koster det?<br>Mvh Kari</p>") == "Hei!\nHva koster det?\nMvh Kari"
+    assert html_to_text("<html><head><title>x</title><style>p{}</style></head><body><div>Hei &amp; takk"
+                        "</div><blockquote><p>Gammel   tekst</p></blockquote></body></html>") == \
+        "Hei & takk\n> Gammel tekst"
+
+
+@pytest.mark.parametrize("text", [
+    "Hei!\nHva koster det?\n\nOn Mon, 1 Mar 2026, NPR wrote:\n> Hei",
+    "Hei Kari,\nHva koster det?\n> sitat\nmer",
+    "Hva koster det?\n\nDen 3. mars 2026 kl. 10:12 skrev Helseregistre <h@x.no>:\n> Hva mer?",
+    "Hva koster det?\n\nOn Mon, 1 Mar 2026 at 10:00, NPR <h@x.no>\nwrote:\nHva mer?",
+    "Hva koster det?\n-----Original Message-----\nFrom: A\nHva mer?",
+    "Hva koster det?\n\nFra: Helseregistre <h@x.no>\nSendt: tirsdag\nTil: meg\n\nHva mer?",
+    "Hva koster det?\n\nDenne e-posten kan inneholde konfidensiell informasjon og er kun tiltenkt mottakeren.",
+    "Hello,\nHva koster det?\n\nThis e-mail may contain confidential information intended for the addressee.",
+])
+def test_own_text_drops_greeting_history_and_disclaimers(text):
+    assert own_text(text) == "Hva koster det?"
+
+
+def test_own_text_keeps_what_only_looks_like_a_greeting_or_history():
+    assert own_text("Til forskning trenger vi data. Hva koster det?") == \
+        "Til forskning trenger vi data. Hva koster det?"
+    assert own_text("Hva koster det? Den som skrev boka vet det: ja.") == \
+        "Hva koster det? Den som skrev boka vet det: ja."
+
+
+def test_signature_is_cut_and_its_name_kept():
+    assert signature_name("Hva koster det?\nMvh\nKari Nordmann\nSykehuset") == ("Hva koster det?", "Kari Nordmann")
+    assert signature_name("Hva koster det? Mvh Kari") == ("Hva koster det?", "Kari")
+    assert signature_name("Hva koster det?\n--\nOla Nordmann\nTlf 22") == ("Hva koster det?", "Ola Nordmann")
+    assert signature_name("Hva koster det?\nBest regards,\nJohn Smith") == ("Hva koster det?", "John Smith")
+    assert signature_name("Hva koster det?\nMed vennlig hilsen\nsykehuset.no") == ("Hva koster det?", "")
+    assert signature_name("Hva koster det?") == ("Hva koster det?", "")
+
+
+def test_name_comes_from_introduction_then_signature_then_sender_never_a_number():
+    assert find_name("Jeg heter Ola Hansen og jobber på et sykehus.", "Kari", "Lise") == "Ola Hansen"
+    assert find_name("Hva koster det?", "Kari", "Lise Berg") == "Kari"
+    assert find_name("Hva koster det?", "", "Lise Berg") == "Lise Berg"
+    assert find_name("Hva koster det?", "", "***********") == ""
+
+
+def test_questions_are_found_with_and_without_question_marks():
+    assert find_questions("Vi planlegger et kvalitetsprosjekt. Hva koster det, og hvor lang tid tar det?") == \
+        (["Hva koster det?", "Hvor lang tid tar det?"], "Vi planlegger et kvalitetsprosjekt.")
+    assert find_questions("Jeg lurer på prisen. Jeg vil også vite hvem som er databehandlingsansvarlig. "
+                          "Takk for hjelpen!") == \
+        (["Jeg lurer på prisen.", "Jeg vil også vite hvem som er databehandlingsansvarlig."], "")
+    assert find_questions("Takk for svaret.") == ([], "")
+
+
+def test_eml_gives_sender_subject_and_masked_body():
+    mail = read_mail(b"From: Kari <k@x.no>\nSubject: Pris\n\nHei! Hva koster det?\nFnr 01019012345")
+    assert (mail.sender, mail.subject, mail.text) == ("Kari", "Pris", "Hei! Hva koster det?\nFnr ***********")
+    html = read_path(EMAILS / "08_html.eml")[0][1]
+    assert (html.sender, html.subject) == ("Trude Aas", "Spørsmål om NPR")
+    assert "<p>" not in html.text and "Hvilke pasienter er ekskludert fra NPR?" in html.text
+    assert "> Hva koster det?" in html.text  # the quoted history, marked as such
+
+
+def test_mbox_holds_two_messages_and_junk_or_missing_files_are_clear_errors(tmp_path):
+    assert [label for label, _ in read_path(EMAILS / "12_postkasse.mbox")] == ["12_postkasse-1", "12_postkasse-2"]
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    with pytest.raises(MailError, match="not a text e-mail"):
+        read_path(junk)
+    with pytest.raises(MailError, match="does not exist"):
+        read_path(tmp_path / "missing.txt")
+
+
+# -- rendering (pure, literal records) ------------------------------------------------------------
+
+def test_render_groups_quotes_by_section_lists_manual_questions_and_masks_numbers():
+    a = Citation("doc.txt", "Pris", "NOK 1100", 0, 8, 1.0)
+    b = Citation("doc.txt", "Pris", "minimum to timer", 9, 25, 1.0)
+    assert by_section([a, b, Citation("doc.txt", "Frister", "30 dager", 30, 38, 1.0)])[0] == [a, b]
+    words = load_templates()["nb"]
+    items = [DraftItem("Hva koster det?", Answer("Hva koster det?", "", False, (a, b)), False),
+             DraftItem("Er 01019012345 registrert?", Answer("", "", True, reason="not_covered"), True)]
+    text = render(words, "Kari", items)
+    assert text.startswith("Hei Kari!\n\n")
+    assert "1. «Hva koster det?»\nIfølge veiledningen:\n«NOK 1100»\n«minimum to timer»\n" \
+           "(Kilde: «Pris», doc.txt)" in text
+    assert "[Må besvares manuelt]" in text and "- «Er *********** registrert?»" in text
+    assert "01019012345" not in text
+
+
+def test_templates_are_data_and_a_broken_file_is_a_clear_error(tmp_path):
+    data = load_templates()
+    assert data["nb"]["lead"] == "Ifølge veiledningen:" and data["en"]["lead"] == "According to the guidance:"
+    broken = tmp_path / "t.json"
+    broken.write_text(json.dumps({"nb": {"greeting": "Hei!"}, "en": {}}), encoding="utf-8")
+    with pytest.raises(MailError, match="lacks greeting_named"):
+        load_templates(str(broken))
+
+
+# -- drafting with the real Assistant -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def drafter(assistant):
+    return Drafter(assistant)
+
+
+@pytest.fixture(scope="module")
+def folder(drafter, tmp_path_factory):
+    """All fixture e-mails plus one binary file, drafted once into a temp folder."""
+    src = tmp_path_factory.mktemp("mails")
+    for p in EMAILS.iterdir():
+        shutil.copy(p, src / p.name)
+    (src / "vedlegg.pdf").write_bytes(b"%PDF-1.4\x00\x01\x02\xff")
+    out = tmp_path_factory.mktemp("drafts")
+    seen = []
+    report = draft_folder(drafter, src, out, lambda n, total, name: seen.append((n, total)))
+    return report, out, seen
+
+
+@pytest.fixture(scope="module")
+def drafts(folder) -> dict[str, Draft]:
+    return dict(folder[0].drafted)
+
+
+def _grounded(draft: Draft) -> None:
+    for item in draft.items:
+        for c in item.answer.citations:
+            assert (REPO_ROOT / c.source).read_text(encoding="utf-8")[c.start:c.end] == c.quote
+            assert f"«{c.quote}»" in draft.text
+            assert f"{c.section}\", {c.source})" in draft.text or f"{c.section}», {c.source})" in draft.text
+
+
+@pytest.mark.parametrize("label", sorted(EXPECTED))
+def test_each_email_yields_its_questions_grounded_answers_and_its_name(drafts, label):
+    draft = drafts[label]
+    questions, name = EXPECTED[label]
+    assert [i.question for i in draft.items] == questions
+    assert draft.name == name
+    assert draft.text.startswith(f"Hei {name}!" if draft.lang == "nb" else f"Dear {name},")
+    _grounded(draft)
+    for item in draft.items:
+        if item.question in SECTIONS:
+            assert not item.manual, item.answer.answer
+            assert SECTIONS[item.question] in {c.section for c in item.answer.citations}
+        if item.manual:  # listed for staff, never answered with a guess
+            assert not item.answer.citations
+            assert draft.text.index(f"«{item.question}»") > draft.text.index(MANUAL)
+    blob = draft.text + json.dumps(draft.to_dict(), ensure_ascii=False)
+    assert not ELEVEN_DIGITS.search(blob)
+
+
+def test_example_email_draft_quotes_form_price_and_delivery_times(drafts):
+    text = drafts["01_kvalitetsprosjekt"].text
+    for quote in ("Hvis du trenger opplysninger til andre formål enn forskning, skal du ikke bruke "
+                  "søknadsskjema på helsedata.no.", "Pris per time NOK 1100,- eks. mva.",
+                  "Helsedirektoratet fakturerer medgått tid til saksbehandling, minimum to timer.",
+                  "Statistikk og anonyme opplysninger - 30 dager", "Personidentifiserbare opplysninger - 60 dager",
+                  "Behandlingstiden starter når komplett søknad er mottatt."):
+        assert f"«{quote}»" in text
+    assert text.count("Ifølge veiledningen:") == 3 and MANUAL not in text
+    assert "Mvh" not in text and text.rstrip().endswith("Helsedirektoratet")
+
+
+def test_english_mail_gets_english_wording_around_norwegian_quotes(drafts):
+    draft = drafts["02_english"]
+    assert draft.lang == "en" and "According to the guidance:" in draft.text
+    assert "«Pris per time NOK 1100,- eks. mva.»" in draft.text and "Ifølge" not in draft.text
+    assert "confidential" not in " ".join(i.question for i in draft.items)
+    assert drafts["03_nynorsk"].lang == "nb" and "Ifølge veiledningen:" in drafts["03_nynorsk"].text
+
+
+def test_quoted_history_is_never_answered(drafts):
+    for label in ("05_svar_i_traad", "06_videresendt", "07_outlook_fra", "08_html"):
+        assert all("koster" not in q.lower() and "hva mer" not in q.lower() for q in EXPECTED[label][0])
+        assert "Pris per time" not in drafts[label].text, label
+
+
+def test_nothing_answerable_goes_to_staff_unguessed(drafts):
+    draft = drafts["10_ikke_besvarbart"]
+    assert all(i.manual for i in draft.items) and not draft.citations
+    assert MANUAL in draft.text and "Ifølge veiledningen" not in draft.text
+    assert "- «Hva blir været i morgen?»\n- «Kan dere anbefale et hotell i Bergen?»" in draft.text
+
+
+def test_personal_numbers_never_reach_the_draft(drafts):
+    draft = drafts["09_fodselsnummer"]
+    blob = draft.text + json.dumps(draft.to_dict(), ensure_ascii=False) + draft.context
+    assert "01019012345" not in blob and "010190 12345" not in blob
+    assert not ELEVEN_DIGITS.search(blob) and "Per Olsen, fødselsnummer ***********" in draft.context
+
+
+def test_folder_run_writes_a_draft_per_mail_and_a_summary_of_manual_work(folder):
+    report, out, seen = folder
+    assert sorted(label for label, _ in report.drafted) == sorted(EXPECTED)
+    assert seen[-1] == (len(seen), len(seen)) == (14, 14)  # 13 fixture files + the binary one
+    assert (out / "12_postkasse-2.txt").read_text(encoding="utf-8").startswith("Hei Tor!")
+    assert json.loads((out / "01_kvalitetsprosjekt.json").read_text(encoding="utf-8"))["questions"][1] \
+        ["question"] == "Hva koster det?"
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert summary.startswith("14 utkast, 1 fil(er) som ikke kunne leses.")
+    assert "10_ikke_besvarbart: 2 spørsmål, 2 ubesvart — må sjekkes manuelt\n    - Hva blir været i morgen?" in summary
+    assert "01_kvalitetsprosjekt: 3 spørsmål, 0 ubesvart — klar til gjennomlesing" in summary
+    assert "vedlegg.pdf: kunne ikke leses — vedlegg.pdf is not a text e-mail" in summary
+
+
+def test_pasted_text_in_the_app_is_drafted_like_a_file(drafter):
+    draft = drafter.draft_text((EMAILS / "11_fra_navn.eml").read_text(encoding="utf-8"))
+    assert draft.name == "Lise Berg" and len(draft.items) == 2
+    assert drafter.draft_text("").items == () and MANUAL in drafter.draft_text("").text
+
+
+# -- the CLI ------------------------------------------------------------------------------------
+
+def _run(args, data_dir, env_extra=None):
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, env=env,
+                          cwd=REPO_ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def cli_data(tmp_path_factory):
+    """One data directory for the CLI runs, so only the first builds the index."""
+    return tmp_path_factory.mktemp("cli") / "data"
+
+
+def test_cli_draft_json_for_one_email(cli_data):
+    r = _run(["draft", "--json", str(EMAILS / "01_kvalitetsprosjekt.txt")], cli_data)
+    assert r.returncode == 0, r.stderr
+    obj = json.loads(r.stdout)
+    assert set(obj) == {"draft", "questions"} and obj["draft"].startswith("Hei Kari!")
+    assert [q["question"] for q in obj["questions"]] == EXPECTED["01_kvalitetsprosjekt"][0]
+    assert [q["manual"] for q in obj["questions"]] == [False, False, False]
+    for q in obj["questions"]:
+        for c in q["citations"]:
+            assert set(c) == {"source", "section", "quote", "start", "end", "score", "title"}
+            assert (REPO_ROOT / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+
+
+def test_cli_draft_folder_with_progress_and_summary(tmp_path, cli_data):
+    src = tmp_path / "inn"
+    src.mkdir()
+    for name in ("10_ikke_besvarbart.txt", "11_fra_navn.eml", "12_postkasse.mbox"):
+        shutil.copy(EMAILS / name, src / name)
+    r = _run(["draft", str(src), "--out", str(tmp_path / "ut")], cli_data)
+    assert r.returncode == 0, r.stderr
+    assert "[3/3] 12_postkasse.mbox" in r.stderr.decode() and b"Traceback" not in r.stderr
+    assert sorted(p.name for p in (tmp_path / "ut").glob("*.txt")) == [
+        "10_ikke_besvarbart.txt", "11_fra_navn.txt", "12_postkasse-1.txt", "12_postkasse-2.txt", "summary.txt"]
+    out = r.stdout.decode()
+    assert out.startswith("4 utkast, 0 fil(er) som ikke kunne leses.")
+    assert "10_ikke_besvarbart: 2 spørsmål, 2 ubesvart — må sjekkes manuelt" in out
+
+
+def test_cli_draft_one_file_prints_the_draft(tmp_path, capsys):
+    assert cli_main(["draft", str(EMAILS / "05_svar_i_traad.txt")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Hei Mona!") and "«Behandlingstiden starter når komplett søknad er mottatt.»" in out
+
+
+def test_cli_unreadable_input_is_one_line_and_exit_2(tmp_path, capsys):
+    junk = tmp_path / "junk.eml"
+    junk.write_bytes(os.urandom(64) + b"\x00")
+    r = _run(["draft", str(junk)], tmp_path / "data")
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "not a text e-mail" in err
+    assert cli_main(["draft", str(tmp_path / "missing.txt")]) == 2
+    assert capsys.readouterr().err.strip() == (f"assistant: {tmp_path / 'missing.txt'} does not exist; give a "
+                                               ".txt, .eml or .mbox file or a folder of them.")
+
+
+# -- staff app vs applicant app ----------------------------------------------------------------
+
+def test_staff_app_refuses_a_public_host_without_a_login():
+    from staff_app import staff_auth
+
+    assert staff_auth("127.0.0.1", {}) is None
+    assert staff_auth("0.0.0.0", {"ASSISTANT_STAFF_USER": "u", "ASSISTANT_STAFF_PASSWORD": "p"}) == ("u", "p")
+    with pytest.raises(ConfigError, match="ASSISTANT_STAFF_USER and ASSISTANT_STAFF_PASSWORD"):
+        staff_auth("0.0.0.0", {})
+    with pytest.raises(ConfigError, match="both"):
+        staff_auth("127.0.0.1", {"ASSISTANT_STAFF_USER": "u"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_STAFF_")}
+    r = subprocess.run([sys.executable, "staff_app.py"], capture_output=True, cwd=REPO_ROOT, timeout=120,
+                       env={**env, "ASSISTANT_STAFF_HOST": "0.0.0.0"})
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and len(err.splitlines()) == 1 and err.startswith("staff_app: ") \
+        and "ASSISTANT_STAFF_PASSWORD" in err
+
+
+@pytest.fixture(scope="module")
+def staff_url(assistant, tmp_path_factory):
+    from appserver import free_port  # puts the repo root on sys.path
+    from assistant.feedback import FeedbackStore
+    from staff_app import build_staff_app
+
+    demo = build_staff_app(assistant, FeedbackStore(tmp_path_factory.mktemp("staff") / "fb.sqlite3"))
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                ssr_mode=False, auth=("stab", "hemmelig-1"))
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+def _status(url, data=None) -> int:
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_anonymous_clients_cannot_reach_the_staff_tools(staff_url):
+    from gradio_client import Client
+
+    body = json.dumps({"data": ["Hva koster det?"]}).encode()
+    assert _status(staff_url + "gradio_api/call/draft", body) == 401
+    assert _status(staff_url + "gradio_api/info") == 401 and _status(staff_url + "config") == 401
+    with pytest.raises(Exception, match="(?i)credentials|login|auth"):
+        Client(staff_url, verbose=False)
+    with pytest.raises(Exception):
+        Client(staff_url, auth=("stab", "feil"), verbose=False)
+
+
+def test_logged_in_staff_get_the_draft_endpoint(staff_url):
+    from gradio_client import Client
+
+    client = Client(staff_url, auth=("stab", "hemmelig-1"), verbose=False)
+    assert "/draft" in client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    obj = client.predict((EMAILS / "01_kvalitetsprosjekt.txt").read_text(encoding="utf-8"), api_name="/draft")
+    assert [q["question"] for q in obj["questions"]] == EXPECTED["01_kvalitetsprosjekt"][0]
+    assert "«Pris per time NOK 1100,- eks. mva.»" in obj["draft"]
+
+
+def test_applicant_app_exposes_no_staff_tools(assistant, tmp_path):
+    from gradio_client import Client
+
+    from appserver import running
+    from assistant.feedback import FeedbackStore
+
+    with running(assistant, FeedbackStore(tmp_path / "fb.sqlite3")) as url:
+        api = Client(url, verbose=False).view_api(return_format="dict", print_info=False)
+        with urllib.request.urlopen(url + "config", timeout=30) as r:
+            config = r.read().decode()
+    assert list(api["named_endpoints"]) == ["/ask"]
+    assert "Svarutkast" not in config and "Tommel ned" not in config and "draft" not in config
