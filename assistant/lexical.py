@@ -102,8 +102,9 @@ QUESTION_START = re.compile(
 
 ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
                     r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
-                    r"are|must|should|will)\b|lurer på|lurar på|vil vite|ønsker å vite|gjerne vite|"
-                    r"fortell|wonder|would like to know|please tell|\?\s*$", re.IGNORECASE)
+                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|vil (?:også |gjerne )?vite|"
+                    r"ønsker (?:også )?å vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
+                    r"please tell|\?\s*$", re.IGNORECASE)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 
 
@@ -267,7 +268,9 @@ class LexicalIndex:
         for cut in range(2, len(term) - 3):
             head = term[cut:]
             if head in self.df and len(head) >= 4:
-                found.setdefault(head, 0.7)
+                # a generic head says nothing: "parkeringsinformasjon" is not about "informasjon"
+                if self.idf(head) >= GENERIC_IDF:
+                    found.setdefault(head, 0.7)
                 break
         return sorted(found.items(), key=lambda kv: -kv[1])[:limit]
 
@@ -351,12 +354,28 @@ class LexicalIndex:
         So a group never counts a synonym twice over, but a chunk holding all of a phrase's
         words ("andre formål enn forskning") beats one holding only one of them.
         """
+        # sparse: each term costs its postings, not the corpus (bm25s get_scores fills zeros(n))
         total = np.zeros(self.n, dtype=np.float32)
         for g in query.groups:
-            rows = [w * self.bm25.get_scores([t])[: self.n]
-                    for t, w in zip(g.terms, g.weights) if t in self.df]
-            if rows:
-                stacked = np.vstack(rows)
-                best = stacked.max(axis=0)
-                total += best + 0.5 * (stacked.sum(axis=0) - best)
+            posts = [self._postings(t, w) for t, w in zip(g.terms, g.weights) if t in self.df]
+            if not posts:
+                continue
+            docs, inverse = np.unique(np.concatenate([d for d, _ in posts]), return_inverse=True)
+            best = np.zeros(len(docs), dtype=np.float32)
+            summed = np.zeros(len(docs), dtype=np.float32)
+            at = 0
+            for d, v in posts:  # term order, as the dense version summed its rows
+                rows = inverse[at:at + len(d)]
+                at += len(d)
+                np.maximum.at(best, rows, v)
+                summed[rows] += v
+            total[docs] += best + np.float32(0.5) * (summed - best)
         return total
+
+    def _postings(self, term: str, weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, weight * BM25 score) of the chunks holding `term`, from bm25s's CSC arrays."""
+        s, tid = self.bm25.scores, self.bm25.vocab_dict[term]
+        lo, hi = s["indptr"][tid], s["indptr"][tid + 1]
+        docs, vals = s["indices"][lo:hi], s["data"][lo:hi]
+        keep = docs < self.n
+        return docs[keep], (weight * vals[keep]).astype(np.float32)
