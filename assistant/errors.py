@@ -4,13 +4,14 @@
     ├── ConfigError                a setting is wrong (names the ASSISTANT_* variable)
     ├── ModelError                 the embedding model cannot be loaded
     ├── CorpusError                the corpus folder is missing or holds no usable text
-    └── IndexBuildError             the index cannot be built or written (e.g. read-only data dir)
+    ├── IndexBuildError             the index cannot be built or written (e.g. read-only data dir)
+    └── MailError                   an e-mail or reply template for the drafter cannot be read
 
 The core raises these and never prints or exits; only the edges (cli.py, app.py) turn them
 into user messages. Bad *questions* are not errors: they get an abstaining Answer.
 """
 
-__all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError"]
+__all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError", "MailError"]
 
 
 class AssistantError(Exception):
@@ -31,3 +32,7 @@ class CorpusError(AssistantError):
 
 class IndexBuildError(AssistantError):
     pass
+
+
+class MailError(AssistantError):
+    """An input that cannot be read as an e-mail; the message says what to give instead."""

@@ -24,7 +24,7 @@ from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import AssistantError
+from .errors import MailError
 from .lexical import SENTENCE_BREAK, is_asking, split_questions
 from .privacy import mask_personal_numbers
 
@@ -57,10 +57,6 @@ ASKS_TOO = re.compile(r"\b(?:vil|ønsker|skulle|ville)\s+(?:(?:også|òg|gjerne|
                       r"\blur[ae]r\s+(?:(?:også|òg)\s+)?på\b|\bwould\s+(?:also\s+)?like\s+to\s+know\b",
                       re.IGNORECASE)
 INTRODUCTION = re.compile(r"\b(?i:jeg heter|eg heiter|mitt namn er|mitt navn er|my name is)\s+" + NAME)
-
-
-class MailError(AssistantError):
-    """An input that cannot be read as an e-mail; the message says what to give instead."""
 
 
 @dataclass(frozen=True)
