@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from .lexical import detect_language
+from .questions import detect_language
 from .mail import Mail, MailError, find_name, find_questions, own_text, read_path, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation

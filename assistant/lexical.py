@@ -4,7 +4,7 @@ The English embedding model cannot read Norwegian, so this module carries most o
 - `words("Søknadene koster")` -> ["soknadene", "koster"]: lower case, diacritics folded
   (ø->o, æ->ae, å->a), so "soknad" finds "søknad";
 - `stem(...)`: PyStemmer's Norwegian Snowball stemmer, applied before folding;
-- the glossary (corpus/glossary.tsv) turns English, nynorsk and everyday words into the
+- the glossary (glossary.py, corpus/glossary.tsv) turns English, nynorsk and everyday words into the
   guidance's own words ("cost" -> pris kostnad fakturerer);
 - rapidfuzz maps a word the index has never seen to near spellings and compounds it has
   ("leveringstid" -> "leveringsfrist"), looked up in the vocabulary, never by scanning chunks;
@@ -16,7 +16,6 @@ Deliberately left out: decompounding beyond shared prefixes, and phrase or proxi
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import threading
 import unicodedata
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .glossary import Glossary
 from .records import Group, Query
 
 WORD = re.compile(r"[^\W_]+(?:[.@][^\W_]+)*")  # keeps helsedata.no and e-mail addresses whole
@@ -76,71 +76,6 @@ def stopwords() -> frozenset[str]:
     return frozenset(fold(w) for w in (*sw.STOPWORDS_NORWEGIAN, *sw.STOPWORDS_EN, *listed))
 
 
-@lru_cache(maxsize=1)
-def language_markers() -> dict[str, frozenset[str]]:
-    # not folded: "frå" (nynorsk) must not become "fra" (bokmål)
-    data = json.loads(_data("language.json"))
-    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if not k.startswith("_")}
-
-
-def detect_language(text: str) -> str:
-    """'What does it cost?' -> 'en'; 'Kva kostar det?' -> 'nn'; 'Hva koster det?' -> 'nb'."""
-    toks = WORD.findall(text.lower())
-    markers = language_markers()
-    if any(t in markers["nn"] for t in toks):
-        return "nn"
-    en = sum(t in markers["en"] for t in toks)
-    nb = sum(t in markers["nb"] for t in toks)
-    return "en" if en > nb else "nb"
-
-
-QUESTION_START = re.compile(
-    r"(?:[?;]|,?\s+(?:og|samt|and|also|plus)\b)\s*(?=(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|"
-    r"kva|kor|korleis|kven|kvifor|kan|må|skal|er|får|finnes|what|how|where|who|which|when|why|can|"
-    r"do|does|is|are|must|should|will)\b)", re.IGNORECASE)
-
-
-ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
-                    r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
-                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|vil (?:også |gjerne )?vite|"
-                    r"ønsker (?:også )?å vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
-                    r"please tell|\?\s*$", re.IGNORECASE)
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
-
-
-def is_asking(sentence: str) -> bool:
-    """'Hva koster det' -> True; 'Jeg lurer på prisen.' -> True; 'Jeg heter Kari.' -> False"""
-    return bool(ASKING.search(sentence.strip()))
-
-
-def split_questions(text: str) -> list[str]:
-    """One text asking several things -> its questions, each a self-contained string.
-
-    Statements around questions ("Jeg heter Kari.") are dropped when anything is asked at all.
-    'Hva koster det, og hvor lang tid tar det?' -> ['Hva koster det', 'hvor lang tid tar det?']
-    'Statistikk og anonyme opplysninger?' -> ['Statistikk og anonyme opplysninger?']
-    """
-    parts = []
-    for sentence in SENTENCE_BREAK.split(text):
-        start = 0
-        for m in QUESTION_START.finditer(sentence):
-            piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
-            if piece:
-                parts.append(piece)
-            start = m.end()
-        tail = sentence[start:].strip(" ,;")
-        if tail:
-            parts.append(tail)
-    parts = [p for p in parts if any(c.isalnum() for c in p)]
-    asking = [p for p in parts if is_asking(p)]
-    return asking or parts or [text]
-
-
-def statements(text: str) -> str:
-    """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context."""
-    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s))
-
-
 # A word after one of these is about its opposite: "andre formål enn forskning" is not research.
 NEGATORS = frozenset({"enn", "ikke", "ikkje", "not", "non", "than", "uten", "utan", "without"})
 
@@ -163,58 +98,6 @@ def marked_stems(toks: list[str]) -> list[str]:
 def content_stems(text: str) -> list[str]:
     """Stems of the words that can carry meaning: 'Hva koster det?' -> ['kost']"""
     return marked_stems(words(text))
-
-
-class Glossary:
-    """Phrases applicants use -> the guidance's words; see corpus/glossary.tsv for the format.
-
-    Glossary.parse("kost*\\tpris") maps 'kostar' to ('pris',); an empty right side means "ignore".
-    """
-
-    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]):
-        # entries: applicant's words (last may end in *) -> alternatives, each a phrase string
-        self.entries = entries
-        self.longest = max((len(k) for k in entries), default=0)
-
-    @classmethod
-    def parse(cls, text: str) -> "Glossary":
-        entries: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for line in text.splitlines():
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            key, _, means = line.partition("\t")
-            key_words = tuple(words(key))
-            if key.strip().endswith("*") and key_words:
-                key_words = key_words[:-1] + (key_words[-1] + "*",)
-            if key.strip().startswith("*") and len(key_words) == 1:
-                key_words = ("*" + key_words[0],)
-            if key_words:
-                alts = tuple(a.strip() for a in means.split(",") if a.strip())
-                entries[key_words] = entries.get(key_words, ()) + alts
-        return cls(entries)
-
-    @classmethod
-    def load(cls, corpus_dir: Path) -> "Glossary":
-        path = Path(corpus_dir) / "glossary.tsv"
-        return cls.parse(path.read_text(encoding="utf-8")) if path.exists() else cls({})
-
-    def match(self, toks: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
-        """The longest entry starting at toks[i]: (length, alternatives), or None."""
-        for n in range(min(self.longest, len(toks) - i), 0, -1):
-            window = toks[i:i + n]
-            exact = tuple(window)
-            if exact in self.entries:
-                return n, self.entries[exact]
-            for cut in range(len(window[-1]), 2, -1):
-                key = exact[:-1] + (window[-1][:cut] + "*",)
-                if key in self.entries:
-                    return n, self.entries[key]
-        tok = toks[i]
-        for key, means in self.entries.items():  # "*register*": few such entries, so a scan is fine
-            # "*register*" names another register only as a compound head ("kreftregisteret")
-            if key[0].startswith("*") and tok.find(key[0].strip("*")) >= 3 and "@" not in tok:
-                return 1, means
-        return None
 
 
 class LexicalIndex:
@@ -320,7 +203,11 @@ class LexicalIndex:
                     terms.append(cand)
                     weights.append(0.8 * sim)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms))
-        return Query(question, lang or detect_language(question), tuple(groups.values()), off_topic)
+        if lang is None:
+            from .questions import detect_language  # questions.py builds on this module
+
+            lang = detect_language(question)
+        return Query(question, lang, tuple(groups.values()), off_topic)
 
     def group_idf(self, group: Group) -> float:
         """How rare the group's concept is: idf of the chunks holding any alternative in full.

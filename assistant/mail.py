@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import MailError
-from .lexical import SENTENCE_BREAK, is_asking, split_questions
+from .questions import SENTENCE_BREAK, is_asking, split_questions
 from .privacy import mask_personal_numbers
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
@@ -52,10 +52,6 @@ GREETING = re.compile(r"^\s*(?:hei|hallo|heisann|god dag|god morgen|hello|hi|dea
 THANKS = re.compile(r"^\s*(?:takk|tusen takk|på forhånd takk|thanks|thank you|many thanks)\b",
                     re.IGNORECASE)
 NAME = r"(?P<name>[A-ZÆØÅ][\w'\-]+(?:[ \t]+[A-ZÆØÅ][\w'\-]+){0,3})"
-# asking phrases lexical.is_asking misses: "Jeg vil også vite …", "Vi lurer også på …"
-ASKS_TOO = re.compile(r"\b(?:vil|ønsker|skulle|ville)\s+(?:(?:også|òg|gjerne|bare)\s+)*(?:å\s+)?vite\b|"
-                      r"\blur[ae]r\s+(?:(?:også|òg)\s+)?på\b|\bwould\s+(?:also\s+)?like\s+to\s+know\b",
-                      re.IGNORECASE)
 INTRODUCTION = re.compile(r"\b(?i:jeg heter|eg heiter|mitt namn er|mitt navn er|my name is)\s+" + NAME)
 
 
@@ -207,8 +203,8 @@ def find_name(text: str, signed: str = "", sender: str = "") -> str:
 
 
 def asks(sentence: str) -> bool:
-    """'Jeg vil også vite prisen.' -> True; 'Takk for hjelpen!' -> False (is_asking, widened)."""
-    return is_asking(sentence) or bool(ASKS_TOO.search(sentence))
+    """'Jeg vil også vite prisen.' -> True; 'Takk for hjelpen!' -> False"""
+    return is_asking(sentence)
 
 
 def _tidy(part: str, sentence: str) -> str:

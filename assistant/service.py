@@ -21,7 +21,9 @@ from .chunking import chunk_sections
 from .corpus import load_documents, load_sections
 from .embedding import Embedder, load_embedder
 from .index import IndexStore
-from .lexical import Glossary, LexicalIndex, detect_language, split_questions, statements
+from .glossary import Glossary
+from .lexical import LexicalIndex
+from .questions import detect_language, split_questions, statements
 from .privacy import mask_personal_numbers
 from .records import Answer, Hit, Query
 from .retrieval import HybridSearch

@@ -1,5 +1,6 @@
-from assistant.lexical import (Glossary, LexicalIndex, content_stems, detect_language, fold, split_questions,
-                               stem, words)
+from assistant.glossary import Glossary
+from assistant.lexical import LexicalIndex, content_stems, fold, stem, words
+from assistant.questions import detect_language, is_asking, split_questions, statements
 from assistant.privacy import mask_personal_numbers
 
 
@@ -60,3 +61,10 @@ def test_personal_numbers_are_masked():
     assert mask_personal_numbers("010190 12345 og 010190-12345") == "*********** og ***********"
     assert mask_personal_numbers("NOK 1100 og 30 dager, tlf 22334455") == "NOK 1100 og 30 dager, tlf 22334455"
     assert mask_personal_numbers("123456789012") == "123456789012"  # 12 digits is not a personal number
+
+
+def test_asking_and_statements():
+    assert is_asking("Jeg vil også vite hvem som er databehandlingsansvarlig.")
+    assert is_asking("Fra hvilket år finnes data")
+    assert not is_asking("Jeg heter Kari.")
+    assert statements("Vi trenger data til planlegging. Hvordan søker vi?") == "Vi trenger data til planlegging."

@@ -1,0 +1,87 @@
+"""Question understanding: which language, which sentences ask, and how many questions.
+
+    detect_language("Kva kostar det?") -> "nn"
+    split_questions("Hva koster det, og hvor lang tid tar det?") -> ["Hva koster det", "hvor lang tid tar det?"]
+    statements("Vi trenger data til planlegging. Hvordan søker vi?") -> "Vi trenger data til planlegging."
+
+Deliberately left out: real parsing. These are patterns for the short texts applicants write;
+the word lists live in assistant/data/language.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from .lexical import WORD, _data
+
+@lru_cache(maxsize=1)
+def language_markers() -> dict[str, frozenset[str]]:
+    # not folded: "frå" (nynorsk) must not become "fra" (bokmål)
+    data = json.loads(_data("language.json"))
+    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if not k.startswith("_")}
+
+
+def detect_language(text: str) -> str:
+    """'What does it cost?' -> 'en'; 'Kva kostar det?' -> 'nn'; 'Hva koster det?' -> 'nb'."""
+    toks = WORD.findall(text.lower())
+    markers = language_markers()
+    if any(t in markers["nn"] for t in toks):
+        return "nn"
+    en = sum(t in markers["en"] for t in toks)
+    nb = sum(t in markers["nb"] for t in toks)
+    return "en" if en > nb else "nb"
+
+
+QUESTION_START = re.compile(
+    r"(?:[?;]|,?\s+(?:og|samt|and|also|plus)\b)\s*(?=(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|"
+    r"kva|kor|korleis|kven|kvifor|kan|må|skal|er|får|finnes|what|how|where|who|which|when|why|can|"
+    r"do|does|is|are|must|should|will)\b)", re.IGNORECASE)
+
+
+ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
+                    r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
+                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|vil (?:også |gjerne )?vite|"
+                    r"ønsker (?:også )?å vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
+                    r"please tell|\?\s*$", re.IGNORECASE)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+
+
+def is_asking(sentence: str) -> bool:
+    """'Hva koster det' -> True; 'Jeg vil også vite prisen.' -> True; 'Jeg heter Kari.' -> False"""
+    return bool(ASKING.search(sentence.strip()) or WANTS_TO_KNOW.search(sentence))
+
+
+def split_questions(text: str) -> list[str]:
+    """One text asking several things -> its questions, each a self-contained string.
+
+    Statements around questions ("Jeg heter Kari.") are dropped when anything is asked at all.
+    'Hva koster det, og hvor lang tid tar det?' -> ['Hva koster det', 'hvor lang tid tar det?']
+    'Statistikk og anonyme opplysninger?' -> ['Statistikk og anonyme opplysninger?']
+    """
+    parts = []
+    for sentence in SENTENCE_BREAK.split(text):
+        start = 0
+        for m in QUESTION_START.finditer(sentence):
+            piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
+            if piece:
+                parts.append(piece)
+            start = m.end()
+        tail = sentence[start:].strip(" ,;")
+        if tail:
+            parts.append(tail)
+    parts = [p for p in parts if any(c.isalnum() for c in p)]
+    asking = [p for p in parts if is_asking(p)]
+    return asking or parts or [text]
+
+
+def statements(text: str) -> str:
+    """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context."""
+    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s))
+
+
+# asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …"
+WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|skulle|ville)\s+(?:(?:også|òg|gjerne|bare)\s+)*(?:å\s+)?vite\b|"
+                           r"\blur[ae]r\s+(?:(?:også|òg)\s+)?på\b|\bwould\s+(?:also\s+)?like\s+to\s+know\b",
+                           re.IGNORECASE)
