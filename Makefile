@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup run chat index test eval eval-holdout bench clean
+.PHONY: setup run chat index test eval eval-holdout bench load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,14 @@ eval: setup                        ## the evaluation set: eval/report.md, exit 1
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate
 
-bench: setup                       ## latency, cold start, build time and memory figures
+bench: setup                       ## scaling 1x/10x/100x, cold start, memory, side by side with the LangChain baseline
 	$(BIN)/python -m bench
+
+load: setup                        ## 50 concurrent API clients for 60 s against app.py (figures, not a test)
+	$(BIN)/python -m bench.load
+
+staff: setup                       ## the support team's app (reply drafts), http://127.0.0.1:7861
+	$(BIN)/python staff_app.py
 
 clean:                             ## remove the venv and the data directory
 	rm -rf $(VENV) .assistant test-artifacts

@@ -28,13 +28,15 @@ class Embedder(ABC):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str, batch_size: int = 64):
+    def __init__(self, model: str, batch_size: int = 16):
         self.name = model
+        # 16, not 64: a 64 x 256-token batch holds ~200 MB of attention scores per layer; 16 is
+        # as fast on 2 cores and peaks ~300 MB lower (measured on 256 chunks: 9.5 s/667 MB vs 11.5 s/961 MB)
         self.batch_size = batch_size
         self._lock = threading.Lock()
         if model.startswith(("/", ".", "~")) and not Path(model).expanduser().is_dir():
             raise ModelError(
-                f"The embedding model folder {model} does not exist. Set ASSISTANT_EMBEDDING_MODEL "
+                f"The embedding model folder {model} does not exist (or is not a folder). Set ASSISTANT_EMBEDDING_MODEL "
                 "to a local sentence-transformers folder, or unset it to use the bundled model."
             )
         try:

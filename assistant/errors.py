@@ -5,13 +5,15 @@
     ├── ModelError                 the embedding model cannot be loaded
     ├── CorpusError                the corpus folder is missing or holds no usable text
     ├── IndexBuildError             the index cannot be built or written (e.g. read-only data dir)
+    ├── IndexUnavailableError       the Chroma server behind ASSISTANT_CHROMA_URL cannot be reached
     └── MailError                   an e-mail or reply template for the drafter cannot be read
 
 The core raises these and never prints or exits; only the edges (cli.py, app.py) turn them
 into user messages. Bad *questions* are not errors: they get an abstaining Answer.
 """
 
-__all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError", "MailError"]
+__all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError", "IndexUnavailableError",
+           "MailError"]
 
 
 class AssistantError(Exception):
@@ -32,6 +34,10 @@ class CorpusError(AssistantError):
 
 class IndexBuildError(AssistantError):
     pass
+
+
+class IndexUnavailableError(AssistantError):
+    """The Chroma server behind ASSISTANT_CHROMA_URL cannot be reached (or lost the index)."""
 
 
 class MailError(AssistantError):

@@ -1,15 +1,22 @@
-"""The dense index: chunks embedded into a Chroma store on disk, rebuilt only when needed.
+"""The dense index: chunks embedded into a Chroma store, rebuilt only when needed.
 
 Layout under the data directory:
     index/manifest.json      which build is live, and the fingerprint it was built from
-    index/builds/<id>/       one Chroma PersistentClient folder per build
+    index/builds/<id>/       one Chroma PersistentClient folder per build (embedded mode)
     index/build.lock         held while a build runs (two processes never build at once)
 
+With ASSISTANT_CHROMA_URL set the vectors live in a Chroma server instead: one collection
+per build, named `chunks-<id>`; the manifest stays in the local data directory and names the
+live collection. Everything else is the same in both modes (stores.py holds the two kinds).
+
 The fingerprint hashes the chunks (so the corpus and the chunking), the chunker version and
-the model name; when it changes the index is rebuilt. A rebuild writes a new build folder and
-only then swaps the manifest (os.replace), so a crash mid-build leaves the old index live.
-A store that cannot be opened or has the wrong size is rebuilt with a warning. We always pass
-embeddings ourselves: Chroma's default embedding function would try to download a model.
+the model name; when it changes the index is rebuilt. A rebuild writes a new build (folder or
+collection) and only then swaps the manifest (os.replace), so a crash mid-build leaves the old
+index live; older builds are deleted after the switch. A store that cannot be opened or has
+the wrong size is rebuilt with a warning; a server that cannot be reached is an
+IndexUnavailableError, never a rebuild. We always pass embeddings ourselves: Chroma's default
+embedding function would try to download a model.
+Deliberately left out: sharing one build between data directories, and retries.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import hashlib
 import json
 import logging
 import os
-import shutil
+import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -27,12 +34,15 @@ from pathlib import Path
 
 from .chunking import CHUNKER_VERSION
 from .embedding import Embedder
-from .errors import IndexBuildError
+from .errors import AssistantError, IndexBuildError
 from .records import Chunk
+from .stores import IndexUnavailableError, LocalBuilds, ServerBuilds, parse_chroma_url, unavailable
+
+__all__ = ["IndexStore", "VectorIndex", "IndexUnavailableError", "fingerprint", "parse_chroma_url"]
 
 log = logging.getLogger(__name__)
-COLLECTION = "chunks"
 BATCH = 256
+PROGRESS_MIN_BATCHES = 4  # a build of more batches than this shows a progress bar on stderr
 
 
 def fingerprint(chunks: list[Chunk], model_name: str) -> str:
@@ -40,13 +50,6 @@ def fingerprint(chunks: list[Chunk], model_name: str) -> str:
     for c in chunks:
         h.update(f"\x00{c.id}\x00{c.heading}\x00{c.parent}\x00{c.text}".encode())
     return h.hexdigest()
-
-
-def _client(path: Path):
-    import chromadb
-    from chromadb.config import Settings
-
-    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
@@ -59,11 +62,15 @@ def _write_json_atomic(path: Path, data: dict) -> None:
 
 
 class VectorIndex:
-    """Chroma collection of chunk embeddings; `search` returns (chunk id, cosine) pairs."""
+    """Chroma collection of chunk embeddings; `search` returns (chunk id, cosine) pairs.
 
-    def __init__(self, collection, manifest: dict):
+    With a server (`url` set) any failure to query is an IndexUnavailableError naming the URL.
+    """
+
+    def __init__(self, collection, manifest: dict, url: str = ""):
         self.collection = collection
         self.manifest = manifest
+        self.url = url
 
     @property
     def count(self) -> int:
@@ -73,17 +80,38 @@ class VectorIndex:
         n = min(n, self.count)
         if n <= 0:
             return []
-        res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        try:
+            res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        except Exception as exc:  # httpx transport errors, or Chroma's "collection not found"
+            if not self.url:
+                raise
+            raise unavailable(self.url, exc) from exc
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+
+def _progress(total: int, batches: int, show: bool | None):
+    """A tqdm bar on stderr for big builds (more than PROGRESS_MIN_BATCHES batches), or None."""
+    if show is False or (show is None and batches <= PROGRESS_MIN_BATCHES):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="chunk", desc="indexing", file=sys.stderr)
 
 
 class IndexStore:
     """Opens the live build if it matches the chunks, rebuilds it atomically if not."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, chroma_url: str = "", progress: bool | None = None):
         self.root = Path(data_dir) / "index"
         self.manifest_path = self.root / "manifest.json"
         self.builds = self.root / "builds"
+        self.progress = progress
+        if chroma_url:
+            parse_chroma_url(chroma_url)  # a bad URL is a ConfigError now, not at first query
+            owner = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:16]
+            self.backend = ServerBuilds(chroma_url, owner)
+        else:
+            self.backend = LocalBuilds(self.builds)
 
     def read_manifest(self) -> dict | None:
         try:
@@ -95,17 +123,16 @@ class IndexStore:
             return None
 
     def _open_build(self, manifest: dict) -> VectorIndex:
-        path = self.builds / manifest["build"]
-        if not path.is_dir():
-            raise FileNotFoundError(f"build folder {path} is missing")
-        collection = _client(path).get_collection(COLLECTION)
-        if collection.count() != manifest["count"]:
-            raise ValueError(f"store holds {collection.count()} chunks, manifest says {manifest['count']}")
-        return VectorIndex(collection, manifest)
+        collection = self.backend.open(manifest["build"])
+        count = collection.count()
+        if count != manifest["count"]:
+            raise ValueError(f"store holds {count} chunks, manifest says {manifest['count']}")
+        return VectorIndex(collection, manifest, self.backend.url)
 
     def open(self, chunks: list[Chunk], embedder: Embedder, force: bool = False) -> tuple[VectorIndex, bool]:
         """The live index for these chunks, and whether it had to be built now."""
         want = fingerprint(chunks, embedder.name)
+        self._check_writable()
         if not force:
             found = self._try_open(want)
             if found:
@@ -117,16 +144,41 @@ class IndexStore:
                     return found, False
             return self._build(chunks, embedder, want), True
 
+    def _check_writable(self) -> None:
+        """IndexBuildError unless the index folder (or its nearest existing parent) is writable.
+
+        Chroma writes to its SQLite file even to read, so a read-only data directory would
+        otherwise look like a corrupt store ("rebuilding") and then fail to rebuild.
+        """
+        place = self.root
+        while not place.exists() and place != place.parent:
+            place = place.parent
+        if place.is_dir() and os.access(place, os.W_OK):
+            return
+        why = "is read-only" if place.is_dir() else "is a file, not a folder"
+        raise IndexBuildError(
+            f"Cannot use the index under {self.root}: {place} {why}. The index needs a writable "
+            "folder (Chroma writes even to read): make it writable, or set ASSISTANT_DATA_DIR "
+            "to a writable folder.")
+
     def _try_open(self, want: str) -> VectorIndex | None:
         manifest = self.read_manifest()
         if not manifest or manifest.get("fingerprint") != want:
             return None
         try:
             return self._open_build(manifest)
+        except IndexUnavailableError:
+            raise  # an unreachable server is not a broken store: rebuilding would fail too
         except Exception as exc:  # a corrupt store can raise almost anything from Chroma's Rust core
-            log.warning("index store %s is unusable (%s: %s); rebuilding",
-                        self.builds / manifest.get("build", "?"), type(exc).__name__, exc)
+            log.warning("index store %s is unusable (%s: %s); rebuilding", self._where(manifest),
+                        type(exc).__name__, exc)
             return None
+
+    def _where(self, manifest: dict) -> str:
+        build = manifest.get("build", "?")
+        if isinstance(self.backend, ServerBuilds):
+            return f"{self.backend.url} collection {ServerBuilds.name(build)}"
+        return str(self.builds / build)
 
     @contextmanager
     def _lock(self):
@@ -147,11 +199,10 @@ class IndexStore:
 
     def _build(self, chunks: list[Chunk], embedder: Embedder, want: str) -> VectorIndex:
         build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        path = self.builds / build_id
         started = time.perf_counter()
+        bar = _progress(len(chunks), -(-len(chunks) // BATCH), self.progress)
         try:
-            collection = _client(path).create_collection(
-                COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            collection = self.backend.create(build_id)
             for i in range(0, len(chunks), BATCH):
                 batch = chunks[i:i + BATCH]
                 vectors = embedder.embed([c.context for c in batch])
@@ -159,22 +210,32 @@ class IndexStore:
                                metadatas=[{"source": c.source, "heading": c.heading,
                                            "start": c.start, "end": c.end} for c in batch])
                 log.info("indexed %d/%d chunks", min(i + BATCH, len(chunks)), len(chunks))
+                if bar is not None:
+                    bar.update(len(batch))
             manifest = {"fingerprint": want, "build": build_id, "count": len(chunks),
                         "model": embedder.name, "chunker": CHUNKER_VERSION,
                         "sources": sorted({c.source for c in chunks}),
                         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                         "build_seconds": round(time.perf_counter() - started, 3)}
+            if self.backend.url:
+                manifest["chroma_url"] = self.backend.url
             _write_json_atomic(self.manifest_path, manifest)
-        except Exception as exc:  # OSError, or Chroma's own "readonly database" errors
-            shutil.rmtree(path, ignore_errors=True)
-            if isinstance(exc, IndexBuildError):
+        except BaseException as exc:  # OSError, Chroma's "readonly database", a lost server, ^C
+            self.backend.drop(build_id)
+            if not isinstance(exc, Exception) or isinstance(exc, AssistantError):
                 raise
+            if self.backend.url and not isinstance(exc, OSError):
+                raise unavailable(self.backend.url, exc) from exc
             raise IndexBuildError(
                 f"Cannot build the index under {self.root} ({type(exc).__name__}: {exc}). Make the "
                 "folder writable or set ASSISTANT_DATA_DIR to a writable folder, then run "
                 "`assistant index`."
             ) from exc
-        for old in self.builds.iterdir():  # the manifest no longer points at these
-            if old.name != build_id:
-                shutil.rmtree(old, ignore_errors=True)
-        return VectorIndex(collection, manifest)
+        finally:
+            if bar is not None:
+                bar.close()
+        try:
+            self.backend.drop_all_but(build_id)
+        except Exception as exc:  # the new build is live; leftovers only cost space
+            log.warning("could not delete old index builds (%s: %s)", type(exc).__name__, exc)
+        return VectorIndex(collection, manifest, self.backend.url)

@@ -31,7 +31,9 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# controls, bidi overrides, and lone surrogates (JSON can carry "\ud800"; the tokenizer and
+# UTF-8 output both choke on them)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean_question(text) -> str | None:
@@ -59,7 +61,7 @@ class Assistant:
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir))
         self.embedder = embedder or load_embedder(self.settings.model_name)
-        self.store = IndexStore(self.settings.data_dir)
+        self.store = IndexStore(self.settings.data_dir, self.settings.chroma_url)
         self.vectors, self.built = self.store.open(self.chunks, self.embedder)
         self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder)
         self.startup_seconds = time.perf_counter() - started

@@ -10,6 +10,7 @@
 | ASSISTANT_MAX_QUESTION_CHARS   | 2000                            | longer questions get a clear message     |
 | ASSISTANT_HOST / ASSISTANT_PORT| 127.0.0.1 / 7860                | where app.py listens                     |
 | ASSISTANT_TITLE                | NPR-veilederen                  | the app's title                          |
+| ASSISTANT_CHROMA_URL           | "" (embedded store in data dir) | a Chroma server, e.g. http://127.0.0.1:8000 |
 
 Nothing here touches the network; `offline_environment()` sets the variables that keep
 Hugging Face, Gradio and onnxruntime from phoning home, and is called on import of the package.
@@ -94,6 +95,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     title: str = "NPR-veilederen"
+    chroma_url: str = ""  # "" means the embedded store under data_dir/index
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -108,6 +110,7 @@ class Settings:
             host=env.get("ASSISTANT_HOST", "127.0.0.1"),
             port=_int(env, "ASSISTANT_PORT", 7860, low=0),
             title=env.get("ASSISTANT_TITLE", "NPR-veilederen"),
+            chroma_url=env.get("ASSISTANT_CHROMA_URL", "").strip(),
         )
 
     def with_(self, **changes) -> "Settings":

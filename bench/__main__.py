@@ -1,97 +1,142 @@
 """The benchmark: `python -m bench` (or `make bench`) prints the figures the README quotes.
 
-- index build time: a fresh data dir, the bundled corpus and model (`Assistant.rebuild`);
-- warm `ask` latency p50/p95 over 200 questions (bench/questions.txt, cycled), in process;
-- cold start to first answer: a new `python -m assistant ask --json` process, wall clock;
-- peak RSS of that process (ru_maxrss of the child).
+1. Cold start: a new `python -m assistant ask --json` process to its first answer, with the
+   index on disk and on a very first run (which builds it); peak RSS of that process.
+2. Scaling: the real guidance plus generated filler (bench/filler.py) at 1x, 10x and 100x its
+   size. Each scale runs in its own process (bench/scale.py) from an empty data dir: index build
+   time, warm `ask` latency p50/p95 over 200 questions, peak RSS (os.wait4 of that child), and
+   how each figure grows against 1x.
+3. Side by side: our assistant and the textbook LangChain pipeline (eval/baseline.py) on
+   eval/questions.jsonl, scored by eval's harness; ours/baseline ratios for latency and accuracy.
+
+    python -m bench                      everything (about 5 minutes on 2 cores)
+    python -m bench --scales 1,10        fewer scales;  --no-baseline skips part 3
 Deliberately left out: GPU figures (there is none) and anything that needs the network.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT, Settings
+from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT
 
-HERE = Path(__file__).resolve().parent
-N_QUESTIONS = 200
+from .filler import grow
+from .stats import N_QUESTIONS, percentile, questions  # noqa: F401  (re-exported for callers)
 
-
-def percentile(values: list[float], q: float) -> float:
-    """percentile([1, 2, 3, 4], 0.5) -> 2.5 (linear interpolation)."""
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q
-    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+CHILD_TIMEOUT = 1800  # seconds for one scale; a 100x build takes about a minute
 
 
-def questions(n: int = N_QUESTIONS) -> list[str]:
-    base = [line.strip() for line in (HERE / "questions.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    return [base[i % len(base)] for i in range(n)]
+def _env(**extra) -> dict:
+    return {**os.environ, **OFFLINE_VARIABLES, **extra}
+
+
+def _run_child(args: list[str], env: dict, timeout: float = CHILD_TIMEOUT) -> tuple[str, float, float]:
+    """Run `python args...`; its stdout, wall seconds and peak RSS in MB (from os.wait4)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, env=env, cwd=REPO_ROOT)
+    deadline = time.monotonic() + timeout
+    out = b""
+    while True:  # the child's stdout is small: read it after exit, but never wait forever
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            raise RuntimeError(f"{' '.join(args)} took over {timeout} s")
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    out = proc.stdout.read().decode("utf-8")
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}")
+    return out, elapsed, usage.ru_maxrss / 1024
 
 
 def cold_start(data_dir: Path) -> tuple[float, float]:
     """Seconds from process start to the first answer, and the child's peak RSS in MB."""
-    env = {**os.environ, **OFFLINE_VARIABLES, "ASSISTANT_DATA_DIR": str(data_dir)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json", "Hva koster det?"],
-                         capture_output=True, env=env, cwd=REPO_ROOT, check=True)
-    elapsed = time.perf_counter() - started
-    assert b"1100" in out.stdout
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    out, elapsed, rss = _run_child(["-m", "assistant", "ask", "--json", "Hva koster det?"],
+                                   _env(ASSISTANT_DATA_DIR=str(data_dir)), timeout=600)
+    assert "1100" in out
+    return elapsed, rss
 
 
-def main() -> int:
+def scaling(tmp: Path, scales: list[int]) -> list[dict]:
+    rows = []
+    for scale in scales:
+        corpus = grow(tmp / f"corpus-{scale}x", scale)
+        out, _, rss = _run_child(["-m", "bench.scale", str(corpus), str(tmp / f"data-{scale}x"),
+                                  str(N_QUESTIONS)], _env())
+        rows.append({"scale": scale, **json.loads(out.strip().splitlines()[-1]), "rss_mb": round(rss)})
+        print(f"  measured {scale}x: {rows[-1]}", file=sys.stderr)
+    return rows
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                                      enumerate(zip(r, widths))) for r in rows)
+
+
+def scaling_table(rows: list[dict]) -> str:
+    """Each scale's figures, then each figure's growth against the first (smallest) scale."""
+    cols = [("chars", "{:,}"), ("chunks", "{:,}"), ("build_s", "{:.1f} s"), ("p50_ms", "{:.1f} ms"),
+            ("p95_ms", "{:.1f} ms"), ("rss_mb", "{:,} MB")]
+    head = ("scale", "corpus chars", "chunks", "index build", "warm p50", "warm p95", "peak RSS")
+    body = [(f"{r['scale']}x", *(fmt.format(r[c]) for c, fmt in cols)) for r in rows]
+    base = rows[0]
+    growth = [(f"{r['scale']}x / {base['scale']}x",
+               *(f"x{r[c] / base[c]:.2f}" if base[c] else "-" for c, _ in cols)) for r in rows[1:]]
+    return _table([head, *body, *growth])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100", help="corpus sizes, times the guidance")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the LangChain side by side")
+    args = parser.parse_args(argv)
     for name, value in OFFLINE_VARIABLES.items():
         os.environ.setdefault(name, value)
-    from assistant import Assistant
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
 
     with tempfile.TemporaryDirectory(prefix="npr-bench-") as tmp:
-        data_dir = Path(tmp) / "data"
-        settings = Settings.from_env().with_(data_dir=data_dir)
-        assistant = Assistant(settings)
-        started = time.perf_counter()
-        manifest = assistant.rebuild()
-        build = time.perf_counter() - started
+        tmp = Path(tmp)
+        cold_first, rss_first = cold_start(tmp / "cli")  # very first start builds the index
+        cold, rss = cold_start(tmp / "cli")  # index on disk: what a user's second start costs
+        rows = scaling(tmp, scales)
+        side = None
+        if not args.no_baseline:
+            from assistant import Assistant, Settings
 
-        qs = questions()
-        for q in qs[:10]:
-            assistant.ask(q)  # warm-up: first calls pay for lazy initialisation
-        latencies = []
-        for q in qs:
-            t = time.perf_counter()
-            assistant.ask(q)
-            latencies.append((time.perf_counter() - t) * 1000)
+            from .side_by_side import compare, ratios
 
-        cold, rss = cold_start(data_dir)  # index exists: what a user's second start costs
-        cold_first, rss_first = cold_start(Path(tmp) / "fresh")  # very first start builds it
+            ours, base = compare(Assistant(Settings.from_env().with_(data_dir=tmp / "side")))
+            side = (ours.figures["overall"], base.figures["overall"], ratios(ours, base))
 
-    rows = [
-        ("chunks indexed", f"{manifest['count']}"),
-        ("index build (embed + Chroma write)", f"{build:.2f} s"),
-        (f"warm ask latency p50 ({len(qs)} questions)", f"{percentile(latencies, 0.5):.1f} ms"),
-        (f"warm ask latency p95 ({len(qs)} questions)", f"{percentile(latencies, 0.95):.1f} ms"),
-        ("warm ask latency max", f"{max(latencies):.1f} ms"),
-        ("cold start to first answer (index on disk)", f"{cold:.2f} s"),
-        ("cold start to first answer (first run, builds index)", f"{cold_first:.2f} s"),
-        ("peak RSS of the CLI process", f"{max(rss, rss_first):.0f} MB"),
-    ]
-    width = max(len(r[0]) for r in rows)
     print(f"NPR assistant benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    for label, value in rows:
-        print(f"  {label:<{width}}  {value}")
-    print(f"  targets: warm p95 <= 30 ms: {'OK' if percentile(latencies, 0.95) <= 30 else 'MISSED'}; "
+    print(_table([("cold start to first answer (index on disk)", f"{cold:.2f} s"),
+                  ("cold start to first answer (first run, builds index)", f"{cold_first:.2f} s"),
+                  ("peak RSS of the CLI process", f"{max(rss, rss_first):.0f} MB")]))
+    print(f"\nScaling (guidance + generated filler; {N_QUESTIONS} warm questions per scale, "
+          "each scale in its own process)")
+    print(scaling_table(rows))
+    one = rows[0]
+    print(f"  targets at {one['scale']}x: warm p95 <= 30 ms: {'OK' if one['p95_ms'] <= 30 else 'MISSED'}; "
           f"cold start <= 8 s: {'OK' if cold <= 8 else 'MISSED'}")
+    if side:
+        a, b, r = side
+        print("\nSide by side on eval/questions.jsonl (in process, eval's harness)")
+        fmt = {"latency_p50_ms": "{:.1f} ms", "latency_p95_ms": "{:.1f} ms"}
+        print(_table([("figure", "assistant", "LangChain baseline", "ours / baseline"),
+                      *((f, fmt.get(f, "{:.1%}").format(a[f]), fmt.get(f, "{:.1%}").format(b[f]),
+                         f"{r[f]:.2f}" if r[f] is not None else "-") for f in r)]))
     return 0
 
 

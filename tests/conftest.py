@@ -17,6 +17,8 @@ from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT, Settings
 for _name, _value in OFFLINE_VARIABLES.items():
     os.environ.setdefault(_name, _value)
 os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "npr-assistant-gradio"))
+# hypothesis keeps its example database out of the working tree
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(os.environ.get("TMPDIR", "/tmp")) / "npr-assistant-hypothesis"))
 
 CORPUS = REPO_ROOT / "corpus"
 GUIDANCE = CORPUS / "npr_guidance_no.txt"

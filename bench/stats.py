@@ -1,0 +1,23 @@
+"""Small helpers the benchmark scripts share: percentiles and the question list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+N_QUESTIONS = 200
+
+
+def percentile(values: list[float], q: float) -> float:
+    """percentile([1, 2, 3, 4], 0.5) -> 2.5 (linear interpolation)."""
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q
+    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def questions(n: int = N_QUESTIONS) -> list[str]:
+    """The benchmark questions (bench/questions.txt), cycled to n."""
+    base = [line.strip() for line in (HERE / "questions.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [base[i % len(base)] for i in range(n)]

@@ -1,0 +1,99 @@
+"""Bigger corpora: batched builds with a progress bar, and no per-query work over every chunk.
+
+The lexical scores are computed from postings (sparse) and must equal the dense reference
+exactly; the retriever takes its lexical candidates with argpartition and computes coverage only
+for the fused candidates, however many chunks match.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from assistant.chunking import chunk_sections
+from assistant.corpus import load_documents, load_sections
+from assistant.embedding import HashEmbedder
+from assistant.index import BATCH, PROGRESS_MIN_BATCHES, IndexStore
+from assistant.glossary import Glossary
+from assistant.lexical import LexicalIndex
+from assistant.records import Chunk
+from assistant.retrieval import DENSE_CANDIDATES, LEXICAL_CANDIDATES, HybridSearch, top_positive
+from conftest import CORPUS, REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT))
+from bench.filler import grow  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """The guidance plus 29 filler documents (about 400 chunks), lexical index only."""
+    corpus = grow(tmp_path_factory.mktemp("big") / "corpus", 30)
+    chunks = chunk_sections(load_sections(load_documents(corpus)))
+    return chunks, LexicalIndex([c.search_text for c in chunks], Glossary.load(CORPUS))
+
+
+def dense_reference(lx: LexicalIndex, query) -> np.ndarray:
+    """The scores as computed before (a full row per term from bm25s), to compare against."""
+    total = np.zeros(lx.n, dtype=np.float32)
+    for g in query.groups:
+        rows = [w * lx.bm25.get_scores([t])[: lx.n] for t, w in zip(g.terms, g.weights) if t in lx.df]
+        if rows:
+            stacked = np.vstack(rows)
+            best = stacked.max(axis=0)
+            total += best + 0.5 * (stacked.sum(axis=0) - best)
+    return total
+
+
+def test_top_positive():
+    assert top_positive(np.array([0.0, 2.0, 1.0, 2.0]), 2) == [1, 3]
+    assert top_positive(np.array([0.0, 0.5, 3.0]), 10) == [2, 1]
+    assert top_positive(np.zeros(5), 3) == []
+
+
+def test_sparse_scores_equal_the_dense_reference(big):
+    _, lx = big
+    questions = (REPO_ROOT / "bench" / "questions.txt").read_text(encoding="utf-8").splitlines()
+    for q in [*questions, "Hagen trenger mye sol om høsten", "sykkelkjedet og prisen på data"]:
+        query = lx.analyze(q)
+        assert np.array_equal(lx.scores(query), dense_reference(lx, query)), q
+
+
+class Vectors:
+    """A stand-in dense index: every chunk, in order (so dense adds the most candidates it can)."""
+
+    def __init__(self, chunks):
+        self.ids = [c.id for c in chunks]
+
+    def search(self, vector, n):
+        return [(i, 0.5) for i in self.ids[:n]]
+
+
+def test_coverage_only_for_the_fused_candidates(big, monkeypatch):
+    chunks, lx = big
+    engine = HybridSearch(chunks, lx, Vectors(chunks), HashEmbedder())
+    calls = []
+    real = lx.coverage
+    monkeypatch.setattr(lx, "coverage", lambda q, terms, generic=False: calls.append(1) or real(q, terms, generic))
+    query = lx.analyze("Hagen trenger tørre sokker og riktig lufttrykk om høsten")  # filler words
+    assert np.count_nonzero(lx.scores(query)) > 200  # most chunks match lexically
+    hits = engine.search(query, 5)
+    # at most a couple of coverage calls (chunk body, heading) per fused candidate, not per chunk
+    assert len(hits) == 5 and len(calls) <= 2 * (LEXICAL_CANDIDATES + DENSE_CANDIDATES) < len(chunks)
+    assert "NOK 1100" in engine.search(lx.analyze("Hva koster det?"), 3)[0].chunk.text
+
+
+def _chunks(n: int) -> list[Chunk]:
+    return [Chunk(f"c{i}", "x.txt", "X", f"H{i}", "", 0, 1, f"ord{i} tekst") for i in range(n)]
+
+
+def test_big_builds_show_a_progress_bar_small_ones_do_not(tmp_path, capsys):
+    IndexStore(tmp_path / "small").open(_chunks(30), HashEmbedder(dim=8))
+    assert "indexing" not in capsys.readouterr().err
+    n = BATCH * PROGRESS_MIN_BATCHES + 1  # one batch more than the threshold
+    vectors, built = IndexStore(tmp_path / "big").open(_chunks(n), HashEmbedder(dim=8))
+    err = capsys.readouterr().err
+    assert built and vectors.count == n and "indexing" in err and f"{n}/{n}" in err
+    IndexStore(tmp_path / "flag", progress=True).open(_chunks(30), HashEmbedder(dim=8), force=True)
+    assert "30/30" in capsys.readouterr().err
