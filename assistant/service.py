@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from dataclasses import replace
 
@@ -65,7 +64,6 @@ class Assistant:
         self.vectors, self.built = self.store.open(self.chunks, self.embedder)
         self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder)
         self.startup_seconds = time.perf_counter() - started
-        self._lock = threading.Lock()
 
     def rebuild(self) -> dict:
         """Force a new dense index build; returns its manifest."""
