@@ -12,6 +12,10 @@
 | ASSISTANT_TITLE                | NPR-veilederen                  | the app's title                          |
 | ASSISTANT_CHROMA_URL           | "" (embedded store in data dir) | a Chroma server, e.g. http://127.0.0.1:8000 |
 
+The staff app reads its own four (staff_app.py: ASSISTANT_STAFF_HOST 127.0.0.1,
+ASSISTANT_STAFF_PORT 7861, ASSISTANT_STAFF_USER / ASSISTANT_STAFF_PASSWORD, required beyond
+loopback) so that the applicant app never holds staff credentials.
+
 Nothing here touches the network; `offline_environment()` sets the variables that keep
 Hugging Face, Gradio and onnxruntime from phoning home, and is called on import of the package.
 """
