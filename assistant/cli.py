@@ -31,7 +31,7 @@ def _setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
-    for noisy in ("bm25s", "sentence_transformers", "chromadb", "httpx", "transformers"):
+    for noisy in ("sentence_transformers", "chromadb", "httpx", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 

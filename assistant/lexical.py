@@ -16,6 +16,7 @@ Deliberately left out: decompounding beyond shared prefixes, and phrase or proxi
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 import threading
 import unicodedata
@@ -63,6 +64,11 @@ def stem(word: str) -> str:
         return fold(_stemmer.stemWord(word.lower()))
 
 
+def _quiet_bm25s() -> None:
+    """bm25s sets its logger to DEBUG on import; let it inherit the application's level instead."""
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+
+
 def _data(name: str) -> str:
     return (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
 
@@ -70,6 +76,8 @@ def _data(name: str) -> str:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     import bm25s.stopwords as sw
+
+    _quiet_bm25s()
 
     listed = [w for line in _data("stopwords.txt").splitlines()
               if not line.startswith("#") for w in line.split()]
@@ -105,6 +113,8 @@ class LexicalIndex:
 
     def __init__(self, texts: list[str], glossary: Glossary | None = None):
         import bm25s
+
+        _quiet_bm25s()
 
         self.glossary = glossary or Glossary({})
         self.doc_terms = [content_stems(t) for t in texts]

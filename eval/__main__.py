@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None, answerer: Answerer | None = None,
                         help="rank sections by the answer's citations, not the retriever")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    # bm25s sets its own logger to DEBUG; quieten the libraries, not every handler (pytest's too)
-    for noisy in ("bm25s", "sentence_transformers", "chromadb", "transformers", "httpx"):
+    # quieten the libraries, not every handler (pytest's capture handler too)
+    for noisy in ("sentence_transformers", "chromadb", "transformers", "httpx"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     started = time.perf_counter()
     try:
