@@ -9,7 +9,16 @@ folded words, longest phrase first. Deliberately left out: inflection rules beyo
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+from .text import words
+
+log = logging.getLogger(__name__)
+
+LANG_TAGS = {"nb": frozenset({"nb"}), "nn": frozenset({"nn"}), "en": frozenset({"en"}),
+             "no": frozenset({"nb", "nn"})}
+
 
 class Glossary:
     """Phrases applicants use -> the guidance's words; see corpus/glossary.tsv for the format.
@@ -17,20 +26,28 @@ class Glossary:
     Glossary.parse("kost*\\tpris") maps 'kostar' to ('pris',); an empty right side means "ignore".
     """
 
-    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]):
+    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]],
+                 langs: dict[tuple[str, ...], frozenset[str]] | None = None,
+                 lines: list[tuple[int, str, tuple[str, ...], tuple[str, ...]]] = ()):
         # entries: applicant's words (last may end in *) -> alternatives, each a phrase string
         self.entries = entries
+        self.langs = langs or {}  # key -> the question languages it applies to (absent: all)
+        self.lines = list(lines)  # (line number, key as written, folded key, alternatives)
         self.longest = max((len(k) for k in entries), default=0)
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
-        from .lexical import words  # lexical.py builds on this module
-
         entries: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for line in text.splitlines():
+        langs: dict[tuple[str, ...], frozenset[str]] = {}
+        lines = []
+        for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             key, _, means = line.partition("\t")
+            tag, sep, rest = key.partition(":")
+            only = LANG_TAGS.get(tag.strip().lower()) if sep else None
+            if only:
+                key = rest
             key_words = tuple(words(key))
             if key.strip().endswith("*") and key_words:
                 key_words = key_words[:-1] + (key_words[-1] + "*",)
@@ -39,23 +56,33 @@ class Glossary:
             if key_words:
                 alts = tuple(a.strip() for a in means.split(",") if a.strip())
                 entries[key_words] = entries.get(key_words, ()) + alts
-        return cls(entries)
+                if only:
+                    langs[key_words] = only
+                lines.append((number, key.strip(), key_words, alts))
+        return cls(entries, langs, lines)
 
     @classmethod
     def load(cls, corpus_dir: Path) -> "Glossary":
         path = Path(corpus_dir) / "glossary.tsv"
-        return cls.parse(path.read_text(encoding="utf-8")) if path.exists() else cls({})
+        if not path.exists():
+            log.warning("No glossary at %s: answering from the documents, example questions and the "
+                        "language data alone. Put the domain synonyms in glossary.tsv there.", path)
+            return cls({})
+        return cls.parse(path.read_text(encoding="utf-8"))
 
-    def match(self, toks: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
-        """The longest entry starting at toks[i]: (length, alternatives), or None."""
+    def _applies(self, key: tuple[str, ...], lang: str | None) -> bool:
+        return key in self.entries and (lang is None or key not in self.langs or lang in self.langs[key])
+
+    def match(self, toks: list[str], i: int, lang: str | None = None) -> tuple[int, tuple[str, ...]] | None:
+        """The longest entry starting at toks[i] for a question in `lang`: (length, alternatives), or None."""
         for n in range(min(self.longest, len(toks) - i), 0, -1):
             window = toks[i:i + n]
             exact = tuple(window)
-            if exact in self.entries:
+            if self._applies(exact, lang):
                 return n, self.entries[exact]
             for cut in range(len(window[-1]), 2, -1):
                 key = exact[:-1] + (window[-1][:cut] + "*",)
-                if key in self.entries:
+                if self._applies(key, lang):
                     return n, self.entries[key]
         tok = toks[i]
         for key, means in self.entries.items():  # "*register*": few such entries, so a scan is fine
@@ -63,3 +90,39 @@ class Glossary:
             if key[0].startswith("*") and tok.find(key[0].strip("*")) >= 3 and "@" not in tok:
                 return 1, means
         return None
+
+
+def check(glossary: Glossary, corpus_stems: set[str], stem, en_to_nb: dict, zipf) -> list[str]:
+    """What is wrong with a glossary, as sentences naming the line; [] when it is clean.
+
+    - two keys that are one key once æøå are folded ("søknad" and "soknad");
+    - an alternative whose words never all stand in the corpus (it can never match);
+    - a key that is an everyday word in English and in Norwegian with different senses ("time"
+      is an hour in Norwegian, not in English) and has no language tag (nb:, nn:, no:, en:).
+    `stem` maps an alternative to its content stems (lexical.content_stems), `en_to_nb` an English word to its bokmål translations,
+    `zipf(word, lang)` gives general-language frequency.
+    """
+    out, seen = [], {}
+    for number, raw, key, alts in glossary.lines:
+        tag = tuple(sorted(glossary.langs.get(key, ())))
+        if (key, tag) in seen and seen[(key, tag)][1] != raw:
+            out.append(f"line {number}: {raw!r} is the same key as {seen[(key, tag)][1]!r} on line "
+                       f"{seen[(key, tag)][0]} once æøå are folded; merge the two lines.")
+        seen.setdefault((key, tag), (number, raw))
+        for alt in alts:
+            if alt == "!":
+                continue
+            stems = [t.lstrip("!") for t in stem(alt)]
+            if stems and not all(s in corpus_stems for s in stems):
+                out.append(f"line {number}: {raw!r} -> {alt!r} never matches the corpus (no "
+                           f"{', '.join(s for s in stems if s not in corpus_stems)}); use the guidance's own words.")
+        word = raw.strip("*")
+        if (len(key) == 1 and key not in glossary.langs and not raw.endswith("*") and alts
+                and alts != ("!",) and zipf(word, "en") >= 4.0 and zipf(word, "nb") >= 4.0):
+            english = {t for tr in en_to_nb.get(word, ()) for t in stem(tr)}
+            meant = {t.lstrip("!") for a in alts for t in stem(a)}
+            if english and not english & meant and not english & set(stem(word)):
+                out.append(f"line {number}: {raw!r} is an English word too, meaning "
+                           f"{'/'.join(en_to_nb[word][:3])}: tag it (nb:, nn:, no: or en:) so it "
+                           "applies only to questions in the language it is meant for.")
+    return out

@@ -10,28 +10,9 @@ the word lists live in assistant/data/language.json.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 
-from .lexical import WORD, _data
-
-@lru_cache(maxsize=1)
-def language_markers() -> dict[str, frozenset[str]]:
-    # not folded: "frå" (nynorsk) must not become "fra" (bokmål)
-    data = json.loads(_data("language.json"))
-    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if not k.startswith("_")}
-
-
-def detect_language(text: str) -> str:
-    """'What does it cost?' -> 'en'; 'Kva kostar det?' -> 'nn'; 'Hva koster det?' -> 'nb'."""
-    toks = WORD.findall(text.lower())
-    markers = language_markers()
-    if any(t in markers["nn"] for t in toks):
-        return "nn"
-    en = sum(t in markers["en"] for t in toks)
-    nb = sum(t in markers["nb"] for t in toks)
-    return "en" if en > nb else "nb"
+from .language import detect as detect_language, markers as language_markers  # noqa: F401
 
 
 QUESTION_START = re.compile(

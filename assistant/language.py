@@ -1,0 +1,150 @@
+"""One object per language (nb, nn, en): its words, lemmas, frequencies, spelling, and the way to
+the guidance's own (bokmål) words.
+
+    get("nn").to_guidance("kostar") -> ['koster']           (Apertium nno-nob, assistant/data/lang)
+    get("en").to_guidance("fee")    -> ['gebyr', 'avgift']  (FreeDict eng-nor)
+    get("nb").rarity("pris") -> 0.0 (everyday: never a missing topic); rarity("minnepinne") -> ~1.0
+    detect("Kva kostar det?") -> "nn"
+
+Lemmas come from simplemma, general-language frequencies from wordfreq (there is no nynorsk list;
+nynorsk uses bokmål's), spelling from symspellpy over the guidance's vocabulary. Heavy data
+(simplemma's dictionaries, symspell) loads on first use, so a question whose words the guidance
+already has costs nothing extra. Deliberately left out: grammar, and phrase translation (the
+domain glossary, corpus/glossary.tsv, carries the phrases).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import lru_cache
+
+from . import tuning as T
+from .text import DATA, WORD, data_text
+
+LANGS = ("nb", "nn", "en")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def markers() -> dict[str, frozenset[str]]:
+    # not folded: "frå" (nynorsk) must not become "fra" (bokmål)
+    data = json.loads(data_text("language.json"))
+    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if not k.startswith("_")}
+
+
+def detect(text: str) -> str:
+    """'What does it cost?' -> 'en'; 'Kva kostar det?' -> 'nn'; 'Hva koster det?' -> 'nb'."""
+    toks = WORD.findall(text.lower())
+    m = markers()
+    if any(t in m["nn"] for t in toks):
+        return "nn"
+    en = sum(t in m["en"] for t in toks)
+    nb = sum(t in m["nb"] for t in toks)
+    return "en" if en > nb else "nb"
+
+
+@lru_cache(maxsize=4)
+def _mapping(name: str) -> dict[str, tuple[str, ...]]:
+    """A word-mapping file of assistant/data/lang: 'word<TAB>a|b' lines -> {word: (a, b)}."""
+    path = DATA / "lang" / name
+    if not path.is_file():
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        if key and value and not key.startswith("#"):
+            out.setdefault(key, tuple(v for v in value.split("|") if v))
+    return out
+
+
+class Language:
+    """Everything language-specific about one of nb, nn, en."""
+
+    def __init__(self, code: str):
+        self.code = code
+        self.freq_lang = "en" if code == "en" else "nb"  # wordfreq has no nynorsk list
+        self.lemma_langs = {"nb": ("nb",), "nn": ("nn", "nb"), "en": ("en",)}[code]
+
+    def __repr__(self) -> str:
+        return f"Language({self.code!r})"
+
+    def tokens(self, text: str) -> list[str]:
+        return WORD.findall(text.lower())
+
+    @property
+    def function_words(self) -> frozenset[str]:
+        return markers()[self.code]
+
+    def lemma(self, word: str) -> str:
+        """'opplysningane' (nn) -> 'opplysning'; unknown words come back as they are."""
+        import simplemma
+
+        with _lock:
+            return simplemma.lemmatize(word, lang=self.lemma_langs)
+
+    @lru_cache(maxsize=8192)
+    def zipf(self, word: str) -> float:
+        """General-language frequency (Zipf scale, 0 for unknown words)."""
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency(word, self.freq_lang)
+
+    def rarity(self, word: str) -> float:
+        """How much a word the guidance lacks says about a topic it lacks (0..1).
+
+        Everyday words (pris 5.2, kommune 5.3) -> 0; domain words and names (minnepinne) -> ~1;
+        numbers (years) -> 1: a year the guidance does not name is a specific fact it lacks.
+        """
+        if any(c.isdigit() for c in word):
+            return 1.0
+        z = max(self.zipf(word), Language("en").zipf(word) if self.code != "en" else 0.0)
+        return min(1.0, max(0.0, (T.COMMON_ZIPF - z) / (T.COMMON_ZIPF - T.RARE_ZIPF)))
+
+    def to_guidance(self, word: str) -> list[str]:
+        """Bokmål words for a word of this language (nn via Apertium, en via FreeDict); [] for nb."""
+        if self.code == "nn":
+            return list(_mapping("nn_nb.tsv").get(word, ()))
+        if self.code == "en":
+            table = _mapping("en_nb.tsv")
+            # the dictionary has no plurals ("variables"): fall back on the lemma
+            found = table.get(word) or (table.get(self.lemma(word)) if len(word) > 3 else ())
+            return list(found or ())[:4]
+        return []
+
+
+def warm_up() -> None:
+    """Load the lemma dictionaries of all three languages (a second each) before they are needed."""
+    for code in LANGS:
+        try:
+            get(code).lemma("data")
+        except Exception:  # a warm-up must never fail the process; the first real use will say why
+            return
+
+
+@lru_cache(maxsize=3)
+def get(code: str) -> Language:
+    return Language(code if code in LANGS else "nb")
+
+
+class Speller:
+    """symspellpy over a vocabulary (the guidance's words): 'pasientregistret' -> 'pasientregisteret'."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        self.vocabulary = vocabulary
+        self._sym = None
+
+    def correct(self, word: str) -> str | None:
+        if len(word) < 5 or word in self.vocabulary:
+            return None
+        if self._sym is None:
+            from symspellpy import SymSpell
+
+            sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+            for w, n in self.vocabulary.items():
+                sym.create_dictionary_entry(w, max(1, n))
+            self._sym = sym
+        from symspellpy import Verbosity
+
+        found = self._sym.lookup(word, Verbosity.TOP, max_edit_distance=2 if len(word) >= 8 else 1)
+        return found[0].term if found and found[0].term != word else None
