@@ -24,7 +24,7 @@ def __getattr__(name):
 
         return Assistant
     if name == "Retriever":
-        from .retrieval import Retriever
+        from .langchain_retriever import Retriever
 
         return Retriever
     raise AttributeError(name)

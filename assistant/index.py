@@ -9,8 +9,13 @@ With ASSISTANT_CHROMA_URL set the vectors live in a Chroma server instead: one c
 per build, named `chunks-<id>`; the manifest stays in the local data directory and names the
 live collection. Everything else is the same in both modes (stores.py holds the two kinds).
 
-The fingerprint hashes the chunks (so the corpus and the chunking), the chunker version and
-the model name; when it changes the index is rebuilt. A rebuild writes a new build (folder or
+Beside each chunk (embedded as a passage) the collection holds the documents' example
+questions (embedded as questions, metadata kind "example", with their section; "" for
+out-of-scope ones): a question is matched against both (multi-vector retrieval). Vectors come
+through a VectorCache, so a rebuild embeds only texts it has not seen.
+
+The fingerprint hashes the chunks (so the corpus and the chunking), the example questions, the
+chunker version and the model (backend) name; when it changes the index is rebuilt. A rebuild writes a new build (folder or
 collection) and only then swaps the manifest (os.replace), so a crash mid-build leaves the old
 index live; older builds are deleted after the switch. A store that cannot be opened or has
 the wrong size is rebuilt with a warning; a server that cannot be reached is an
@@ -33,9 +38,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .chunking import CHUNKER_VERSION
-from .embedding import Embedder
+from .embedding import Embedder, VectorCache
 from .errors import AssistantError, IndexBuildError
-from .records import Chunk
+from .records import Chunk, Example
 from .stores import IndexUnavailableError, LocalBuilds, ServerBuilds, parse_chroma_url, unavailable
 
 __all__ = ["IndexStore", "VectorIndex", "IndexUnavailableError", "fingerprint", "parse_chroma_url"]
@@ -45,10 +50,12 @@ BATCH = 256
 PROGRESS_MIN_BATCHES = 4  # a build of more batches than this shows a progress bar on stderr
 
 
-def fingerprint(chunks: list[Chunk], model_name: str) -> str:
+def fingerprint(chunks: list[Chunk], model_name: str, examples: list[Example] = ()) -> str:
     h = hashlib.sha256(f"{CHUNKER_VERSION}|{model_name}".encode())
     for c in chunks:
         h.update(f"\x00{c.id}\x00{c.heading}\x00{c.parent}\x00{c.text}".encode())
+    for e in examples:
+        h.update(f"\x01{e.id}\x00{e.lang}".encode())
     return h.hexdigest()
 
 
@@ -74,19 +81,35 @@ class VectorIndex:
 
     @property
     def count(self) -> int:
+        """Items in the store: chunks plus example questions."""
         return int(self.manifest["count"])
 
+    @property
+    def chunk_count(self) -> int:
+        return int(self.manifest.get("chunks", self.manifest["count"]))
+
     def search(self, vector, n: int) -> list[tuple[str, float]]:
-        n = min(n, self.count)
+        """The n nearest items as (id, cosine): chunk ids, and 'ex-…' ids for example questions."""
+        return [(i, sim) for i, sim, _ in self.search_items(vector, n)]
+
+    def search_items(self, vector, n: int, kind: str | None = None) -> list[tuple[str, float, dict]]:
+        """The n nearest items as (id, cosine, metadata); `kind` "chunk" or "example" keeps to one kind."""
+        total = {"chunk": self.manifest.get("chunks", self.count),
+                 "example": self.manifest.get("examples", 0)}.get(kind, self.count)
+        n = min(n, total)
         if n <= 0:
             return []
         try:
-            res = self.collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+            res = self.collection.query(query_embeddings=[vector], n_results=n,
+                                        where={"kind": kind} if kind else None,
+                                        include=["distances", "metadatas"])
         except Exception as exc:  # httpx transport errors, or Chroma's "collection not found"
             if not self.url:
                 raise
             raise unavailable(self.url, exc) from exc
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        metas = res.get("metadatas") or [[{}] * len(res["ids"][0])]
+        return [(i, 1.0 - float(d), m or {})
+                for i, d, m in zip(res["ids"][0], res["distances"][0], metas[0])]
 
 
 def _progress(total: int, batches: int, show: bool | None):
@@ -101,8 +124,10 @@ def _progress(total: int, batches: int, show: bool | None):
 class IndexStore:
     """Opens the live build if it matches the chunks, rebuilds it atomically if not."""
 
-    def __init__(self, data_dir: Path, chroma_url: str = "", progress: bool | None = None):
+    def __init__(self, data_dir: Path, chroma_url: str = "", progress: bool | None = None,
+                 cache: VectorCache | None = None):
         self.root = Path(data_dir) / "index"
+        self.cache = cache or VectorCache(None)
         self.manifest_path = self.root / "manifest.json"
         self.builds = self.root / "builds"
         self.progress = progress
@@ -129,9 +154,11 @@ class IndexStore:
             raise ValueError(f"store holds {count} chunks, manifest says {manifest['count']}")
         return VectorIndex(collection, manifest, self.backend.url)
 
-    def open(self, chunks: list[Chunk], embedder: Embedder, force: bool = False) -> tuple[VectorIndex, bool]:
-        """The live index for these chunks, and whether it had to be built now."""
-        want = fingerprint(chunks, embedder.name)
+    def open(self, chunks: list[Chunk], embedder: Embedder, force: bool = False,
+             examples: list[Example] = ()) -> tuple[VectorIndex, bool]:
+        """The live index for these chunks and example questions, and whether it had to be built now."""
+        examples = list(dict((e.id, e) for e in examples).values())  # one vector per distinct example
+        want = fingerprint(chunks, embedder.name, examples)
         self._check_writable()
         if not force:
             found = self._try_open(want)
@@ -142,7 +169,7 @@ class IndexStore:
                 found = self._try_open(want)
                 if found:
                     return found, False
-            return self._build(chunks, embedder, want), True
+            return self._build(chunks, embedder, want, examples), True
 
     def _check_writable(self) -> None:
         """IndexBuildError unless the index folder (or its nearest existing parent) is writable.
@@ -197,22 +224,33 @@ class IndexStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _build(self, chunks: list[Chunk], embedder: Embedder, want: str) -> VectorIndex:
+    def _build(self, chunks: list[Chunk], embedder: Embedder, want: str,
+               examples: list[Example] = ()) -> VectorIndex:
         build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
-        bar = _progress(len(chunks), -(-len(chunks) // BATCH), self.progress)
+        total = len(chunks) + len(examples)
+        bar = _progress(total, -(-total // BATCH), self.progress)
+        items = ([(c.id, c.context, "passage", {"kind": "chunk", "source": c.source, "heading": c.heading,
+                                                 "start": c.start, "end": c.end}) for c in chunks]
+                 + [(e.id, e.text, "query", {"kind": "example", "source": e.source, "heading": e.section,
+                                              "lang": e.lang}) for e in examples])
         try:
             collection = self.backend.create(build_id)
-            for i in range(0, len(chunks), BATCH):
-                batch = chunks[i:i + BATCH]
-                vectors = embedder.embed([c.context for c in batch])
-                collection.add(ids=[c.id for c in batch], embeddings=vectors,
-                               metadatas=[{"source": c.source, "heading": c.heading,
-                                           "start": c.start, "end": c.end} for c in batch])
-                log.info("indexed %d/%d chunks", min(i + BATCH, len(chunks)), len(chunks))
+            for i in range(0, len(items), BATCH):
+                batch = items[i:i + BATCH]
+                vectors = [None] * len(batch)
+                for role in ("passage", "query"):  # documents and questions embed differently (e5)
+                    at = [j for j, it in enumerate(batch) if it[2] == role]
+                    if at:
+                        for j, v in zip(at, self.cache.embed(embedder, [batch[j][1] for j in at], role)):
+                            vectors[j] = v
+                collection.add(ids=[it[0] for it in batch], embeddings=[list(map(float, v)) for v in vectors],
+                               metadatas=[it[3] for it in batch])
+                log.info("indexed %d/%d items", min(i + BATCH, len(items)), len(items))
                 if bar is not None:
                     bar.update(len(batch))
-            manifest = {"fingerprint": want, "build": build_id, "count": len(chunks),
+            manifest = {"fingerprint": want, "build": build_id, "count": len(items),
+                        "chunks": len(chunks), "examples": len(examples),
                         "model": embedder.name, "chunker": CHUNKER_VERSION,
                         "sources": sorted({c.source for c in chunks}),
                         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

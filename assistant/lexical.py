@@ -17,34 +17,19 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 import threading
-import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
+from . import language
 from .glossary import Glossary
 from .records import Group, Query
-
-WORD = re.compile(r"[^\W_]+(?:[.@][^\W_]+)*")  # keeps helsedata.no and e-mail addresses whole
-FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ö": "o", "ä": "ae", "ü": "u"})
+from .text import WORD, data_text as _data, fold, raw_words, words  # noqa: F401  (re-exported)
 
 GENERIC_IDF = 1.5  # a concept in roughly a quarter of the chunks or more is generic
 _stemmer_lock = threading.Lock()
 _stemmer = None
-
-
-def fold(word: str) -> str:
-    """'Søknadsskjemaene' -> 'soknadsskjemaene'; other accents dropped ('é' -> 'e')."""
-    word = word.lower().translate(FOLD)
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    """'Hva koster det på helsedata.no?' -> ['hva', 'koster', 'det', 'pa', 'helsedata.no']"""
-    return [fold(w) for w in WORD.findall(text.lower())]
 
 
 @lru_cache(maxsize=65536)
@@ -67,10 +52,6 @@ def stem(word: str) -> str:
 def _quiet_bm25s() -> None:
     """bm25s sets its logger to DEBUG on import; let it inherit the application's level instead."""
     logging.getLogger("bm25s").setLevel(logging.NOTSET)
-
-
-def _data(name: str) -> str:
-    return (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +108,11 @@ class LexicalIndex:
         self.df = {t: len(ids) for t, ids in self.postings.items()}
         self.vocab = sorted(self.df)
         self.n = len(texts)
+        surface: dict[str, int] = {}
+        for t in texts:
+            for w in words(t):
+                surface[w] = surface.get(w, 0) + 1
+        self.speller = language.Speller(surface)
         self.bm25 = bm25s.BM25()
         # bm25s needs one non-empty document; an empty chunk list gets one placeholder token
         self.bm25.index([d or ["\x00"] for d in self.doc_terms] or [["\x00"]], show_progress=False)
@@ -167,13 +153,39 @@ class LexicalIndex:
                 break
         return sorted(found.items(), key=lambda kv: -kv[1])[:limit]
 
+    def guidance_terms(self, raw: str, tok: str, lang: language.Language) -> list[tuple[str, float]]:
+        """Stems the guidance uses for a word it does not have, best first, with weights.
+
+        In order: the language's way to bokmål (nn: Apertium, en: FreeDict), its lemma, and a
+        spelling correction against the guidance's words.
+        """
+        out: dict[str, float] = {}
+        for cand in lang.to_guidance(raw):
+            for st in marked_stems(words(cand)):
+                if st in self.df:
+                    out.setdefault(st, 0.8)
+        if not out:
+            lemma = fold(lang.lemma(raw))
+            if lemma != tok and stem(lemma) in self.df:
+                out[stem(lemma)] = 0.9
+        if not out:
+            fixed = self.speller.correct(tok)
+            if fixed and stem(fixed) in self.df:
+                out[stem(fixed)] = 0.8
+        return list(out.items())
+
     def analyze(self, question: str, lang: str | None = None) -> Query:
-        """Question -> Query of term groups (own words, glossary meanings, fuzzy neighbours)."""
+        """Question -> Query of term groups (own words, glossary meanings, translations, fuzzy neighbours)."""
+        lang = lang or language.detect(question)
+        speech = language.get(lang)
         toks, stop = words(question), stopwords()
+        raws = raw_words(question)
+        if len(raws) != len(toks):  # folding never splits a word, but be safe
+            raws = toks
         groups: dict[str, Group] = {}
         i, negate, off_topic = 0, False, ""
         while i < len(toks):
-            hit = self.glossary.match(toks, i)
+            hit = self.glossary.match(toks, i, lang)
             if hit:
                 n, means = hit
                 label = " ".join(toks[i:i + n])
@@ -195,7 +207,7 @@ class LexicalIndex:
                 groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms),
                                       tuple([(t,) for t in own] + alts))
                 continue
-            tok = toks[i]
+            tok, raw = toks[i], raws[i]
             i += 1
             if tok in NEGATORS:
                 negate = True
@@ -209,14 +221,14 @@ class LexicalIndex:
             negate = False
             terms, weights = [st], [1.0]
             if st not in self.df:
-                for cand, sim in self.similar(st):
-                    terms.append(cand)
-                    weights.append(0.8 * sim)
-            groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms))
-        if lang is None:
-            from .questions import detect_language  # questions.py builds on this module
-
-            lang = detect_language(question)
+                for cand, w in self.guidance_terms(raw, tok, speech):
+                    terms.append(("!" if st.startswith("!") else "") + cand)
+                    weights.append(w)
+                for cand, sim in self.similar(st.lstrip("!")):
+                    if cand not in terms:
+                        terms.append(cand)
+                        weights.append(0.8 * sim)
+            groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
         return Query(question, lang, tuple(groups.values()), off_topic)
 
     def group_idf(self, group: Group) -> float:

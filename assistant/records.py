@@ -49,14 +49,41 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Example:
+    """A question a section answers (or, with section "", one the document does not answer)."""
+
+    source: str  # the document it belongs to, as Chunk.source
+    section: str  # the heading it is an example for; "" for an out-of-scope example
+    lang: str
+    text: str
+
+    @property
+    def id(self) -> str:
+        import hashlib
+
+        return "ex-" + hashlib.sha1(f"{self.source}\x00{self.section}\x00{self.text}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
 class Hit:
     """A chunk the retriever ranked, with the scores that ranked it."""
 
     chunk: Chunk
-    score: float  # fused (reciprocal rank fusion)
+    score: float  # the fused ranking score
     lexical: float  # weighted BM25
-    dense: float  # cosine similarity, 0 when the chunk was not among the dense hits
+    dense: float  # cosine similarity of the passage, 0 when it was not among the dense hits
     coverage: float  # idf-weighted share of the question's terms found in the chunk (0..1)
+    example: float = 0.0  # similarity to the section's example questions (mean of the best two)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One question's hits, and what the decision needs beyond them."""
+
+    hits: tuple[Hit, ...]
+    out_of_scope: float = 0.0  # similarity to the nearest out-of-scope example
+    runner_up: float = 0.0  # the best example similarity of any other section than the first
+    vector: object = field(default=None, compare=False, repr=False)  # the question's embedding, or None
 
 
 @dataclass(frozen=True)
@@ -113,6 +140,7 @@ class Group:
     weights: tuple[float, ...]
     alternatives: tuple[tuple[str, ...], ...] = ()
     context: bool = False  # from an earlier question: steers ranking, never counts as covered
+    raw: str = ""  # the word as written (æøå kept), for its general-language frequency
 
     def credit(self, stems) -> float:
         """Share of the group a text with these stems covers (0..1): the best alternative's."""

@@ -1,47 +1,35 @@
-"""Dense + lexical hits fused into one ranking; and the LangChain retriever over it.
+"""Question -> ranked Hits: example questions, passages and BM25, fused per section.
 
-`HybridSearch.search(query, k)` ranks every chunk two ways, BM25 over Norwegian stems with the
-glossary and fuzzy terms (lexical.py) and cosine similarity in Chroma (index.py), and fuses the
-two rankings with weighted reciprocal rank fusion: score = sum(w / (RRF_K + rank)). The lexical
-ranking weighs more because the only offline model is English. Each Hit also carries its
-coverage: the idf-weighted share of the question's terms the chunk contains, which adds
-COVERAGE_WEIGHT * coverage to the score and which the answerer uses to decide whether to answer.
+`HybridSearch.rank(query, k, text)` embeds the question once and asks the vector store for the
+nearest items: passages (chunks) and the example questions each section answers. Per chunk:
+    semantic = mean of its section's best EXAMPLES_PER_SECTION example similarities
+               + PASSAGE_SHARE * the passage's own similarity
+    score    = semantic + LEXICAL_SHARE * BM25 / best BM25
+               + COVERAGE_WEIGHT * coverage + HEADING_WEIGHT * heading coverage
+Without example questions (documents only) the passage similarity stands alone. The Ranking also
+carries the nearest out-of-scope example and the best example similarity of any other section, for
+the decision. When the Chroma server is unreachable the search degrades to lexical only, with a
+warning, and dense hits come back by themselves once the server answers again.
 
-No step is linear in the corpus per query beyond one numpy pass over the BM25 scores: the top
-lexical candidates come from np.argpartition, and coverage is computed only for the fused
-candidates (at most max(k, LEXICAL_CANDIDATES) lexical + max(k, DENSE_CANDIDATES) dense).
-When the Chroma server is unreachable the search degrades to lexical only, with a warning,
-and dense hits come back by themselves once the server answers again.
+No step is linear in the corpus per query beyond one numpy pass over the BM25 scores.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import numpy as np
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, PrivateAttr
-
+from . import tuning as T
 from .embedding import Embedder
 from .index import IndexUnavailableError, VectorIndex
 from .lexical import LexicalIndex, content_stems
-from .records import Chunk, Hit, Query
+from .records import Chunk, Hit, Query, Ranking
 
-RRF_K = 10
-LEXICAL_WEIGHT = 1.0
-DENSE_WEIGHT = 0.3
-DENSE_CANDIDATES = 20
-LEXICAL_CANDIDATES = 50
 log = logging.getLogger(__name__)
-COVERAGE_WEIGHT = 0.05
-HEADING_WEIGHT = 0.02
 
 
-def rrf(rankings: list[tuple[list[int], float]], k: int = RRF_K) -> dict[int, float]:
+def rrf(rankings: list[tuple[list[int], float]], k: int = T.RRF_K) -> dict[int, float]:
     """Weighted reciprocal rank fusion of ranked id lists.
 
     rrf([([1, 2], 1.0), ([2], 0.5)], k=10) -> {1: 1/11, 2: 1/12 + 0.5/11}
@@ -64,14 +52,22 @@ def top_positive(scores: np.ndarray, n: int) -> list[int]:
     return sorted((int(i) for i in idx), key=lambda i: (-scores[i], i))
 
 
+def mean_best(values: list[float], n: int) -> float:
+    """mean_best([0.8, 0.9, 0.7], 2) -> 0.85; [] -> 0.0"""
+    best = sorted(values, reverse=True)[:n]
+    return sum(best) / len(best) if best else 0.0
+
+
 class HybridSearch:
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, vectors: VectorIndex,
-                 embedder: Embedder):
+                 embedder: Embedder, with_examples: bool = False):
         self.chunks = chunks
         self.lexical = lexical
         self.vectors = vectors
         self.embedder = embedder
+        self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
+        self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
         self.dense_down = False  # so an outage is logged once, not per question
         self._headings: dict[int, frozenset[str]] = {}
 
@@ -81,72 +77,76 @@ class HybridSearch:
             self._headings[i] = frozenset(content_stems(f"{chunk.parent} {chunk.heading}"))
         return self._headings[i]
 
-    def dense_text(self, query: Query) -> str:
-        """The question plus its glossary words: gives the English model Norwegian anchors."""
-        extra = [t for g in query.groups for t in g.terms[1:]]
-        return " ".join([query.text, *extra])
+    def search(self, query: Query, k: int, text: str = "") -> list[Hit]:
+        return list(self.rank(query, k, text).hits)
 
-    def search(self, query: Query, k: int) -> list[Hit]:
+    def rank(self, query: Query, k: int, text: str = "") -> Ranking:
+        """The k best chunks for a query; `text` is what is embedded (default: the question)."""
         lex = self.lexical.scores(query)
-        lex_rank = top_positive(lex, max(k, LEXICAL_CANDIDATES))
-        vector = self.embedder.embed([self.dense_text(query)])[0]
-        dense = self._dense(vector, max(k, DENSE_CANDIDATES))
-        cosine = {self.position[cid]: sim for cid, sim in dense if cid in self.position}
-        fused = rrf([(lex_rank, LEXICAL_WEIGHT), (list(cosine), DENSE_WEIGHT)])
-        # how much of the question a chunk covers decides between close ranks
-        coverage = {i: self.lexical.coverage(query, self.lexical.doc_sets[i]) for i in fused}
-        # ...and then whether its heading names what is asked ("Formålet med NPR")
-        final = {i: fused[i] + COVERAGE_WEIGHT * coverage[i]
-                 + HEADING_WEIGHT * self.lexical.coverage(query, self.heading_terms(i), generic=True)
-                 for i in fused}
-        ranked = sorted(final, key=lambda i: (-final[i], i))[:k]
-        return [Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
-                    round(cosine.get(i, 0.0), 4), round(coverage[i], 4))
-                for i in ranked]
+        lex_rank = top_positive(lex, max(k, T.LEXICAL_CANDIDATES))
+        vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))
+        passage: dict[int, float] = {}
+        by_section: dict[tuple[str, str], list[float]] = {}
+        out_of_scope = 0.0
+        for item, sim, meta in found:
+            if item in self.position:
+                passage[self.position[item]] = sim
+            elif meta.get("kind") == "example":
+                if meta.get("heading"):
+                    by_section.setdefault((meta.get("source", ""), meta["heading"]), []).append(sim)
+                else:
+                    out_of_scope = max(out_of_scope, sim)
+        examples = {key: mean_best(v, T.EXAMPLES_PER_SECTION) for key, v in by_section.items()}
+        # not among the nearest: no closer than the farthest of its kind
+        floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
+        passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
+        candidates = set(lex_rank) | set(passage) | {i for i, c in enumerate(self.chunks)
+                                                     if (c.source, c.heading) in examples}
+        if not candidates:
+            return Ranking((), vector=vector)
+        best_lex = float(lex.max()) if len(lex) else 0.0
+        final, cover, ex_of = {}, {}, {}
+        for i in candidates:
+            c = self.chunks[i]
+            ps = passage.get(i, passage_floor)
+            if (c.source, c.heading) in self.sections_with_examples:
+                ex = examples.get((c.source, c.heading), floor if found else 0.0)
+                semantic = ex + T.PASSAGE_SHARE * ps
+            elif self.with_examples:  # a document without examples beside ones with: put it on their scale
+                ex, semantic = 0.0, ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps
+            else:
+                ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps
+            cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
+            ex_of[i] = ex
+            final[i] = (semantic + T.LEXICAL_SHARE * (float(lex[i]) / best_lex if best_lex > 0 else 0.0)
+                        + T.COVERAGE_WEIGHT * cover[i]
+                        + T.HEADING_WEIGHT * self.lexical.coverage(query, self.heading_terms(i), generic=True))
+        if not found:  # lexical only (the server is away): rank as the fused lexical ranking
+            fused = rrf([(lex_rank, 1.0)])
+            final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
+        ranked = sorted(final, key=lambda i: (-final[i], i))
+        top_section = (self.chunks[ranked[0]].source, self.chunks[ranked[0]].heading)
+        runner_up = max((v for key, v in examples.items() if key != top_section), default=floor)
+        hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
+                         round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
+                     for i in ranked[:k])
+        return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), vector)
 
-    def _dense(self, vector, n: int) -> list[tuple[str, float]]:
-        """Dense candidates, or [] while the Chroma server is away (logged once per outage)."""
+    def _dense(self, text: str, n: int):
+        """(the question's vector, the nearest items); [] while the Chroma server is away (logged once)."""
+        vector = self.embedder.embed_queries([text])[0]
         try:
-            found = self.vectors.search(vector, n)
+            # passages and example questions apart: question-to-question similarities run higher,
+            # so in one list the examples would crowd every passage out
+            found = self.vectors.search_items(vector, max(1, n // 4), kind="chunk")
+            if self.with_examples:
+                found += self.vectors.search_items(vector, n, kind="example")
         except IndexUnavailableError as exc:
             if not self.dense_down:
                 log.warning("%s Answering from the lexical index only until it is back.", exc)
             self.dense_down = True
-            return []
+            return vector, []
         if self.dense_down:
             log.warning("The Chroma server answers again; dense retrieval is back.")
         self.dense_down = False
-        return found
-
-
-class Retriever(BaseRetriever):
-    """LangChain retriever over the NPR guidance: `Retriever(k=3).invoke("Hva koster det?")`.
-
-    With no arguments it uses the bundled corpus, model and default data directory (building the
-    index on first use). `invoke(query, k=2)` overrides k per call. Documents carry the chunk's
-    source, section, offsets and scores in their metadata.
-    """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    k: int = 4
-    assistant: Any = None
-    _assistant: Any = PrivateAttr(default=None)
-
-    def _engine(self):
-        if self.assistant is not None:
-            return self.assistant
-        if self._assistant is None:
-            from .service import Assistant
-
-            self._assistant = Assistant()
-        return self._assistant
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                **kwargs: Any) -> list[Document]:
-        k = int(kwargs.get("k", self.k))
-        return [Document(page_content=h.chunk.text, id=h.chunk.id,
-                         metadata={"source": h.chunk.source, "section": h.chunk.heading,
-                                   "title": h.chunk.title, "start": h.chunk.start,
-                                   "end": h.chunk.end, "score": h.score, "lexical": h.lexical,
-                                   "dense": h.dense, "coverage": h.coverage})
-                for h in self._engine().search(query, k=k)]
+        return vector, found

@@ -4,9 +4,10 @@
 |--------------------------------|---------------------------------|------------------------------------------|
 | ASSISTANT_DATA_DIR             | <repo>/.assistant               | index, feedback and logs live here       |
 | ASSISTANT_CORPUS_DIR           | <repo>/corpus                   | .txt/.md documents + glossary.tsv        |
-| ASSISTANT_EMBEDDING_MODEL      | bundled all-MiniLM-L6-v2 path   | sentence-transformers name or local path |
+| ASSISTANT_EMBEDDING_MODEL      | "" (bundled multilingual e5)    | "e5", "minilm" (bundled) or a local sentence-transformers folder |
+| ASSISTANT_CACHE_DIR            | <data dir>/cache                | embedded vectors kept by text, reused across builds |
 | ASSISTANT_TOP_K                | 4                               | hits the retriever returns by default    |
-| ASSISTANT_MIN_CONFIDENCE       | 0.5                             | below this share of the question covered, abstain |
+| ASSISTANT_MIN_CONFIDENCE       | "" (the fitted threshold)       | answer only at or above this decision score (0..1) |
 | ASSISTANT_MAX_QUESTION_CHARS   | 2000                            | longer questions get a clear message     |
 | ASSISTANT_HOST / ASSISTANT_PORT| 127.0.0.1 / 7860                | where app.py listens                     |
 | ASSISTANT_TITLE                | NPR-veilederen                  | the app's title                          |
@@ -75,7 +76,7 @@ def _int(env: dict, name: str, default: int, low: int = 1) -> int:
     return value
 
 
-def _float(env: dict, name: str, default: float) -> float:
+def _float(env: dict, name: str, default: float | None) -> float | None:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -92,9 +93,10 @@ def _float(env: dict, name: str, default: float) -> float:
 class Settings:
     data_dir: Path = REPO_ROOT / ".assistant"
     corpus_dir: Path = REPO_ROOT / "corpus"
-    embedding_model: str = ""  # "" means the bundled model
+    embedding_model: str = ""  # "" means the bundled multilingual e5 model
+    cache_dir: Path | None = None  # None means data_dir/cache
     top_k: int = 4
-    min_confidence: float = 0.5
+    min_confidence: float | None = None  # None means the threshold fitted in decision.json
     max_question_chars: int = 2000
     host: str = "127.0.0.1"
     port: int = 7860
@@ -107,9 +109,10 @@ class Settings:
         return cls(
             data_dir=Path(env.get("ASSISTANT_DATA_DIR") or REPO_ROOT / ".assistant").expanduser(),
             corpus_dir=Path(env.get("ASSISTANT_CORPUS_DIR") or REPO_ROOT / "corpus").expanduser(),
-            embedding_model=env.get("ASSISTANT_EMBEDDING_MODEL", ""),
+            embedding_model=env.get("ASSISTANT_EMBEDDING_MODEL", "").strip(),
+            cache_dir=Path(env["ASSISTANT_CACHE_DIR"]).expanduser() if env.get("ASSISTANT_CACHE_DIR") else None,
             top_k=_int(env, "ASSISTANT_TOP_K", 4),
-            min_confidence=_float(env, "ASSISTANT_MIN_CONFIDENCE", 0.5),
+            min_confidence=_float(env, "ASSISTANT_MIN_CONFIDENCE", None),
             max_question_chars=_int(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000),
             host=env.get("ASSISTANT_HOST", "127.0.0.1"),
             port=_int(env, "ASSISTANT_PORT", 7860, low=0),
@@ -122,4 +125,9 @@ class Settings:
 
     @property
     def model_name(self) -> str:
-        return self.embedding_model or bundled_model_path()
+        """What load_embedder takes: "" (bundled e5), "e5", "minilm" or a folder."""
+        return self.embedding_model
+
+    @property
+    def vector_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"

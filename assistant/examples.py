@@ -1,0 +1,76 @@
+"""Example questions per section: `<document>.questions.yaml` beside each document -> Examples.
+
+The file maps each section heading to the questions it answers, by language, plus questions
+the document does not answer (`out_of_scope`); see corpus/npr_guidance_no.questions.yaml. The
+support team edits it (the staff app appends to it, too). A heading that is not a section of the
+document is reported and its examples are left out, so a typo never silently misroutes.
+Deliberately left out: examples shared between documents, and weights per example.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .records import Example, Section
+
+log = logging.getLogger(__name__)
+SUFFIX = ".questions.yaml"
+LANGS = ("nb", "nn", "en")
+
+
+def examples_path(document: Path) -> Path:
+    """corpus/npr_guidance_no.txt -> corpus/npr_guidance_no.questions.yaml"""
+    return Path(document).with_name(Path(document).stem + SUFFIX)
+
+
+def parse_examples(data, source: str, headings: set[str], where: str = "") -> tuple[list[Example], list[str]]:
+    """Examples from one decoded file, and the problems found (as sentences).
+
+    parse_examples({"sections": {"Pris": {"nb": ["Hva koster det?"]}}}, "x", {"Pris"})
+      -> ([Example("x", "Pris", "nb", "Hva koster det?")], [])
+    """
+    out, problems = [], []
+    if not isinstance(data, dict):
+        return [], [f"{where}expected `sections:` and `out_of_scope:` at the top."]
+    blocks = [(h, v) for h, v in (data.get("sections") or {}).items()]
+    blocks.append(("", data.get("out_of_scope") or {}))
+    for heading, by_lang in blocks:
+        heading = str(heading)
+        if heading and heading not in headings:
+            problems.append(f"{where}{heading!r} is not a heading of the document; its examples are left out.")
+            continue
+        if not isinstance(by_lang, dict):
+            problems.append(f"{where}{heading or 'out_of_scope'}: expected nb:/nn:/en: lists.")
+            continue
+        for lang, questions in by_lang.items():
+            if lang not in LANGS:
+                problems.append(f"{where}{heading or 'out_of_scope'}: language {lang!r} is not nb, nn or en.")
+                continue
+            for q in questions or []:
+                text = " ".join(str(q).split())
+                if text:
+                    out.append(Example(source, heading, lang, text))
+    return out, problems
+
+
+def load_examples(documents, sections: list[Section]) -> list[Example]:
+    """Every document's examples (a document without an example file simply has none)."""
+    import yaml
+
+    found = []
+    for doc in documents:
+        path = examples_path(doc.path)
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            log.warning("%s cannot be read (%s); answering without its example questions.", path, exc)
+            continue
+        headings = {s.heading for s in sections if s.source == doc.source}
+        examples, problems = parse_examples(data, doc.source, headings, f"{path.name}: ")
+        for p in problems:
+            log.warning(p)
+        found.extend(examples)
+    return found

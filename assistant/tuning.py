@@ -1,0 +1,33 @@
+"""Every tuning constant of the ranking and the answer/decline decision, each with its reason.
+
+They were set on the development sets (eval/questions.jsonl, eval/holdout.jsonl), never on the
+blind set. The decision's weights and threshold are fitted, not set: assistant/data/decision.json
+(refit with `python -m eval.fit`).
+"""
+
+# --- retrieval (retrieval.py)
+RRF_K = 10  # reciprocal rank fusion: a small k lets the first lexical ranks dominate the tail
+DENSE_CANDIDATES = 80  # nearest items asked of the vector store: chunks and example questions together
+LEXICAL_CANDIDATES = 50  # BM25 candidates, enough that fusion never misses a lexical winner
+EXAMPLES_PER_SECTION = 2  # a section's example score is the mean of its best two: one lucky match is not enough
+PASSAGE_SHARE = 0.2  # the passage's own similarity next to its examples (measured: examples carry more)
+LEXICAL_SHARE = 0.04  # normalised BM25 next to e5 cosines (which spread over ~0.1); breaks near-ties
+COVERAGE_WEIGHT = 0.02  # how much of the question the chunk covers decides between close ranks...
+HEADING_WEIGHT = 0.01  # ...and then whether its heading names what is asked ("Formålet med NPR")
+EXAMPLE_GAP = 0.085  # a right section's example similarity exceeds its passage's by this (median, main set)
+DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is the semantic signal
+
+# --- question parts (service.py)
+MAX_PARTS = 6  # at most this many questions in one message are searched; the rest are named as not answered
+CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)
+
+# --- answer composition (answering.py)
+SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
+SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
+MAX_SECTIONS = 3
+MAX_UNITS = 6
+UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when this much closer than the lexical picks
+
+# --- decision (decision.py): topic words the guidance lacks
+RARE_ZIPF = 2.5  # a word this rare in general language (domain words, names) fully counts as a topic
+COMMON_ZIPF = 5.0  # a word this common (everyday words) never counts as a missing topic
