@@ -3,10 +3,10 @@
 The answer is made only of units (sentences and list items, see chunking.units) copied from the
 corpus, each with a Citation holding its exact offsets, so nothing is stated that a quote does
 not say. Steps:
-1. confidence: the best coverage among the top hits (idf-weighted share of the question's
-   terms found in the chunk); below `min_confidence` -> abstain ("not covered"). An unknown
-   topic word ("parkering") weighs most, so a question about another price abstains.
-2. the primary chunk: the top hit with the best coverage; its units are ranked by the terms
+1. the decision (decision.py) weighs the part's signals: similarity to the section's example
+   questions and passage, the margin to the runner-up, out-of-scope examples, coverage and
+   topic words the guidance lacks; below its threshold -> the part is named as not covered.
+2. the primary chunk: the best-ranked hit; its units are ranked by the terms
    they contain themselves, and those within half of the best are kept; a list is kept whole
    when the question is about the section itself ("Hva koster det?" -> both price items).
 3. a second section joins when it covers question terms the first one lacks ("Hva koster det,
@@ -21,15 +21,14 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from . import language
+from . import tuning as T
 from .chunking import units
+from .decision import Decision, Signals
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
-from .records import Answer, Citation, Hit, Query, Unit
+from .records import Answer, Citation, Hit, Query, Ranking, Unit
 
-MAX_UNITS = 6
-SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
-SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
-MAX_SECTIONS = 3
-CANDIDATES = 5  # the primary section is the best-covering of the top hits
+MAX_UNITS = T.MAX_UNITS
 
 
 def _without_context(query: Query) -> Query:
@@ -66,8 +65,15 @@ def _uncovered_share(lexical: LexicalIndex, query: Query, covered: frozenset[str
                for g in own if lexical.group_idf(g) >= GENERIC_IDF) / total
 
 
-def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit, float]]:
-    """The units of one chunk that answer, in document order, each with its score (0..1)."""
+def pick_units(lexical: LexicalIndex, query: Query, hit: Hit,
+               dense: list[float] = ()) -> list[tuple[Unit, float]]:
+    """The units of one chunk that answer, in document order, each with its score (0..1).
+
+    `dense` (optional) holds each unit's similarity to the question: the unit the model finds
+    closest joins when no unit shares the question's words, or when it stands clearly closer
+    than every unit that does ("…selv om søknaden ikke er fullstendig?" -> "Behandlingstiden
+    starter når komplett søknad er mottatt.").
+    """
     chunk = hit.chunk
     all_units = units(chunk)
     if not all_units:
@@ -81,6 +87,11 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit) -> list[tuple[Unit
         chosen = list(range(min(3, len(all_units))))
     else:
         chosen = [i for i, s in enumerate(own) if s > 0 and s >= 0.5 * best]
+    if len(dense) == len(all_units) and len(all_units) > 1:
+        closest = max(range(len(all_units)), key=lambda i: dense[i])
+        if closest not in chosen and (best == 0 or dense[closest] >= max(dense[i] for i in chosen)
+                                      + T.UNIT_DENSE_MARGIN):
+            chosen = sorted(set(chosen) | {closest})
     picked = set(chosen)
     # the sentence right after an answer often completes it ("…skal du ikke bruke søknadsskjema
     # på helsedata.no." -> "Du finner mer informasjon … på hjemmesiden til NPR"): keep it when
@@ -126,55 +137,86 @@ def render(lang: str, sections: list[list[Unit]], notes: list[str] = ()) -> str:
     return f"{lead}\n{body}" if lead else body
 
 
-def choose(query: Query, hits: list[Hit], lexical: LexicalIndex) -> tuple[list[Hit], float]:
-    """The hits an answer draws on (primary first) and the share of the question they cover."""
-    candidates = [h for h in hits[:CANDIDATES] if h.lexical > 0]
-    if not query.groups or not candidates or query.off_topic:
+def missing_topics(query: Query, known: frozenset[str]) -> float:
+    """Topic words neither the guidance nor its examples know, weighted by rarity (0 = none).
+
+    "Kan dataene leveres på minnepinne?" -> ~1.0 (minnepinne); "Hva koster det, kjære dere?" -> 0.0
+    """
+    speech = language.get(query.lang)
+    total = 0.0
+    for g in query.groups:
+        if g.context or any(t.lstrip("!") in known for t in g.terms):
+            continue
+        total += max((speech.rarity(w) for w in (g.raw or g.label).split()), default=0.0)
+    return round(total, 4)
+
+
+def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[Hit], float]:
+    """The hits an answer draws on (the best-ranked first) and the share of the question they cover."""
+    hits = list(ranking.hits)
+    if not query.groups or not hits or query.off_topic:
         return [], 0.0
-    # most of the question covered, then most of it with its context, then the heading, then rank
-    full = _without_context(query)
-    primary = max(candidates, key=lambda h: (
-        round(h.coverage, 2), round(lexical.coverage(full, frozenset(content_stems(h.chunk.context))), 2),
-        _heading_coverage(lexical, query, h), h.score))
+    primary = hits[0]
     chosen = [primary]
     covered = set(content_stems(primary.chunk.context))
     for h in hits[:5]:
-        if len(chosen) >= MAX_SECTIONS:
+        if len(chosen) >= T.MAX_SECTIONS:
             break
-        if h in chosen or h.chunk.heading == primary.chunk.heading or h.coverage < SECOND_MIN_COVERAGE:
+        if h in chosen or h.chunk.heading == primary.chunk.heading or h.coverage < T.SECOND_MIN_COVERAGE:
             continue
         terms = frozenset(content_stems(h.chunk.context))
-        if _uncovered_share(lexical, query, frozenset(covered), terms) >= SECOND_SECTION_SHARE:
+        if _uncovered_share(lexical, query, frozenset(covered), terms) >= T.SECOND_SECTION_SHARE:
             chosen.append(h)
             covered |= terms
     return chosen, lexical.coverage(query, frozenset(covered))
 
 
-def compose(question: str, lang: str, parts: list[tuple[Query, list[Hit]]], lexical: LexicalIndex,
-            min_confidence: float) -> Answer:
+def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
+            known: frozenset[str]) -> Signals:
+    """What the decision weighs for one question part (see decision.py)."""
+    if not chosen:
+        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing_topics(query, known), bool(query.off_topic))
+    top = chosen[0]
+    semantic = top.example or top.dense
+    return Signals(semantic, round(semantic - ranking.runner_up, 4) if top.example else 0.0,
+                   round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0,
+                   top.dense, round(coverage, 4), missing_topics(query, known), bool(query.off_topic))
+
+
+def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexical: LexicalIndex,
+            decision: Decision, known: frozenset[str], with_examples: bool = True,
+            trace: list | None = None, unit_similarities=None) -> Answer:
     """The grounded Answer to a question asked in one or more parts (latency filled in later).
 
-    Parts the guidance covers are answered with quotes; a part it does not cover is named in a
-    note, never guessed. When no part is covered, the whole answer abstains.
+    Parts the decision accepts are answered with quotes; a part it declines is named in a note,
+    never guessed. When no part is answered, the whole answer abstains. `trace` (a list) receives
+    each part's (Signals, Verdict, top section) for the eval and the calibration report.
     """
     if not any(any(not g.context for g in q.groups) or q.off_topic for q, _ in parts):
         return abstain(question, lang, "empty")
-    sections, citations, notes, confidences, seen = [], [], [], [], set()
-    for query, hits in parts:
-        chosen, confidence = choose(query, hits, lexical)
-        confidences.append(confidence)
-        if not chosen or confidence < min_confidence:
+    sections, citations, notes, scores, seen = [], [], [], [], set()
+    for query, ranking in parts:
+        chosen, coverage = choose(query, ranking, lexical)
+        sig = signals(query, ranking, chosen, coverage, known)
+        # a section without example questions (a document without an example file) is judged
+        # by the documents-only model
+        verdict = decision.decide(sig, with_examples and bool(chosen) and chosen[0].example > 0)
+        if trace is not None:
+            trace.append((sig, verdict, chosen[0].chunk.heading if chosen else ""))
+        scores.append(verdict.score)
+        if not chosen or not verdict.answer:
             notes.append(message(lang, "part_not_covered", part=query.text.strip(" ?")))
             continue
         for h in chosen:
-            picked = [(u, s) for u, s in pick_units(lexical, query, h) if (h.chunk.source, u.start) not in seen]
+            dense = unit_similarities(h.chunk, ranking.vector) if unit_similarities else []
+            picked = [(u, s) for u, s in pick_units(lexical, query, h, dense)
+                      if (h.chunk.source, u.start) not in seen]
             seen.update((h.chunk.source, u.start) for u, _ in picked)
             if picked:
                 sections.append([u for u, _ in picked])
                 citations.extend(Citation(h.chunk.source, h.chunk.heading, u.text, u.start, u.end,
                                           score, h.chunk.title) for u, score in picked)
     if not citations:
-        return abstain(question, lang, "not_covered", max(confidences))
-    answered = [c for c in confidences if c >= min_confidence]
+        return abstain(question, lang, "not_covered", max(scores))
     return Answer(question, render(lang, sections, notes), False, tuple(citations), 0.0, lang,
-                  "answered", round(min(answered), 4))
+                  "answered", round(max(scores), 4))

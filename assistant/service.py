@@ -12,19 +12,26 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
+
+import numpy as np
 from dataclasses import replace
 
-from .answering import abstain, compose
-from .chunking import chunk_sections
+from . import language
+from . import tuning as T
+from .answering import abstain, compose, message
+from .chunking import chunk_sections, units
 from .corpus import load_documents, load_sections
-from .embedding import Embedder, load_embedder
-from .index import IndexStore
+from .decision import Decision
+from .embedding import Embedder, VectorCache, load_embedder
+from .examples import load_examples
 from .glossary import Glossary
-from .lexical import LexicalIndex
-from .questions import detect_language, split_questions, statements
+from .index import IndexStore
+from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .records import Answer, Hit, Query
+from .questions import detect_language, split_questions, statements
+from .records import Answer, Hit, Query, Ranking
 from .retrieval import HybridSearch
 from .settings import Settings
 
@@ -57,36 +64,72 @@ class Assistant:
         self.documents = load_documents(self.settings.corpus_dir)
         self.sections = load_sections(self.documents)
         self.chunks = chunk_sections(self.sections)
+        self.examples = load_examples(self.documents, self.sections)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir))
+        # words the guidance or its example questions use: a question's other words may be missing topics
+        self.known = frozenset(self.lexical.df) | frozenset(
+            t.lstrip("!") for e in self.examples if e.section for t in content_stems(e.text))
+        self.with_examples = any(e.section for e in self.examples)
         self.embedder = embedder or load_embedder(self.settings.model_name)
-        self.store = IndexStore(self.settings.data_dir, self.settings.chroma_url)
-        self.vectors, self.built = self.store.open(self.chunks, self.embedder)
-        self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder)
+        self.decision = Decision.load(threshold=self.settings.min_confidence, embedder=self.embedder.name)
+        self.cache = VectorCache(self.settings.vector_cache_dir)
+        self.store = IndexStore(self.settings.data_dir, self.settings.chroma_url, cache=self.cache)
+        self._unit_vectors: dict[str, np.ndarray] = {}
+        self.vectors, self.built = self.store.open(self.chunks, self.embedder, examples=self.examples)
+        self._engine()
         self.startup_seconds = time.perf_counter() - started
+        # simplemma reads its dictionaries (about 1 s each) on first use: do it off the first question's path
+        threading.Thread(target=language.warm_up, name="language-warm-up", daemon=True).start()
+
+    def unit_similarities(self, chunk, vector) -> list[float]:
+        """Cosine of each of the chunk's units (chunking.units) to a question vector; [] without one.
+
+        A chunk's units are embedded on first use (and kept in the vector cache on disk).
+        """
+        if vector is None:
+            return []
+        if chunk.id not in self._unit_vectors:
+            texts = [u.text for u in units(chunk)]
+            try:
+                self._unit_vectors[chunk.id] = (self.cache.embed(self.embedder, texts) if texts
+                                                else np.zeros((0, len(vector)), dtype=np.float32))
+            except Exception as exc:  # the model failing here only costs the sentence choice its dense vote
+                log.warning("could not embed the sentences of %r (%s)", chunk.heading, exc)
+                return []
+        return [float(x) for x in self._unit_vectors[chunk.id] @ np.asarray(vector, dtype=np.float32)]
+
+    def _engine(self) -> None:
+        self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder,
+                                   with_examples=self.with_examples)
+        self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
 
     def rebuild(self) -> dict:
         """Force a new dense index build; returns its manifest."""
-        self.vectors, self.built = self.store.open(self.chunks, self.embedder, force=True)
-        self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder)
+        self.vectors, self.built = self.store.open(self.chunks, self.embedder, force=True,
+                                                   examples=self.examples)
+        self._engine()
         return self.vectors.manifest
 
     def analyze(self, question: str, context: str = "") -> Query:
         """The Query for a question; `context` (an earlier question) adds weaker terms."""
         query = self.lexical.analyze(question)
-        if context:
-            before = self.lexical.analyze(context)
-            own = {g.label for g in query.groups}
-            extra = tuple(replace(g, weights=tuple(w * 0.5 for w in g.weights), context=True)
-                          for g in before.groups if g.label not in own)
-            query = replace(query, groups=query.groups + extra)
-        return query
+        return self._with_context(query, self.lexical.analyze(context) if context else None)
+
+    @staticmethod
+    def _with_context(query: Query, before: Query | None) -> Query:
+        if before is None:
+            return query
+        own = {g.label for g in query.groups}
+        extra = tuple(replace(g, weights=tuple(w * 0.5 for w in g.weights), context=True)
+                      for g in before.groups if g.label not in own)
+        return replace(query, groups=query.groups + extra)
 
     def search(self, question: str, k: int | None = None, context: str = "") -> list[Hit]:
         text = clean_question(question) or ""
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)
 
-    def ask(self, question, context: str = "") -> Answer:
+    def ask(self, question, context: str = "", trace: list | None = None) -> Answer:
         """The grounded answer to one question (never raises for bad input)."""
         started = time.perf_counter()
         text = clean_question(question)
@@ -102,16 +145,25 @@ class Assistant:
                 answer = abstain(shown[:200] + "…", lang, "too_long", length=len(text), limit=limit)
             else:
                 k = max(self.settings.top_k, 5)
-                parts = []
+                parts: list[tuple[Query, Ranking]] = []
                 # what the asker says around the question ("Vi trenger data til planlegging.")
-                # steers it like an earlier question would
-                around = " ".join(x for x in (statements(shown), context) if x)
-                for part in split_questions(shown):
-                    query = self.analyze(part, around)
+                # steers it like an earlier question would; analysed once for all parts
+                said = statements(shown)
+                around = " ".join(x for x in (said, context) if x)
+                steer = self.lexical.analyze(around) if around else None
+                asked = split_questions(shown)
+                for part in asked[:T.MAX_PARTS]:
+                    query = self._with_context(self.lexical.analyze(part), steer)
+                    embed = part if not around else f"{around[-T.CONTEXT_CHARS:]} {part}"
                     if not any(not g.context for g in query.groups):
                         # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
                         # the statement is what is asked about
-                        query = self.analyze(f"{part} {statements(shown)}", context)
-                    parts.append((query, self.engine.search(query, k)))
-                answer = compose(shown, lang, parts, self.lexical, self.settings.min_confidence)
+                        query = self.analyze(f"{part} {said}", context)
+                    parts.append((query, self.engine.rank(query, k, embed)))
+                answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
+                                 self.with_examples, trace, self.unit_similarities)
+                if len(asked) > T.MAX_PARTS:
+                    rest = "; ".join(asked[T.MAX_PARTS:])
+                    answer = replace(answer, answer=answer.answer + "\n\n" + message(
+                        lang, "part_not_covered", part=rest[:200]))
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))

@@ -17,6 +17,9 @@ from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT, Settings
 for _name, _value in OFFLINE_VARIABLES.items():
     os.environ.setdefault(_name, _value)
 os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "npr-assistant-gradio"))
+# one vector cache for the whole run (and across runs on one machine): every test that builds an
+# index in its own data directory would otherwise embed the ~650 passages and example questions again
+os.environ.setdefault("ASSISTANT_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "npr-assistant-vectors"))
 # hypothesis keeps its example database out of the working tree
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(os.environ.get("TMPDIR", "/tmp")) / "npr-assistant-hypothesis"))
 

@@ -62,14 +62,14 @@ def test_sigkill_mid_build_serves_the_old_index_or_rebuilds(tmp_path):
     _kill_mid_build(data, corpus, set())  # the very first build: nothing to fall back on
     assert not manifest_path.exists()
     first = Assistant(_settings(data, corpus))
-    assert first.built and first.vectors.count == len(first.chunks) > 60  # a full rebuild
+    assert first.built and first.vectors.chunk_count == len(first.chunks) > 60  # a full rebuild
     manifest = json.loads(manifest_path.read_text())
 
     _kill_mid_build(data, corpus, {manifest["build"]})  # now an old index is live
     assert json.loads(manifest_path.read_text()) == manifest
     again = Assistant(_settings(data, corpus))
     assert not again.built and again.vectors.manifest == manifest
-    assert again.vectors.count == len(again.chunks)
+    assert again.vectors.chunk_count == len(again.chunks)
     assert "NOK 1100" in again.ask("Hva koster det?").answer
     assert any(h.dense > 0 for h in again.search("Hva koster det?"))
 
@@ -171,7 +171,7 @@ def test_bad_corpus_files_are_skipped_and_the_rest_indexed(tmp_path, corpus_copy
     for name in ("latin1.txt", "empty.md", "blank.txt"):
         assert f"{name}" in caplog.text
     assert "not UTF-8" in caplog.text
-    assert a.vectors.count == len(a.chunks) and {c.source for c in a.chunks} == {d.source for d in a.documents}
+    assert a.vectors.chunk_count == len(a.chunks) and {c.source for c in a.chunks} == {d.source for d in a.documents}
     assert a.ask("Hva koster parkering ved sykehuset?").citations[0].source.endswith("ok.md")
     assert "NOK 1100" in a.ask("Hva koster det?").answer
 

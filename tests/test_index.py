@@ -21,7 +21,7 @@ def test_reused_when_unchanged_rebuilt_when_corpus_changes(tmp_path, corpus_copy
     assert not Assistant(s, embedder=HashEmbedder()).built
     (corpus_copy / "ny.md").write_text("# Parkering\nParkering ved sykehuset koster 50 kroner.\n")
     third = Assistant(s, embedder=HashEmbedder())
-    assert third.built and third.vectors.count == first.vectors.count + 1
+    assert third.built and third.vectors.chunk_count == first.vectors.chunk_count + 1
     a = third.ask("Hva koster parkering ved sykehuset?")
     assert not a.abstained and a.citations[0].source.endswith("ny.md")
     assert a.citations[0].quote == "Parkering ved sykehuset koster 50 kroner."
@@ -76,6 +76,7 @@ def test_store_layout(tmp_path, corpus_copy):
     s = _settings(tmp_path, corpus_copy)
     Assistant(s, embedder=HashEmbedder())
     manifest = IndexStore(s.data_dir).read_manifest()
-    assert manifest["count"] == 21 and manifest["sources"] == ["corpus/npr_guidance_no.txt"] or \
+    assert manifest["chunks"] == 21 and manifest["examples"] > 21 * 20
+    assert manifest["count"] == manifest["chunks"] + manifest["examples"] and manifest["sources"] == ["corpus/npr_guidance_no.txt"] or \
         manifest["sources"][0].endswith("npr_guidance_no.txt")
     assert list((s.data_dir / "index" / "builds").iterdir()) == [s.data_dir / "index" / "builds" / manifest["build"]]

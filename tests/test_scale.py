@@ -19,7 +19,8 @@ from assistant.index import BATCH, PROGRESS_MIN_BATCHES, IndexStore
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.records import Chunk
-from assistant.retrieval import DENSE_CANDIDATES, LEXICAL_CANDIDATES, HybridSearch, top_positive
+from assistant.retrieval import HybridSearch, top_positive
+from assistant.tuning import DENSE_CANDIDATES, LEXICAL_CANDIDATES
 from conftest import CORPUS, REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT))
@@ -66,8 +67,8 @@ class Vectors:
     def __init__(self, chunks):
         self.ids = [c.id for c in chunks]
 
-    def search(self, vector, n):
-        return [(i, 0.5) for i in self.ids[:n]]
+    def search_items(self, vector, n, kind=None):
+        return [(i, 0.5, {"kind": "chunk"}) for i in self.ids[:n]]
 
 
 def test_coverage_only_for_the_fused_candidates(big, monkeypatch):

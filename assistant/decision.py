@@ -1,0 +1,147 @@
+"""Answer or decline: calibrated signals about one question part -> one score and its reason.
+
+    Decision.load().decide(signals) -> Verdict(answer=True, score=0.91, reason="answered")
+
+The signals (`Signals`), each measured on the part's best section:
+- example:   similarity to the section's example questions (or, documents only, its passage)
+- margin:    how far that section stands above the runner-up section
+- out_of_scope: similarity to the nearest out-of-scope example, minus `example`
+- passage:   similarity to the section's own text
+- coverage:  idf-weighted share of the question's words the section holds
+- missing:   topic words the guidance and its examples lack, each weighted by how rare it is in
+             general language (wordfreq): an everyday word never vetoes, a register, year or
+             service the guidance lacks does
+A logistic model turns them into a score (the fitted probability that answering is right); the
+threshold is the one that was best on the development set. Weights and threshold live in
+assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl (never
+from a blind set), one model with example questions and one for documents only. A subject the
+glossary marks as outside the guidance always declines.
+Deliberately left out: per-language models (too few cases per language to fit them apart).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing")
+PATH = Path(__file__).parent / "data" / "decision.json"
+
+
+@dataclass(frozen=True)
+class Signals:
+    example: float
+    margin: float
+    out_of_scope: float
+    passage: float
+    coverage: float
+    missing: float
+    off_topic: bool = False
+
+    def vector(self) -> list[float]:
+        return [float(getattr(self, f)) for f in FEATURES]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answer: bool
+    score: float
+    reason: str  # answered | not_covered | off_topic
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+
+    def score(self, s: Signals) -> float:
+        """The fitted probability that answering is right (0..1)."""
+        z = self.bias + sum(w * (x - m) / sc for w, x, m, sc in
+                            zip(self.weights, s.vector(), self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Model":
+        return cls(tuple(d["weights"]), float(d["bias"]), tuple(d["mean"]), tuple(d["scale"]),
+                   float(d["threshold"]))
+
+
+# Before any fit: answer when the lexical coverage is at least half, as the first version did.
+FALLBACK = Model((0, 0, 0, 0, 10.0, 0), -5.0, (0,) * 6, (1,) * 6, 0.5)
+
+
+class Decision:
+    def __init__(self, models: dict[str, Model], threshold: float | None = None):
+        self.models = models
+        self.override = threshold
+
+    @classmethod
+    def load(cls, path: Path = PATH, threshold: float | None = None, embedder: str | None = None) -> "Decision":
+        """The fitted models; for another embedding model than they were fitted with (similarities
+        on another scale) the coverage rule FALLBACK instead, with a warning to refit."""
+        models = _models(str(path))
+        fitted_for = _fitted_for(str(path))
+        if embedder is not None and fitted_for and embedder != fitted_for:
+            log.warning("The answer/decline decision was fitted for %s, not %s: using the coverage "
+                        "rule instead. Refit it with `python -m eval.fit`.", fitted_for, embedder)
+            models = {}
+        return cls(models, threshold)
+
+    def model(self, with_examples: bool) -> Model:
+        return self.models.get("with_examples" if with_examples else "documents_only", FALLBACK)
+
+    def decide(self, s: Signals, with_examples: bool = True) -> Verdict:
+        if s.off_topic:
+            return Verdict(False, 0.0, "off_topic")
+        m = self.model(with_examples)
+        score = m.score(s)
+        threshold = m.threshold if self.override is None else self.override
+        return Verdict(score >= threshold, round(score, 4), "answered" if score >= threshold else "not_covered")
+
+
+@lru_cache(maxsize=4)
+def _fitted_for(path: str) -> str:
+    try:
+        return str(json.loads(Path(path).read_text(encoding="utf-8")).get("embedder", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
+@lru_cache(maxsize=4)
+def _models(path: str) -> dict[str, Model]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: Model.from_dict(v) for k, v in data.items() if isinstance(v, dict) and "weights" in v}
+
+
+def fit(rows: list[tuple[list[float], int]], steps: int = 3000, l2: float = 0.01) -> Model:
+    """Logistic regression by gradient descent on standardised features; threshold left at 0.5.
+
+    fit([([0, 0, 0, 0, 1, 0], 1), ([0, 0, 0, 0, 0, 0], 0)]).score(...) rises with coverage.
+    """
+    import numpy as np
+
+    X = np.array([r for r, _ in rows], dtype=float)
+    y = np.array([t for _, t in rows], dtype=float)
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale == 0] = 1.0
+    Z = (X - mean) / scale
+    w, b = np.zeros(Z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(Z @ w + b)))
+        w -= 0.1 * (Z.T @ (p - y) / len(y) + l2 * w)
+        b -= 0.1 * float(np.mean(p - y))
+    return Model(tuple(map(float, w)), float(b), tuple(map(float, mean)), tuple(map(float, scale)), 0.5)

@@ -1,0 +1,106 @@
+"""Fit the answer/decline decision on the development set: `python -m eval.fit`.
+
+Runs every case of eval/questions.jsonl through the real Assistant (in process), records each
+question's decision signals and whether its best section is an expected one, fits a logistic
+model (assistant/decision.py: fit) and picks the threshold with the best utility on the same
+cases: +1 for a right answer or a right decline, 0 for a false decline, -2 for a wrong answer
+(a confident wrong answer is worse than a decline). Twice: with the example questions and the
+glossary, and on the documents alone. Writes assistant/data/decision.json with the figures.
+Never give it a blind set: what it is fitted on is no longer a measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from assistant.settings import REPO_ROOT, offline_environment
+
+offline_environment()
+
+from assistant.decision import FEATURES, PATH, fit  # noqa: E402
+
+from .cases import load_cases  # noqa: E402
+
+WRONG_COST = 2.0
+
+
+def documents_only(corpus: Path, into: Path) -> Path:
+    """A copy of the corpus folder with only the documents (and their .meta.json)."""
+    into.mkdir(parents=True, exist_ok=True)
+    for f in corpus.iterdir():
+        if f.suffix in (".txt", ".md") or f.name.endswith(".meta.json"):
+            shutil.copy2(f, into / f.name)
+    return into
+
+
+def collect(assistant, cases) -> list[tuple[list[float], int, bool]]:
+    """(signals, 1 if answering would be right, answerable) per case; its best-scoring part counts."""
+    rows = []
+    for case in cases:
+        trace: list = []
+        assistant.ask(case.one_line, trace=trace)
+        if not trace:
+            rows.append(([0.0] * len(FEATURES), 0, case.answerable))
+            continue
+        sig, verdict, heading = max(trace, key=lambda t: t[1].score)
+        right = int(case.answerable and heading in case.sections and not sig.off_topic)
+        rows.append((sig.vector(), right, case.answerable))
+    return rows
+
+
+def best_threshold(model, rows) -> tuple[float, dict]:
+    """The threshold with the best utility, and the figures at it."""
+    from assistant.decision import Signals
+
+    scored = [(model.score(Signals(*x)), y, a) for x, y, a in rows]
+    best = None
+    for t in sorted({round(s, 4) for s, _, _ in scored} | {0.5}):
+        right = sum(1 for s, y, a in scored if s >= t and y) + sum(1 for s, y, a in scored if s < t and not a)
+        wrong = sum(1 for s, y, a in scored if s >= t and not y)
+        utility = right - WRONG_COST * wrong
+        if best is None or utility > best[0]:
+            best = (utility, t, right, wrong)
+    _, t, right, wrong = best
+    return t, {"right": right, "wrong_answers": wrong, "cases": len(rows),
+               "false_declines": sum(1 for s, y, a in scored if s < t and a)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.fit", description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=REPO_ROOT / "eval" / "questions.jsonl")
+    parser.add_argument("--out", type=Path, default=PATH)
+    args = parser.parse_args(argv)
+    if "blind" in str(args.cases):
+        print("eval.fit: never fit on a blind set.", file=sys.stderr)
+        return 2
+    from assistant import Assistant
+    from assistant.settings import Settings
+
+    cases = load_cases(args.cases)
+    out = {"_about": "Fitted by `python -m eval.fit` on " + str(args.cases.relative_to(REPO_ROOT))
+           + "; features: " + ", ".join(FEATURES) + ". Do not edit by hand; refit instead."}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Settings.from_env()
+        for name, corpus in (("with_examples", base.corpus_dir),
+                             ("documents_only", documents_only(base.corpus_dir, Path(tmp) / "docs"))):
+            a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name, min_confidence=0.0))
+            rows = collect(a, cases)
+            model = fit([(x, y) for x, y, _ in rows])
+            t, figures = best_threshold(model, rows)
+            out["embedder"] = a.embedder.name
+            out[name] = {"weights": model.weights, "bias": model.bias, "mean": model.mean,
+                         "scale": model.scale, "threshold": t, "fitted_on": figures}
+            print(name, json.dumps(figures), "threshold", t,
+                  dict(zip(FEATURES, (round(w, 2) for w in model.weights))))
+    args.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

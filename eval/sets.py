@@ -1,0 +1,179 @@
+"""Every question set and e-mail set side by side: `python -m eval.sets` (part of `make eval`).
+
+For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the blind eval/blind/) and each
+configuration (the full corpus folder; documents only: no glossary, no example questions) it
+reports, over all questions:
+- right: answered from an expected section with every fact, all quotes verbatim, or rightly declined;
+- false declines: an answerable question declined;
+- wrong answers: an answerable question answered wrongly, or a must-decline question answered;
+and, apart, the share of must-decline questions declined. Blind e-mails (eval/blind/emails.jsonl)
+are drafted: a draft passes when every expected answer's facts are quoted, every uncovered
+question is listed for a manual answer, and (for a non-research request) the research route is
+never quoted. Plus the decision's calibration on the main set (reliability bins).
+Writes eval/sets.md. A report, not a gate: the gate is `python -m eval` on the main set.
+Deliberately left out: re-fitting anything. Never tune to what this shows for the blind set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.settings import REPO_ROOT, offline_environment
+
+offline_environment()
+
+from . import metrics as m  # noqa: E402
+from .cases import load_cases  # noqa: E402
+from .fit import documents_only  # noqa: E402
+
+HERE = Path(__file__).parent
+SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
+        "blind": HERE / "blind" / "questions.jsonl"}
+EMAILS = HERE / "blind" / "emails.jsonl"
+RESEARCH_ROUTE = "via søknadsskjemaene på helsedata.no"
+
+
+def judge(case, answer, files: dict) -> str:
+    """'right' | 'false_decline' | 'wrong' for one case and its Answer."""
+    if not case.answerable:
+        return "right" if answer.abstained else "wrong"
+    if answer.abstained:
+        return "false_decline"
+    cited = m.dedupe(c.section for c in answer.citations)
+    verbatim = all(files[c.source][c.start:c.end] == c.quote for c in answer.citations)
+    facts = not m.missing_facts(case.facts, answer.answer, [c.quote for c in answer.citations])
+    return "right" if cited and cited[0] in case.sections and facts and verbatim else "wrong"
+
+
+def run_set(assistant, cases, files) -> dict:
+    verdicts, declined, latencies = [], [], []
+    for case in cases:
+        answer = assistant.ask(case.one_line)
+        latencies.append(answer.latency_ms)
+        verdicts.append(judge(case, answer, files))
+        if not case.answerable:
+            declined.append(answer.abstained)
+    n = len(cases)
+    return {"cases": n, "right": verdicts.count("right") / n, "false_declines": verdicts.count("false_decline") / n,
+            "wrong": verdicts.count("wrong") / n,
+            "declined": sum(declined) / len(declined) if declined else None, "must_decline": len(declined),
+            "p50": m.percentile(latencies, 50), "p95": m.percentile(latencies, 95),
+            "by_lang": {lang: sum(v == "right" for v, c in zip(verdicts, cases) if c.lang == lang)
+                        / max(1, sum(c.lang == lang for c in cases)) for lang in ("nb", "nn", "en")}}
+
+
+def run_emails(assistant, path: Path) -> dict:
+    from rapidfuzz import fuzz
+
+    from assistant.drafting import Drafter
+    from assistant.mail import read_mail
+
+    drafter, rows = Drafter(assistant), []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        draft = drafter.draft(read_mail(case["email"]))
+        quotes = [c.quote for i in draft.items if not i.manual for c in i.answer.citations]
+        answered = " ".join(quotes)
+        missing = [e["question"] for e in case["expected"]
+                   if not all(re.search(f, answered, re.I) for f in e["facts"])]
+        unflagged = [u for u in case["uncovered"]
+                     if not any(fuzz.partial_ratio(u.lower(), q.lower()) >= 80 for q in draft.manual)]
+        research = bool(case.get("non_research")) and any(RESEARCH_ROUTE in q for q in quotes)
+        rows.append({"id": case["id"], "ok": not (missing or unflagged or research), "missing": len(missing),
+                     "unflagged": len(unflagged), "research_route": research})
+    return {"emails": len(rows), "passed": sum(r["ok"] for r in rows),
+            "all_expected": sum(r["missing"] == 0 for r in rows),
+            "flags_uncovered": sum(r["unflagged"] == 0 for r in rows),
+            "research_route_to_non_research": sum(r["research_route"] for r in rows)}
+
+
+def calibration(assistant, cases, bins: int = 5) -> list[tuple[str, int, float | None]]:
+    """Reliability of the decision score on a set: (score bin, cases, share where answering is right)."""
+    rows = []
+    for case in cases:
+        trace: list = []
+        assistant.ask(case.one_line, trace=trace)
+        if trace:
+            sig, verdict, heading = max(trace, key=lambda t: t[1].score)
+            rows.append((verdict.score, case.answerable and heading in case.sections))
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [ok for s, ok in rows if lo <= s < hi or (b == bins - 1 and s == 1.0)]
+        out.append((f"{lo:.1f}–{hi:.1f}", len(inside), sum(inside) / len(inside) if inside else None))
+    return out
+
+
+def pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f} %"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.sets", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE / "sets.md")
+    parser.add_argument("--quick", action="store_true", help="the full configuration only")
+    args = parser.parse_args(argv)
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    from assistant import Assistant
+    from assistant.decision import Decision
+    from assistant.settings import Settings
+
+    started = time.perf_counter()
+    base = Settings.from_env()
+    lines = ["# Every set side by side", "",
+             f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `python -m eval.sets`. "
+             "Right = right answer (expected section, every fact, verbatim quotes) or right decline; "
+             "false declines and wrong answers are shares of all questions; declined = must-decline "
+             "questions declined. The blind set was written from the guidance alone and never tuned on.", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        configs = [("full", base.corpus_dir)]
+        if not args.quick:
+            configs.append(("documents only", documents_only(base.corpus_dir, Path(tmp) / "docs")))
+        lines += ["| configuration | set | cases | right | false declines | wrong answers | must-decline declined | nb | nn | en | p50 ms | p95 ms |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        emails = {}
+        for name, corpus in configs:
+            a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name.replace(" ", "-")))
+            files = {d.source: d.text for d in a.documents}
+            for set_name, path in SETS.items():
+                if not path.exists():
+                    continue
+                r = run_set(a, load_cases(path), files)
+                lines.append(f"| {name} | {set_name} | {r['cases']} | {pct(r['right'])} | {pct(r['false_declines'])} | "
+                             f"{pct(r['wrong'])} | {pct(r['declined'])} of {r['must_decline']} | "
+                             + " | ".join(pct(r["by_lang"][lang]) for lang in ("nb", "nn", "en"))
+                             + f" | {r['p50']:.0f} | {r['p95']:.0f} |")
+                print(lines[-1], flush=True)
+            if EMAILS.exists():
+                emails[name] = run_emails(a, EMAILS)
+            if name == "full":
+                cal = calibration(a, load_cases(SETS["main (tuned on)"]))
+                threshold = Decision.load().model(a.with_examples).threshold
+    lines += ["", "## Blind e-mails (drafts)", "",
+              "| configuration | e-mails | drafts passing | every expected answer | uncovered flagged | research route to a non-research request |",
+              "|---|---|---|---|---|---|"]
+    for name, e in emails.items():
+        lines.append(f"| {name} | {e['emails']} | {e['passed']} | {e['all_expected']} | {e['flags_uncovered']} | "
+                     f"{e['research_route_to_non_research']} |")
+    lines += ["", f"## Calibration of the answer/decline score (main set; threshold {threshold:.3f})", "",
+              "| score | questions | answering would be right |", "|---|---|---|"]
+    lines += [f"| {b} | {n} | {pct(share)} |" for b, n, share in cal]
+    lines += ["", f"{time.perf_counter() - started:.0f} s in all."]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines[-12 - len(emails):]))
+    print(f"report: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""The language layer, the glossary check, example-question files and the answer/decline decision.
+
+Pure functions on literal strings where possible; the shipped glossary and example file are
+checked as files the support team edits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+from wordfreq import zipf_frequency
+
+from assistant import language
+from assistant.chunking import chunk_sections
+from assistant.corpus import load_documents, load_sections
+from assistant.decision import FEATURES, Decision, Model, Signals, fit
+from assistant.examples import examples_path, load_examples, parse_examples
+from assistant.glossary import Glossary, check
+from assistant.language import Speller
+from assistant.lexical import LexicalIndex, content_stems
+from conftest import CORPUS, GUIDANCE
+
+
+def test_detect_language():
+    assert language.detect("Kva kostar det?") == "nn"
+    assert language.detect("What does it cost?") == "en"
+    assert language.detect("Hva koster det?") == "nb"
+
+
+def test_nynorsk_and_english_words_lead_to_the_guidance_words():
+    nn, en = language.get("nn"), language.get("en")
+    assert nn.to_guidance("kostar") == ["koster"] and nn.to_guidance("korleis") == ["hvordan"]
+    assert "time" in en.to_guidance("hour")
+    assert language.get("nb").to_guidance("koster") == []
+
+
+def test_rarity_lets_everyday_words_pass_and_flags_specific_ones():
+    nb = language.get("nb")
+    assert nb.rarity("pris") == 0.0 and nb.rarity("kommune") == 0.0
+    assert nb.rarity("minnepinne") > 0.8 and nb.rarity("1995") == 1.0
+
+
+def test_lemmas_per_language():
+    assert language.get("nn").lemma("opplysningane") == "opplysning"
+    assert language.get("nb").lemma("søknadene") == "søknad"
+
+
+def test_speller_corrects_against_the_vocabulary_only():
+    s = Speller({"pasientregisteret": 3, "leveringsfrister": 1})
+    assert s.correct("pasientregistert") == "pasientregisteret"
+    assert s.correct("hagen") is None  # too short to guess
+    assert s.correct("leveringsfrister") is None  # already known
+
+
+def test_a_nynorsk_question_finds_the_bokmal_section():
+    chunks = chunk_sections(load_sections(load_documents(CORPUS)))
+    lx = LexicalIndex([c.search_text for c in chunks], Glossary({}))  # no glossary: the language layer alone
+    query = lx.analyze("Kor mykje kostar det?")
+    assert any("kost" in g.terms for g in query.groups)
+
+
+# --- the glossary check
+
+def _check(text: str, corpus: str = "pris time timer søknad andre formål enn forskning"):
+    stems = {t.lstrip("!") for t in content_stems(corpus)}
+    return check(Glossary.parse(text), stems, content_stems, {"time": ("tid", "gang")}, zipf_frequency)
+
+
+def test_glossary_check_flags_folded_duplicates():
+    problems = _check("søknad*\tsøknad\nsoknad*\tsøknad\n")
+    assert len(problems) == 1 and "line 2" in problems[0] and "same key" in problems[0]
+
+
+def test_glossary_check_flags_alternatives_the_corpus_never_has():
+    problems = _check("cost\tpris, kostnad\n")
+    assert len(problems) == 1 and "'kostnad' never matches" in problems[0]
+
+
+def test_glossary_check_flags_a_sense_of_one_language_and_accepts_a_tag():
+    assert any("English word too" in p for p in _check("time\ttime, timer\n"))
+    assert _check("no:time\ttime, timer\n") == []
+
+
+def test_language_tags_limit_an_entry_to_its_language():
+    g = Glossary.parse("no:time\ttime, timer\n")
+    assert g.match(["time"], 0, "nb") == (1, ("time", "timer"))
+    assert g.match(["time"], 0, "en") is None
+
+
+def test_the_shipped_glossary_is_clean():
+    chunks = chunk_sections(load_sections(load_documents(CORPUS)))
+    stems = {t.lstrip("!") for c in chunks for t in content_stems(c.search_text)}
+    assert check(Glossary.load(CORPUS), stems, content_stems, language._mapping("en_nb.tsv"), zipf_frequency) == []
+
+
+def test_a_missing_glossary_is_warned_about(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert Glossary.load(tmp_path).entries == {}
+    assert "No glossary" in caplog.text
+
+
+# --- example questions
+
+def test_parse_examples_keeps_known_headings_and_reports_the_rest():
+    data = {"sections": {"Pris": {"nb": ["Hva koster det?"], "xx": ["?"]}, "Prsi": {"nb": ["typo"]}},
+            "out_of_scope": {"en": ["Weather?"]}}
+    found, problems = parse_examples(data, "doc", {"Pris"})
+    assert [(e.section, e.lang, e.text) for e in found] == [("Pris", "nb", "Hva koster det?"), ("", "en", "Weather?")]
+    assert len(problems) == 2 and any("'Prsi'" in p for p in problems) and any("'xx'" in p for p in problems)
+
+
+def test_the_shipped_example_file_covers_every_section_in_three_languages():
+    docs = load_documents(CORPUS)
+    sections = load_sections(docs)
+    assert examples_path(GUIDANCE).is_file()
+    examples = load_examples(docs, sections)
+    for s in sections:
+        mine = [e for e in examples if e.section == s.heading]
+        assert len(mine) >= 20 and {e.lang for e in mine} == {"nb", "nn", "en"}, s.heading
+    assert sum(not e.section for e in examples) >= 30
+
+
+def test_a_document_without_an_example_file_still_loads(tmp_path):
+    (tmp_path / "a.txt").write_text("Pris\n\nDet koster 10 kroner.\n", encoding="utf-8")
+    docs = load_documents(tmp_path)
+    assert load_examples(docs, load_sections(docs)) == []
+
+
+# --- the decision
+
+def test_an_off_topic_subject_always_declines():
+    s = Signals(0.99, 0.1, -0.1, 0.9, 1.0, 0.0, off_topic=True)
+    assert Decision.load().decide(s).reason == "off_topic"
+
+
+def test_the_fitted_decision_prefers_covered_questions_to_missing_topics():
+    d = Decision.load()
+    good = Signals(0.95, 0.03, -0.05, 0.85, 1.0, 0.0)
+    bad = Signals(0.88, 0.0, 0.05, 0.80, 0.2, 1.0)
+    assert d.decide(good).answer and not d.decide(bad).answer
+    assert d.decide(good).score > d.decide(bad).score
+
+
+def test_fit_learns_the_direction_of_a_signal():
+    rows = [([0, 0, 0, 0, c / 10, 0], int(c >= 5)) for c in range(11)] * 3
+    model = fit(rows)
+    assert model.weights[FEATURES.index("coverage")] > 0
+    low, high = (Signals(0, 0, 0, 0, c, 0) for c in (0.1, 0.9))
+    assert model.score(high) > 0.5 > model.score(low)
+
+
+def test_a_threshold_override_wins():
+    m = Model((0,) * 6, 0.0, (0,) * 6, (1,) * 6, 0.5)  # always scores 0.5
+    s = Signals(0, 0, 0, 0, 0, 0)
+    assert Decision({"with_examples": m}).decide(s).answer
+    assert not Decision({"with_examples": m}, threshold=0.6).decide(s).answer
+
+
+# --- the support team teaches it
+
+from assistant.teaching import add_example, teach  # noqa: E402
+
+SMALL = 'sections:\n  "Pris":\n    nb:\n      - "Pris?"\n    en:\n      - "Price?"\nout_of_scope:\n  nb:\n    - "Været?"\n'
+
+
+def test_add_example_appends_to_the_right_list_and_keeps_the_rest():
+    out = add_example(SMALL, "Pris", "nb", "Hva koster det?")
+    assert out == SMALL.replace('      - "Pris?"\n', '      - "Pris?"\n      - "Hva koster det?"\n')
+    assert add_example(out, "Pris", "nb", "Hva koster det?") is None  # never twice
+    nn = add_example(SMALL, "Pris", "nn", "Kva kostar det?")
+    assert '    nn:\n      - "Kva kostar det?"\nout_of_scope:' in nn
+    oos = add_example(SMALL, "", "en", "Weather?")
+    assert oos.endswith('    - "Været?"\n  en:\n    - "Weather?"\n')
+
+
+def test_teach_writes_an_example_and_a_case_with_masked_numbers(tmp_path):
+    import yaml
+
+    examples, cases = tmp_path / "x.questions.yaml", tmp_path / "questions.jsonl"
+    examples.write_text(SMALL, encoding="utf-8")
+    cases.write_text('{"id": "a", "question": "Pris?"}\n', encoding="utf-8")
+    lesson = teach("Hva koster det for 01019012345?", "nb", "Pris", examples, cases,
+                   "• Pris per time NOK 1100,- eks. mva.")
+    assert lesson.example_added and lesson.case_id == "staff-001"
+    data = yaml.safe_load(examples.read_text(encoding="utf-8"))
+    assert data["sections"]["Pris"]["nb"][-1].startswith("Hva koster det for ") and "01019012345" not in examples.read_text()
+    last = json.loads(cases.read_text(encoding="utf-8").splitlines()[-1])
+    assert last["section"] == "Pris" and last["answerable"] and last["facts"] == [re.escape("Pris per time NOK 1100,- eks. mva.")]
+    again = teach("Hva koster det for 01019012345?", "nb", "Pris", examples, cases)
+    assert not again.example_added and again.case_id == ""
+    off = teach("Hva blir været?", "nb", "", examples, cases)
+    assert off.case_id == "staff-002" and "Hva blir været?" in yaml.safe_load(examples.read_text())["out_of_scope"]["nb"]
