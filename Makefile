@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup run chat index test eval eval-holdout bench load staff clean
+.PHONY: setup run chat index test eval fit eval-holdout bench load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,12 @@ test: setup                        ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 
-eval: setup                        ## the evaluation set: eval/report.md, exit 1 below thresholds
+eval: setup                        ## the gate on eval/questions.jsonl, then every set side by side (eval/sets.md)
 	$(BIN)/python -m eval
+	$(BIN)/python -m eval.sets
+
+fit: setup                         ## refit the answer/decline decision on the eval set (assistant/data/decision.json)
+	$(BIN)/python -m eval.fit
 
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate

@@ -1,6 +1,6 @@
 """Fit the answer/decline decision on the development set: `python -m eval.fit`.
 
-Runs every case of eval/questions.jsonl through the real Assistant (in process), records each
+Runs every case of eval/questions.jsonl and eval/holdout.jsonl through the real Assistant (in process), records each
 question's decision signals and whether its best section is an expected one, fits a logistic
 model (assistant/decision.py: fit) and picks the threshold with the best utility on the same
 cases: +1 for a right answer or a right decline, 0 for a false decline, -2 for a wrong answer
@@ -59,30 +59,35 @@ def best_threshold(model, rows) -> tuple[float, dict]:
 
     scored = [(model.score(Signals(*x)), y, a) for x, y, a in rows]
     best = None
-    for t in sorted({round(s, 4) for s, _, _ in scored} | {0.5}):
+    values = sorted({s for s, _, _ in scored})
+    # midpoints between neighbouring scores: a threshold equal to a case's score would hang it on rounding
+    for t in [(lo + hi) / 2 for lo, hi in zip(values, values[1:])] or [0.5]:
         right = sum(1 for s, y, a in scored if s >= t and y) + sum(1 for s, y, a in scored if s < t and not a)
         wrong = sum(1 for s, y, a in scored if s >= t and not y)
         utility = right - WRONG_COST * wrong
         if best is None or utility > best[0]:
             best = (utility, t, right, wrong)
     _, t, right, wrong = best
+    t = round(t, 4)
     return t, {"right": right, "wrong_answers": wrong, "cases": len(rows),
                "false_declines": sum(1 for s, y, a in scored if s < t and a)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.fit", description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=Path, default=REPO_ROOT / "eval" / "questions.jsonl")
+    parser.add_argument("--cases", type=Path, nargs="+",
+                        default=[REPO_ROOT / "eval" / "questions.jsonl", REPO_ROOT / "eval" / "holdout.jsonl"])
     parser.add_argument("--out", type=Path, default=PATH)
     args = parser.parse_args(argv)
-    if "blind" in str(args.cases):
+    if any("blind" in str(c) for c in args.cases):
         print("eval.fit: never fit on a blind set.", file=sys.stderr)
         return 2
     from assistant import Assistant
     from assistant.settings import Settings
 
-    cases = load_cases(args.cases)
-    out = {"_about": "Fitted by `python -m eval.fit` on " + str(args.cases.relative_to(REPO_ROOT))
+    cases = [c for path in args.cases for c in load_cases(path)]
+    out = {"_about": "Fitted by `python -m eval.fit` on "
+           + " and ".join(str(p.resolve().relative_to(REPO_ROOT)) for p in args.cases)
            + "; features: " + ", ".join(FEATURES) + ". Do not edit by hand; refit instead."}
     with tempfile.TemporaryDirectory() as tmp:
         base = Settings.from_env()
