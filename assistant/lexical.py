@@ -242,6 +242,16 @@ class LexicalIndex:
             docs.update(frozenset.intersection(*sets) if sets else ())
         return self._idf(len(docs))
 
+    def group_weight(self, group: Group, lang: str) -> float:
+        """A group's say in coverage: its idf, times its rarity in general language when the
+        guidance has none of its terms, so an everyday word it lacks ("fram", "oss") never counts
+        against a section while a specific one ("minnepinne") does."""
+        w = self.group_idf(group)
+        if any(t.lstrip("!") in self.df for t in group.terms):
+            return w
+        speech = language.get(lang)
+        return w * max((speech.rarity(x) for x in (group.raw or group.label).split()), default=1.0)
+
     def coverage(self, query: Query, terms: frozenset[str] | set[str], generic: bool = False) -> float:
         """Idf-weighted share of the query's groups that `terms` cover (0..1).
 
@@ -251,7 +261,7 @@ class LexicalIndex:
         own = [g for g in query.groups if not g.context]
         specific = [g for g in own if self.group_idf(g) >= GENERIC_IDF]
         own = own if generic else (specific or own)
-        weights = [self.group_idf(g) for g in own]
+        weights = [self.group_weight(g, query.lang) for g in own]
         total = sum(weights)
         if not total:
             return 0.0

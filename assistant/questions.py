@@ -23,7 +23,8 @@ QUESTION_START = re.compile(
 
 ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
                     r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
-                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|vil (?:også |gjerne )?vite|"
+                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|"
+                    r"\b(?:is (?:that|it|this) possible|er det mulig|går det an)\b|vil (?:også |gjerne )?vite|"
                     r"ønsker (?:også )?å vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
                     r"please tell|\?\s*$", re.IGNORECASE)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
@@ -37,22 +38,34 @@ def is_asking(sentence: str) -> bool:
 def split_questions(text: str) -> list[str]:
     """One text asking several things -> its questions, each a self-contained string.
 
-    Statements around questions ("Jeg heter Kari.") are dropped when anything is asked at all.
+    Statements around questions ("Jeg heter Kari.") are dropped when anything is asked at all;
+    a clause that asks nothing inside a question's sentence leads into the next part instead
+    ("We need to link NPR data with X, and what must we check?" keeps "link ... X").
     'Hva koster det, og hvor lang tid tar det?' -> ['Hva koster det', 'hvor lang tid tar det?']
     'Statistikk og anonyme opplysninger?' -> ['Statistikk og anonyme opplysninger?']
     """
     parts = []
     for sentence in SENTENCE_BREAK.split(text):
-        start = 0
+        start, pieces = 0, []
         for m in QUESTION_START.finditer(sentence):
             piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
             if piece:
-                parts.append(piece)
+                pieces.append(piece)
             start = m.end()
         tail = sentence[start:].strip(" ,;")
         if tail:
-            parts.append(tail)
-    parts = [p for p in parts if any(c.isalnum() for c in p)]
+            pieces.append(tail)
+        pieces = [p for p in pieces if any(c.isalnum() for c in p)]
+        if len(pieces) > 1 and sentence.rstrip().endswith("?"):
+            merged, lead = [], ""
+            for p in pieces:
+                if is_asking(p):
+                    merged.append(f"{lead}, {p}" if lead else p)
+                    lead = ""
+                else:
+                    lead = f"{lead}, {p}" if lead else p
+            pieces = merged + ([lead] if lead else [])
+        parts.extend(pieces)
     asking = [p for p in parts if is_asking(p)]
     return asking or parts or [text]
 

@@ -12,7 +12,7 @@ DENSE_CANDIDATES = 80  # nearest items asked of the vector store: chunks and exa
 LEXICAL_CANDIDATES = 50  # BM25 candidates, enough that fusion never misses a lexical winner
 EXAMPLES_PER_SECTION = 1  # a section's example score is its closest example (means of 2 or 3 lost 2-3 points)
 PASSAGE_SHARE = 0.1  # the passage's own similarity next to its examples (examples carry more; 0.0-0.1 tie)
-LEXICAL_SHARE = 0.02  # normalised BM25 next to e5 cosines (which spread over ~0.1); breaks near-ties
+LEXICAL_SHARE = 0.01  # normalised BM25 next to e5 cosines (which spread over ~0.1); breaks near-ties
 COVERAGE_WEIGHT = 0.04  # how much of the question the chunk covers decides between close ranks...
 HEADING_WEIGHT = 0.01  # ...and then whether its heading names what is asked ("Formålet med NPR")
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)
@@ -31,4 +31,4 @@ UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when th
 
 # --- decision (decision.py): topic words the guidance lacks
 RARE_ZIPF = 2.5  # a word this rare in general language (domain words, names) fully counts as a topic
-COMMON_ZIPF = 5.0  # a word this common (everyday words) never counts as a missing topic
+COMMON_ZIPF = 5.5  # a word this common (everyday words) never counts as a missing topic
