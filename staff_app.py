@@ -16,10 +16,14 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
 from assistant import Assistant, AssistantError, ConfigError, Settings
 from assistant.drafting import Drafter
+from assistant.examples import examples_path
 from assistant.feedback import FeedbackStore
+from assistant.settings import REPO_ROOT
+from assistant.teaching import teach
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
@@ -27,6 +31,7 @@ from app import _setup_logging, sources_html  # noqa: E402
 
 log = logging.getLogger("staff_app")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+NOT_COVERED = "Ikke dekket av veiledningen"
 EXAMPLE = ("Hei! Vi planlegger et kvalitetsprosjekt (ikke forskning) og trenger data fra NPR. "
            "Skal vi søke via helsedata.no? Hva koster det, og hvor lang tid tar det? Mvh Kari")
 
@@ -49,11 +54,57 @@ def staff_auth(host: str, env: dict | None = None) -> tuple[str, str] | None:
     return None
 
 
+def lesson_for(assistant: Assistant, feedback_id: int, choice: str, feedback: FeedbackStore,
+               eval_file: Path) -> str:
+    """Teach the assistant from one thumbs-down answer: `choice` is a section heading or NOT_COVERED.
+
+    Appends an example question (to the section's document's example file, or to the first
+    document's out-of-scope list) and an eval case; returns what was done, in one line.
+    """
+    row = next((r for r in feedback.rows("down") if r["id"] == feedback_id), None)
+    if row is None:
+        return "Fant ikke tilbakemeldingen; trykk «Hent» på nytt."
+    if choice == NOT_COVERED:
+        section, doc = "", assistant.documents[0]
+        text = ""
+    else:
+        match = next((s for s in assistant.sections if s.heading == choice), None)
+        if match is None:
+            return f"{choice!r} er ikke en overskrift i veiledningen."
+        section, text = match.heading, match.text
+        doc = next(d for d in assistant.documents if d.source == match.source)
+    lesson = teach(row["question"], row["lang"], section, examples_path(doc.path), eval_file, text)
+    done = []
+    if lesson.example_added:
+        done.append(f"eksempelspørsmål lagt til i {examples_path(doc.path).name}")
+    if lesson.case_id:
+        done.append(f"eval-sak {lesson.case_id} lagt til i {eval_file.name}")
+    if not done:
+        return "Spørsmålet finnes allerede i begge filene; ingenting endret."
+    return ("; ".join(done).capitalize() + ". Se over endringen i `git diff` før den sjekkes inn; "
+            "den tas i bruk ved neste oppstart.")
+
+
 def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
-                    drafter: Drafter | None = None) -> gr.Blocks:
+                    drafter: Drafter | None = None, eval_file: Path | None = None) -> gr.Blocks:
     """The staff UI and its /draft endpoint; launch it with auth=staff_auth(host)."""
     feedback = feedback or FeedbackStore.for_settings(assistant.settings)
     drafter = drafter or Drafter(assistant)
+    eval_file = eval_file or REPO_ROOT / "eval" / "questions.jsonl"
+    headings = list(dict.fromkeys(s.heading for s in assistant.sections))
+
+    def pending():
+        rows = feedback.rows("down")
+        return gr.Dropdown(choices=[(f"#{r['id']}: {r['question'][:90]}", r["id"]) for r in rows],
+                           value=rows[-1]["id"] if rows else None)
+
+    def learn(feedback_id, choice):
+        if feedback_id is None or not choice:
+            return "Velg et svar og hvor det hører hjemme."
+        try:
+            return lesson_for(assistant, int(feedback_id), choice, feedback, eval_file)
+        except (OSError, ValueError) as exc:
+            return f"Kunne ikke lagre: {exc}"
 
     def make_draft(text):
         draft = drafter.draft_text(text if isinstance(text, str) else "")
@@ -86,8 +137,19 @@ def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
                         "`facts` og `section` og legg dem i eval-settet.")
             refresh = gr.Button("Hent")
             cases = gr.Code(language="json", label="Tommel ned", elem_id="feedback-cases")
+            gr.Markdown("### Lær av et dårlig svar\nVelg svaret og delen av veiledningen som svarer på "
+                        "spørsmålet (eller at veiledningen ikke dekker det). Spørsmålet legges til som "
+                        "eksempelspørsmål og som eval-sak; se over endringen i `git diff`.")
+            with gr.Row():
+                which = gr.Dropdown(label="Tommel ned-svar", choices=[], elem_id="lesson-question")
+                where = gr.Dropdown(label="Hører hjemme i", choices=[*headings, NOT_COVERED],
+                                    elem_id="lesson-section")
+            teach_btn = gr.Button("Lær av dette", variant="primary")
+            taught = gr.Markdown(elem_id="lesson-result")
         go.click(make_draft, inputs=mail, outputs=[reply, sources], api_visibility="private")
         refresh.click(export, outputs=cases, api_visibility="private")
+        refresh.click(pending, outputs=which, api_visibility="private")
+        teach_btn.click(learn, inputs=[which, where], outputs=taught, api_visibility="private")
         gr.api(draft, api_name="draft")
     return demo.queue(default_concurrency_limit=4)
 

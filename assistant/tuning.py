@@ -12,9 +12,9 @@ DENSE_CANDIDATES = 80  # nearest items asked of the vector store: chunks and exa
 LEXICAL_CANDIDATES = 50  # BM25 candidates, enough that fusion never misses a lexical winner
 EXAMPLES_PER_SECTION = 1  # a section's example score is its closest example (means of 2 or 3 lost 2-3 points)
 PASSAGE_SHARE = 0.1  # the passage's own similarity next to its examples (examples carry more; 0.0-0.1 tie)
-LEXICAL_SHARE = 0.01  # normalised BM25 next to e5 cosines (which spread over ~0.1); breaks near-ties
+LEXICAL_SHARE = 0.08  # normalised BM25 next to e5 cosines (which spread over ~0.1): the guidance's own words still count
 COVERAGE_WEIGHT = 0.04  # how much of the question the chunk covers decides between close ranks...
-HEADING_WEIGHT = 0.01  # ...and then whether its heading names what is asked ("Formålet med NPR")
+HEADING_WEIGHT = 0.0  # whether the heading names what is asked: no gain once examples carry the topic
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)
 DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is the semantic signal
 
