@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup run chat index test eval fit eval-holdout bench load staff clean
+.PHONY: setup browser run chat index test eval fit eval-holdout bench load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,17 @@ chat: setup                        ## a question prompt in the terminal
 index: setup                       ## build the index if the corpus changed, and report it
 	$(BIN)/assistant index
 
-test: setup                        ## the whole test suite, then the eval gate
+browser:                           ## Debian's chromium for the browser tests (installed when run as root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests (about 25 s)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium chromium-driver  then make test again."; \
+	    exit 1; \
+	  fi; }
+
+test: setup browser                ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 

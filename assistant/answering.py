@@ -200,7 +200,8 @@ def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexica
         sig = signals(query, ranking, chosen, coverage, known)
         # a section without example questions (a document without an example file) is judged
         # by the documents-only model
-        verdict = decision.decide(sig, with_examples and bool(chosen) and chosen[0].example > 0)
+        verdict = decision.decide(sig, with_examples and bool(chosen) and chosen[0].example > 0,
+                                  lexical_only=not ranking.dense)
         if trace is not None:
             trace.append((sig, verdict, chosen[0].chunk.heading if chosen else ""))
         scores.append(verdict.score)

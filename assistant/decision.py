@@ -101,12 +101,13 @@ class Decision:
     def model(self, with_examples: bool) -> Model:
         return self.models.get("with_examples" if with_examples else "documents_only", FALLBACK)
 
-    def decide(self, s: Signals, with_examples: bool = True) -> Verdict:
+    def decide(self, s: Signals, with_examples: bool = True, lexical_only: bool = False) -> Verdict:
+        """`lexical_only`: the vector store is away, so only the coverage rule can judge."""
         if s.off_topic:
             return Verdict(False, 0.0, "off_topic")
-        m = self.model(with_examples)
+        m = FALLBACK if lexical_only else self.model(with_examples)
         score = m.score(s)
-        threshold = m.threshold if self.override is None else self.override
+        threshold = m.threshold if self.override is None or lexical_only else self.override
         return Verdict(score >= threshold, round(score, 4), "answered" if score >= threshold else "not_covered")
 
 

@@ -84,6 +84,7 @@ class Ranking:
     out_of_scope: float = 0.0  # similarity to the nearest out-of-scope example
     runner_up: float = 0.0  # the best example similarity of any other section than the first
     vector: object = field(default=None, compare=False, repr=False)  # the question's embedding, or None
+    dense: bool = True  # False while the vector store is away: lexical signals only
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ No step is linear in the corpus per query beyond one numpy pass over the BM25 sc
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
 
@@ -68,6 +69,8 @@ class HybridSearch:
         self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
+        self._vectors: dict[str, object] = {}
+        self._vector_lock = threading.Lock()
         self.dense_down = False  # so an outage is logged once, not per question
         self._headings: dict[int, frozenset[str]] = {}
 
@@ -103,7 +106,7 @@ class HybridSearch:
         candidates = set(lex_rank) | set(passage) | {i for i, c in enumerate(self.chunks)
                                                      if (c.source, c.heading) in examples}
         if not candidates:
-            return Ranking((), vector=vector)
+            return Ranking((), vector=vector, dense=bool(found))
         best_lex = float(lex.max()) if len(lex) else 0.0
         final, cover, ex_of = {}, {}, {}
         for i in candidates:
@@ -130,11 +133,24 @@ class HybridSearch:
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
-        return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), vector)
+        return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), vector, bool(found))
+
+    def _query_vector(self, text: str):
+        """The question's embedding; the last QUERY_CACHE questions are kept (example buttons, retries)."""
+        with self._vector_lock:
+            if text in self._vectors:
+                self._vectors[text] = self._vectors.pop(text)  # most recently used last
+                return self._vectors[text]
+        vector = self.embedder.embed_queries([text])[0]
+        with self._vector_lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > T.QUERY_CACHE:
+                self._vectors.pop(next(iter(self._vectors)))
+        return vector
 
     def _dense(self, text: str, n: int):
         """(the question's vector, the nearest items); [] while the Chroma server is away (logged once)."""
-        vector = self.embedder.embed_queries([text])[0]
+        vector = self._query_vector(text)
         try:
             # passages and example questions apart: question-to-question similarities run higher,
             # so in one list the examples would crowd every passage out

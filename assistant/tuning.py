@@ -18,6 +18,8 @@ HEADING_WEIGHT = 0.0  # whether the heading names what is asked: no gain once ex
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)
 DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is the semantic signal
 
+QUERY_CACHE = 1024  # question embeddings kept (a repeated question skips the ~50 ms model call)
+
 # --- question parts (service.py)
 MAX_PARTS = 6  # at most this many questions in one message are searched; the rest are named as not answered
 CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)

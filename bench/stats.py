@@ -21,3 +21,8 @@ def questions(n: int = N_QUESTIONS) -> list[str]:
     base = [line.strip() for line in (HERE / "questions.txt").read_text(encoding="utf-8").splitlines()
             if line.strip()]
     return [base[i % len(base)] for i in range(n)]
+
+# warm-up questions, never among the timed ones
+WARM_UP = ("Hei, hva gjelder dette?", "Kan jeg få data?", "What is this register?", "Kva er NPR?",
+           "Hvem kan jeg spørre?", "Where do I apply?", "Fins det statistikk?", "Hvor lenge?",
+           "Is there a fee?", "Korleis søkjer eg?")

@@ -74,10 +74,12 @@ def main() -> int:
     results.sort(key=lambda r: -r[0])
     for share, combo in results[:8]:
         print(f"{100 * share:.1f} %", combo)
-    current = next(r for r in results if r[1] == {"EXAMPLES_PER_SECTION": 2, "PASSAGE_SHARE": 0.2,
-                                                  "LEXICAL_SHARE": 0.04, "COVERAGE_WEIGHT": 0.02,
-                                                  "HEADING_WEIGHT": 0.01})
-    print("current:", f"{100 * current[0]:.1f} %")
+    from assistant import tuning as T
+
+    n, ps, lx, cov, hd = (getattr(T, name) for name in GRID)
+    hits = sum(bool(right[int(np.argmax(rows[:, n - 1] + ps * rows[:, 3] + lx * rows[:, 4] + cov * rows[:, 5]
+                                        + hd * rows[:, 6]))]) for rows, right in data)
+    print(f"assistant/tuning.py today ({a.embedder.name}): {100 * hits / len(data):.1f} %")
     return 0
 
 

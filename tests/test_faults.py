@@ -39,8 +39,11 @@ def _env(data: Path, corpus: Path = CORPUS, **extra) -> dict:
 def _kill_mid_build(data: Path, corpus: Path, before: set[str]) -> None:
     """Start `assistant index --force`, SIGKILL it once its new build folder holds a Chroma file."""
     builds = data / "index" / "builds"
+    # an empty vector cache of its own: with every text cached the build ends before it can be killed
+    fresh = data.parent / f"vectors-{len(before)}-{time.monotonic_ns()}"
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--force"], cwd=REPO_ROOT,
-                            env=_env(data, corpus), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=_env(data, corpus, ASSISTANT_CACHE_DIR=str(fresh)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
