@@ -24,7 +24,7 @@ import numpy as np
 from . import tuning as T
 from .embedding import Embedder
 from .index import IndexUnavailableError, VectorIndex
-from .lexical import LexicalIndex, content_stems
+from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .records import Chunk, Hit, Query, Ranking
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,26 @@ def top_positive(scores: np.ndarray, n: int) -> list[int]:
     if len(idx) > n:
         idx = idx[np.argpartition(-scores[idx], n - 1)[:n]]
     return sorted((int(i) for i in idx), key=lambda i: (-scores[i], i))
+
+
+def polarity(query: Query) -> tuple[set[str], set[str]]:
+    """The stems a question (with its context) asserts and those it negates.
+
+    "ikke forskning" -> (set(), {"forskning"}); "Jeg er forsker" (glossary: forskning) -> ({"forskning"}, set())
+    """
+    positive, negated = set(), set()
+    for g in query.groups:
+        for t in g.terms:
+            (negated if t.startswith("!") else positive).add(t.lstrip("!"))
+    return positive - negated, negated - positive
+
+
+def contradicts(doc: frozenset[str], positive: set[str], negated: set[str]) -> bool:
+    """A chunk negates what the asker asserts, or asserts what the asker negates.
+
+    contradicts({"!forskning"}, {"forskning"}, set()) -> True
+    """
+    return any(f"!{t}" in doc for t in positive) or any(t in doc for t in negated)
 
 
 def mean_best(values: list[float], n: int) -> float:
@@ -108,6 +128,8 @@ class HybridSearch:
         if not candidates:
             return Ranking((), vector=vector, dense=bool(found))
         best_lex = float(lex.max()) if len(lex) else 0.0
+        positive, negated = polarity(query)
+        context = [g for g in query.groups if g.context]
         final, cover, ex_of = {}, {}, {}
         for i in candidates:
             c = self.chunks[i]
@@ -121,9 +143,16 @@ class HybridSearch:
                 ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             ex_of[i] = ex
+            doc = self.lexical.doc_sets[i]
             final[i] = (semantic + T.LEXICAL_SHARE * (float(lex[i]) / best_lex if best_lex > 0 else 0.0)
                         + T.COVERAGE_WEIGHT * cover[i]
-                        + T.HEADING_WEIGHT * self.lexical.coverage(query, self.heading_terms(i), generic=True))
+                        + T.HEADING_WEIGHT * self.lexical.coverage(query, self.heading_terms(i), generic=True)
+                        # what the asker says about themselves steers ("ikke forskning" -> the
+                        # section for other purposes), and a section saying the opposite of it
+                        # ("… enn forskning" to a researcher) drops
+                        + T.CONTEXT_WEIGHT * self._context_coverage(context, doc)
+                        - T.CONFLICT_PENALTY * contradicts(doc, positive, negated)
+                        + T.AGREEMENT_BONUS * any(f"!{t}" in doc for t in negated))
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
@@ -134,6 +163,12 @@ class HybridSearch:
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), vector, bool(found))
+
+    def _context_coverage(self, context, doc) -> float:
+        """Idf-weighted share of the context's specific groups a chunk holds (0..1)."""
+        groups = [g for g in context if self.lexical.group_idf(g) >= GENERIC_IDF]
+        total = sum(self.lexical.group_idf(g) for g in groups)
+        return sum(self.lexical.group_idf(g) * g.credit(doc) for g in groups) / total if total else 0.0
 
     def _query_vector(self, text: str):
         """The question's embedding; the last QUERY_CACHE questions are kept (example buttons, retries)."""
