@@ -138,36 +138,44 @@ def _cmd_feedback_export(args) -> int:
 def _cmd_draft(args) -> int:
     from pathlib import Path
 
-    from .drafting import TEMPLATES, Drafter, draft_folder, load_templates, mail_files
+    from .batch import prepare_batch, run_batch
+    from .drafting import TEMPLATES, Drafter, load_templates
     from .mail import MailError, read_path
 
     source = Path(args.path)
     load_templates(str(args.templates or TEMPLATES))  # a broken template file fails before the model loads
-    batch = source.is_dir() or args.out
-    if not batch:
+    if source.is_dir() and not args.out:
+        raise MailError(f"{source} is a folder: give --out FOLDER for its drafts, e.g. "
+                        f"assistant draft {source} --out utkast/")
+    if not args.out:
         mails = read_path(source)  # reads (and fails on) the input before the model loads
         if len(mails) > 1:
             raise MailError(f"{source} holds {len(mails)} e-mails; draft them with --out FOLDER.")
-    elif not source.exists():
-        raise MailError(f"{source} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
-    elif not mail_files(source):
-        raise MailError(f"{source} holds no e-mail files; put .txt, .eml or .mbox files in it.")
-    from .service import Assistant
+        from .service import Assistant
 
-    drafter = Drafter(Assistant(), args.templates or TEMPLATES)
-    if not batch:
-        draft = drafter.draft(mails[0][1])
+        draft = Drafter(Assistant(), args.templates or TEMPLATES).draft(mails[0][1])
         print(json.dumps(draft.to_dict(), ensure_ascii=False) if args.json else draft.text.rstrip("\n"))
         return 0
 
-    def progress(n, total, name):
-        print(f"\r[{n}/{total}] {name}", end="\n" if n == total else "", file=sys.stderr, flush=True)
+    # every input read, names chosen and --out checked for writing before the model loads
+    batch = prepare_batch(source, Path(args.out), overwrite=args.overwrite)
+    drafter = None
+    if batch.jobs:
+        from .service import Assistant
+
+        drafter = Drafter(Assistant(), args.templates or TEMPLATES)
+
+    def progress(n, total, label):
+        print(f"\r[{n}/{total}] {label}", end="\n" if n == total else "", file=sys.stderr, flush=True)
 
     try:
-        report = draft_folder(drafter, source, Path(args.out), progress)
+        report = run_batch(drafter, batch, progress)
     except OSError as exc:
         raise AssistantError(f"Cannot write drafts to {args.out} ({exc.strerror}); give a writable --out folder.")
     print(report.summary(), end="")
+    if report.kept:
+        print(f"{len(report.kept)} existing draft(s) kept unchanged; pass --overwrite to draft them again.",
+              file=sys.stderr)
     print(f"Drafts and summary.txt written to {args.out}", file=sys.stderr)
     return 0
 
@@ -193,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     dr.add_argument("--json", action="store_true", help="print the draft and its questions as JSON")
     dr.add_argument("--out", help="write one draft per e-mail and summary.txt into this folder")
     dr.add_argument("--templates", help="a reply_templates.json with your own wording")
+    dr.add_argument("--overwrite", action="store_true",
+                    help="replace drafts already in --out (they may hold the team's edits; inputs are never replaced)")
     dr.set_defaults(func=_cmd_draft)
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)

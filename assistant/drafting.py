@@ -7,6 +7,7 @@
 Each question found by `mail.find_questions` goes to `Assistant.ask` with the e-mail's other
 sentences as context; the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
+Folders and mboxes: batch.py.
 Greeting, lead-ins and sign-off come from data/reply_templates.json (bokmål/nynorsk e-mails get
 the "nb" wording, English ones "en"); personal numbers are masked in everything produced.
 Deliberately left out: paraphrase (answers are quotes only) and sending anything.
@@ -15,17 +16,16 @@ Deliberately left out: paraphrase (answers are quotes only) and sending anything
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from .questions import detect_language
-from .mail import Mail, MailError, find_name, find_questions, own_text, read_path, signature_name
+from .mail import Mail, MailError, find_name, find_questions, own_text, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
 
-__all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES", "draft_folder"]
+__all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES"]
 
 TEMPLATES = Path(__file__).parent / "data" / "reply_templates.json"
 KEYS = ("greeting_named", "greeting", "intro", "question", "lead", "quote", "source", "manual_heading",
@@ -136,58 +136,3 @@ class Drafter:
         from .mail import read_mail
 
         return self.draft(read_mail(text or ""))
-
-
-@dataclass
-class FolderReport:
-    drafted: list[tuple[str, Draft]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
-
-    def summary(self) -> str:
-        """What needs manual work, one block per e-mail; readable by the support team."""
-        lines = [f"{len(self.drafted)} utkast, {len(self.failed)} fil(er) som ikke kunne leses.", ""]
-        for label, draft in self.drafted:
-            manual = draft.manual
-            state = "må sjekkes manuelt" if manual or not draft.items else "klar til gjennomlesing"
-            lines.append(f"{label}: {len(draft.items)} spørsmål, {len(manual)} ubesvart — {state}")
-            lines += [f"    - {q}" for q in manual]
-            if not draft.items:
-                lines.append("    - fant ingen spørsmål")
-        lines += [f"{name}: kunne ikke leses — {why}" for name, why in self.failed]
-        return "\n".join(lines) + "\n"
-
-
-def mail_files(path: Path) -> list[Path]:
-    """The e-mail files in a folder (sorted, hidden files skipped), or the one file given."""
-    path = Path(path)
-    if not path.is_dir():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def draft_folder(drafter: Drafter, source: Path, out_dir: Path,
-                 progress: Callable[[int, int, str], None] | None = None) -> FolderReport:
-    """Drafts every e-mail in `source` (a folder or an mbox file) into `out_dir`.
-
-    Writes <name>.txt (the draft) and <name>.json (the --json shape) per e-mail and
-    summary.txt; an unreadable file is reported there and does not stop the run.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report, files = FolderReport(), mail_files(source)
-    for n, path in enumerate(files, 1):
-        if progress:
-            progress(n, len(files), path.name)
-        try:
-            mails = read_path(path)
-        except MailError as exc:
-            report.failed.append((path.name, str(exc)))
-            continue
-        for label, mail in mails:
-            draft = drafter.draft(mail)
-            (out_dir / f"{label}.txt").write_text(draft.text, encoding="utf-8")
-            (out_dir / f"{label}.json").write_text(json.dumps(draft.to_dict(), ensure_ascii=False, indent=1),
-                                                   encoding="utf-8")
-            report.drafted.append((label, draft))
-    (out_dir / "summary.txt").write_text(report.summary(), encoding="utf-8")
-    return report
