@@ -2,12 +2,13 @@
 
     draft = Drafter(assistant).draft(read_mail(b"Hei! Hva koster det?\\nMvh Kari"))
     draft.text -> "Hei Kari!\\n\\nTakk for henvendelsen. ...\\n\\n1. «Hva koster det?»\\nIfølge veiledningen:\\n..."
-    draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual"}]}
+    draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual", "asked"}]}
 
 Each question found by `mail.find_questions` goes to `Assistant.ask` with the e-mail's other
 sentences as context; the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
-Folders and mboxes: batch.py.
+At most MAX_QUESTIONS (20) questions per e-mail are looked up; the rest are listed for staff
+under their own heading (asked=False), never dropped. Folders and mboxes: batch.py.
 Greeting, lead-ins and sign-off come from data/reply_templates.json (bokmål/nynorsk e-mails get
 the "nb" wording, English ones "en"); personal numbers are masked in everything produced.
 Deliberately left out: paraphrase (answers are quotes only) and sending anything.
@@ -25,9 +26,15 @@ from .mail import Mail, MailError, find_name, find_questions, own_text, signatur
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
 
-__all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES"]
+__all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES", "MAX_QUESTIONS"]
 
 TEMPLATES = Path(__file__).parent / "data" / "reply_templates.json"
+MAX_QUESTIONS = 20  # per e-mail; the rest are listed for staff, not looked up (bounded work per request)
+# optional keys: a templates file written before they existed still loads
+DEFAULTS = {"nb": {"not_asked_heading": "[Må besvares manuelt] E-posten har flere enn {limit} spørsmål; "
+                                        "disse er ikke slått opp i veiledningen:"},
+            "en": {"not_asked_heading": "[Må besvares manuelt] The e-mail asks more than {limit} questions; "
+                                        "these were not looked up in the guidance:"}}
 KEYS = ("greeting_named", "greeting", "intro", "question", "lead", "quote", "source", "manual_heading",
         "manual_item", "no_questions", "closing", "sign_off")
 
@@ -43,6 +50,7 @@ def load_templates(path: str | Path = TEMPLATES) -> dict:
         missing = [k for k in KEYS if k not in data.get(lang, {})]
         if missing:
             raise MailError(f"Reply templates {path}: '{lang}' lacks {', '.join(missing)}; add them.")
+        data[lang] = {**DEFAULTS[lang], **data[lang]}
     return data
 
 
@@ -50,11 +58,12 @@ def load_templates(path: str | Path = TEMPLATES) -> dict:
 class DraftItem:
     question: str
     answer: Answer
-    manual: bool  # the guidance does not cover it: staff answer it themselves
+    manual: bool  # the guidance does not cover it (or it was not asked): staff answer it themselves
+    asked: bool = True  # False beyond MAX_QUESTIONS: listed for staff, never looked up
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer.answer,
-                "citations": self.answer.to_dict()["citations"], "manual": self.manual}
+                "citations": self.answer.to_dict()["citations"], "manual": self.manual, "asked": self.asked}
 
 
 @dataclass(frozen=True)
@@ -102,10 +111,14 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
             lines += [words["quote"].format(quote=c.quote) for c in group]
             lines.append(words["source"].format(section=group[0].section, source=group[0].source))
         out.append("\n".join(lines))
-    manual = [i.question for i in items if i.manual]
+    manual = [i.question for i in items if i.manual and i.asked]
     if manual:
         out.append("\n".join([words["manual_heading"],
                               *(words["manual_item"].format(question=q) for q in manual)]))
+    not_asked = [i.question for i in items if not i.asked]
+    if not_asked:
+        out.append("\n".join([words["not_asked_heading"].format(limit=len(items) - len(not_asked)),
+                              *(words["manual_item"].format(question=q) for q in not_asked)]))
     if not items:
         out.append(words["no_questions"])
     out += [words["closing"], words["sign_off"]]
@@ -115,18 +128,22 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
 class Drafter:
     """Drafts replies with one Assistant; `templates` is a path to a reply_templates.json."""
 
-    def __init__(self, assistant, templates: str | Path = TEMPLATES):
+    def __init__(self, assistant, templates: str | Path = TEMPLATES, max_questions: int = MAX_QUESTIONS):
         self.assistant = assistant
         self.templates = load_templates(str(templates))
+        self.max_questions = max_questions
 
     def draft(self, mail: Mail) -> Draft:
         body, signed = signature_name(own_text(mail.text))
         questions, context = find_questions(body)
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []
-        for q in questions:
+        for q in questions[:self.max_questions]:
             answer = self.assistant.ask(q, context=context)
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
+        for q in questions[self.max_questions:]:  # listed for staff, never dropped
+            q = mask_personal_numbers(q)
+            items.append(DraftItem(q, Answer(q, "", True, lang=lang, reason="not_covered"), True, asked=False))
         name = find_name(body, signed, mail.sender)
         text = render(self.templates[lang], name, items)
         return Draft(text, tuple(items), name, lang, mail.subject, mask_personal_numbers(context))

@@ -5,7 +5,9 @@
     read_path(Path("innboks.mbox"), errors) -> [("innboks.mbox#1", Mail(...)), ...]
 
 Plain text, .eml (stdlib `email`, policy=default; an HTML-only body is stripped to text) and
-mbox files (stdlib `mailbox`). An mbox message that cannot be read is reported by number
+mbox files (stdlib `mailbox`). A body or header whose charset label is missing or wrong
+(Latin-1 labelled UTF-8, raw 8-bit headers) is decoded with the charset charset-normalizer
+detects among Western European ones. An mbox message that cannot be read is reported by number
 and Message-ID; the others are still read. Personal numbers are masked in every Mail.
 Deliberately left out: attachments. What the text means is mail.py's business.
 """
@@ -13,6 +15,7 @@ Deliberately left out: attachments. What the text means is mail.py's business.
 from __future__ import annotations
 
 import email
+import email.utils
 import mailbox
 import re
 from dataclasses import dataclass
@@ -79,18 +82,69 @@ def html_to_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data:
+# what European mail clients write when the label is missing or wrong; charset-normalizer picks
+# among these (left to itself it reads Norwegian Latin-1 as Central European cp1250: "fĺ")
+WESTERN = ["utf_8", "utf_16", "cp1252", "iso8859_15", "latin_1", "mac_roman", "cp865", "cp850"]
+
+
+def _readable(text: str) -> bool:
+    junk = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t" or 0x7f <= ord(c) < 0xa0)
+    return junk <= len(text) // 100
+
+
+def _decode(data: bytes, name: str, declared: str | None = None) -> str:
+    """Bytes -> text: the declared charset if it really decodes, else UTF-8, else the charset
+    charset-normalizer detects, else cp1252; raises MailError for binary data.
+
+    _decode("Hva koster det å få data?".encode("latin-1"), "x", "utf-8") -> "Hva koster det å få data?"
+    """
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise MailError(f"{name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in (declared, "utf-8-sig"):
+        if not encoding:
+            continue
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):  # mislabelled, or a charset Python does not know
             continue
-        junk = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t" or 0x7f <= ord(c) < 0xa0)
-        if junk <= len(text) // 100:
+        if _readable(text):
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=WESTERN).best()
+    candidates = [str(best)] if best is not None else []
+    candidates.append(data.decode("cp1252", errors="replace"))
+    for text in candidates:
+        if _readable(text):
             return text
     raise MailError(f"{name} is not readable text; save the e-mail as plain text (UTF-8) or .eml and try again.")
+
+
+def _raw_8bit(msg, name: str) -> str | None:
+    """A header's value decoded from raw 8-bit bytes (no RFC 2047 words), or None if it is 7-bit.
+
+    The email package reads such bytes as U+FFFD (Subject) or lone surrogates (From).
+    """
+    raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    if not any("\udc80" <= c <= "\udcff" for c in raw):
+        return None
+    return " ".join(_decode(raw.encode("utf-8", "surrogateescape"), f"the {name} header").split())
+
+
+def _subject(msg) -> str:
+    text = _raw_8bit(msg, "Subject")
+    return str(msg["Subject"] or "") if text is None else text
+
+
+def _sender(msg) -> str:
+    """The From: display name, "" when there is none or the header is not an address."""
+    text = _raw_8bit(msg, "From")
+    if text is not None:
+        return email.utils.parseaddr(text)[0]
+    try:
+        return msg["From"].addresses[0].display_name if msg["From"] and msg["From"].addresses else ""
+    except (IndexError, ValueError, AttributeError):
+        return ""
 
 
 def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) -> Mail:
@@ -104,15 +158,14 @@ def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) ->
     if body is None:
         raise MailError(f"{name} has no text or HTML part to answer; open it in a mail client instead.")
     try:
-        content = body.get_content()
+        # the raw bytes, not get_content(): that decodes a mislabelled body with "replace" (�)
+        payload = body.get_payload(decode=True)
     except (LookupError, ValueError) as exc:
         raise MailError(f"{name} cannot be decoded ({exc}); save it as plain text and try again.")
-    if isinstance(content, bytes):
-        content = _decode(content, name)
+    content = _decode(payload or b"", name, body.get_content_charset())
     if body.get_content_subtype() == "html":
         content = html_to_text(content)
-    sender = msg["From"].addresses[0].display_name if msg["From"] and msg["From"].addresses else ""
-    return Mail(mask_personal_numbers(str(msg["Subject"] or "")), mask_personal_numbers(sender),
+    return Mail(mask_personal_numbers(_subject(msg)), mask_personal_numbers(_sender(msg)),
                 mask_personal_numbers(content.replace("\r\n", "\n")))
 
 

@@ -6,7 +6,8 @@
 What is cut before questions are looked for: quoted earlier replies ("> " lines, "Den … skrev:",
 "On … wrote:", "-----Original Message-----", a "Fra:/From:" header block) and everything after
 them, the signature ("Mvh", "Best regards", "--" …), disclaimers ("Denne e-posten kan inneholde
-konfidensiell …") and the greeting. Reading files, mboxes and charsets: inbox.py (re-exported here).
+konfidensiell …") and the greeting. A quoted question («Hva koster det?» – takk.) asks like a
+bare one. Reading files, mboxes and charsets: inbox.py (re-exported here).
 Deliberately left out: any guessing at questions inside forwarded history (history is never answered).
 """
 
@@ -16,7 +17,7 @@ import re
 
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
-from .questions import SENTENCE_BREAK, is_asking, split_questions
+from .questions import is_asking, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
            "find_questions", "find_name", "asks"]
@@ -39,6 +40,10 @@ GREETING = re.compile(r"^\s*(?:hei|hallo|heisann|god dag|god morgen|hello|hi|dea
                       r"[^\n.!?:,]{0,40}(?:[,!.:][ \t]*|[ \t]*(?:\n|$))", re.IGNORECASE)
 THANKS = re.compile(r"^\s*(?:takk|tusen takk|på forhånd takk|thanks|thank you|many thanks)\b",
                     re.IGNORECASE)
+QUOTES = "«»‹›\"“”„‘’'"
+# a sentence also ends inside closing quotes («Hvor lang tid tar søknaden?» – takk.), and a quote
+# after a colon starts one (Kunden skrev: «Hva koster det?»)
+SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»›\"”’')]))\s+(?=\S)|(?<=:)\s+(?=[«‹\"“„])|\n+")
 NAME = r"(?P<name>[A-ZÆØÅ][\w'\-]+(?:[ \t]+[A-ZÆØÅ][\w'\-]+){0,3})"
 INTRODUCTION = re.compile(r"\b(?i:jeg heter|eg heiter|mitt namn er|mitt navn er|my name is)\s+" + NAME)
 
@@ -101,10 +106,12 @@ def find_questions(text: str) -> tuple[list[str], str]:
     find_questions("Vi planlegger et kvalitetsprosjekt. Hva koster det, og hvor lang tid tar det?")
         -> (["Hva koster det?", "Hvor lang tid tar det?"], "Vi planlegger et kvalitetsprosjekt.")
     Only sentences that ask count: "Jeg lurer på prisen." does, "Takk for hjelpen!" does not.
+    find_questions("«Hvor lang tid tar søknaden?» – takk.") -> (["Hvor lang tid tar søknaden?"], "")
     """
     questions, context = [], []
     for sentence in SENTENCE_BREAK.split(text):
-        sentence = " ".join(sentence.split())
+        # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
+        sentence = " ".join(sentence.split()).lstrip("–—- ").strip(QUOTES + " ")
         if not sentence:
             continue
         if asks(sentence):

@@ -421,3 +421,54 @@ def test_applicant_app_exposes_no_staff_tools(assistant, tmp_path):
     assert list(api["named_endpoints"]) == ["/ask"]
     assert "Svarutkast" not in config and "Tommel ned" not in config and "draft" not in config
 
+
+# -- questions never dropped or garbled (issue #14) ----------------------------------------------
+
+def test_a_quoted_question_followed_by_more_text_is_asked(drafter):
+    assert find_questions("«Hvor lang tid tar søknaden?» – takk.") == (["Hvor lang tid tar søknaden?"], "")
+    assert find_questions('Kunden skrev: "Hva koster det?" Vi trenger svar snart.') == \
+        (["Hva koster det?"], "Kunden skrev: Vi trenger svar snart.")
+    draft = drafter.draft(read_mail("Hei!\n\n«Hvor lang tid tar søknaden?» – takk.\n\nMvh Kari"))
+    assert [i.question for i in draft.items] == ["Hvor lang tid tar søknaden?"]
+    assert "«Hvor lang tid tar søknaden?»" in draft.text  # answered or listed: never dropped
+
+
+def test_a_latin1_mail_labelled_utf8_is_read_in_its_real_charset(drafter):
+    raw = ("From: Bjørn Ødegård <b@x.no>\nSubject: Pris på data\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           "Hei!\nHva koster det å få data?\nMvh Bjørn").encode("latin-1")
+    mail = read_mail(raw, eml=True)
+    assert "Hva koster det å få data?" in mail.text and "\ufffd" not in mail.text
+    assert (mail.subject, mail.sender) == ("Pris på data", "Bjørn Ødegård")
+    draft = drafter.draft(mail)
+    assert [i.question for i in draft.items] == ["Hva koster det å få data?"]
+    assert "Pris" in {c.section for c in draft.citations} and "�" not in draft.text
+    # the same without any label, as a plain-text file and as a body with no charset parameter
+    assert read_mail("Hva koster det å få data?".encode("latin-1")).text == "Hva koster det å få data?"
+    unlabelled = b"Subject: x\n\n" + "Hva koster det å få data?".encode("cp1252")
+    assert read_mail(unlabelled, eml=True).text == "Hva koster det å få data?"
+    assert "charset-normalizer" in (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+class CountingAssistant:
+    """Records every question asked; declines them all."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    def ask(self, question, context=""):
+        self.asked.append(question)
+        return Answer(question, "", True, reason="not_covered")
+
+
+def test_questions_beyond_twenty_are_listed_for_staff_not_looked_up_and_never_dropped():
+    questions = [f"Hva gjelder for sak {n}?" for n in range(1, 26)]
+    fake = CountingAssistant()
+    draft = Drafter(fake).draft(read_mail("Hei!\n" + "\n".join(questions) + "\nMvh Kari"))
+    assert fake.asked == questions[:20]  # bounded work per e-mail
+    assert [i.question for i in draft.items] == questions
+    assert [i.asked for i in draft.items] == [True] * 20 + [False] * 5 and all(i.manual for i in draft.items)
+    heading = "[Må besvares manuelt] E-posten har flere enn 20 spørsmål; disse er ikke slått opp i veiledningen:"
+    assert heading + "\n- «Hva gjelder for sak 21?»\n" in draft.text
+    assert all(f"- «{q}»" in draft.text for q in questions)
+    assert [q["asked"] for q in draft.to_dict()["questions"]][19:21] == [True, False]
