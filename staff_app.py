@@ -7,7 +7,9 @@
 Separate from app.py on purpose: applicants' e-mails and stored questions are for staff only, so
 the applicant-facing app never serves these tabs or endpoints. On any host beyond loopback this
 app refuses to start without a log-in (Gradio `auth=`, credentials from the environment, never
-from the repo). Deliberately left out: user management (one shared staff log-in), sending mail.
+from the repo). Requests are rate-limited per address (ASSISTANT_RATE_LIMIT) and e-mails capped
+at 20 looked-up questions. Deliberately left out: user management (one shared staff log-in),
+sending mail.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import sys
 from assistant import Assistant, AssistantError, ConfigError, Settings
 from assistant.drafting import Drafter
 from assistant.feedback import FeedbackStore
+from assistant.limits import Limiter, RateLimit, port_taken
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
-from app import _setup_logging, sources_html  # noqa: E402
+from app import _setup_logging, sources_html, throttle  # noqa: E402
 
 log = logging.getLogger("staff_app")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -49,23 +52,36 @@ def staff_auth(host: str, env: dict | None = None) -> tuple[str, str] | None:
     return None
 
 
+def launch(demo: gr.Blocks, host: str, port: int, auth, **options):
+    """Starts the staff app with its log-in (a (user, password) pair, or None on loopback)."""
+    return demo.launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
+                       auth_message="Brukerstøtte, Norsk pasientregister", **options)
+
+
 def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
-                    drafter: Drafter | None = None) -> gr.Blocks:
-    """The staff UI and its /draft endpoint; launch it with auth=staff_auth(host)."""
+                    drafter: Drafter | None = None, limiter: Limiter | None = None) -> gr.Blocks:
+    """The staff UI and its /draft endpoint; start it with launch(demo, host, port, staff_auth(host))."""
     feedback = feedback or FeedbackStore.for_settings(assistant.settings)
     drafter = drafter or Drafter(assistant)
+    limiter = limiter or Limiter(RateLimit.from_env(os.environ))
 
-    def make_draft(text):
+    def make_draft(text, request: gr.Request):
+        throttle(limiter, request)
         draft = drafter.draft_text(text if isinstance(text, str) else "")
         log.info("draft: %d question(s), %d manual", len(draft.items), len(draft.manual))
         return draft.text, sources_html(assistant, draft.citations) or "<p>Ingen kilder.</p>"
 
-    def draft(mail: str) -> dict:
+    def draft(mail: str, request: gr.Request) -> dict:
         """A reply draft for one e-mail (plain text or .eml source); the `assistant draft --json` shape."""
+        throttle(limiter, request)
         return drafter.draft_text(mail if isinstance(mail, str) else "").to_dict()
 
-    def export():
-        return "\n".join(json.dumps(c, ensure_ascii=False) for c in feedback.cases())
+    def export(request: gr.Request):
+        throttle(limiter, request)
+        try:
+            return "\n".join(json.dumps(c, ensure_ascii=False) for c in feedback.cases())
+        except AssistantError as exc:  # a corrupt feedback file: say so in the tab, keep the app up
+            raise gr.Error(str(exc), print_exception=False)
 
     with gr.Blocks(title=f"{assistant.settings.title} – brukerstøtte") as demo:
         gr.Markdown("# Brukerstøtte: svarutkast\nLim inn en e-post fra en søker. Utkastet siterer "
@@ -98,15 +114,24 @@ def main() -> int:
     try:
         port = int(os.environ.get("ASSISTANT_STAFF_PORT", "7861"))
         auth = staff_auth(host)
-        assistant = Assistant(Settings.from_env())
+        limiter = Limiter(RateLimit.from_env(os.environ))
+        taken = port_taken(host, port, "ASSISTANT_STAFF_PORT")  # before the model loads
+        if taken:
+            print(f"staff_app: {taken}", file=sys.stderr)
+            return 2
+        demo = build_staff_app(Assistant(Settings.from_env()), limiter=limiter)
     except ValueError:
         print("staff_app: ASSISTANT_STAFF_PORT must be a whole number, e.g. 7861.", file=sys.stderr)
         return 2
     except AssistantError as exc:
         print(f"staff_app: {exc}", file=sys.stderr)
         return 2
-    build_staff_app(assistant).launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
-                                      auth_message="Brukerstøtte, Norsk pasientregister")
+    try:
+        launch(demo, host, port, auth)
+    except OSError as exc:  # taken between the check and now
+        print(f"staff_app: cannot listen on {host}:{port} ({exc}); stop the other server or set "
+              "ASSISTANT_STAFF_PORT to a free port.", file=sys.stderr)
+        return 2
     return 0
 
 
