@@ -7,22 +7,27 @@
 Separate from app.py on purpose: applicants' e-mails and stored questions are for staff only, so
 the applicant-facing app never serves these tabs or endpoints. On any host beyond loopback this
 app refuses to start without a log-in (Gradio `auth=`, credentials from the environment, never
-from the repo). Requests are rate-limited per address (ASSISTANT_RATE_LIMIT) and e-mails capped
+from the repo). Failed log-ins are slowed down per client address and per user name (after 5 in
+a row: locked 1 s, 2 s, 4 s, ... up to 15 min; assistant.limits.LoginGuard) and logged with the
+password masked. Requests are rate-limited per address (ASSISTANT_RATE_LIMIT) and e-mails capped
 at 20 looked-up questions. Deliberately left out: user management (one shared staff log-in),
 sending mail.
 """
 
 from __future__ import annotations
 
+import contextvars
+import hmac
 import json
 import logging
 import os
 import sys
+import time
 
 from assistant import Assistant, AssistantError, ConfigError, Settings
 from assistant.drafting import Drafter
 from assistant.feedback import FeedbackStore
-from assistant.limits import Limiter, RateLimit, port_taken
+from assistant.limits import Limiter, LockedOut, LoginGuard, RateLimit, port_taken
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
@@ -52,10 +57,59 @@ def staff_auth(host: str, env: dict | None = None) -> tuple[str, str] | None:
     return None
 
 
+# the address of the request being served: Gradio calls auth(user, password) without it
+CLIENT = contextvars.ContextVar("client", default="unknown")
+
+
+class ClientAddress:
+    """ASGI middleware that makes each request's client address visible to the log-in check."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        client = scope.get("client") if scope.get("type") == "http" else None
+        token = CLIENT.set(client[0] if client else "unknown")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT.reset(token)
+
+
+def guarded_login(user: str, password: str, clock=time.monotonic, **guard_options):
+    """The Gradio `auth` callable: the (user, password) pair behind a LoginGuard.
+
+    Wrong log-ins return False (Gradio answers 400); while locked the answer is 429 with how long
+    to wait, and the password is not even compared. `guard_options`: LoginGuard's free/base/cap.
+    """
+    def compare(u: str, p: str) -> bool:
+        # compare_digest: the time taken says nothing about how much of the password was right
+        return hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+
+    guard = LoginGuard(compare, clock=clock, **guard_options)
+
+    def auth(u: str, p: str) -> bool:
+        from fastapi import HTTPException
+
+        try:
+            return guard.check(u, p, client=CLIENT.get())
+        except LockedOut as exc:
+            raise HTTPException(status_code=429, detail=f"For mange mislykkede innlogginger: vent "
+                                f"{exc.seconds:.0f} s og prøv igjen. (Too many failed log-ins: wait "
+                                f"{exc.seconds:.0f} s and try again.)")
+    auth.guard = guard
+    return auth
+
+
 def launch(demo: gr.Blocks, host: str, port: int, auth, **options):
-    """Starts the staff app with its log-in (a (user, password) pair, or None on loopback)."""
+    """Starts the staff app with its log-in (a (user, password) pair or guarded_login's callable)."""
+    from starlette.middleware import Middleware
+
+    if isinstance(auth, tuple):
+        auth = guarded_login(*auth)
     return demo.launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
-                       auth_message="Brukerstøtte, Norsk pasientregister", **options)
+                       auth_message="Brukerstøtte, Norsk pasientregister",
+                       app_kwargs={"middleware": [Middleware(ClientAddress)]}, **options)
 
 
 def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,

@@ -365,12 +365,11 @@ def test_staff_app_refuses_a_public_host_without_a_login():
 def staff_url(assistant, tmp_path_factory):
     from appserver import free_port  # puts the repo root on sys.path
     from assistant.feedback import FeedbackStore
-    from staff_app import build_staff_app
+    from staff_app import build_staff_app, launch
 
     demo = build_staff_app(assistant, FeedbackStore(tmp_path_factory.mktemp("staff") / "fb.sqlite3"))
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                ssr_mode=False, auth=("stab", "hemmelig-1"))
+    launch(demo, "127.0.0.1", port, ("stab", "hemmelig-1"), prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -1,5 +1,5 @@
-"""Per-client limits: the token bucket (pure, with a clock the test steps instead of sleeping),
-wired into the real apps over HTTP; a port in use.
+"""Per-client limits: the token bucket, the staff log-in guard (pure, with a clock the test
+steps instead of sleeping), and both wired into the real apps over HTTP.
 """
 
 from __future__ import annotations
@@ -8,6 +8,9 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 from gradio_client import Client
@@ -15,7 +18,7 @@ from gradio_client import Client
 from appserver import free_port
 from assistant import ConfigError
 from assistant.feedback import FeedbackStore
-from assistant.limits import Limiter, RateLimit
+from assistant.limits import Limiter, LockedOut, LoginGuard, RateLimit
 from conftest import REPO_ROOT
 
 
@@ -60,6 +63,80 @@ def test_the_limiter_forgets_idle_clients_so_memory_stays_bounded():
         limiter.wait(f"10.0.{i // 256}.{i % 256}")
         clock.now += 0.01
     assert len(limiter._buckets) <= 100
+
+
+# -- the log-in guard ---------------------------------------------------------------------------
+
+def test_log_in_failures_back_off_exponentially_per_address_and_per_user(caplog):
+    clock, checked = Clock(), []
+
+    def check(user, password):
+        checked.append(password)
+        return (user, password) == ("stab", "riktig-passord")
+
+    guard = LoginGuard(check, free=2, base=1.0, cap=8.0, clock=clock)
+    assert not guard.check("stab", "feil-1", client="10.0.0.1")
+    assert not guard.check("stab", "feil-2", client="10.0.0.1")
+    assert not guard.check("stab", "feil-3", client="10.0.0.1")  # third in a row: locked 1 s
+    with pytest.raises(LockedOut) as locked:
+        guard.check("stab", "riktig-passord", client="10.0.0.1")
+    assert locked.value.seconds == pytest.approx(1.0) and checked[-1] == "feil-3"  # not even compared
+    with pytest.raises(LockedOut):  # the user name is locked from any address
+        guard.check("stab", "riktig-passord", client="10.0.0.2")
+    assert not guard.check("annen", "x", client="10.0.0.2")  # another user from elsewhere: checked
+
+    clock.now += 1.0
+    assert not guard.check("stab", "feil-4", client="10.0.0.1")
+    with pytest.raises(LockedOut) as locked:
+        guard.check("stab", "feil-5", client="10.0.0.1")
+    assert locked.value.seconds == pytest.approx(2.0)  # 1 s, 2 s, 4 s, ...
+    for _ in range(5):
+        clock.now += 10.0
+        guard.check("stab", "feil", client="10.0.0.1")
+    with pytest.raises(LockedOut) as locked:
+        guard.check("stab", "feil", client="10.0.0.1")
+    assert locked.value.seconds == pytest.approx(8.0)  # capped
+
+    clock.now += 8.0
+    assert guard.check("stab", "riktig-passord", client="10.0.0.1")  # a success clears the counts
+    assert not guard.check("stab", "feil", client="10.0.0.1")
+    assert not guard.check("stab", "feil", client="10.0.0.1")
+
+    assert "staff log-in failed for user 'stab' from 10.0.0.1 (password ********)" in caplog.text
+    assert "locked for" in caplog.text
+    assert "feil-" not in caplog.text and "riktig-passord" not in caplog.text
+
+
+# -- wired into the staff app ---------------------------------------------------------------------
+
+def _login(url: str, user: str, password: str) -> tuple[int, str]:
+    data = urllib.parse.urlencode({"username": user, "password": password}).encode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + "login", data=data), timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_the_staff_log_in_locks_out_repeated_failures(assistant, tmp_path, caplog):
+    from staff_app import build_staff_app, guarded_login, launch
+
+    clock = Clock()
+    demo = build_staff_app(assistant, FeedbackStore(tmp_path / "fb.sqlite3"))
+    port = free_port()
+    launch(demo, "127.0.0.1", port, guarded_login("stab", "hemmelig-1", clock=clock, free=3, base=30.0),
+           prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert [_login(url, "stab", f"gjett-{i}")[0] for i in range(4)] == [400, 400, 400, 400]
+        status, body = _login(url, "stab", "hemmelig-1")  # right, but locked: never compared
+        assert status == 429 and "vent 30 s og prøv igjen" in body and "wait 30 s" in body
+        clock.now += 30.0
+        assert _login(url, "stab", "hemmelig-1")[0] == 200
+    finally:
+        demo.close()
+    assert caplog.text.count("staff log-in failed for user 'stab' from 127.0.0.1 (password ********)") == 4
+    assert "gjett-" not in caplog.text and "hemmelig-1" not in caplog.text
 
 
 # -- wired into both apps: the rate limit -------------------------------------------------------
