@@ -3,7 +3,7 @@
     assistant ask "Hva koster det?"          readable answer with its sources
     assistant ask --json "Hva koster det?"   one JSON object (the contract in README.md)
     assistant ask --json < questions.txt      JSON Lines: one object per input line, in order
-    assistant index                           rebuild the index and say what it holds
+    assistant index [--force]                 build the index if the corpus changed and say what it holds
     assistant chat                            an interactive prompt
     assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines)
     assistant draft MAIL.eml [--json]         a reply draft for one e-mail (.txt, .eml)
@@ -85,15 +85,19 @@ def _cmd_ask(args) -> int:
 def _cmd_index(args) -> int:
     from .service import Assistant
 
-    assistant = Assistant()
-    manifest = assistant.rebuild() if args.force or not assistant.built else assistant.vectors.manifest
+    assistant = Assistant()  # builds the index when the corpus (or the model) changed
+    if args.force and not assistant.built:
+        assistant.rebuild()
+    manifest = assistant.vectors.manifest
     state = "built" if assistant.built else "up to date"
-    print(f"Index {state}: {manifest['count']} chunks from {len(manifest['sources'])} document(s) "
-          f"in {manifest.get('build_seconds', 0):.2f} s, model {manifest['model'].split('|')[0]}")
+    print(f"Index {state} (build {manifest['build']}): {manifest['count']} chunks from "
+          f"{len(assistant.documents)} document(s) in {manifest.get('build_seconds', 0):.2f} s, "
+          f"model {manifest['model'].split('|')[0]}")
     for doc in assistant.documents:
         n_sec = sum(s.source == doc.source for s in assistant.sections)
         n_chunk = sum(c.source == doc.source for c in assistant.chunks)
-        print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}")
+        note = "" if n_chunk else " (no text under its headings: not indexed)"
+        print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}{note}")
     print(f"Data directory: {assistant.settings.data_dir}")
     return 0
 

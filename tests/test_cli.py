@@ -74,3 +74,39 @@ def test_index_command_and_clear_errors(cli_data, tmp_path):
     assert nocorp.returncode == 2 and "ASSISTANT_CORPUS_DIR" in nocorp.stderr.decode()
     badk = run(["ask", "hei"], env_extra={"ASSISTANT_TOP_K": "many"}, data_dir=tmp_path)
     assert badk.returncode == 2 and "ASSISTANT_TOP_K" in badk.stderr.decode()
+
+
+# -- hardening (issue #14) ------------------------------------------------------------------------
+
+def one_line_error(r) -> str:
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2, (r.returncode, err)
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err
+
+
+def test_index_twice_is_up_to_date_and_keeps_its_build(_data_dir, capsys):
+    from assistant.cli import main
+
+    assert main(["index"]) == 0
+    first = capsys.readouterr().out
+    build = json.loads((_data_dir / "index" / "manifest.json").read_text())["build"]
+    assert first.startswith(f"Index built (build {build}): 21 chunks from 1 document(s)")
+    assert main(["index"]) == 0
+    assert capsys.readouterr().out.startswith(f"Index up to date (build {build}): 21 chunks")
+    assert json.loads((_data_dir / "index" / "manifest.json").read_text())["build"] == build
+    assert main(["index", "--force"]) == 0
+    forced = json.loads((_data_dir / "index" / "manifest.json").read_text())["build"]
+    assert forced != build and capsys.readouterr().out.startswith(f"Index built (build {forced})")
+
+
+def test_a_manifest_that_is_a_json_list_is_rebuilt_with_one_warning(_data_dir, capsys):
+    from assistant.cli import main
+
+    assert main(["index"]) == 0
+    (_data_dir / "index" / "manifest.json").write_text("[1, 2, 3]")
+    capsys.readouterr()
+    assert main(["ask", "Hva koster det?"]) == 0
+    out, err = capsys.readouterr()
+    assert "NOK 1100" in out and "Traceback" not in err
+    assert err.count("is not a JSON object; rebuilding") == 1
