@@ -9,7 +9,9 @@
     assistant draft MAIL.eml [--json]         a reply draft for one e-mail (.txt, .eml)
     assistant draft FOLDER --out DRAFTS/      a draft per e-mail in a folder or .mbox, plus summary.txt
 
-Errors become one line on stderr and exit code 2; the core never prints or exits.
+Errors become one line on stderr and exit code 2, never a traceback: AssistantError, a closed
+output pipe (`| head -1`), and a terminal that cannot show æøå (that output is escaped instead).
+The core never prints or exits.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from .errors import AssistantError
@@ -47,16 +50,46 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+_ascii_json = False  # set by main() when stdout cannot encode æøå: JSON escapes them instead
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=_ascii_json)
+
+
 def _dump(answer) -> str:
-    return json.dumps(answer.to_dict(), ensure_ascii=False)
+    return _json(answer.to_dict())
+
+
+def _safe_streams() -> None:
+    """A stdout/stderr that cannot encode æøå (PYTHONIOENCODING=ascii, LANG=C) escapes them
+    instead of raising UnicodeEncodeError; JSON output uses \\u escapes, so it stays exact."""
+    global _ascii_json
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "æøå«»–•".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
+            if stream is sys.stdout:
+                _ascii_json = True
+
+
+def input_lines(stream):
+    """Lines of a binary stream, ended by \\n, \\r\\n or a lone \\r, read as they arrive.
+
+    b"a\\rb\\r\\nc\\n" -> b"a", b"b", b"c"
+    """
+    for raw in stream:  # the stream splits after \\n only; \\r\\n is always inside one piece
+        raw = raw[:-1] if raw.endswith(b"\n") else raw
+        yield from raw.removesuffix(b"\r").split(b"\r")
 
 
 def _ask_lines(assistant, stream, out) -> int:
     """JSON Lines mode: one question per input line, one object per output line, in order."""
     from .answering import abstain
 
-    for raw in stream:
-        line = raw.rstrip(b"\r\n")
+    for line in input_lines(stream):
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
@@ -69,6 +102,9 @@ def _ask_lines(assistant, stream, out) -> int:
 
 
 def _cmd_ask(args) -> int:
+    if not args.question and not args.json:  # before the model loads (8 s) for nothing
+        raise AssistantError('Give a question: assistant ask "Hva koster det?" '
+                             "(or use --json to read one question per line from stdin).")
     from .service import Assistant
 
     assistant = Assistant()
@@ -76,9 +112,6 @@ def _cmd_ask(args) -> int:
         answer = assistant.ask(" ".join(args.question))
         print(_dump(answer) if args.json else format_answer(answer))
         return 0
-    if not args.json:
-        raise AssistantError('Give a question: assistant ask "Hva koster det?" '
-                             "(or use --json to read one question per line from stdin).")
     return _ask_lines(assistant, sys.stdin.buffer, sys.stdout)
 
 
@@ -126,7 +159,7 @@ def _cmd_feedback_export(args) -> int:
     from .feedback import FeedbackStore, write_jsonl
     from .settings import Settings
 
-    cases = FeedbackStore.for_settings(Settings.from_env()).cases()
+    cases = FeedbackStore.for_settings(Settings.from_env()).cases()  # FeedbackError if unreadable
     if not args.out:
         write_jsonl(cases, sys.stdout)
         return 0
@@ -158,7 +191,7 @@ def _cmd_draft(args) -> int:
         from .service import Assistant
 
         draft = Drafter(Assistant(), args.templates or TEMPLATES).draft(mails[0][1])
-        print(json.dumps(draft.to_dict(), ensure_ascii=False) if args.json else draft.text.rstrip("\n"))
+        print(_json(draft.to_dict()) if args.json else draft.text.rstrip("\n"))
         return 0
 
     # every input read, names chosen and --out checked for writing before the model loads
@@ -208,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     dr.add_argument("--overwrite", action="store_true",
                     help="replace drafts already in --out (they may hold the team's edits; inputs are never replaced)")
     dr.set_defaults(func=_cmd_draft)
+    _safe_streams()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
@@ -215,5 +249,19 @@ def main(argv: list[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"assistant: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        print("assistant: the output was closed before everything was written (broken pipe); "
+              "read all of it, or give fewer questions.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: the reader is gone, and Python's final flush must not fail too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor (tests)
+        pass

@@ -110,3 +110,51 @@ def test_a_manifest_that_is_a_json_list_is_rebuilt_with_one_warning(_data_dir, c
     out, err = capsys.readouterr()
     assert "NOK 1100" in out and "Traceback" not in err
     assert err.count("is not a JSON object; rebuilding") == 1
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    import subprocess as sp
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    proc = sp.Popen([sys.executable, "-m", "assistant", "ask", "--json"], cwd=REPO_ROOT, env=env,
+                    stdin=sp.PIPE, stdout=sp.PIPE, stderr=sp.PIPE)
+    proc.stdin.write("Hva koster det?\n".encode() * 50)
+    proc.stdin.close()
+    first = proc.stdout.readline()  # `| head -1`: one line, then the reader is gone
+    proc.stdout.close()
+    err = proc.stderr.read().decode().strip()
+    proc.wait(timeout=300)
+    assert json.loads(first)["reason"] == "answered"
+    assert proc.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert "broken pipe" in err
+
+
+def test_a_terminal_that_cannot_show_aeoeaa_gets_escapes_not_a_traceback(cli_data):
+    r = run(["ask", "Hvor lang tid tar det å få data?"], env_extra={"PYTHONIOENCODING": "ascii"}, data_dir=cli_data)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr[-2000:]
+    out = r.stdout.decode("ascii")  # every byte is ASCII
+    assert "Statistikk og anonyme opplysninger" in out and "\\xf8" in out  # "ø", escaped
+    r = run(["ask", "--json", "Hvor lang tid tar det å få data?"], env_extra={"PYTHONIOENCODING": "ascii"},
+            data_dir=cli_data)
+    assert r.returncode == 0 and json.loads(r.stdout.decode("ascii"))["question"] == "Hvor lang tid tar det å få data?"
+
+
+def test_ask_without_a_question_says_so_before_loading_the_model(tmp_path):
+    r = run(["ask"], env_extra={"ASSISTANT_EMBEDDING_MODEL": "/no/such/model"}, data_dir=tmp_path)
+    err = one_line_error(r)
+    assert 'Give a question: assistant ask "Hva koster det?"' in err and "ASSISTANT_EMBEDDING_MODEL" not in err
+
+
+def test_a_lone_carriage_return_ends_a_json_lines_question(assistant):
+    import io
+
+    from assistant.cli import _ask_lines, input_lines
+
+    assert list(input_lines(io.BytesIO(b"a\rb\r\nc\n\nd"))) == [b"a", b"b", b"c", b"", b"d"]
+    out = io.StringIO()
+    _ask_lines(assistant, io.BytesIO("Hva koster det?\rHvor lang tid tar det å få data?\r\n"
+                                     "How long does delivery take?\n".encode()), out)
+    objs = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [o["question"] for o in objs] == ["Hva koster det?", "Hvor lang tid tar det å få data?",
+                                             "How long does delivery take?"]
+    assert [o["reason"] for o in objs] == ["answered"] * 3
