@@ -176,7 +176,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
             return
         try:
             vote = feedback.record(answer, data.liked, session=request.session_hash or "", message=index)
-        except (sqlite3.Error, OSError) as exc:  # a vote lost is no reason to break the chat
+        except (sqlite3.Error, OSError, AssistantError) as exc:  # a vote lost is no reason to break the chat
             log.warning("feedback not stored in %s: %s", feedback.path, exc)
             gr.Warning("Tilbakemeldingen kunne ikke lagres. Prøv igjen, eller kontakt brukerstøtte.")
             return

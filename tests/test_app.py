@@ -300,3 +300,15 @@ def test_kilder_search_is_bounded_like_a_question(fresh):
     rows, answer = app.search_hits(spy, "Hva koster det?", 10**9, "")
     assert spy.searched == [(15, len(fresh.chunks), 0)] and rows[0][5] == "Pris"  # k kept to the index
     assert answer["reason"] == "answered"
+
+
+def test_a_corrupt_feedback_file_is_a_feedback_error_naming_it(tmp_path):
+    from assistant.errors import AssistantError, FeedbackError
+
+    path = tmp_path / "feedback.sqlite3"
+    path.write_bytes(b"not a database" * 300)
+    store = FeedbackStore(path)
+    for call in (lambda: store.record(_answer(), False, session="s", message=1), store.rows, store.cases):
+        with pytest.raises(FeedbackError, match=f"{path} cannot be read.*Move it aside"):
+            call()
+    assert issubclass(FeedbackError, AssistantError)  # what app.py's thumbs handler catches

@@ -112,6 +112,25 @@ def test_a_manifest_that_is_a_json_list_is_rebuilt_with_one_warning(_data_dir, c
     assert err.count("is not a JSON object; rebuilding") == 1
 
 
+@pytest.mark.parametrize("damage", ["garbage", "foreign table"])
+def test_a_corrupt_feedback_file_is_one_line_on_export(_data_dir, capsys, damage):
+    import sqlite3
+
+    from assistant.cli import main
+
+    _data_dir.mkdir(parents=True)
+    path = _data_dir / "feedback.sqlite3"
+    if damage == "garbage":  # DatabaseError: file is not a database
+        path.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    else:  # OperationalError: a table of that name, but not ours
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE feedback (x TEXT)")
+    assert main(["feedback-export"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"assistant: The feedback file {path} cannot be read") and "Move it aside" in err
+
+
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     import subprocess as sp
 
