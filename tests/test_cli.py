@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -177,3 +178,20 @@ def test_a_lone_carriage_return_ends_a_json_lines_question(assistant):
     assert [o["question"] for o in objs] == ["Hva koster det?", "Hvor lang tid tar det å få data?",
                                              "How long does delivery take?"]
     assert [o["reason"] for o in objs] == ["answered"] * 3
+
+
+def test_a_corpus_of_headings_only_is_a_clear_error_and_an_empty_document_a_warning(tmp_path, corpus_copy):
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "a.md").write_text("# Pris\n\n## Leveringsfrister\n", encoding="utf-8")
+    (bare / "b.txt").write_text("Pris\n\nLeveringsfrister\n", encoding="utf-8")
+    err = one_line_error(run(["index"], env_extra={"ASSISTANT_CORPUS_DIR": str(bare)}, data_dir=tmp_path / "d1"))
+    assert "holds only headings" in err and "ASSISTANT_CORPUS_DIR" in err
+
+    shutil.copy(bare / "a.md", corpus_copy / "a.md")
+    r = run(["index"], env_extra={"ASSISTANT_CORPUS_DIR": str(corpus_copy)}, data_dir=tmp_path / "d2")
+    out, err = r.stdout.decode(), r.stderr.decode()
+    assert r.returncode == 0, err
+    assert "21 chunks from 2 document(s)" in out  # as many as it lists
+    assert "a.md: 0 sections, 0 chunks" in out and "no text under its headings: not indexed" in out
+    assert err.count("a.md has headings but no text under them") == 1
