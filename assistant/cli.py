@@ -65,6 +65,7 @@ def _safe_streams() -> None:
     """A stdout/stderr that cannot encode æøå (PYTHONIOENCODING=ascii, LANG=C) escapes them
     instead of raising UnicodeEncodeError; JSON output uses \\u escapes, so it stays exact."""
     global _ascii_json
+    _ascii_json = False
     for stream in (sys.stdout, sys.stderr):
         try:
             "æøå«»–•".encode(stream.encoding or "ascii")
@@ -80,7 +81,7 @@ def input_lines(stream):
 
     b"a\\rb\\r\\nc\\n" -> b"a", b"b", b"c"
     """
-    for raw in stream:  # the stream splits after \\n only; \\r\\n is always inside one piece
+    for raw in stream:  # the stream splits after \n only, so a \r\n is always inside one piece
         raw = raw[:-1] if raw.endswith(b"\n") else raw
         yield from raw.removesuffix(b"\r").split(b"\r")
 
