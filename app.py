@@ -4,14 +4,17 @@
     Client(url).predict("Hva koster det?", api_name="/ask") -> the `assistant ask --json` dict
 
 It talks to `Assistant` only (ask, search, documents, sections, chunks) and re-implements no
-step. Deliberately left out: log-in, file upload, streaming, and anything fetched from the
-internet (fonts and scripts are Gradio's bundled copies).
+step. Every request is bounded: questions and Kilder queries by ASSISTANT_MAX_QUESTION_CHARS, and
+each client address by a token bucket (ASSISTANT_RATE_LIMIT, default 60/min; over it the client is
+told how long to wait). A port in use is one line and exit code 2. Deliberately left out: log-in,
+file upload, streaming, and anything fetched from the internet (Gradio's bundled fonts and scripts).
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 import sqlite3
 import sys
@@ -19,6 +22,7 @@ import sys
 # importing the package sets the offline variables (HF_HUB_OFFLINE, GRADIO_ANALYTICS_ENABLED...)
 from assistant import Answer, Assistant, AssistantError, Citation, Settings
 from assistant.feedback import FeedbackStore
+from assistant.limits import Limiter, RateLimit, client_address, port_taken
 from assistant.privacy import MaskingFilter
 
 import gradio as gr  # noqa: E402  (after the offline variables)
@@ -118,23 +122,61 @@ def chat_turn(assistant: Assistant, message: str, history: list, answers: dict, 
     return "", history, answers, (context if answer.abstained else answer.question)
 
 
-def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr.Blocks:
-    """The whole UI, queued for concurrent use; launch it with `.launch(...)`."""
+def search_hits(assistant: Assistant, question, k, context) -> tuple[list[list], dict]:
+    """The Kilder tab: (the retriever's ranked hits as table rows, the answer as API JSON).
+
+    A query or earlier question longer than ASSISTANT_MAX_QUESTION_CHARS is not searched: no
+    rows, and the answer is the "too long" message, as for a question. `k` stays within 1..chunks.
+    """
+    question = question if isinstance(question, str) else ""
+    context = context if isinstance(context, str) else ""
+    too_long = next((t for t in (question, context) if len(t) > assistant.settings.max_question_chars), None)
+    if too_long is not None:
+        return [], assistant.ask(too_long).to_dict()  # the abstention that says how long is allowed
+    try:
+        k = max(1, min(int(k or 5), len(assistant.chunks)))
+    except (TypeError, ValueError):
+        k = 5
+    hits = assistant.search(question, k=k, context=context)
+    rows = [[i, round(h.score, 4), round(h.lexical, 3), round(h.dense, 3), round(h.coverage, 3),
+             h.chunk.heading, h.chunk.text] for i, h in enumerate(hits, 1)]
+    return rows, assistant.ask(question, context=context).to_dict()
+
+
+def throttle(limiter: Limiter, request) -> None:
+    """Raises a gr.Error that says how long to wait when this client is over its rate limit."""
+    wait = limiter.wait(client_address(request))
+    if wait > 0:
+        seconds = max(1, round(wait + 0.5))
+        raise gr.Error(f"For mange forespørsler fra din adresse: vent {seconds} s og prøv igjen. "
+                       f"(Too many requests from your address: wait {seconds} s and try again.)",
+                       title="For mange forespørsler", print_exception=False)
+
+
+def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
+              limiter: Limiter | None = None) -> gr.Blocks:
+    """The whole UI, queued for concurrent use; launch it with `.launch(...)`.
+
+    `limiter` defaults to ASSISTANT_RATE_LIMIT per client address.
+    """
     settings = assistant.settings
     feedback = feedback or FeedbackStore.for_settings(settings)
+    limiter = limiter or Limiter(RateLimit.from_env(os.environ))
     documents = {d.source: d for d in assistant.documents}
 
-    def respond(message, history, answers, context):
+    def respond(message, history, answers, context, request: gr.Request):
+        throttle(limiter, request)
         return chat_turn(assistant, message, history, answers, context)
 
     def on_like(answers, data: gr.LikeData, request: gr.Request):
+        throttle(limiter, request)
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer = answers.get(index)
         if answer is None:
             return
         try:
             vote = feedback.record(answer, data.liked, session=request.session_hash or "", message=index)
-        except (sqlite3.Error, OSError) as exc:  # a vote lost is no reason to break the chat
+        except (sqlite3.Error, OSError, AssistantError) as exc:  # a vote lost is no reason to break the chat
             log.warning("feedback not stored in %s: %s", feedback.path, exc)
             gr.Warning("Tilbakemeldingen kunne ikke lagres. Prøv igjen, eller kontakt brukerstøtte.")
             return
@@ -152,14 +194,13 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None) -> gr
         return (info, [[s.heading, s.parent, s.start, s.end, s.end - s.start] for s in sections],
                 [[c.id, c.heading, c.start, c.end, c.text] for c in chunks])
 
-    def search(question, k, context):
-        hits = assistant.search(question or "", k=int(k or 5), context=context or "")
-        rows = [[i, round(h.score, 4), round(h.lexical, 3), round(h.dense, 3), round(h.coverage, 3),
-                 h.chunk.heading, h.chunk.text] for i, h in enumerate(hits, 1)]
-        return rows, assistant.ask(question or "", context=context or "").to_dict()
+    def search(question, k, context, request: gr.Request):
+        throttle(limiter, request)
+        return search_hits(assistant, question, k, context)
 
-    def ask(question: str) -> dict:
+    def ask(question: str, request: gr.Request) -> dict:
         """Answer one question about access to NPR data; the same JSON as `assistant ask --json`."""
+        throttle(limiter, request)
         return assistant.ask(question if isinstance(question, str) else "").to_dict()
 
     with gr.Blocks(title=settings.title) as demo:
@@ -244,13 +285,25 @@ def main() -> int:
     _setup_logging()
     try:
         settings = Settings.from_env()
+        limiter = Limiter(RateLimit.from_env(os.environ))
+        # before the model loads: a port in use is known in milliseconds
+        taken = port_taken(settings.host, settings.port, "ASSISTANT_PORT")
+        if taken:
+            print(f"app: {taken}", file=sys.stderr)
+            return 2
         assistant = Assistant(settings)
+        demo = build_app(assistant, limiter=limiter)
     except AssistantError as exc:
         print(f"app: {exc}", file=sys.stderr)
         return 2
     log.info("ready in %.1f s: %d chunks from %d document(s), data in %s", assistant.startup_seconds,
              len(assistant.chunks), len(assistant.documents), settings.data_dir)
-    build_app(assistant).launch(server_name=settings.host, server_port=settings.port, ssr_mode=False)
+    try:
+        demo.launch(server_name=settings.host, server_port=settings.port, ssr_mode=False)
+    except OSError as exc:  # taken between the check and now, or a host that is not this machine's
+        print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
+              "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -7,27 +7,35 @@
 Separate from app.py on purpose: applicants' e-mails and stored questions are for staff only, so
 the applicant-facing app never serves these tabs or endpoints. On any host beyond loopback this
 app refuses to start without a log-in (Gradio `auth=`, credentials from the environment, never
-from the repo). Deliberately left out: user management (one shared staff log-in), sending mail.
+from the repo). Failed log-ins are slowed down per client address and per user name (after 5 in
+a row: locked 1 s, 2 s, 4 s, ... up to 15 min; assistant.limits.LoginGuard) and logged with the
+password masked. Requests are rate-limited per address (ASSISTANT_RATE_LIMIT) and e-mails capped
+at 20 looked-up questions. Deliberately left out: user management (one shared staff log-in),
+sending mail.
 """
 
 from __future__ import annotations
 
+import contextvars
+import hmac
 import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from assistant import Assistant, AssistantError, ConfigError, Settings
 from assistant.drafting import Drafter
 from assistant.examples import examples_path
 from assistant.feedback import FeedbackStore
+from assistant.limits import Limiter, LockedOut, LoginGuard, RateLimit, port_taken
 from assistant.settings import REPO_ROOT
 from assistant.teaching import teach
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
-from app import _setup_logging, sources_html  # noqa: E402
+from app import _setup_logging, sources_html, throttle  # noqa: E402
 
 log = logging.getLogger("staff_app")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -85,11 +93,68 @@ def lesson_for(assistant: Assistant, feedback_id: int, choice: str, feedback: Fe
             "den tas i bruk ved neste oppstart.")
 
 
+# the address of the request being served: Gradio calls auth(user, password) without it
+CLIENT = contextvars.ContextVar("client", default="unknown")
+
+
+class ClientAddress:
+    """ASGI middleware that makes each request's client address visible to the log-in check."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        client = scope.get("client") if scope.get("type") == "http" else None
+        token = CLIENT.set(client[0] if client else "unknown")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT.reset(token)
+
+
+def guarded_login(user: str, password: str, clock=time.monotonic, **guard_options):
+    """The Gradio `auth` callable: the (user, password) pair behind a LoginGuard.
+
+    Wrong log-ins return False (Gradio answers 400); while locked the answer is 429 with how long
+    to wait, and the password is not even compared. `guard_options`: LoginGuard's free/base/cap.
+    """
+    def compare(u: str, p: str) -> bool:
+        # compare_digest: the time taken says nothing about how much of the password was right
+        return hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+
+    guard = LoginGuard(compare, clock=clock, **guard_options)
+
+    def auth(u: str, p: str) -> bool:
+        from fastapi import HTTPException
+
+        try:
+            return guard.check(u, p, client=CLIENT.get())
+        except LockedOut as exc:
+            raise HTTPException(status_code=429, detail=f"For mange mislykkede innlogginger: vent "
+                                f"{exc.seconds:.0f} s og prøv igjen. (Too many failed log-ins: wait "
+                                f"{exc.seconds:.0f} s and try again.)")
+    auth.guard = guard
+    return auth
+
+
+def launch(demo: gr.Blocks, host: str, port: int, auth, **options):
+    """Starts the staff app with its log-in (a (user, password) pair or guarded_login's callable)."""
+    from starlette.middleware import Middleware
+
+    if isinstance(auth, tuple):
+        auth = guarded_login(*auth)
+    return demo.launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
+                       auth_message="Brukerstøtte, Norsk pasientregister",
+                       app_kwargs={"middleware": [Middleware(ClientAddress)]}, **options)
+
+
 def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
-                    drafter: Drafter | None = None, eval_file: Path | None = None) -> gr.Blocks:
-    """The staff UI and its /draft endpoint; launch it with auth=staff_auth(host)."""
+                    drafter: Drafter | None = None, limiter: Limiter | None = None,
+                    eval_file: Path | None = None) -> gr.Blocks:
+    """The staff UI and its /draft endpoint; start it with launch(demo, host, port, staff_auth(host))."""
     feedback = feedback or FeedbackStore.for_settings(assistant.settings)
     drafter = drafter or Drafter(assistant)
+    limiter = limiter or Limiter(RateLimit.from_env(os.environ))
     eval_file = eval_file or REPO_ROOT / "eval" / "questions.jsonl"
     headings = list(dict.fromkeys(s.heading for s in assistant.sections))
 
@@ -98,7 +163,8 @@ def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
         return gr.Dropdown(choices=[(f"#{r['id']}: {r['question'][:90]}", r["id"]) for r in rows],
                            value=rows[-1]["id"] if rows else None)
 
-    def learn(feedback_id, choice):
+    def learn(feedback_id, choice, request: gr.Request):
+        throttle(limiter, request)
         if feedback_id is None or not choice:
             return "Velg et svar og hvor det hører hjemme."
         try:
@@ -106,17 +172,23 @@ def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
         except (OSError, ValueError) as exc:
             return f"Kunne ikke lagre: {exc}"
 
-    def make_draft(text):
+    def make_draft(text, request: gr.Request):
+        throttle(limiter, request)
         draft = drafter.draft_text(text if isinstance(text, str) else "")
         log.info("draft: %d question(s), %d manual", len(draft.items), len(draft.manual))
         return draft.text, sources_html(assistant, draft.citations) or "<p>Ingen kilder.</p>"
 
-    def draft(mail: str) -> dict:
+    def draft(mail: str, request: gr.Request) -> dict:
         """A reply draft for one e-mail (plain text or .eml source); the `assistant draft --json` shape."""
+        throttle(limiter, request)
         return drafter.draft_text(mail if isinstance(mail, str) else "").to_dict()
 
-    def export():
-        return "\n".join(json.dumps(c, ensure_ascii=False) for c in feedback.cases())
+    def export(request: gr.Request):
+        throttle(limiter, request)
+        try:
+            return "\n".join(json.dumps(c, ensure_ascii=False) for c in feedback.cases())
+        except AssistantError as exc:  # a corrupt feedback file: say so in the tab, keep the app up
+            raise gr.Error(str(exc), print_exception=False)
 
     with gr.Blocks(title=f"{assistant.settings.title} – brukerstøtte") as demo:
         gr.Markdown("# Brukerstøtte: svarutkast\nLim inn en e-post fra en søker. Utkastet siterer "
@@ -160,15 +232,24 @@ def main() -> int:
     try:
         port = int(os.environ.get("ASSISTANT_STAFF_PORT", "7861"))
         auth = staff_auth(host)
-        assistant = Assistant(Settings.from_env())
+        limiter = Limiter(RateLimit.from_env(os.environ))
+        taken = port_taken(host, port, "ASSISTANT_STAFF_PORT")  # before the model loads
+        if taken:
+            print(f"staff_app: {taken}", file=sys.stderr)
+            return 2
+        demo = build_staff_app(Assistant(Settings.from_env()), limiter=limiter)
     except ValueError:
         print("staff_app: ASSISTANT_STAFF_PORT must be a whole number, e.g. 7861.", file=sys.stderr)
         return 2
     except AssistantError as exc:
         print(f"staff_app: {exc}", file=sys.stderr)
         return 2
-    build_staff_app(assistant).launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
-                                      auth_message="Brukerstøtte, Norsk pasientregister")
+    try:
+        launch(demo, host, port, auth)
+    except OSError as exc:  # taken between the check and now
+        print(f"staff_app: cannot listen on {host}:{port} ({exc}); stop the other server or set "
+              "ASSISTANT_STAFF_PORT to a free port.", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -3,13 +3,15 @@
     assistant ask "Hva koster det?"          readable answer with its sources
     assistant ask --json "Hva koster det?"   one JSON object (the contract in README.md)
     assistant ask --json < questions.txt      JSON Lines: one object per input line, in order
-    assistant index                           rebuild the index and say what it holds
+    assistant index [--force]                 build the index if the corpus changed and say what it holds
     assistant chat                            an interactive prompt
     assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines)
     assistant draft MAIL.eml [--json]         a reply draft for one e-mail (.txt, .eml)
     assistant draft FOLDER --out DRAFTS/      a draft per e-mail in a folder or .mbox, plus summary.txt
 
-Errors become one line on stderr and exit code 2; the core never prints or exits.
+Errors become one line on stderr and exit code 2, never a traceback: AssistantError, a closed
+output pipe (`| head -1`), and a terminal that cannot show æøå (that output is escaped instead).
+The core never prints or exits.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from .errors import AssistantError
@@ -47,16 +50,47 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+_ascii_json = False  # set by main() when stdout cannot encode æøå: JSON escapes them instead
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=_ascii_json)
+
+
 def _dump(answer) -> str:
-    return json.dumps(answer.to_dict(), ensure_ascii=False)
+    return _json(answer.to_dict())
+
+
+def _safe_streams() -> None:
+    """A stdout/stderr that cannot encode æøå (PYTHONIOENCODING=ascii, LANG=C) escapes them
+    instead of raising UnicodeEncodeError; JSON output uses \\u escapes, so it stays exact."""
+    global _ascii_json
+    _ascii_json = False
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "æøå«»–•".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
+            if stream is sys.stdout:
+                _ascii_json = True
+
+
+def input_lines(stream):
+    """Lines of a binary stream, ended by \\n, \\r\\n or a lone \\r, read as they arrive.
+
+    b"a\\rb\\r\\nc\\n" -> b"a", b"b", b"c"
+    """
+    for raw in stream:  # the stream splits after \n only, so a \r\n is always inside one piece
+        raw = raw[:-1] if raw.endswith(b"\n") else raw
+        yield from raw.removesuffix(b"\r").split(b"\r")
 
 
 def _ask_lines(assistant, stream, out) -> int:
     """JSON Lines mode: one question per input line, one object per output line, in order."""
     from .answering import abstain
 
-    for raw in stream:
-        line = raw.rstrip(b"\r\n")
+    for line in input_lines(stream):
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
@@ -69,6 +103,9 @@ def _ask_lines(assistant, stream, out) -> int:
 
 
 def _cmd_ask(args) -> int:
+    if not args.question and not args.json:  # before the model loads (8 s) for nothing
+        raise AssistantError('Give a question: assistant ask "Hva koster det?" '
+                             "(or use --json to read one question per line from stdin).")
     from .service import Assistant
 
     assistant = Assistant()
@@ -76,24 +113,25 @@ def _cmd_ask(args) -> int:
         answer = assistant.ask(" ".join(args.question))
         print(_dump(answer) if args.json else format_answer(answer))
         return 0
-    if not args.json:
-        raise AssistantError('Give a question: assistant ask "Hva koster det?" '
-                             "(or use --json to read one question per line from stdin).")
     return _ask_lines(assistant, sys.stdin.buffer, sys.stdout)
 
 
 def _cmd_index(args) -> int:
     from .service import Assistant
 
-    assistant = Assistant()
-    manifest = assistant.rebuild() if args.force or not assistant.built else assistant.vectors.manifest
+    assistant = Assistant()  # builds the index when the corpus (or the model) changed
+    if args.force and not assistant.built:
+        assistant.rebuild()
+    manifest = assistant.vectors.manifest
     state = "built" if assistant.built else "up to date"
-    print(f"Index {state}: {manifest['count']} chunks from {len(manifest['sources'])} document(s) "
-          f"in {manifest.get('build_seconds', 0):.2f} s, model {manifest['model'].split('|')[0]}")
+    print(f"Index {state} (build {manifest['build']}): {manifest['count']} chunks from "
+          f"{len(assistant.documents)} document(s) in {manifest.get('build_seconds', 0):.2f} s, "
+          f"model {manifest['model'].split('|')[0]}")
     for doc in assistant.documents:
         n_sec = sum(s.source == doc.source for s in assistant.sections)
         n_chunk = sum(c.source == doc.source for c in assistant.chunks)
-        print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}")
+        note = "" if n_chunk else " (no text under its headings: not indexed)"
+        print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}{note}")
     print(f"Data directory: {assistant.settings.data_dir}")
     return 0
 
@@ -122,7 +160,7 @@ def _cmd_feedback_export(args) -> int:
     from .feedback import FeedbackStore, write_jsonl
     from .settings import Settings
 
-    cases = FeedbackStore.for_settings(Settings.from_env()).cases()
+    cases = FeedbackStore.for_settings(Settings.from_env()).cases()  # FeedbackError if unreadable
     if not args.out:
         write_jsonl(cases, sys.stdout)
         return 0
@@ -138,36 +176,44 @@ def _cmd_feedback_export(args) -> int:
 def _cmd_draft(args) -> int:
     from pathlib import Path
 
-    from .drafting import TEMPLATES, Drafter, draft_folder, load_templates, mail_files
+    from .batch import prepare_batch, run_batch
+    from .drafting import TEMPLATES, Drafter, load_templates
     from .mail import MailError, read_path
 
     source = Path(args.path)
     load_templates(str(args.templates or TEMPLATES))  # a broken template file fails before the model loads
-    batch = source.is_dir() or args.out
-    if not batch:
+    if source.is_dir() and not args.out:
+        raise MailError(f"{source} is a folder: give --out FOLDER for its drafts, e.g. "
+                        f"assistant draft {source} --out utkast/")
+    if not args.out:
         mails = read_path(source)  # reads (and fails on) the input before the model loads
         if len(mails) > 1:
             raise MailError(f"{source} holds {len(mails)} e-mails; draft them with --out FOLDER.")
-    elif not source.exists():
-        raise MailError(f"{source} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
-    elif not mail_files(source):
-        raise MailError(f"{source} holds no e-mail files; put .txt, .eml or .mbox files in it.")
-    from .service import Assistant
+        from .service import Assistant
 
-    drafter = Drafter(Assistant(), args.templates or TEMPLATES)
-    if not batch:
-        draft = drafter.draft(mails[0][1])
-        print(json.dumps(draft.to_dict(), ensure_ascii=False) if args.json else draft.text.rstrip("\n"))
+        draft = Drafter(Assistant(), args.templates or TEMPLATES).draft(mails[0][1])
+        print(_json(draft.to_dict()) if args.json else draft.text.rstrip("\n"))
         return 0
 
-    def progress(n, total, name):
-        print(f"\r[{n}/{total}] {name}", end="\n" if n == total else "", file=sys.stderr, flush=True)
+    # every input read, names chosen and --out checked for writing before the model loads
+    batch = prepare_batch(source, Path(args.out), overwrite=args.overwrite)
+    drafter = None
+    if batch.jobs:
+        from .service import Assistant
+
+        drafter = Drafter(Assistant(), args.templates or TEMPLATES)
+
+    def progress(n, total, label):
+        print(f"\r[{n}/{total}] {label}", end="\n" if n == total else "", file=sys.stderr, flush=True)
 
     try:
-        report = draft_folder(drafter, source, Path(args.out), progress)
+        report = run_batch(drafter, batch, progress)
     except OSError as exc:
         raise AssistantError(f"Cannot write drafts to {args.out} ({exc.strerror}); give a writable --out folder.")
     print(report.summary(), end="")
+    if report.kept:
+        print(f"{len(report.kept)} existing draft(s) kept unchanged; pass --overwrite to draft them again.",
+              file=sys.stderr)
     print(f"Drafts and summary.txt written to {args.out}", file=sys.stderr)
     return 0
 
@@ -193,7 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     dr.add_argument("--json", action="store_true", help="print the draft and its questions as JSON")
     dr.add_argument("--out", help="write one draft per e-mail and summary.txt into this folder")
     dr.add_argument("--templates", help="a reply_templates.json with your own wording")
+    dr.add_argument("--overwrite", action="store_true",
+                    help="replace drafts already in --out (they may hold the team's edits; inputs are never replaced)")
     dr.set_defaults(func=_cmd_draft)
+    _safe_streams()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
@@ -201,5 +250,19 @@ def main(argv: list[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"assistant: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        print("assistant: the output was closed before everything was written (broken pipe); "
+              "read all of it, or give fewer questions.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: the reader is gone, and Python's final flush must not fail too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor (tests)
+        pass

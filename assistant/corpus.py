@@ -7,7 +7,8 @@ body of its own ("Kostnad og tidsbruk", right above "Pris") becomes the `parent`
 section. Text is never altered: every Section keeps offsets into the file as read.
 
 Deliberately left out: nested heading levels beyond one parent, and any format but .txt/.md.
-Files that are not UTF-8 or are empty are skipped with a warning, the rest still load.
+Files that are not UTF-8 or are empty are skipped with a warning, the rest still load; so is a
+file with only headings. A corpus with no text at all is a CorpusError.
 """
 
 from __future__ import annotations
@@ -134,10 +135,14 @@ def _metadata(path: Path) -> dict:
     if not meta_path.exists():
         return {}
     try:
-        return json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable metadata file %s: %s", meta_path, exc)
         return {}
+    if not isinstance(meta, dict):
+        log.warning("ignoring metadata file %s: it must be a JSON object like {\"title\": \"...\"}", meta_path)
+        return {}
+    return meta
 
 
 def load_documents(corpus_dir: Path) -> list[Document]:
@@ -174,7 +179,16 @@ def load_documents(corpus_dir: Path) -> list[Document]:
 
 
 def load_sections(docs: list[Document]) -> list[Section]:
-    out = []
-    for doc in docs:
-        out.extend(parse_sections(doc.text, doc.source, doc.title, doc.path.suffix.lower() == ".md"))
-    return out
+    """Every document's Sections; a document with no text under its headings is warned about,
+    and a corpus where no document has any is a CorpusError (every question would decline)."""
+    per_doc = [(doc, parse_sections(doc.text, doc.source, doc.title, doc.path.suffix.lower() == ".md"))
+               for doc in docs]
+    empty = [doc.source for doc, sections in per_doc if not sections]
+    if per_doc and len(empty) == len(per_doc):  # one line naming them all, not a warning each, then an error
+        raise CorpusError(
+            f"The corpus ({', '.join(empty)}) holds only headings, no text to answer from: add the "
+            "guidance text under the headings, or set ASSISTANT_CORPUS_DIR to the folder that has it.")
+    for source in empty:
+        log.warning("%s has headings but no text under them; it is not indexed (add the text "
+                    "below each heading)", source)
+    return [s for _, sections in per_doc for s in sections]

@@ -2,11 +2,13 @@
 
     draft = Drafter(assistant).draft(read_mail(b"Hei! Hva koster det?\\nMvh Kari"))
     draft.text -> "Hei Kari!\\n\\nTakk for henvendelsen. ...\\n\\n1. «Hva koster det?»\\nIfølge veiledningen:\\n..."
-    draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual"}]}
+    draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual", "asked"}]}
 
 Each question found by `mail.find_questions` goes to `Assistant.ask` with the e-mail's other
 sentences as context; the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
+At most MAX_QUESTIONS (20) questions per e-mail are looked up; the rest are listed for staff
+under their own heading (asked=False), never dropped. Folders and mboxes: batch.py.
 Greeting, lead-ins and sign-off come from data/reply_templates.json (bokmål/nynorsk e-mails get
 the "nb" wording, English ones "en"); personal numbers are masked in everything produced.
 Deliberately left out: paraphrase (answers are quotes only) and sending anything.
@@ -15,19 +17,24 @@ Deliberately left out: paraphrase (answers are quotes only) and sending anything
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from .questions import detect_language
-from .mail import Mail, MailError, find_name, find_questions, own_text, read_path, signature_name
+from .mail import Mail, MailError, find_name, find_questions, own_text, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
 
-__all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES", "draft_folder"]
+__all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES", "MAX_QUESTIONS"]
 
 TEMPLATES = Path(__file__).parent / "data" / "reply_templates.json"
+MAX_QUESTIONS = 20  # per e-mail; the rest are listed for staff, not looked up (bounded work per request)
+# optional keys: a templates file written before they existed still loads
+DEFAULTS = {"nb": {"not_asked_heading": "[Må besvares manuelt] E-posten har flere enn {limit} spørsmål; "
+                                        "disse er ikke slått opp i veiledningen:"},
+            "en": {"not_asked_heading": "[Må besvares manuelt] The e-mail asks more than {limit} questions; "
+                                        "these were not looked up in the guidance:"}}
 KEYS = ("greeting_named", "greeting", "intro", "question", "lead", "quote", "source", "manual_heading",
         "manual_item", "no_questions", "closing", "sign_off")
 
@@ -43,6 +50,7 @@ def load_templates(path: str | Path = TEMPLATES) -> dict:
         missing = [k for k in KEYS if k not in data.get(lang, {})]
         if missing:
             raise MailError(f"Reply templates {path}: '{lang}' lacks {', '.join(missing)}; add them.")
+        data[lang] = {**DEFAULTS[lang], **data[lang]}
     return data
 
 
@@ -50,11 +58,12 @@ def load_templates(path: str | Path = TEMPLATES) -> dict:
 class DraftItem:
     question: str
     answer: Answer
-    manual: bool  # the guidance does not cover it: staff answer it themselves
+    manual: bool  # the guidance does not cover it (or it was not asked): staff answer it themselves
+    asked: bool = True  # False beyond MAX_QUESTIONS: listed for staff, never looked up
 
     def to_dict(self) -> dict:
         return {"question": self.question, "answer": self.answer.answer,
-                "citations": self.answer.to_dict()["citations"], "manual": self.manual}
+                "citations": self.answer.to_dict()["citations"], "manual": self.manual, "asked": self.asked}
 
 
 @dataclass(frozen=True)
@@ -102,10 +111,14 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
             lines += [words["quote"].format(quote=c.quote) for c in group]
             lines.append(words["source"].format(section=group[0].section, source=group[0].source))
         out.append("\n".join(lines))
-    manual = [i.question for i in items if i.manual]
+    manual = [i.question for i in items if i.manual and i.asked]
     if manual:
         out.append("\n".join([words["manual_heading"],
                               *(words["manual_item"].format(question=q) for q in manual)]))
+    not_asked = [i.question for i in items if not i.asked]
+    if not_asked:
+        out.append("\n".join([words["not_asked_heading"].format(limit=len(items) - len(not_asked)),
+                              *(words["manual_item"].format(question=q) for q in not_asked)]))
     if not items:
         out.append(words["no_questions"])
     out += [words["closing"], words["sign_off"]]
@@ -115,18 +128,22 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
 class Drafter:
     """Drafts replies with one Assistant; `templates` is a path to a reply_templates.json."""
 
-    def __init__(self, assistant, templates: str | Path = TEMPLATES):
+    def __init__(self, assistant, templates: str | Path = TEMPLATES, max_questions: int = MAX_QUESTIONS):
         self.assistant = assistant
         self.templates = load_templates(str(templates))
+        self.max_questions = max_questions
 
     def draft(self, mail: Mail) -> Draft:
         body, signed = signature_name(own_text(mail.text))
         questions, context = find_questions(body)
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []
-        for q in questions:
+        for q in questions[:self.max_questions]:
             answer = self.assistant.ask(q, context=context)
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
+        for q in questions[self.max_questions:]:  # listed for staff, never dropped
+            q = mask_personal_numbers(q)
+            items.append(DraftItem(q, Answer(q, "", True, lang=lang, reason="not_covered"), True, asked=False))
         name = find_name(body, signed, mail.sender)
         text = render(self.templates[lang], name, items)
         return Draft(text, tuple(items), name, lang, mail.subject, mask_personal_numbers(context))
@@ -136,58 +153,3 @@ class Drafter:
         from .mail import read_mail
 
         return self.draft(read_mail(text or ""))
-
-
-@dataclass
-class FolderReport:
-    drafted: list[tuple[str, Draft]] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
-
-    def summary(self) -> str:
-        """What needs manual work, one block per e-mail; readable by the support team."""
-        lines = [f"{len(self.drafted)} utkast, {len(self.failed)} fil(er) som ikke kunne leses.", ""]
-        for label, draft in self.drafted:
-            manual = draft.manual
-            state = "må sjekkes manuelt" if manual or not draft.items else "klar til gjennomlesing"
-            lines.append(f"{label}: {len(draft.items)} spørsmål, {len(manual)} ubesvart — {state}")
-            lines += [f"    - {q}" for q in manual]
-            if not draft.items:
-                lines.append("    - fant ingen spørsmål")
-        lines += [f"{name}: kunne ikke leses — {why}" for name, why in self.failed]
-        return "\n".join(lines) + "\n"
-
-
-def mail_files(path: Path) -> list[Path]:
-    """The e-mail files in a folder (sorted, hidden files skipped), or the one file given."""
-    path = Path(path)
-    if not path.is_dir():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def draft_folder(drafter: Drafter, source: Path, out_dir: Path,
-                 progress: Callable[[int, int, str], None] | None = None) -> FolderReport:
-    """Drafts every e-mail in `source` (a folder or an mbox file) into `out_dir`.
-
-    Writes <name>.txt (the draft) and <name>.json (the --json shape) per e-mail and
-    summary.txt; an unreadable file is reported there and does not stop the run.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report, files = FolderReport(), mail_files(source)
-    for n, path in enumerate(files, 1):
-        if progress:
-            progress(n, len(files), path.name)
-        try:
-            mails = read_path(path)
-        except MailError as exc:
-            report.failed.append((path.name, str(exc)))
-            continue
-        for label, mail in mails:
-            draft = drafter.draft(mail)
-            (out_dir / f"{label}.txt").write_text(draft.text, encoding="utf-8")
-            (out_dir / f"{label}.json").write_text(json.dumps(draft.to_dict(), ensure_ascii=False, indent=1),
-                                                   encoding="utf-8")
-            report.drafted.append((label, draft))
-    (out_dir / "summary.txt").write_text(report.summary(), encoding="utf-8")
-    return report

@@ -6,14 +6,16 @@
     ├── CorpusError                the corpus folder is missing or holds no usable text
     ├── IndexBuildError             the index cannot be built or written (e.g. read-only data dir)
     ├── IndexUnavailableError       the Chroma server behind ASSISTANT_CHROMA_URL cannot be reached
-    └── MailError                   an e-mail or reply template for the drafter cannot be read
+    ├── MailError                   an e-mail, a folder of them or a reply template cannot be read,
+    │                               or drafts cannot be written
+    └── FeedbackError               the feedback file (feedback.sqlite3) is not a readable database
 
 The core raises these and never prints or exits; only the edges (cli.py, app.py) turn them
 into user messages. Bad *questions* are not errors: they get an abstaining Answer.
 """
 
 __all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError", "IndexUnavailableError",
-           "MailError"]
+           "MailError", "FeedbackError"]
 
 
 class AssistantError(Exception):
@@ -42,3 +44,7 @@ class IndexUnavailableError(AssistantError):
 
 class MailError(AssistantError):
     """An input that cannot be read as an e-mail; the message says what to give instead."""
+
+
+class FeedbackError(AssistantError):
+    """The thumbs up/down store cannot be read; the message says where it is and what to do."""

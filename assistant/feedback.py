@@ -6,7 +6,8 @@
 
 One row per (session, message): a later vote on the same answer replaces the earlier one and a
 withdrawn vote (Gradio sends liked="") deletes it, so the file holds what users think now.
-Personal numbers are masked before anything is written. Deliberately left out: who voted (no
+Personal numbers are masked before anything is written. A file that is not a readable database
+is a FeedbackError naming it. Deliberately left out: who voted (no
 user names, no IP addresses), free-text comments, and any network sync.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import FeedbackError
 from .privacy import mask_personal_numbers
 from .records import Answer
 
@@ -64,9 +66,20 @@ class FeedbackStore:
     def _connect(self) -> sqlite3.Connection:
         # a connection per call: Gradio runs handlers on many threads, sqlite3 objects are per-thread
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10)
-        conn.execute(SCHEMA)
+        conn = None
+        try:
+            conn = sqlite3.connect(self.path, timeout=10)
+            conn.execute(SCHEMA)
+        except sqlite3.DatabaseError as exc:  # OperationalError too: a file that is not SQLite
+            if conn is not None:
+                conn.close()
+            raise self._unreadable(exc) from exc
         return conn
+
+    def _unreadable(self, exc: Exception) -> FeedbackError:
+        return FeedbackError(f"The feedback file {self.path} cannot be read ({type(exc).__name__}: {exc}). "
+                             "Move it aside (e.g. rename it to feedback.broken.sqlite3); a new one is "
+                             "started with the next vote.")
 
     def record(self, answer: Answer, liked, session: str, message: int) -> str | None:
         """Store (or replace, or withdraw) the vote on one answer; returns the rating stored."""
@@ -97,7 +110,10 @@ class FeedbackStore:
         with closing(self._connect()) as conn:
             conn.row_factory = sqlite3.Row
             sql = "SELECT * FROM feedback" + (" WHERE rating = ?" if vote else "") + " ORDER BY id"
-            return [dict(r) for r in conn.execute(sql, (vote,) if vote else ())]
+            try:
+                return [dict(r) for r in conn.execute(sql, (vote,) if vote else ())]
+            except sqlite3.DatabaseError as exc:  # a table of another shape, a page that is garbage
+                raise self._unreadable(exc) from exc
 
     def cases(self) -> list[dict]:
         """Thumbs-down answers in the eval's case format; the support team fills in facts/section."""

@@ -31,7 +31,9 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -112,6 +114,28 @@ class VectorIndex:
                 for i, d, m in zip(res["ids"][0], res["distances"][0], metas[0])]
 
 
+_OFF_MAIN_THREAD = object()
+
+
+def _raise_on_sigterm():
+    """While a build runs, SIGTERM raises SystemExit(143) so the half build is deleted on the way
+    out (by default the process would just die and leave it until the next build). Returns the
+    handler to put back; off the main thread signals cannot be handled, and nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        return _OFF_MAIN_THREAD
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    return signal.SIG_DFL if previous is None else previous  # None: a handler set outside Python
+
+
+def _restore_sigterm(previous) -> None:
+    if previous is not _OFF_MAIN_THREAD:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _progress(total: int, batches: int, show: bool | None):
     """A tqdm bar on stderr for big builds (more than PROGRESS_MIN_BATCHES batches), or None."""
     if show is False or (show is None and batches <= PROGRESS_MIN_BATCHES):
@@ -131,6 +155,7 @@ class IndexStore:
         self.manifest_path = self.root / "manifest.json"
         self.builds = self.root / "builds"
         self.progress = progress
+        self._warned: set[str] = set()
         if chroma_url:
             parse_chroma_url(chroma_url)  # a bad URL is a ConfigError now, not at first query
             owner = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:16]
@@ -140,12 +165,22 @@ class IndexStore:
 
     def read_manifest(self) -> dict | None:
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            log.warning("index manifest %s is unreadable (%s); rebuilding", self.manifest_path, exc)
+            self._warn_once("manifest", f"index manifest {self.manifest_path} is unreadable ({exc}); rebuilding")
             return None
+        if not isinstance(manifest, dict):  # a JSON list or string: someone else's file
+            self._warn_once("manifest", f"index manifest {self.manifest_path} is not a JSON object; rebuilding")
+            return None
+        return manifest
+
+    def _warn_once(self, about: str, message: str) -> None:
+        # open() looks twice (before and after taking the build lock): say it once
+        if about not in self._warned:
+            self._warned.add(about)
+            log.warning("%s", message)
 
     def _open_build(self, manifest: dict) -> VectorIndex:
         collection = self.backend.open(manifest["build"])
@@ -197,8 +232,8 @@ class IndexStore:
         except IndexUnavailableError:
             raise  # an unreachable server is not a broken store: rebuilding would fail too
         except Exception as exc:  # a corrupt store can raise almost anything from Chroma's Rust core
-            log.warning("index store %s is unusable (%s: %s); rebuilding", self._where(manifest),
-                        type(exc).__name__, exc)
+            self._warn_once(f"store {manifest.get('build')}", f"index store {self._where(manifest)} is "
+                            f"unusable ({type(exc).__name__}: {exc}); rebuilding")
             return None
 
     def _where(self, manifest: dict) -> str:
@@ -234,6 +269,7 @@ class IndexStore:
                                                  "start": c.start, "end": c.end}) for c in chunks]
                  + [(e.id, e.text, "query", {"kind": "example", "source": e.source, "heading": e.section,
                                               "lang": e.lang}) for e in examples])
+        previous = _raise_on_sigterm()
         try:
             collection = self.backend.create(build_id)
             for i in range(0, len(items), BATCH):
@@ -270,6 +306,7 @@ class IndexStore:
                 "`assistant index`."
             ) from exc
         finally:
+            _restore_sigterm(previous)
             if bar is not None:
                 bar.close()
         try:

@@ -41,7 +41,8 @@ def start_app(tmp: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, **OFFLINE_VARIABLES, "ASSISTANT_DATA_DIR": str(tmp / "data"),
            "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
-           "GRADIO_TEMP_DIR": str(tmp / "gradio")}
+           "GRADIO_TEMP_DIR": str(tmp / "gradio"),
+           "ASSISTANT_RATE_LIMIT": "off"}  # all clients share 127.0.0.1: a per-address limit would measure itself
     proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "app.py")], cwd=tmp, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + START_TIMEOUT

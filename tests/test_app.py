@@ -272,3 +272,43 @@ def test_feedback_export_to_an_unwritable_path_is_one_clear_line(tmp_path, capsy
     assert cli_main(["feedback-export", "--out", str(tmp_path / "missing" / "cases.jsonl")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("assistant: Cannot write") and "Traceback" not in err
+
+
+# -- bounded work per request (issue #14) ---------------------------------------------------------
+
+class SpyAssistant:
+    """The real assistant, recording what the Kilder tab asks the retriever to search."""
+
+    def __init__(self, real):
+        self.real, self.searched = real, []
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def search(self, question, k=None, context=""):
+        self.searched.append((len(question), k, len(context)))
+        return self.real.search(question, k=k, context=context)
+
+
+def test_kilder_search_is_bounded_like_a_question(fresh):
+    spy, limit = SpyAssistant(fresh), fresh.settings.max_question_chars
+    rows, answer = app.search_hits(spy, "Hva koster det? " * 5000, 5, "")
+    assert rows == [] and answer["reason"] == "too_long" and spy.searched == []
+    assert f"høyst {limit}" in answer["answer"]
+    rows, answer = app.search_hits(spy, "Hva koster det?", 5, "x" * (limit + 1))  # the earlier question too
+    assert rows == [] and answer["reason"] == "too_long" and spy.searched == []
+    rows, answer = app.search_hits(spy, "Hva koster det?", 10**9, "")
+    assert spy.searched == [(15, len(fresh.chunks), 0)] and rows[0][5] == "Pris"  # k kept to the index
+    assert answer["reason"] == "answered"
+
+
+def test_a_corrupt_feedback_file_is_a_feedback_error_naming_it(tmp_path):
+    from assistant.errors import AssistantError, FeedbackError
+
+    path = tmp_path / "feedback.sqlite3"
+    path.write_bytes(b"not a database" * 300)
+    store = FeedbackStore(path)
+    for call in (lambda: store.record(_answer(), False, session="s", message=1), store.rows, store.cases):
+        with pytest.raises(FeedbackError, match=f"{path} cannot be read.*Move it aside"):
+            call()
+    assert issubclass(FeedbackError, AssistantError)  # what app.py's thumbs handler catches

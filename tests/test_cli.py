@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -74,3 +75,123 @@ def test_index_command_and_clear_errors(cli_data, tmp_path):
     assert nocorp.returncode == 2 and "ASSISTANT_CORPUS_DIR" in nocorp.stderr.decode()
     badk = run(["ask", "hei"], env_extra={"ASSISTANT_TOP_K": "many"}, data_dir=tmp_path)
     assert badk.returncode == 2 and "ASSISTANT_TOP_K" in badk.stderr.decode()
+
+
+# -- hardening (issue #14) ------------------------------------------------------------------------
+
+def one_line_error(r) -> str:
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2, (r.returncode, err)
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err
+
+
+def test_index_twice_is_up_to_date_and_keeps_its_build(_data_dir, capsys):
+    from assistant.cli import main
+
+    assert main(["index"]) == 0
+    first = capsys.readouterr().out
+    build = json.loads((_data_dir / "index" / "manifest.json").read_text())["build"]
+    assert first.startswith(f"Index built (build {build}): 21 chunks from 1 document(s)")
+    assert main(["index"]) == 0
+    assert capsys.readouterr().out.startswith(f"Index up to date (build {build}): 21 chunks")
+    assert json.loads((_data_dir / "index" / "manifest.json").read_text())["build"] == build
+    assert main(["index", "--force"]) == 0
+    forced = json.loads((_data_dir / "index" / "manifest.json").read_text())["build"]
+    assert forced != build and capsys.readouterr().out.startswith(f"Index built (build {forced})")
+
+
+def test_a_manifest_that_is_a_json_list_is_rebuilt_with_one_warning(_data_dir, capsys):
+    from assistant.cli import main
+
+    assert main(["index"]) == 0
+    (_data_dir / "index" / "manifest.json").write_text("[1, 2, 3]")
+    capsys.readouterr()
+    assert main(["ask", "Hva koster det?"]) == 0
+    out, err = capsys.readouterr()
+    assert "NOK 1100" in out and "Traceback" not in err
+    assert err.count("is not a JSON object; rebuilding") == 1
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign table"])
+def test_a_corrupt_feedback_file_is_one_line_on_export(_data_dir, capsys, damage):
+    import sqlite3
+
+    from assistant.cli import main
+
+    _data_dir.mkdir(parents=True)
+    path = _data_dir / "feedback.sqlite3"
+    if damage == "garbage":  # DatabaseError: file is not a database
+        path.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    else:  # OperationalError: a table of that name, but not ours
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE feedback (x TEXT)")
+    assert main(["feedback-export"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"assistant: The feedback file {path} cannot be read") and "Move it aside" in err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    import subprocess as sp
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data")}
+    proc = sp.Popen([sys.executable, "-m", "assistant", "ask", "--json"], cwd=REPO_ROOT, env=env,
+                    stdin=sp.PIPE, stdout=sp.PIPE, stderr=sp.PIPE)
+    proc.stdin.write("Hva koster det?\n".encode() * 50)
+    proc.stdin.close()
+    first = proc.stdout.readline()  # `| head -1`: one line, then the reader is gone
+    proc.stdout.close()
+    err = proc.stderr.read().decode().strip()
+    proc.wait(timeout=300)
+    assert json.loads(first)["reason"] == "answered"
+    assert proc.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert "broken pipe" in err
+
+
+def test_a_terminal_that_cannot_show_aeoeaa_gets_escapes_not_a_traceback(cli_data):
+    r = run(["ask", "Hvor lang tid tar det å få data?"], env_extra={"PYTHONIOENCODING": "ascii"}, data_dir=cli_data)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr[-2000:]
+    out = r.stdout.decode("ascii")  # every byte is ASCII
+    assert "Statistikk og anonyme opplysninger" in out and "\\xf8" in out  # "ø", escaped
+    r = run(["ask", "--json", "Hvor lang tid tar det å få data?"], env_extra={"PYTHONIOENCODING": "ascii"},
+            data_dir=cli_data)
+    assert r.returncode == 0 and json.loads(r.stdout.decode("ascii"))["question"] == "Hvor lang tid tar det å få data?"
+
+
+def test_ask_without_a_question_says_so_before_loading_the_model(tmp_path):
+    r = run(["ask"], env_extra={"ASSISTANT_EMBEDDING_MODEL": "/no/such/model"}, data_dir=tmp_path)
+    err = one_line_error(r)
+    assert 'Give a question: assistant ask "Hva koster det?"' in err and "ASSISTANT_EMBEDDING_MODEL" not in err
+
+
+def test_a_lone_carriage_return_ends_a_json_lines_question(assistant):
+    import io
+
+    from assistant.cli import _ask_lines, input_lines
+
+    assert list(input_lines(io.BytesIO(b"a\rb\r\nc\n\nd"))) == [b"a", b"b", b"c", b"", b"d"]
+    out = io.StringIO()
+    _ask_lines(assistant, io.BytesIO("Hva koster det?\rHvor lang tid tar det å få data?\r\n"
+                                     "How long does delivery take?\n".encode()), out)
+    objs = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [o["question"] for o in objs] == ["Hva koster det?", "Hvor lang tid tar det å få data?",
+                                             "How long does delivery take?"]
+    assert [o["reason"] for o in objs] == ["answered"] * 3
+
+
+def test_a_corpus_of_headings_only_is_a_clear_error_and_an_empty_document_a_warning(tmp_path, corpus_copy):
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "a.md").write_text("# Pris\n\n## Leveringsfrister\n", encoding="utf-8")
+    (bare / "b.txt").write_text("Pris\n\nLeveringsfrister\n", encoding="utf-8")
+    err = one_line_error(run(["index"], env_extra={"ASSISTANT_CORPUS_DIR": str(bare)}, data_dir=tmp_path / "d1"))
+    assert "holds only headings" in err and "ASSISTANT_CORPUS_DIR" in err
+
+    shutil.copy(bare / "a.md", corpus_copy / "a.md")
+    r = run(["index"], env_extra={"ASSISTANT_CORPUS_DIR": str(corpus_copy)}, data_dir=tmp_path / "d2")
+    out, err = r.stdout.decode(), r.stderr.decode()
+    assert r.returncode == 0, err
+    assert "21 chunks from 2 document(s)" in out  # as many as it lists
+    assert "a.md: 0 sections, 0 chunks" in out and "no text under its headings: not indexed" in out
+    assert err.count("a.md has headings but no text under them") == 1

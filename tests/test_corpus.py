@@ -64,3 +64,23 @@ def test_bad_files_are_skipped_with_a_warning(corpus_copy, caplog):
     assert sorted(d.path.name for d in docs) == ["extra.md", "npr_guidance_no.txt"]
     assert "latin1.txt" in caplog.text and "not UTF-8" in caplog.text
     assert "empty.md" in caplog.text
+
+
+def test_metadata_that_is_not_an_object_is_ignored_with_a_warning(corpus_copy, caplog):
+    (corpus_copy / "extra.md").write_text("# Ny seksjon\nEt nytt dokument.\n", encoding="utf-8")
+    (corpus_copy / "extra.meta.json").write_text('["title", "Feil"]', encoding="utf-8")
+    extra = next(d for d in load_documents(corpus_copy) if d.path.name == "extra.md")
+    assert extra.title == "extra" and "extra.meta.json" in caplog.text and "JSON object" in caplog.text
+
+
+def test_a_document_with_only_headings_is_warned_about_and_the_rest_loads(corpus_copy, caplog):
+    import pytest
+
+    from assistant import CorpusError
+
+    (corpus_copy / "tom.md").write_text("# Pris\n\n## Leveringsfrister\n", encoding="utf-8")
+    sections = load_sections(load_documents(corpus_copy))
+    assert {Path(s.source).name for s in sections} == {"npr_guidance_no.txt"}
+    assert caplog.text.count("tom.md has headings but no text under them") == 1
+    with pytest.raises(CorpusError, match="holds only headings.*ASSISTANT_CORPUS_DIR"):
+        load_sections([d for d in load_documents(corpus_copy) if d.path.name == "tom.md"])

@@ -20,7 +20,8 @@ import pytest
 
 from assistant import ConfigError
 from assistant.cli import main as cli_main
-from assistant.drafting import Draft, DraftItem, Drafter, by_section, draft_folder, load_templates, render
+from assistant.batch import draft_folder
+from assistant.drafting import Draft, DraftItem, Drafter, by_section, load_templates, render
 from assistant.mail import (MailError, find_name, find_questions, html_to_text, own_text, read_mail,
                             read_path, signature_name)
 from assistant.records import Answer, Citation
@@ -32,22 +33,22 @@ MANUAL = "Må besvares manuelt"
 
 # label -> (the questions the drafter must find, literally; the name it must greet)
 EXPECTED = {
-    "01_kvalitetsprosjekt": (["Skal vi søke via helsedata.no?", "Hva koster det?", "Hvor lang tid tar det?"],
+    "01_kvalitetsprosjekt.txt": (["Skal vi søke via helsedata.no?", "Hva koster det?", "Hvor lang tid tar det?"],
                              "Kari"),
-    "02_english": (["How much does it cost?", "How long does delivery take?"], "John Smith"),
-    "03_nynorsk": (["Kva kostar det å få data?", "Kor lang tid tek det før vi får dataa?"], "Ingrid Haugen"),
-    "04_signatur": (["Jeg lurer på prisen.",
+    "02_english.txt": (["How much does it cost?", "How long does delivery take?"], "John Smith"),
+    "03_nynorsk.txt": (["Kva kostar det å få data?", "Kor lang tid tek det før vi får dataa?"], "Ingrid Haugen"),
+    "04_signatur.txt": (["Jeg lurer på prisen.",
                      "Jeg vil også vite hvem som er databehandlingsansvarlig for registeret."], "Ola Nordmann"),
-    "05_svar_i_traad": (["Når starter behandlingstiden?"], "Mona"),
-    "06_videresendt": (["Fra hvilket år finnes det data i NPR?"], "Erik Dahl"),
-    "07_outlook_fra": (["Kan dere koble data fra NPR med data fra andre registre?"], "Hanne Vik"),
-    "08_html": (["Hvilke pasienter er ekskludert fra NPR?"], "Trude Aas"),
-    "09_fodselsnummer": (["Hvor finner jeg opplysningene mine?"], "Per Olsen"),
-    "10_ikke_besvarbart": (["Hva blir været i morgen?", "Kan dere anbefale et hotell i Bergen?"], "Geir"),
-    "11_fra_navn": (["Hvilke pasienter er med i NPR?", "Hvem er databehandlingsansvarlig?"], "Lise Berg"),
-    "12_postkasse-1": (["Hva koster det å få data fra NPR?"], "Anne Moe"),
-    "12_postkasse-2": (["Hvor lang tid tar det å få anonyme opplysninger?"], "Tor"),
-    "13_uten_spoersmaalstegn": (["Jeg lurer på hva som kreves av godkjenning.",
+    "05_svar_i_traad.txt": (["Når starter behandlingstiden?"], "Mona"),
+    "06_videresendt.txt": (["Fra hvilket år finnes det data i NPR?"], "Erik Dahl"),
+    "07_outlook_fra.txt": (["Kan dere koble data fra NPR med data fra andre registre?"], "Hanne Vik"),
+    "08_html.eml": (["Hvilke pasienter er ekskludert fra NPR?"], "Trude Aas"),
+    "09_fodselsnummer.txt": (["Hvor finner jeg opplysningene mine?"], "Per Olsen"),
+    "10_ikke_besvarbart.txt": (["Hva blir været i morgen?", "Kan dere anbefale et hotell i Bergen?"], "Geir"),
+    "11_fra_navn.eml": (["Hvilke pasienter er med i NPR?", "Hvem er databehandlingsansvarlig?"], "Lise Berg"),
+    "12_postkasse.mbox#1": (["Hva koster det å få data fra NPR?"], "Anne Moe"),
+    "12_postkasse.mbox#2": (["Hvor lang tid tar det å få anonyme opplysninger?"], "Tor"),
+    "13_uten_spoersmaalstegn.txt": (["Jeg lurer på hva som kreves av godkjenning.",
                                  "Vi vil gjerne vite hvor vi kan lese om datakvalitet i NPR."], "Marte Kval"),
 }
 # question -> the section whose quotes must answer it (the ones the guidance clearly covers)
@@ -131,7 +132,8 @@ def test_eml_gives_sender_subject_and_masked_body():
 
 
 def test_mbox_holds_two_messages_and_junk_or_missing_files_are_clear_errors(tmp_path):
-    assert [label for label, _ in read_path(EMAILS / "12_postkasse.mbox")] == ["12_postkasse-1", "12_postkasse-2"]
+    assert [label for label, _ in read_path(EMAILS / "12_postkasse.mbox")] == ["12_postkasse.mbox#1",
+                                                                              "12_postkasse.mbox#2"]
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     with pytest.raises(MailError, match="not a text e-mail"):
@@ -219,7 +221,7 @@ def test_each_email_yields_its_questions_grounded_answers_and_its_name(drafts, l
 
 
 def test_example_email_draft_quotes_form_price_and_delivery_times(drafts):
-    text = drafts["01_kvalitetsprosjekt"].text
+    text = drafts["01_kvalitetsprosjekt.txt"].text
     for quote in ("Hvis du trenger opplysninger til andre formål enn forskning, skal du ikke bruke "
                   "søknadsskjema på helsedata.no.", "Pris per time NOK 1100,- eks. mva.",
                   "Helsedirektoratet fakturerer medgått tid til saksbehandling, minimum to timer.",
@@ -231,28 +233,28 @@ def test_example_email_draft_quotes_form_price_and_delivery_times(drafts):
 
 
 def test_english_mail_gets_english_wording_around_norwegian_quotes(drafts):
-    draft = drafts["02_english"]
+    draft = drafts["02_english.txt"]
     assert draft.lang == "en" and "According to the guidance:" in draft.text
     assert "«Pris per time NOK 1100,- eks. mva.»" in draft.text and "Ifølge" not in draft.text
     assert "confidential" not in " ".join(i.question for i in draft.items)
-    assert drafts["03_nynorsk"].lang == "nb" and "Ifølge veiledningen:" in drafts["03_nynorsk"].text
+    assert drafts["03_nynorsk.txt"].lang == "nb" and "Ifølge veiledningen:" in drafts["03_nynorsk.txt"].text
 
 
 def test_quoted_history_is_never_answered(drafts):
-    for label in ("05_svar_i_traad", "06_videresendt", "07_outlook_fra", "08_html"):
+    for label in ("05_svar_i_traad.txt", "06_videresendt.txt", "07_outlook_fra.txt", "08_html.eml"):
         assert all("koster" not in q.lower() and "hva mer" not in q.lower() for q in EXPECTED[label][0])
         assert "Pris per time" not in drafts[label].text, label
 
 
 def test_nothing_answerable_goes_to_staff_unguessed(drafts):
-    draft = drafts["10_ikke_besvarbart"]
+    draft = drafts["10_ikke_besvarbart.txt"]
     assert all(i.manual for i in draft.items) and not draft.citations
     assert MANUAL in draft.text and "Ifølge veiledningen" not in draft.text
     assert "- «Hva blir været i morgen?»\n- «Kan dere anbefale et hotell i Bergen?»" in draft.text
 
 
 def test_personal_numbers_never_reach_the_draft(drafts):
-    draft = drafts["09_fodselsnummer"]
+    draft = drafts["09_fodselsnummer.txt"]
     blob = draft.text + json.dumps(draft.to_dict(), ensure_ascii=False) + draft.context
     assert "01019012345" not in blob and "010190 12345" not in blob
     assert not ELEVEN_DIGITS.search(blob) and "Per Olsen, fødselsnummer ***********" in draft.context
@@ -261,14 +263,15 @@ def test_personal_numbers_never_reach_the_draft(drafts):
 def test_folder_run_writes_a_draft_per_mail_and_a_summary_of_manual_work(folder):
     report, out, seen = folder
     assert sorted(label for label, _ in report.drafted) == sorted(EXPECTED)
-    assert seen[-1] == (len(seen), len(seen)) == (14, 14)  # 13 fixture files + the binary one
-    assert (out / "12_postkasse-2.txt").read_text(encoding="utf-8").startswith("Hei Tor!")
-    assert json.loads((out / "01_kvalitetsprosjekt.json").read_text(encoding="utf-8"))["questions"][1] \
+    assert seen[-1] == (len(seen), len(seen)) == (14, 14)  # 14 messages: 12 files + an mbox of 2
+    assert (out / "12_postkasse.mbox-2.utkast.txt").read_text(encoding="utf-8").startswith("Hei Tor!")
+    assert json.loads((out / "01_kvalitetsprosjekt.txt.utkast.json").read_text(encoding="utf-8"))["questions"][1] \
         ["question"] == "Hva koster det?"
     summary = (out / "summary.txt").read_text(encoding="utf-8")
-    assert summary.startswith("14 utkast, 1 fil(er) som ikke kunne leses.")
-    assert "10_ikke_besvarbart: 2 spørsmål, 2 ubesvart — må sjekkes manuelt\n    - Hva blir været i morgen?" in summary
-    assert "01_kvalitetsprosjekt: 3 spørsmål, 0 ubesvart — klar til gjennomlesing" in summary
+    assert summary.startswith("14 utkast, 1 e-post(er) som ikke kunne leses.")
+    assert "10_ikke_besvarbart.txt: 2 spørsmål, 2 ubesvart — må sjekkes manuelt\n    - Hva blir været i morgen?" \
+        in summary
+    assert "01_kvalitetsprosjekt.txt: 3 spørsmål, 0 ubesvart — klar til gjennomlesing" in summary
     assert "vedlegg.pdf: kunne ikke leses — vedlegg.pdf is not a text e-mail" in summary
 
 
@@ -297,7 +300,7 @@ def test_cli_draft_json_for_one_email(cli_data):
     assert r.returncode == 0, r.stderr
     obj = json.loads(r.stdout)
     assert set(obj) == {"draft", "questions"} and obj["draft"].startswith("Hei Kari!")
-    assert [q["question"] for q in obj["questions"]] == EXPECTED["01_kvalitetsprosjekt"][0]
+    assert [q["question"] for q in obj["questions"]] == EXPECTED["01_kvalitetsprosjekt.txt"][0]
     assert [q["manual"] for q in obj["questions"]] == [False, False, False]
     for q in obj["questions"]:
         for c in q["citations"]:
@@ -312,12 +315,13 @@ def test_cli_draft_folder_with_progress_and_summary(tmp_path, cli_data):
         shutil.copy(EMAILS / name, src / name)
     r = _run(["draft", str(src), "--out", str(tmp_path / "ut")], cli_data)
     assert r.returncode == 0, r.stderr
-    assert "[3/3] 12_postkasse.mbox" in r.stderr.decode() and b"Traceback" not in r.stderr
+    assert "[4/4] 12_postkasse.mbox#2" in r.stderr.decode() and b"Traceback" not in r.stderr  # messages
     assert sorted(p.name for p in (tmp_path / "ut").glob("*.txt")) == [
-        "10_ikke_besvarbart.txt", "11_fra_navn.txt", "12_postkasse-1.txt", "12_postkasse-2.txt", "summary.txt"]
+        "10_ikke_besvarbart.txt.utkast.txt", "11_fra_navn.eml.utkast.txt", "12_postkasse.mbox-1.utkast.txt",
+        "12_postkasse.mbox-2.utkast.txt", "summary.txt"]
     out = r.stdout.decode()
-    assert out.startswith("4 utkast, 0 fil(er) som ikke kunne leses.")
-    assert "10_ikke_besvarbart: 2 spørsmål, 2 ubesvart — må sjekkes manuelt" in out
+    assert out.startswith("4 utkast, 0 e-post(er) som ikke kunne leses.")
+    assert "10_ikke_besvarbart.txt: 2 spørsmål, 2 ubesvart — må sjekkes manuelt" in out
 
 
 def test_cli_draft_one_file_prints_the_draft(tmp_path, capsys):
@@ -361,12 +365,11 @@ def test_staff_app_refuses_a_public_host_without_a_login():
 def staff_url(assistant, tmp_path_factory):
     from appserver import free_port  # puts the repo root on sys.path
     from assistant.feedback import FeedbackStore
-    from staff_app import build_staff_app
+    from staff_app import build_staff_app, launch
 
     demo = build_staff_app(assistant, FeedbackStore(tmp_path_factory.mktemp("staff") / "fb.sqlite3"))
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                ssr_mode=False, auth=("stab", "hemmelig-1"))
+    launch(demo, "127.0.0.1", port, ("stab", "hemmelig-1"), prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -400,7 +403,7 @@ def test_logged_in_staff_get_the_draft_endpoint(staff_url):
     client = Client(staff_url, auth=("stab", "hemmelig-1"), verbose=False)
     assert "/draft" in client.view_api(return_format="dict", print_info=False)["named_endpoints"]
     obj = client.predict((EMAILS / "01_kvalitetsprosjekt.txt").read_text(encoding="utf-8"), api_name="/draft")
-    assert [q["question"] for q in obj["questions"]] == EXPECTED["01_kvalitetsprosjekt"][0]
+    assert [q["question"] for q in obj["questions"]] == EXPECTED["01_kvalitetsprosjekt.txt"][0]
     assert "«Pris per time NOK 1100,- eks. mva.»" in obj["draft"]
 
 
@@ -416,3 +419,55 @@ def test_applicant_app_exposes_no_staff_tools(assistant, tmp_path):
             config = r.read().decode()
     assert list(api["named_endpoints"]) == ["/ask"]
     assert "Svarutkast" not in config and "Tommel ned" not in config and "draft" not in config
+
+
+# -- questions never dropped or garbled (issue #14) ----------------------------------------------
+
+def test_a_quoted_question_followed_by_more_text_is_asked(drafter):
+    assert find_questions("«Hvor lang tid tar søknaden?» – takk.") == (["Hvor lang tid tar søknaden?"], "")
+    assert find_questions('Kunden skrev: "Hva koster det?" Vi trenger svar snart.') == \
+        (["Hva koster det?"], "Kunden skrev: Vi trenger svar snart.")
+    draft = drafter.draft(read_mail("Hei!\n\n«Hvor lang tid tar søknaden?» – takk.\n\nMvh Kari"))
+    assert [i.question for i in draft.items] == ["Hvor lang tid tar søknaden?"]
+    assert "«Hvor lang tid tar søknaden?»" in draft.text  # answered or listed: never dropped
+
+
+def test_a_latin1_mail_labelled_utf8_is_read_in_its_real_charset(drafter):
+    raw = ("From: Bjørn Ødegård <b@x.no>\nSubject: Pris på data\nMIME-Version: 1.0\n"
+           "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           "Hei!\nHva koster det å få data?\nMvh Bjørn").encode("latin-1")
+    mail = read_mail(raw, eml=True)
+    assert "Hva koster det å få data?" in mail.text and "\ufffd" not in mail.text
+    assert (mail.subject, mail.sender) == ("Pris på data", "Bjørn Ødegård")
+    draft = drafter.draft(mail)
+    assert [i.question for i in draft.items] == ["Hva koster det å få data?"]
+    assert "Pris" in {c.section for c in draft.citations} and "�" not in draft.text
+    # the same without any label, as a plain-text file and as a body with no charset parameter
+    assert read_mail("Hva koster det å få data?".encode("latin-1")).text == "Hva koster det å få data?"
+    unlabelled = b"Subject: x\n\n" + "Hva koster det å få data?".encode("cp1252")
+    assert read_mail(unlabelled, eml=True).text == "Hva koster det å få data?"
+    assert "charset-normalizer" in (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+class CountingAssistant:
+    """Records every question asked; declines them all."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    def ask(self, question, context=""):
+        self.asked.append(question)
+        return Answer(question, "", True, reason="not_covered")
+
+
+def test_questions_beyond_twenty_are_listed_for_staff_not_looked_up_and_never_dropped():
+    questions = [f"Hva gjelder for sak {n}?" for n in range(1, 26)]
+    fake = CountingAssistant()
+    draft = Drafter(fake).draft(read_mail("Hei!\n" + "\n".join(questions) + "\nMvh Kari"))
+    assert fake.asked == questions[:20]  # bounded work per e-mail
+    assert [i.question for i in draft.items] == questions
+    assert [i.asked for i in draft.items] == [True] * 20 + [False] * 5 and all(i.manual for i in draft.items)
+    heading = "[Må besvares manuelt] E-posten har flere enn 20 spørsmål; disse er ikke slått opp i veiledningen:"
+    assert heading + "\n- «Hva gjelder for sak 21?»\n" in draft.text
+    assert all(f"- «{q}»" in draft.text for q in questions)
+    assert [q["asked"] for q in draft.to_dict()["questions"]][19:21] == [True, False]

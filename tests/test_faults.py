@@ -189,3 +189,24 @@ def test_unreachable_chroma_server_through_the_cli_is_one_line(tmp_path):
     err = r.stderr.decode()
     assert r.returncode == 2 and "Traceback" not in err
     assert f"ASSISTANT_CHROMA_URL={url}" in err and "chroma run" in err
+
+
+def test_sigterm_mid_build_removes_the_half_build_at_once(tmp_path):
+    corpus, data = grow(tmp_path / "corpus", 5), tmp_path / "data"
+    builds = data / "index" / "builds"
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "index"], cwd=REPO_ROOT,
+                            env=_env(data, corpus), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if builds.is_dir() and any(builds.glob("*/chroma.sqlite3")):
+                time.sleep(0.3)  # let Chroma write part of it
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)  # what `systemctl stop`, `docker stop` and `kill` send
+    finally:
+        err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 128 + signal.SIGTERM, (proc.returncode, err[-2000:])  # it ran to its cleanup
+    assert "Traceback" not in err
+    assert list(builds.iterdir()) == []  # not left for the next successful build to delete
+    assert not (data / "index" / "manifest.json").exists()

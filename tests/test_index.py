@@ -80,3 +80,17 @@ def test_store_layout(tmp_path, corpus_copy):
     assert manifest["count"] == manifest["chunks"] + manifest["examples"] and manifest["sources"] == ["corpus/npr_guidance_no.txt"] or \
         manifest["sources"][0].endswith("npr_guidance_no.txt")
     assert list((s.data_dir / "index" / "builds").iterdir()) == [s.data_dir / "index" / "builds" / manifest["build"]]
+
+
+def test_a_broken_store_or_manifest_is_reported_once_not_twice(tmp_path, corpus_copy, caplog):
+    s = _settings(tmp_path, corpus_copy)
+    first = Assistant(s, embedder=HashEmbedder())
+    (s.data_dir / "index" / "builds" / first.vectors.manifest["build"] / "chroma.sqlite3").write_bytes(b"")
+    caplog.clear()
+    assert Assistant(s, embedder=HashEmbedder()).built
+    assert caplog.text.count("rebuilding") == 1, caplog.text
+    for broken in ("{not json", "[1, 2, 3]"):
+        (s.data_dir / "index" / "manifest.json").write_text(broken)
+        caplog.clear()
+        assert Assistant(s, embedder=HashEmbedder()).built
+        assert caplog.text.count("rebuilding") == 1, caplog.text

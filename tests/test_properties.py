@@ -75,7 +75,7 @@ def test_ask_never_raises_and_always_answers_in_the_contract(assistant, question
                                 st.binary(max_size=100), HUGE.map(str.encode)),
                       min_size=100, max_size=200))
 def test_cli_json_lines_answers_every_line(tmp_path_factory, lines):
-    lines = [line.replace(b"\n", b" ") for line in lines]  # one question per line
+    lines = [line.replace(b"\n", b" ").replace(b"\r", b" ") for line in lines]  # one question per line; \r ends one too
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path_factory.getbasetemp() / "props-cli")}
     r = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json"], input=b"\n".join(lines) + b"\n",
                        capture_output=True, env=env, cwd=REPO_ROOT, timeout=300)

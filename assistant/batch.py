@@ -1,0 +1,226 @@
+"""A folder or an mbox of e-mails -> one reply draft per message on disk, plus summary.txt.
+
+    batch = prepare_batch(Path("innboks"), Path("utkast"))   # reads and checks everything; no model yet
+    report = run_batch(Drafter(Assistant()), batch, progress)  # drafts and writes
+    report.summary() -> "3 utkast, 1 e-post(er) som ikke kunne leses. ..."
+
+Guarantees, each tested in tests/test_batch.py:
+- nothing is ever written over an input, and an existing draft (which the team may have
+  edited) is kept unless `overwrite`; it is listed in the summary instead;
+- draft names cannot collide: `<file name>.utkast.txt` / `.json` (`box.mbox-3.utkast.txt` for
+  message 3 of an mbox), with `-2`, `-3` added when two inputs would still share one, and
+  summary.txt, which no draft name can take;
+- every readable message is drafted: an unreadable file or mbox message, a FIFO, a broken link
+  or a sub-folder is named in the summary, never skipped in silence;
+- the output folder is checked for writing, and every input read, before the model loads.
+Deliberately left out: sub-folders (not read recursively) and hidden files (ignored, e.g. .DS_Store).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .drafting import Draft, Drafter
+from .errors import MailError
+from .mail import Mail, read_path
+from .privacy import mask_personal_numbers
+
+__all__ = ["Batch", "FolderReport", "mail_files", "prepare_batch", "run_batch", "draft_folder", "SUMMARY"]
+
+SUMMARY = "summary.txt"
+SUFFIX = ".utkast"  # every draft is <name>.utkast.txt / .json, so none can be called summary.txt
+
+
+@dataclass
+class FolderReport:
+    drafted: list[tuple[str, Draft]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file or message, why)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why): not an e-mail file
+    kept: list[tuple[str, str]] = field(default_factory=list)  # (label, draft file) left as it was
+
+    def summary(self) -> str:
+        """What needs manual work, one block per e-mail; readable by the support team."""
+        lines = [f"{len(self.drafted)} utkast, {len(self.failed)} e-post(er) som ikke kunne leses."]
+        if self.kept:
+            lines.append(f"{len(self.kept)} utkast fantes fra før og er beholdt (bruk --overwrite for å lage dem på nytt).")
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} oppføring(er) hoppet over (ikke e-postfiler).")
+        lines.append("")
+        for label, draft in self.drafted:
+            manual = draft.manual
+            state = "må sjekkes manuelt" if manual or not draft.items else "klar til gjennomlesing"
+            lines.append(f"{label}: {len(draft.items)} spørsmål, {len(manual)} ubesvart — {state}")
+            lines += [f"    - {q}" for q in manual]
+            if not draft.items:
+                lines.append("    - fant ingen spørsmål")
+        lines += [f"{name}: kunne ikke leses — {why}" for name, why in self.failed]
+        lines += [f"{name}: hoppet over — {why}" for name, why in self.skipped]
+        lines += [f"{label}: utkastet {name} fantes fra før — beholdt" for label, name in self.kept]
+        return mask_personal_numbers("\n".join(lines) + "\n")
+
+
+@dataclass
+class Batch:
+    """Everything read and checked before the model loads: what to draft and where."""
+
+    out_dir: Path
+    jobs: list[tuple[str, Mail, str]]  # (label, mail, file stem: <stem>.utkast.txt / .json)
+    report: FolderReport
+    inputs: set[tuple[int, int]]  # (device, inode) of every input file: never written to
+    overwrite: bool = False
+
+
+def mail_files(path: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """(the e-mail files in a folder, sorted, or the one file given; what was skipped and why).
+
+    Hidden files are ignored; FIFOs, sockets, broken links and sub-folders are skipped and named.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return [path], []
+    try:
+        entries = sorted(path.iterdir())
+    except OSError as exc:
+        raise MailError(f"The folder {path} cannot be read ({exc.strerror}); make it readable "
+                        "(chmod u+rx) or give another folder.")
+    files, skipped = [], []
+    for p in entries:
+        if p.name.startswith("."):
+            continue
+        if p.is_file():
+            files.append(p)
+        elif p.is_symlink() and not p.exists():
+            skipped.append((p.name, "en brutt lenke (filen den peker på finnes ikke)"))
+        elif p.is_dir():
+            skipped.append((p.name, "en undermappe (undermapper leses ikke; gi den som egen mappe)"))
+        else:
+            skipped.append((p.name, "ikke en vanlig fil (FIFO, socket eller enhet)"))
+    return files, skipped
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _check_writable(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=out_dir, prefix=".write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise MailError(f"Cannot write drafts to {out_dir} ({exc.strerror}); give a writable --out folder.")
+
+
+def draft_paths(out_dir: Path, stem: str) -> tuple[Path, Path]:
+    """out_dir/'x.eml' -> (out_dir/x.eml.utkast.txt, out_dir/x.eml.utkast.json)"""
+    return out_dir / f"{stem}{SUFFIX}.txt", out_dir / f"{stem}{SUFFIX}.json"
+
+
+def _file_stem(label: str) -> str:
+    """'box.mbox#3' -> 'box.mbox-3'; personal numbers in file names are masked too."""
+    return mask_personal_numbers(label).replace("#", "-").replace(os.sep, "_")
+
+
+def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False) -> Batch:
+    """Reads every input and checks the output folder; raises MailError before any work.
+
+    Refused: a source that does not exist or holds no e-mail files, an --out that is the
+    source folder itself (drafts would be read as e-mails next time), an --out that cannot be
+    written, and a summary.txt that is one of the inputs.
+    """
+    source, out_dir = Path(source), Path(out_dir)
+    if not source.exists():
+        raise MailError(f"{source} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
+    files, skipped = mail_files(source)
+    if not files:
+        raise MailError(f"{source} holds no e-mail files; put .txt, .eml or .mbox files in it.")
+    if source.is_dir() and out_dir.resolve() == source.resolve():
+        raise MailError(f"--out {out_dir} is the folder of the e-mails: the drafts would be read as e-mails "
+                        "next time. Give another folder, e.g. --out utkast/.")
+    inputs = {i for i in map(_identity, files) if i}
+    summary_id = _identity(out_dir / SUMMARY)
+    if summary_id and summary_id in inputs:
+        raise MailError(f"{out_dir / SUMMARY} is one of the e-mails to draft and would be overwritten by "
+                        "the summary; give another --out folder.")
+    _check_writable(out_dir)
+    report = FolderReport(skipped=skipped)
+    jobs, taken = [], set()
+    for path in files:
+        try:
+            mails = read_path(path, report.failed)
+        except MailError as exc:
+            report.failed.append((mask_personal_numbers(path.name), str(exc)))
+            continue
+        for label, mail in mails:
+            stem, n = _file_stem(label), 1
+            while stem in taken:  # two inputs that would still share a name
+                n += 1
+                stem = f"{_file_stem(label)}-{n}"
+            taken.add(stem)
+            label = mask_personal_numbers(label)
+            written = [p for p in draft_paths(out_dir, stem) if p.exists() or p.is_symlink()]
+            if any(_identity(p) in inputs for p in written):
+                report.failed.append((label, f"the draft file {written[0]} is one of the inputs; give another --out"))
+            elif written and not overwrite:
+                report.kept.append((label, written[0].name))
+            else:
+                jobs.append((label, mail, stem))
+    return Batch(out_dir, jobs, report, inputs, overwrite)
+
+
+def _write(path: Path, text: str, batch: Batch) -> None:
+    """Writes a new file; an existing one only with overwrite, and never an input."""
+    if not batch.overwrite:
+        with open(path, "x", encoding="utf-8") as fh:  # "x": fails rather than replaces
+            fh.write(text)
+        return
+    if _identity(path) in batch.inputs:
+        raise FileExistsError(f"{path} is an input")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def run_batch(drafter: Drafter | None, batch: Batch,
+              progress: Callable[[int, int, str], None] | None = None) -> FolderReport:
+    """Drafts every job of `batch`, writes <name>.utkast.txt/.json and summary.txt; the report.
+
+    `progress(n, total, label)` counts messages, not files. `drafter` may be None when there
+    is nothing to draft (so the model need not load).
+    """
+    report = batch.report
+    for n, (label, mail, stem) in enumerate(batch.jobs, 1):
+        if progress:
+            progress(n, len(batch.jobs), label)
+        draft = drafter.draft(mail)
+        text_path, json_path = draft_paths(batch.out_dir, stem)
+        try:
+            _write(text_path, draft.text, batch)
+            _write(json_path, json.dumps(draft.to_dict(), ensure_ascii=False, indent=1), batch)
+        except FileExistsError:  # appeared since prepare_batch looked: someone else's, keep it
+            report.kept.append((label, text_path.name))
+            continue
+        report.drafted.append((label, draft))
+    summary = batch.out_dir / SUMMARY
+    fd, tmp = tempfile.mkstemp(dir=batch.out_dir, prefix=".summary.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(report.summary())
+    os.replace(tmp, summary)  # the summary is this run's report: always the newest
+    return report
+
+
+def draft_folder(drafter: Drafter, source: Path, out_dir: Path,
+                 progress: Callable[[int, int, str], None] | None = None, overwrite: bool = False) -> FolderReport:
+    """prepare_batch + run_batch in one call (the CLI splits them to check before the model loads)."""
+    return run_batch(drafter, prepare_batch(source, out_dir, overwrite), progress)

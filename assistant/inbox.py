@@ -1,0 +1,227 @@
+"""Bytes, files and mboxes -> Mail: what an e-mail says, as text, whatever it was written in.
+
+    read_mail(b"From: Kari <k@x.no>\\n\\nHei! Hva koster det?\\nMvh Kari")
+        -> Mail(subject="", sender="Kari", text="Hei! Hva koster det?\\nMvh Kari")
+    read_path(Path("innboks.mbox"), errors) -> [("innboks.mbox#1", Mail(...)), ...]
+
+Plain text, .eml (stdlib `email`, policy=default; an HTML-only body is stripped to text) and
+mbox files (stdlib `mailbox`). A body or header whose charset label is missing or wrong
+(Latin-1 labelled UTF-8, raw 8-bit headers) is decoded with the charset charset-normalizer
+detects among Western European ones. An mbox message that cannot be read is reported by number
+and Message-ID; the others are still read. Personal numbers are masked in every Mail.
+Deliberately left out: attachments. What the text means is mail.py's business.
+"""
+
+from __future__ import annotations
+
+import email
+import email.utils
+import mailbox
+import re
+from dataclasses import dataclass
+from email import policy
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import MailError
+from .privacy import mask_personal_numbers
+
+__all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text"]
+
+HEADER = re.compile(rb"^(?:From|To|Subject|Date|Return-Path|Received|MIME-Version|Message-ID|"
+                    rb"Delivered-To|Content-Type|Reply-To|X-[\w-]+): ", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    sender: str  # the From: display name, "" when there is none
+    text: str  # the body as plain text, personal numbers masked
+
+
+class _TextOfHtml(HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "ul", "ol", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out, self.skip, self.quote = [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head", "title"):
+            self.skip += 1
+        elif tag == "blockquote":  # a quoted earlier message: mark it as history
+            self.quote += 1
+            self.out.append("\n")
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head", "title"):
+            self.skip = max(0, self.skip - 1)
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+            self.out.append("\n")
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            text = re.sub(r"\s+", " ", data)
+            self.out.append("> " + text.strip() if self.quote and text.strip() else text)
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML body, one block a line; <blockquote> lines start with '> '.
+
+    html_to_text("<p>Hei!</p><p>Hva koster det?<br>Mvh Kari</p>") -> "Hei!\\nHva koster det?\\nMvh Kari"
+    """
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    lines = (line.strip() for line in "".join(parser.out).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# what European mail clients write when the label is missing or wrong; charset-normalizer picks
+# among these (left to itself it reads Norwegian Latin-1 as Central European cp1250: "fĺ")
+WESTERN = ["utf_8", "utf_16", "cp1252", "iso8859_15", "latin_1", "mac_roman", "cp865", "cp850"]
+
+
+def _readable(text: str) -> bool:
+    junk = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t" or 0x7f <= ord(c) < 0xa0)
+    return junk <= len(text) // 100
+
+
+def _decode(data: bytes, name: str, declared: str | None = None) -> str:
+    """Bytes -> text: the declared charset if it really decodes, else UTF-8, else the charset
+    charset-normalizer detects, else cp1252; raises MailError for binary data.
+
+    _decode("Hva koster det å få data?".encode("latin-1"), "x", "utf-8") -> "Hva koster det å få data?"
+    """
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise MailError(f"{name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
+    for encoding in (declared, "utf-8-sig"):
+        if not encoding:
+            continue
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):  # mislabelled, or a charset Python does not know
+            continue
+        if _readable(text):
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=WESTERN).best()
+    candidates = [str(best)] if best is not None else []
+    candidates.append(data.decode("cp1252", errors="replace"))
+    for text in candidates:
+        if _readable(text):
+            return text
+    raise MailError(f"{name} is not readable text; save the e-mail as plain text (UTF-8) or .eml and try again.")
+
+
+def _raw_8bit(msg, name: str) -> str | None:
+    """A header's value decoded from raw 8-bit bytes (no RFC 2047 words), or None if it is 7-bit.
+
+    The email package reads such bytes as U+FFFD (Subject) or lone surrogates (From).
+    """
+    raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+    if not any("\udc80" <= c <= "\udcff" for c in raw):
+        return None
+    return " ".join(_decode(raw.encode("utf-8", "surrogateescape"), f"the {name} header").split())
+
+
+def _subject(msg) -> str:
+    text = _raw_8bit(msg, "Subject")
+    return str(msg["Subject"] or "") if text is None else text
+
+
+def _sender(msg) -> str:
+    """The From: display name, "" when there is none or the header is not an address."""
+    text = _raw_8bit(msg, "From")
+    if text is not None:
+        return email.utils.parseaddr(text)[0]
+    try:
+        return msg["From"].addresses[0].display_name if msg["From"] and msg["From"].addresses else ""
+    except (IndexError, ValueError, AttributeError):
+        return ""
+
+
+def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) -> Mail:
+    """Bytes or text of one e-mail (raw .eml, or plain text unless `eml`) -> Mail; raises MailError."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not eml and not HEADER.match(raw.lstrip()):
+        text = data if isinstance(data, str) else _decode(raw, name)
+        return Mail("", "", mask_personal_numbers(text.replace("\r\n", "\n")))
+    msg = email.message_from_bytes(raw.lstrip(), policy=policy.default)
+    body = msg.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        raise MailError(f"{name} has no text or HTML part to answer; open it in a mail client instead.")
+    try:
+        # the raw bytes, not get_content(): that decodes a mislabelled body with "replace" (�)
+        payload = body.get_payload(decode=True)
+    except (LookupError, ValueError) as exc:
+        raise MailError(f"{name} cannot be decoded ({exc}); save it as plain text and try again.")
+    content = _decode(payload or b"", name, body.get_content_charset())
+    if body.get_content_subtype() == "html":
+        content = html_to_text(content)
+    return Mail(mask_personal_numbers(_subject(msg)), mask_personal_numbers(_sender(msg)),
+                mask_personal_numbers(content.replace("\r\n", "\n")))
+
+
+def _message_id(message) -> str:
+    """The Message-ID header of an mbox message, or "no Message-ID"."""
+    try:
+        value = str(message.get("Message-ID") or "").strip()
+    except Exception:  # a header the email package cannot even represent
+        value = ""
+    return mask_personal_numbers(value) or "no Message-ID"
+
+
+def read_path(path: Path, errors: list[tuple[str, str]] | None = None) -> list[tuple[str, Mail]]:
+    """A file -> [(label, Mail)]: one for .txt/.eml, one per message of an mbox file.
+
+    Labels are the file name ("x.eml") or the file name and message number ("box.mbox#3").
+    With `errors` given, a message of an mbox that cannot be read is appended there as
+    (label, why, naming its number and Message-ID) and the others are still returned; without
+    it, the first such message raises MailError.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # reading a FIFO would hang
+        raise MailError(f"{path} is not a regular file (a FIFO, socket or device); give a .txt, .eml or .mbox file.")
+    try:
+        head = path.read_bytes()
+    except FileNotFoundError:
+        raise MailError(f"{path} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
+    except (IsADirectoryError, PermissionError, OSError) as exc:
+        raise MailError(f"{path} cannot be read ({exc.strerror}); give a readable e-mail file.")
+    if path.suffix.lower() == ".mbox" or head.startswith(b"From "):
+        return _read_mbox(path, errors)
+    if b"\x00" in head:  # binary before anything tries to parse it as headers
+        raise MailError(f"{path.name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
+    return [(path.name, read_mail(head, path.name, eml=path.suffix.lower() == ".eml"))]
+
+
+def _read_mbox(path: Path, errors: list[tuple[str, str]] | None) -> list[tuple[str, Mail]]:
+    try:
+        box = mailbox.mbox(str(path), create=False)
+        keys = box.keys()
+    except (OSError, mailbox.Error) as exc:
+        raise MailError(f"{path} cannot be read as an mbox ({exc}); export the mailbox again.")
+    mails = []
+    try:
+        for i, key in enumerate(keys, 1):
+            label = f"{path.name}#{i}"
+            message = box.get_message(key)
+            try:
+                mails.append((label, read_mail(message.as_bytes(), f"{path.name} message {i}", eml=True)))
+            except (MailError, ValueError, LookupError, TypeError, AttributeError, IndexError) as exc:
+                detail = str(exc) if isinstance(exc, MailError) else \
+                    f"{path.name} message {i} cannot be parsed ({type(exc).__name__}: {exc})"
+                why = f"{detail} (Message-ID: {_message_id(message)})"
+                if errors is None:
+                    raise MailError(why) from exc
+                errors.append((label, why))
+    finally:
+        box.close()
+    return mails

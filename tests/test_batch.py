@@ -1,0 +1,257 @@
+"""Drafting a folder or an mbox (assistant/batch.py): never over an input or an edited draft,
+names that cannot collide, every readable message drafted, nothing skipped in silence, and the
+output folder checked before the model loads.
+
+The batch logic is tested with a fake assistant (what is tested is which mail goes where); the
+CLI tests run the real command. Where a test needs a file root cannot read or write, root's
+override is dropped with setpriv (chmod alone does not bind root).
+"""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from assistant.batch import SUMMARY, draft_folder, prepare_batch, run_batch
+from assistant.drafting import Drafter
+from assistant.mail import MailError, read_path
+from assistant.records import Answer
+from conftest import REPO_ROOT
+
+EMAILS = REPO_ROOT / "tests" / "emails"
+NO_MODEL = {"ASSISTANT_EMBEDDING_MODEL": "/no/such/model"}  # loading the model would fail loudly
+
+
+class EchoAssistant:
+    """Answers every question with itself, so each draft shows which mail it came from."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    def ask(self, question, context=""):
+        self.asked.append(question)
+        return Answer(question, f"svar på {question}", False)
+
+
+def drafter() -> Drafter:
+    return Drafter(EchoAssistant())
+
+
+def mail(question: str) -> str:
+    return f"Hei!\n{question}\nMvh Kari\n"
+
+
+def run_cli(args, tmp_path, env_extra=None, unprivileged=False, timeout=300):
+    cmd = [sys.executable, "-m", "assistant", *args]
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), **(env_extra or {})}
+    return subprocess.run(as_unprivileged(cmd) if unprivileged else cmd, capture_output=True, env=env,
+                          cwd=REPO_ROOT, timeout=timeout)
+
+
+def as_unprivileged(cmd: list[str]) -> list[str]:
+    """`cmd` without root's power to read and write past file modes."""
+    if os.geteuid() != 0:
+        return cmd
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("the tests run as root: they need setpriv (util-linux) to test file permissions")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", *cmd]
+
+
+def one_line_error(r) -> str:
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2, (r.returncode, err)
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err
+
+
+# -- no-overwrite and names that cannot collide ---------------------------------------------------
+
+def test_same_stem_and_a_mail_called_summary_txt_each_get_their_own_draft(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "x.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    (src / "x.eml").write_text("From: Ola <o@x.no>\nSubject: Frister\n\n" + mail("Hvor lang tid tar det?"),
+                               encoding="utf-8")
+    (src / "summary.txt").write_text(mail("Hvem er databehandlingsansvarlig?"), encoding="utf-8")
+    report = draft_folder(drafter(), src, out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "summary.txt", "summary.txt.utkast.json", "summary.txt.utkast.txt",
+        "x.eml.utkast.json", "x.eml.utkast.txt", "x.txt.utkast.json", "x.txt.utkast.txt"]
+    assert "«Hva koster det?»" in (out / "x.txt.utkast.txt").read_text(encoding="utf-8")
+    assert "«Hvor lang tid tar det?»" in (out / "x.eml.utkast.txt").read_text(encoding="utf-8")
+    assert "«Hvem er databehandlingsansvarlig?»" in (out / "summary.txt.utkast.txt").read_text(encoding="utf-8")
+    assert (out / SUMMARY).read_text(encoding="utf-8") == report.summary()
+    assert report.summary().startswith("3 utkast, 0 e-post(er) som ikke kunne leses.")
+
+
+def test_a_second_run_keeps_the_teams_edited_drafts_unless_overwrite(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    (src / "b.txt").write_text(mail("Hvor lang tid tar det?"), encoding="utf-8")
+    draft_folder(drafter(), src, out)
+    edited = out / "a.txt.utkast.txt"
+    edited.write_text("Redigert av Kari – ikke rør.", encoding="utf-8")
+    (out / "b.txt.utkast.txt").unlink()
+    (out / "b.txt.utkast.json").unlink()
+
+    again = EchoAssistant()
+    report = draft_folder(Drafter(again), src, out)
+    assert edited.read_text(encoding="utf-8") == "Redigert av Kari – ikke rør."
+    assert again.asked == ["Hvor lang tid tar det?"]  # only the missing draft is made again
+    assert report.kept == [("a.txt", "a.txt.utkast.txt")]
+    summary = (out / SUMMARY).read_text(encoding="utf-8")
+    assert "1 utkast fantes fra før og er beholdt (bruk --overwrite" in summary
+    assert "a.txt: utkastet a.txt.utkast.txt fantes fra før — beholdt" in summary
+
+    draft_folder(drafter(), src, out, overwrite=True)
+    assert "«Hva koster det?»" in edited.read_text(encoding="utf-8")
+
+
+def test_drafts_are_never_written_into_the_input_folder_or_over_an_input(tmp_path):
+    src = tmp_path / "inn"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    (src / SUMMARY).write_text(mail("Hvor lang tid tar det?"), encoding="utf-8")  # an e-mail, by its name
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    with pytest.raises(MailError, match="is the folder of the e-mails.*--out utkast/"):
+        prepare_batch(src, src)
+    with pytest.raises(MailError, match="summary.txt is one of the e-mails"):
+        prepare_batch(src / SUMMARY, src)
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before
+
+
+def test_cli_refuses_out_equal_to_in_before_the_model_loads_and_keeps_the_mails(tmp_path):
+    src = tmp_path / "inn"
+    src.mkdir()
+    for name in ("01_kvalitetsprosjekt.txt", "11_fra_navn.eml"):
+        shutil.copy(EMAILS / name, src / name)
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    err = one_line_error(run_cli(["draft", str(src), "--out", str(src)], tmp_path, NO_MODEL))
+    assert "is the folder of the e-mails" in err and "ASSISTANT_EMBEDDING_MODEL" not in err
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before
+
+
+# -- one bad message, and the progress counter ----------------------------------------------------
+
+def _mbox(path: Path, n: int, bad: int) -> Path:
+    box = mailbox.mbox(str(path))
+    for i in range(1, n + 1):
+        msg = EmailMessage()
+        msg["From"], msg["Subject"], msg["Message-ID"] = "Kari <k@x.no>", f"Sak {i}", f"<sak-{i}@example.no>"
+        if i == bad:  # an attachment and nothing else
+            msg.set_content(b"%PDF-1.4 ...", maintype="application", subtype="pdf", filename="skjema.pdf")
+        else:
+            msg.set_content(mail(f"Hva koster sak nummer {i}?"))
+        box.add(msg)
+    box.close()
+    return path
+
+
+def test_one_attachment_only_message_does_not_lose_the_mbox(tmp_path):
+    box = _mbox(tmp_path / "innboks.mbox", 21, bad=7)
+    with pytest.raises(MailError, match=r"message 7 has no text or HTML part.*<sak-7@example.no>"):
+        read_path(box)
+    seen = []
+    report = draft_folder(drafter(), box, tmp_path / "ut", lambda n, total, label: seen.append((n, total, label)))
+    assert len(report.drafted) == 20 and [label for label, _ in report.failed] == ["innboks.mbox#7"]
+    assert "<sak-7@example.no>" in report.failed[0][1]
+    assert seen[0] == (1, 20, "innboks.mbox#1") and seen[-1] == (20, 20, "innboks.mbox#21")  # messages
+    summary = (tmp_path / "ut" / SUMMARY).read_text(encoding="utf-8")
+    assert summary.startswith("20 utkast, 1 e-post(er) som ikke kunne leses.")
+    assert "innboks.mbox#7: kunne ikke leses — innboks.mbox message 7 has no text or HTML part" in summary
+    assert (tmp_path / "ut" / "innboks.mbox-21.utkast.txt").exists()
+
+
+# -- nothing skipped in silence ---------------------------------------------------------------------
+
+def test_fifos_broken_links_and_subfolders_are_named_not_skipped_silently(tmp_path):
+    src = tmp_path / "inn"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    os.mkfifo(src / "rør.txt")
+    (src / "borte.eml").symlink_to(tmp_path / "finnes-ikke.eml")
+    (src / "gamle").mkdir()
+    (src / ".DS_Store").write_bytes(b"\x00\x01")  # hidden: ignored on purpose
+    report = draft_folder(drafter(), src, tmp_path / "ut")
+    assert [label for label, _ in report.drafted] == ["a.txt"]
+    summary = (tmp_path / "ut" / SUMMARY).read_text(encoding="utf-8")
+    assert "3 oppføring(er) hoppet over (ikke e-postfiler)." in summary
+    assert "borte.eml: hoppet over — en brutt lenke" in summary
+    assert "gamle: hoppet over — en undermappe" in summary
+    assert "rør.txt: hoppet over — ikke en vanlig fil (FIFO" in summary
+    assert ".DS_Store" not in summary
+
+
+def test_a_fifo_given_as_the_mail_is_an_error_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "rør.eml")
+    err = one_line_error(run_cli(["draft", str(tmp_path / "rør.eml")], tmp_path, NO_MODEL, timeout=60))
+    assert "is not a regular file" in err
+
+
+# -- checked before the model loads -----------------------------------------------------------------
+
+def test_read_only_out_is_one_line_before_the_model_loads(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    out.mkdir()
+    for name in ("01_kvalitetsprosjekt.txt", "02_english.txt", "03_nynorsk.txt"):
+        shutil.copy(EMAILS / name, src / name)
+    out.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        r = run_cli(["draft", str(src), "--out", str(out)], tmp_path, NO_MODEL, unprivileged=True)
+    finally:
+        out.chmod(stat.S_IRWXU)
+    err = one_line_error(r)
+    assert f"Cannot write drafts to {out}" in err and "writable --out" in err
+    assert "ASSISTANT_EMBEDDING_MODEL" not in err and "[1/" not in err  # nothing drafted first
+    assert list(out.iterdir()) == []
+
+
+def test_unreadable_input_folder_is_one_line(tmp_path):
+    src = tmp_path / "inn"
+    src.mkdir()
+    shutil.copy(EMAILS / "01_kvalitetsprosjekt.txt", src)
+    src.chmod(0)
+    try:
+        r = run_cli(["draft", str(src), "--out", str(tmp_path / "ut")], tmp_path, NO_MODEL, unprivileged=True)
+    finally:
+        src.chmod(stat.S_IRWXU)
+    err = one_line_error(r)
+    assert f"The folder {src} cannot be read (Permission denied)" in err and "chmod" in err
+
+
+def test_cli_second_run_keeps_drafts_and_says_how_to_redo_them(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    shutil.copy(EMAILS / "05_svar_i_traad.txt", src)
+    first = run_cli(["draft", str(src), "--out", str(out)], tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    draft = out / "05_svar_i_traad.txt.utkast.txt"
+    assert draft.read_text(encoding="utf-8").startswith("Hei Mona!")
+    draft.write_text("Hei Mona! (redigert)", encoding="utf-8")
+    second = run_cli(["draft", str(src), "--out", str(out)], tmp_path, NO_MODEL)  # nothing to draft: no model
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "1 existing draft(s) kept unchanged; pass --overwrite" in second.stderr.decode()
+    assert draft.read_text(encoding="utf-8") == "Hei Mona! (redigert)"
+    assert json.loads((out / "05_svar_i_traad.txt.utkast.json").read_text(encoding="utf-8"))["questions"]
+
+
+def test_run_batch_needs_no_drafter_when_everything_is_kept(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    draft_folder(drafter(), src, out)
+    batch = prepare_batch(src, out)
+    assert batch.jobs == [] and run_batch(None, batch).kept == [("a.txt", "a.txt.utkast.txt")]
