@@ -124,7 +124,8 @@ def _cmd_index(args) -> int:
         assistant.rebuild()
     manifest = assistant.vectors.manifest
     state = "built" if assistant.built else "up to date"
-    print(f"Index {state} (build {manifest['build']}): {manifest['count']} chunks from "
+    print(f"Index {state} (build {manifest['build']}): {manifest.get('chunks', manifest['count'])} chunks "
+          f"and {manifest.get('examples', 0)} example questions from "
           f"{len(assistant.documents)} document(s) in {manifest.get('build_seconds', 0):.2f} s, "
           f"model {manifest['model'].split('|')[0]}")
     for doc in assistant.documents:

@@ -165,5 +165,5 @@ class Assistant:
                 if len(asked) > T.MAX_PARTS:
                     rest = "; ".join(asked[T.MAX_PARTS:])
                     answer = replace(answer, answer=answer.answer + "\n\n" + message(
-                        lang, "part_not_covered", part=rest[:200]))
+                        lang, "parts_left", limit=T.MAX_PARTS, rest=rest[:200]))
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))

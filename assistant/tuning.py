@@ -24,7 +24,7 @@ DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is t
 QUERY_CACHE = 1024  # question embeddings kept (a repeated question skips the ~50 ms model call)
 
 # --- question parts (service.py)
-MAX_PARTS = 6  # at most this many questions in one message are searched; the rest are named as not answered
+MAX_PARTS = 3  # questions searched per message: each costs one ~60 ms model call, and a request stays under ~200 ms CPU
 CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)
 
 # --- answer composition (answering.py)

@@ -135,3 +135,19 @@ def test_context_never_hijacks_a_new_topic(assistant):
     assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"
     b = assistant.ask("Hva blir været i morgen?", context="Hva koster det?")
     assert b.abstained
+
+
+def test_one_message_searches_a_bounded_number_of_parts(assistant, monkeypatch):
+    from assistant import tuning
+
+    calls = []
+    real = assistant.engine.rank
+    monkeypatch.setattr(assistant.engine, "rank", lambda *a, **k: calls.append(1) or real(*a, **k))
+    analysed = []
+    real_analyze = assistant.lexical.analyze
+    monkeypatch.setattr(assistant.lexical, "analyze", lambda *a, **k: analysed.append(1) or real_analyze(*a, **k))
+    flood = " ".join(["Pris?", "Hvor lang tid tar det?"] * 200)  # 400 questions in one message
+    answer = assistant.ask(flood[:1990])
+    assert len(calls) == tuning.MAX_PARTS  # each of the first parts searched once, no more
+    assert len(analysed) <= tuning.MAX_PARTS + 1  # the parts, and the context once
+    assert "NOK 1100" in answer.answer and f"høyst {tuning.MAX_PARTS} spørsmål" in answer.answer

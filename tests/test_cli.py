@@ -92,7 +92,8 @@ def test_index_twice_is_up_to_date_and_keeps_its_build(_data_dir, capsys):
     assert main(["index"]) == 0
     first = capsys.readouterr().out
     build = json.loads((_data_dir / "index" / "manifest.json").read_text())["build"]
-    assert first.startswith(f"Index built (build {build}): 21 chunks from 1 document(s)")
+    assert first.startswith(f"Index built (build {build}): 21 chunks and ")
+    assert " example questions from 1 document(s)" in first
     assert main(["index"]) == 0
     assert capsys.readouterr().out.startswith(f"Index up to date (build {build}): 21 chunks")
     assert json.loads((_data_dir / "index" / "manifest.json").read_text())["build"] == build
@@ -192,6 +193,6 @@ def test_a_corpus_of_headings_only_is_a_clear_error_and_an_empty_document_a_warn
     r = run(["index"], env_extra={"ASSISTANT_CORPUS_DIR": str(corpus_copy)}, data_dir=tmp_path / "d2")
     out, err = r.stdout.decode(), r.stderr.decode()
     assert r.returncode == 0, err
-    assert "21 chunks from 2 document(s)" in out  # as many as it lists
+    assert "21 chunks and " in out and "example questions from 2 document(s)" in out  # as many as it lists
     assert "a.md: 0 sections, 0 chunks" in out and "no text under its headings: not indexed" in out
     assert err.count("a.md has headings but no text under them") == 1
