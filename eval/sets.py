@@ -1,6 +1,7 @@
 """Every question set and e-mail set side by side: `python -m eval.sets` (part of `make eval`).
 
-For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the blind eval/blind/) and each
+For each set (eval/questions.jsonl, the older eval/holdout.jsonl, eval/dev2.jsonl, the blind
+eval/blind/) and each
 configuration (the full corpus folder; documents only: no glossary, no example questions) it
 reports, over all questions:
 - right: answered from an expected section with every fact, all quotes verbatim, or rightly declined;
@@ -34,7 +35,7 @@ from .fit import documents_only  # noqa: E402
 
 HERE = Path(__file__).parent
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
-        "blind": HERE / "blind" / "questions.jsonl"}
+        "dev2 (looked at)": HERE / "dev2.jsonl", "blind": HERE / "blind" / "questions.jsonl"}
 EMAILS = HERE / "blind" / "emails.jsonl"
 RESEARCH_ROUTE = "via søknadsskjemaene på helsedata.no"
 
