@@ -194,8 +194,10 @@ def test_unreachable_chroma_server_through_the_cli_is_one_line(tmp_path):
 def test_sigterm_mid_build_removes_the_half_build_at_once(tmp_path):
     corpus, data = grow(tmp_path / "corpus", 5), tmp_path / "data"
     builds = data / "index" / "builds"
+    # an empty vector cache of its own: with every text cached the build ends before the signal
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "index"], cwd=REPO_ROOT,
-                            env=_env(data, corpus), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=_env(data, corpus, ASSISTANT_CACHE_DIR=str(tmp_path / "vectors")),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
