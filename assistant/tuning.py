@@ -8,7 +8,7 @@ guesses, 98.3 % with these, which sit on a plateau both sets agree on). The deci
 
 # --- retrieval (retrieval.py)
 RRF_K = 10  # reciprocal rank fusion: a small k lets the first lexical ranks dominate the tail
-DENSE_CANDIDATES = 80  # nearest items asked of the vector store: chunks and example questions together
+DENSE_CANDIDATES = 80  # nearest example questions asked of the vector store (and a quarter as many passages)
 LEXICAL_CANDIDATES = 50  # BM25 candidates, enough that fusion never misses a lexical winner
 EXAMPLES_PER_SECTION = 1  # a section's example score is its closest example (means of 2 or 3 lost 2-3 points)
 PASSAGE_SHARE = 0.1  # the passage's own similarity next to its examples (examples carry more; 0.0-0.1 tie)
