@@ -98,7 +98,7 @@ class Language:
         """
         if any(c.isdigit() for c in word):
             return 1.0
-        z = max(self.zipf(word), Language("en").zipf(word) if self.code != "en" else 0.0)
+        z = max(self.zipf(word), get("en").zipf(word) if self.code != "en" else 0.0)
         return min(1.0, max(0.0, (T.COMMON_ZIPF - z) / (T.COMMON_ZIPF - T.RARE_ZIPF)))
 
     def to_guidance(self, word: str) -> list[str]:

@@ -129,7 +129,10 @@ class HybridSearch:
             return Ranking((), vector=vector, dense=bool(found))
         best_lex = float(lex.max()) if len(lex) else 0.0
         positive, negated = polarity(query)
-        context = [g for g in query.groups if g.context]
+        # the context's specific groups and their weights, once per question (not per chunk)
+        context = [(g, w) for g in query.groups if g.context
+                   for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
+        context_total = sum(w for _, w in context)
         final, cover, ex_of = {}, {}, {}
         for i in candidates:
             c = self.chunks[i]
@@ -150,7 +153,8 @@ class HybridSearch:
                         # what the asker says about themselves steers ("ikke forskning" -> the
                         # section for other purposes), and a section saying the opposite of it
                         # ("… enn forskning" to a researcher) drops
-                        + T.CONTEXT_WEIGHT * self._context_coverage(context, doc)
+                        + T.CONTEXT_WEIGHT * (sum(w * g.credit(doc) for g, w in context) / context_total
+                                              if context_total else 0.0)
                         - T.CONFLICT_PENALTY * contradicts(doc, positive, negated)
                         + T.AGREEMENT_BONUS * any(f"!{t}" in doc for t in negated))
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
@@ -163,12 +167,6 @@ class HybridSearch:
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), vector, bool(found))
-
-    def _context_coverage(self, context, doc) -> float:
-        """Idf-weighted share of the context's specific groups a chunk holds (0..1)."""
-        groups = [g for g in context if self.lexical.group_idf(g) >= GENERIC_IDF]
-        total = sum(self.lexical.group_idf(g) for g in groups)
-        return sum(self.lexical.group_idf(g) * g.credit(doc) for g in groups) / total if total else 0.0
 
     def _query_vector(self, text: str):
         """The question's embedding; the last QUERY_CACHE questions are kept (example buttons, retries)."""
