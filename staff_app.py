@@ -137,15 +137,30 @@ def guarded_login(user: str, password: str, clock=time.monotonic, **guard_option
     return auth
 
 
-def launch(demo: gr.Blocks, host: str, port: int, auth, **options):
-    """Starts the staff app with its log-in (a (user, password) pair or guarded_login's callable)."""
-    from starlette.middleware import Middleware
+def launch(demo: gr.Blocks, host: str, port: int, auth, api=None, prevent_thread_lock: bool = False,
+           **_options):
+    """Serves the staff app with its log-in (a (user, password) pair, guarded_login's callable or
+    None on loopback) and, with `api` (staff_api's), the JSON API under /api/v1 behind the same
+    log-in. With prevent_thread_lock it runs on a thread; the returned object's close() stops it."""
+    from assistant.web import serve
 
     if isinstance(auth, tuple):
         auth = guarded_login(*auth)
-    return demo.launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
-                       auth_message="Brukerstøtte, Norsk pasientregister",
-                       app_kwargs={"middleware": [Middleware(ClientAddress)]}, **options)
+    if api is None:
+        from fastapi import FastAPI
+
+        api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    api.add_middleware(ClientAddress)
+    return serve(api, demo, host, port, background=prevent_thread_lock, auth=auth,
+                 auth_message="Brukerstøtte, Norsk pasientregister")
+
+
+def staff_api(assistant: Assistant, auth, limiter: Limiter | None = None, drafter: Drafter | None = None):
+    """/api/v1/ask, /health and /draft for the staff app; /draft behind `auth`'s guard (the UI's log-in)."""
+    from assistant.web import build_api
+
+    return build_api(assistant, limiter=limiter, drafter=drafter or Drafter(assistant),
+                     guard=getattr(auth, "guard", None), title=f"{assistant.settings.title} – brukerstøtte")
 
 
 def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
@@ -237,7 +252,12 @@ def main() -> int:
         if taken:
             print(f"staff_app: {taken}", file=sys.stderr)
             return 2
-        demo = build_staff_app(Assistant(Settings.from_env()), limiter=limiter)
+        if isinstance(auth, tuple):
+            auth = guarded_login(*auth)
+        assistant = Assistant(Settings.from_env())
+        drafter = Drafter(assistant)
+        demo = build_staff_app(assistant, drafter=drafter, limiter=limiter)
+        api = staff_api(assistant, auth, limiter=limiter, drafter=drafter)
     except ValueError:
         print("staff_app: ASSISTANT_STAFF_PORT must be a whole number, e.g. 7861.", file=sys.stderr)
         return 2
@@ -245,7 +265,7 @@ def main() -> int:
         print(f"staff_app: {exc}", file=sys.stderr)
         return 2
     try:
-        launch(demo, host, port, auth)
+        launch(demo, host, port, auth, api=api)
     except OSError as exc:  # taken between the check and now
         print(f"staff_app: cannot listen on {host}:{port} ({exc}); stop the other server or set "
               "ASSISTANT_STAFF_PORT to a free port.", file=sys.stderr)
