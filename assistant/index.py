@@ -55,7 +55,8 @@ BATCH = 256
 # 250,000 items are 384 MB); a bigger store is searched by Chroma itself
 MIRROR_MAX_ITEMS = 250_000
 MIRROR_PAGE = 5_000  # items read from the store per request when the copy is made
-PROGRESS_MIN_BATCHES = 4  # a build of more batches than this shows a progress bar on stderr
+PROGRESS_AFTER_S = 2.0  # a build that takes longer than this shows a progress bar on stderr
+EMBED_BATCH = 32  # texts per model call in a build: big enough for every core, small enough to show progress
 
 
 def fingerprint(chunks: list[Chunk], model_name: str, examples: list[Example] = ()) -> str:
@@ -184,13 +185,23 @@ def _restore_sigterm(previous) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _progress(total: int, batches: int, show: bool | None):
-    """A tqdm bar on stderr for big builds (more than PROGRESS_MIN_BATCHES batches), or None."""
-    if show is False or (show is None and batches <= PROGRESS_MIN_BATCHES):
+def _progress(total: int, show: bool | None):
+    """A tqdm bar on stderr (the CLI's terminal, the app's log): with show=None it appears only
+    once the build has taken PROGRESS_AFTER_S seconds; show=True at once, show=False never."""
+    if show is False or total == 0:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="chunk", desc="indexing", file=sys.stderr)
+    return tqdm(total=total, unit="item", desc="indexing", file=sys.stderr,
+                delay=0 if show else PROGRESS_AFTER_S, mininterval=0.5)
+
+
+def build_threads(env=os.environ) -> int:
+    """ASSISTANT_BUILD_THREADS, default every core: threads an index build embeds with."""
+    try:
+        return max(1, int(env.get("ASSISTANT_BUILD_THREADS", "") or (os.cpu_count() or 1)))
+    except ValueError:
+        return os.cpu_count() or 1
 
 
 class IndexStore:
@@ -307,12 +318,29 @@ class IndexStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def _add_all(self, collection, items, embedder: Embedder, bar) -> None:
+        """Embeds (through the cache) and adds the items, BATCH at a time."""
+        for i in range(0, len(items), BATCH):
+            batch = items[i:i + BATCH]
+            vectors = [None] * len(batch)
+            for role in ("passage", "query"):  # documents and questions embed differently (e5)
+                at = [j for j, it in enumerate(batch) if it[2] == role]
+                for k in range(0, len(at), EMBED_BATCH):
+                    part = at[k:k + EMBED_BATCH]
+                    for j, v in zip(part, self.cache.embed(embedder, [batch[j][1] for j in part], role)):
+                        vectors[j] = v
+                    if bar is not None:
+                        bar.update(len(part))
+            collection.add(ids=[it[0] for it in batch], embeddings=[list(map(float, v)) for v in vectors],
+                           metadatas=[it[3] for it in batch])
+            log.info("indexed %d/%d items", min(i + BATCH, len(items)), len(items))
+
     def _build(self, chunks: list[Chunk], embedder: Embedder, want: str,
                examples: list[Example] = ()) -> VectorIndex:
         build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         total = len(chunks) + len(examples)
-        bar = _progress(total, -(-total // BATCH), self.progress)
+        bar = _progress(total, self.progress)
         items = ([(c.id, c.context, "passage", {"kind": "chunk", "source": c.source, "heading": c.heading,
                                                  "start": c.start, "end": c.end}) for c in chunks]
                  + [(e.id, e.text, "query", {"kind": "example", "source": e.source, "heading": e.section,
@@ -320,19 +348,8 @@ class IndexStore:
         previous = _raise_on_sigterm()
         try:
             collection = self.backend.create(build_id)
-            for i in range(0, len(items), BATCH):
-                batch = items[i:i + BATCH]
-                vectors = [None] * len(batch)
-                for role in ("passage", "query"):  # documents and questions embed differently (e5)
-                    at = [j for j, it in enumerate(batch) if it[2] == role]
-                    if at:
-                        for j, v in zip(at, self.cache.embed(embedder, [batch[j][1] for j in at], role)):
-                            vectors[j] = v
-                collection.add(ids=[it[0] for it in batch], embeddings=[list(map(float, v)) for v in vectors],
-                               metadatas=[it[3] for it in batch])
-                log.info("indexed %d/%d items", min(i + BATCH, len(items)), len(items))
-                if bar is not None:
-                    bar.update(len(batch))
+            with embedder.threads(build_threads()), self.cache.deferred():
+                self._add_all(collection, items, embedder, bar)
             manifest = {"fingerprint": want, "build": build_id, "count": len(items),
                         "chunks": len(chunks), "examples": len(examples),
                         "model": embedder.name, "chunker": CHUNKER_VERSION,
