@@ -186,14 +186,40 @@ def _restore_sigterm(previous) -> None:
 
 
 def _progress(total: int, show: bool | None):
-    """A tqdm bar on stderr (the CLI's terminal, the app's log): with show=None it appears only
-    once the build has taken PROGRESS_AFTER_S seconds; show=True at once, show=False never."""
+    """Progress of a build, on stderr: a tqdm bar on a terminal (the CLI), log lines elsewhere
+    (the app's log). With show=None it appears only once the build has taken PROGRESS_AFTER_S
+    seconds; show=True at once, show=False never."""
     if show is False or total == 0:
         return None
-    from tqdm import tqdm
+    if show or sys.stderr.isatty():
+        from tqdm import tqdm
 
-    return tqdm(total=total, unit="item", desc="indexing", file=sys.stderr,
-                delay=0 if show else PROGRESS_AFTER_S, mininterval=0.5)
+        return tqdm(total=total, unit="item", desc="indexing", file=sys.stderr,
+                    delay=0 if show else PROGRESS_AFTER_S, mininterval=0.5)
+    return _LoggedProgress(total)
+
+
+class _LoggedProgress:
+    """tqdm's update/close for a log: a line every PROGRESS_AFTER_S seconds once the build has
+    taken that long, with the share done and the time left."""
+
+    def __init__(self, total: int, clock=time.monotonic):
+        self.total, self.done, self.clock = total, 0, clock
+        self.started = self.last = clock()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = self.clock()
+        if now - self.last >= PROGRESS_AFTER_S and now - self.started >= PROGRESS_AFTER_S:
+            self.last = now
+            rate = self.done / max(now - self.started, 1e-9)
+            log.info("indexing: %d/%d items (%.0f %%), %.0f s so far, about %.0f s left", self.done,
+                     self.total, 100 * self.done / self.total, now - self.started,
+                     (self.total - self.done) / max(rate, 1e-9))
+
+    def close(self) -> None:
+        if self.clock() - self.started >= PROGRESS_AFTER_S:
+            log.info("indexing: %d/%d items in %.0f s", self.done, self.total, self.clock() - self.started)
 
 
 def build_threads(env=os.environ) -> int:

@@ -7,7 +7,9 @@ for the fused candidates, however many chunks match.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
 import time
 
@@ -91,18 +93,26 @@ def _chunks(n: int) -> list[Chunk]:
     return [Chunk(f"c{i}", "x.txt", "X", f"H{i}", "", 0, 1, f"ord{i} tekst") for i in range(n)]
 
 
-def test_long_builds_show_a_progress_bar_quick_ones_do_not(tmp_path, capsys):
-    class Slow(HashEmbedder):  # about 3 s for 300 texts: longer than PROGRESS_AFTER_S
+def test_long_builds_show_a_progress_bar_quick_ones_do_not(tmp_path, capsys, caplog, monkeypatch):
+    class Slow(HashEmbedder):  # about 6 s for 300 texts: longer than PROGRESS_AFTER_S, with a log line on the way
         def embed(self, texts):
-            time.sleep(0.01 * len(texts))
+            time.sleep(0.02 * len(texts))
             return super().embed(texts)
 
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)  # a terminal: the tqdm bar
     IndexStore(tmp_path / "quick").open(_chunks(30), HashEmbedder(dim=8))
     assert "indexing" not in capsys.readouterr().err
     n = int(PROGRESS_AFTER_S * 150)
     vectors, built = IndexStore(tmp_path / "slow").open(_chunks(n), Slow(dim=8))
     err = capsys.readouterr().err
     assert built and vectors.count == n and "indexing" in err and f"{n}/{n}" in err
+    # not a terminal (the app's log, a pipe): log lines, not a bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    with caplog.at_level(logging.INFO, logger="assistant.index"):
+        IndexStore(tmp_path / "slow-log").open(_chunks(n), Slow(dim=8))
+    assert "indexing" not in capsys.readouterr().err
+    assert re.search(rf"indexing: {n}/{n} items in \d+ s", caplog.text)
+    assert re.search(rf"indexing: \d+/{n} items \(\d+ %\), \d+ s so far, about \d+ s left", caplog.text)
     IndexStore(tmp_path / "flag", progress=True).open(_chunks(30), HashEmbedder(dim=8), force=True)
     assert "30/30" in capsys.readouterr().err
 
