@@ -183,6 +183,13 @@ def test_maildir_drafts_thread_once_and_leave_flags(tmp_path, drafter):
     assert [(q["subject"], q["manual"]) for q in queue] == [
         ("[Må besvares manuelt] Re: Spørsmål om data", True), ("Re: Spørsmål om data", False)]
     assert all("12345" not in json.dumps(q) for q in queue)
+    from staff_app import inbox_queue_html
+
+    page = inbox_queue_html(tmp_path / "data")
+    assert "2 siste utkast, <strong>1 må besvares manuelt</strong>" in page
+    assert page.index('class="manual"') < page.index('class="drafted"')  # newest first
+    assert "«Hvor mange måner har Jupiter?»" in page and "12345" not in page
+    assert "Ingen utkast ennå" in inbox_queue_html(tmp_path / "empty")
 
 
 def test_maildir_counts_every_skip_reason(tmp_path, drafter):
