@@ -259,7 +259,8 @@ def _cmd_inbox(args) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # finish the e-mail at hand, then stop cleanly
         signal.signal(sig, lambda *_: stop.set())
-    box.connect()  # wrong credentials or no such folder: one line, before the model loads
+    if not (args.watch and args.imap):  # --watch connects itself, waiting for a server that is down
+        box.connect()  # wrong credentials or no such folder: one line, before the model loads
     try:
         room = Mailroom(box, _LazyDrafter(settings, args.templates or TEMPLATES), sender, settings.data_dir)
         room.lock()

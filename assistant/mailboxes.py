@@ -11,11 +11,12 @@ Maildir++ folder PATH/.Drafts (flag D; $NeedsHuman as a Dovecot keyword) or are 
 IMAP folder with the SPECIAL-USE \\Drafts attribute (or --drafts NAME) with \\Draft and
 $NeedsHuman. A draft is written whole or not at all: Maildir writes into tmp/ and renames,
 IMAP APPEND is atomic on the server. IMAP credentials come from ASSISTANT_IMAP_USER and
-ASSISTANT_IMAP_PASSWORD only; plaintext IMAP is allowed on loopback only.
+ASSISTANT_IMAP_PASSWORD only; plaintext IMAP is allowed on loopback only; the server's
+certificate is checked against the system's CAs or only ASSISTANT_IMAP_CAFILE's.
 
-Errors (MailError children): LoginFailed (wrong credentials), MailboxUnavailable (cannot
-connect, folder missing), ConnectionLost (the server went away mid-run: run again, or --watch
-reconnects). Deliberately left out: OAuth2 log-in, POP3, moving or deleting anything.
+Errors (MailError children): LoginFailed (wrong credentials), MailboxUnavailable (folder
+missing, TLS refused) and its child ServerUnreachable (no answer), ConnectionLost (the server
+went away mid-run: run again, or --watch reconnects). Deliberately left out: OAuth2 log-in, POP3, moving or deleting anything.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .errors import MailError
 from .replies import DRAFT_FOR, NEEDS_HUMAN_KEYWORD
 
 __all__ = ["Incoming", "MaildirBox", "ImapBox", "open_mailbox", "LoginFailed", "MailboxUnavailable",
-           "ConnectionLost"]
+           "ServerUnreachable", "ConnectionLost"]
 
 HEADERS_READ = 64 * 1024  # a Maildir file's header block is read up to here, never the whole file
 
@@ -48,6 +49,10 @@ class LoginFailed(MailError):
 
 class MailboxUnavailable(MailError):
     """The mailbox cannot be opened: no such folder, server unreachable, TLS refused."""
+
+
+class ServerUnreachable(MailboxUnavailable):
+    """The IMAP server does not answer (refused, unknown host, timed out); --watch retries."""
 
 
 class ConnectionLost(MailError):
@@ -167,7 +172,8 @@ def _loopback(host: str) -> bool:
 class ImapBox:
     """One folder on an IMAP server (imaps://host[:port]/FOLDER, or imap:// with STARTTLS)."""
 
-    def __init__(self, url: str, user: str, password: str, drafts: str = "", timeout: float = 30.0):
+    def __init__(self, url: str, user: str, password: str, drafts: str = "", timeout: float = 30.0,
+                 cafile: str = ""):
         parts = urlsplit(url)
         if parts.scheme not in ("imap", "imaps") or not parts.hostname:
             raise MailboxUnavailable(f"{url!r} is not an IMAP URL; give e.g. imaps://imap.example.no/INBOX.")
@@ -186,6 +192,7 @@ class ImapBox:
         self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
         self.label = f"{parts.scheme}://{self.host}:{self.port}/{self.folder}"
         self.user, self._password, self.drafts_name, self.timeout = user, password, drafts, timeout
+        self.cafile = cafile
         self.client = None
         self.drafts = ""
         self.idle = False
@@ -204,12 +211,17 @@ class ImapBox:
         from imapclient.imapclient import DRAFTS
         from imapclient.exceptions import IMAPClientError, LoginError
 
+        try:  # the system's trusted CAs, or only ASSISTANT_IMAP_CAFILE's (an in-house CA)
+            context = ssl.create_default_context(cafile=self.cafile or None)
+        except OSError as exc:
+            raise MailboxUnavailable(f"ASSISTANT_IMAP_CAFILE={self.cafile} cannot be read ({exc.strerror}); "
+                                     "give a PEM file of the CA that signed the server's certificate.") from None
         try:
             client = IMAPClient(self.host, port=self.port, ssl=self.tls, timeout=self.timeout,
-                                ssl_context=ssl.create_default_context() if self.tls else None)
+                                ssl_context=context if self.tls else None)
             if not self.tls:
                 if b"STARTTLS" in client.capabilities():
-                    client.starttls(ssl.create_default_context())
+                    client.starttls(context)
                 elif not _loopback(self.host):
                     client.shutdown()
                     raise MailboxUnavailable(f"{self.host} offers no STARTTLS, and the password is never sent "
@@ -220,9 +232,10 @@ class ImapBox:
                               f"{self.user!r}: check ASSISTANT_IMAP_USER and ASSISTANT_IMAP_PASSWORD.") from None
         except ssl.SSLError as exc:
             raise MailboxUnavailable(f"TLS with {self.host}:{self.port} failed ({exc.reason or exc}); "
-                                     "check the host name and its certificate.") from None
+                                     "check the host name and its certificate (an in-house CA: set "
+                                     "ASSISTANT_IMAP_CAFILE to its PEM file).") from None
         except (OSError, IMAPClientError) as exc:
-            raise MailboxUnavailable(f"Cannot reach the IMAP server {self.host}:{self.port} "
+            raise ServerUnreachable(f"Cannot reach the IMAP server {self.host}:{self.port} "
                                      f"({exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}); "
                                      "check the URL and that the server is running.") from None
         try:
@@ -331,4 +344,5 @@ def open_mailbox(maildir: str = "", imap: str = "", drafts: str = "", env: dict 
     env = os.environ if env is None else env
     if maildir:
         return MaildirBox(maildir)
-    return ImapBox(imap, env.get("ASSISTANT_IMAP_USER", ""), env.get("ASSISTANT_IMAP_PASSWORD", ""), drafts)
+    return ImapBox(imap, env.get("ASSISTANT_IMAP_USER", ""), env.get("ASSISTANT_IMAP_PASSWORD", ""), drafts,
+                   cafile=env.get("ASSISTANT_IMAP_CAFILE", ""))

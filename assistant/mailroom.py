@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .errors import MailError
 from .inbox import read_mail
-from .mailboxes import ConnectionLost, MailboxUnavailable
+from .mailboxes import ConnectionLost, ServerUnreachable
 from .privacy import mask_personal_numbers
 from .replies import MAX_BYTES, SKIP_REASONS, needs_human, parse, message_key, reply_message, skip_reason
 
@@ -198,28 +198,27 @@ class Mailroom:
 
     def watch(self, stop: threading.Event, interval: float = 60.0, report=None, backoff: float = 1.0) -> int:
         """Pass after pass until `stop` is set; each pass's Summary goes to `report` when it read
-        something (and the first one always). Reconnects after ConnectionLost, waiting `backoff`
-        seconds, doubled each failure up to BACKOFF_CAP. Returns the number of passes."""
-        passes, wait, first = 0, backoff, True
+        something (and the first one always). Connects when not connected; after ConnectionLost or
+        an unreachable server it waits `backoff` seconds, doubled each failure up to BACKOFF_CAP.
+        LoginFailed and a missing folder end it (raised). Returns the number of passes."""
+        passes, wait, failed = 0, backoff, False
         while not stop.is_set():
             try:
                 if getattr(self.box, "client", True) is None:
                     self.box.connect()
-                    log.warning("reconnected to %s", self.box.label)
+                    if failed:
+                        log.warning("reconnected to %s", self.box.label)
                 summary = self.run(stop)
                 passes += 1
-                if report and (first or summary.read):
+                if report and (passes == 1 or summary.read):
                     report(summary)
-                first, wait = False, backoff
+                wait, failed = backoff, False
                 if not stop.is_set():
                     self.box.wait(stop, interval)
-            except ConnectionLost as exc:
+            except (ConnectionLost, ServerUnreachable) as exc:
                 log.warning("%s Retrying in %.0f s.", exc, wait)
                 self.box.close()
-                stop.wait(wait)
-                wait = min(wait * 2, BACKOFF_CAP)
-            except MailboxUnavailable as exc:  # the server still down; LoginFailed is fatal
-                log.warning("%s Retrying in %.0f s.", exc, wait)
+                failed = True
                 stop.wait(wait)
                 wait = min(wait * 2, BACKOFF_CAP)
         return passes

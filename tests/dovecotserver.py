@@ -6,7 +6,8 @@ and the inbox benchmark.
         server.append("INBOX", raw_bytes, flags=[b"\\\\Seen"])
         server.stop(); server.start()               # same port and mail: the server "went away"
 
-Plaintext log-in is allowed (loopback only, `ssl = no`), users come from a passwd-file, the
+Plaintext log-in is allowed (loopback only, `ssl = no`; with tls=True a self-signed certificate
+for 127.0.0.1 at `cafile`, STARTTLS and `imaps_url`), users come from a passwd-file, the
 folders Drafts (\\Drafts) and Sent (\\Sent) exist. Run as root, the login processes run as
 Dovecot's own system users (imap-login refuses root) and the mail belongs to the `dovecot`
 user; otherwise everything runs as the current user. Stops the process it started, by its pid.
@@ -41,7 +42,7 @@ listen = 127.0.0.1
 base_dir = {dir}/run
 state_dir = {dir}/state
 log_path = {dir}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -64,7 +65,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service anvil {{
@@ -85,7 +87,8 @@ namespace inbox {{
 
 
 class Dovecot:
-    def __init__(self, user: str = "support", password: str = "Korrekt-Hest-9", timeout: float = 15.0):
+    def __init__(self, user: str = "support", password: str = "Korrekt-Hest-9", timeout: float = 15.0,
+                 idle: bool = True, tls: bool = False):
         if not os.path.exists(DOVECOT):
             raise RuntimeError(f"Dovecot is not installed: run  {INSTALL}  (as root) and try again.")
         self.user, self.password, self.timeout = user, password, timeout
@@ -107,7 +110,21 @@ class Dovecot:
         os.chown(self.dir / "mail", uid, gid)
         os.chown(self.home, uid, gid)
         (self.dir / "passwd").write_text(f"{user}:{{PLAIN}}{password}:{uid}:{gid}::{self.home}\n")
-        (self.dir / "dovecot.conf").write_text(CONFIG.format(dir=self.dir, port=self.port, users=users))
+        if not idle:  # a server without IDLE, as some are: clients must poll
+            users += "imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS UNSELECT CHILDREN " \
+                     "LIST-EXTENDED SPECIAL-USE\n"
+        self.imaps_port, ssl = 0, "ssl = no"
+        self.cafile = self.dir / "cert.pem"
+        if tls:  # a self-signed certificate for 127.0.0.1: STARTTLS on the imap port, TLS on imaps
+            self.imaps_port = free_port()
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                            "-keyout", str(self.dir / "key.pem"), "-out", str(self.cafile),
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                           check=True, capture_output=True)
+            ssl = f"ssl = yes\nssl_cert = <{self.cafile}\nssl_key = <{self.dir / 'key.pem'}"
+        self.imaps_url = f"imaps://127.0.0.1:{self.imaps_port}/INBOX"
+        (self.dir / "dovecot.conf").write_text(CONFIG.format(dir=self.dir, port=self.port, users=users, ssl=ssl,
+                                                             imaps_port=self.imaps_port))
 
     def alive(self) -> bool:
         try:

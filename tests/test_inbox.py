@@ -22,7 +22,7 @@ import pytest
 
 from assistant.drafting import Drafter
 from assistant.inbox import MailError, read_mail
-from assistant.mailboxes import ConnectionLost, ImapBox, LoginFailed, MaildirBox
+from assistant.mailboxes import ConnectionLost, ImapBox, LoginFailed, MailboxUnavailable, MaildirBox
 from assistant.mailroom import Mailroom, read_queue
 from assistant.replies import message_key, parse, reply_subject, reply_to, skip_reason
 from conftest import REPO_ROOT
@@ -366,6 +366,31 @@ def test_imap_watch_idles_and_reconnects(imap, drafter, tmp_path):
     box.close()
 
 
+def test_watch_polls_without_idle_and_waits_for_a_server_that_is_down(drafter, tmp_path):
+    with Dovecot(idle=False) as server:
+        server.stop()  # down when the watcher starts
+        box = ImapBox(server.url, server.user, server.password)
+        room = Mailroom(box, drafter, SENDER, tmp_path / "data")
+        stop, reports = threading.Event(), []
+        watcher = threading.Thread(target=room.watch, args=(stop,), kwargs={"interval": 0.3,
+                                                                            "report": reports.append,
+                                                                            "backoff": 0.2})
+        watcher.start()
+        try:
+            time.sleep(0.5)
+            assert reports == []  # still waiting for the server, not ended
+            server.start()
+            _wait(lambda: len(reports) == 1)
+            assert not box.idle  # this server has no IDLE: the watcher polls
+            server.append("INBOX", mail(7))
+            _wait(lambda: len(server.fetch("Drafts")) == 1)
+        finally:
+            stop.set()
+            watcher.join(timeout=30)
+        assert not watcher.is_alive() and sum(r.drafted for r in reports) == 1
+        box.close()
+
+
 def _wait(condition, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -403,3 +428,21 @@ def test_credentials_only_from_the_environment(tmp_path):
     done = subprocess.run([sys.executable, "-m", "assistant", "inbox", "--imap", "imaps://127.0.0.1:1/INBOX"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Set ASSISTANT_IMAP_USER and ASSISTANT_IMAP_PASSWORD" in done.stderr
+
+
+def test_tls_and_starttls_check_the_certificate(drafter, tmp_path):
+    with Dovecot(tls=True) as server:
+        server.append("INBOX", mail(1))
+        with pytest.raises(MailboxUnavailable, match="TLS with 127.0.0.1:.* failed .*ASSISTANT_IMAP_CAFILE"):
+            ImapBox(server.imaps_url, server.user, server.password).connect()  # self-signed: not trusted
+        box = ImapBox(server.imaps_url, server.user, server.password, cafile=str(server.cafile))
+        box.connect()
+        try:
+            assert Mailroom(box, drafter, SENDER, tmp_path / "data").run().drafted == 1
+        finally:
+            box.close()
+        box = ImapBox(server.url, server.user, server.password, cafile=str(server.cafile))  # imap://: STARTTLS
+        box.connect()
+        box.close()
+        logins = [line for line in (server.dir / "dovecot.log").read_text().splitlines() if "Login: " in line]
+        assert len(logins) >= 3 and all(", TLS" in line for line in logins[-2:])
