@@ -221,6 +221,16 @@ def _cmd_draft(args) -> int:
     return 0
 
 
+def _day(text: str):
+    """'2026-03-01' -> date(2026, 3, 1); argparse turns the ValueError into one usage line."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day; give YYYY-MM-DD, e.g. 2026-03-01")
+
+
 class _LazyDrafter:
     """A Drafter whose model loads at the first e-mail to draft: a pass with nothing new takes no 8 s."""
 
@@ -262,7 +272,8 @@ def _cmd_inbox(args) -> int:
     if not (args.watch and args.imap):  # --watch connects itself, waiting for a server that is down
         box.connect()  # wrong credentials or no such folder: one line, before the model loads
     try:
-        room = Mailroom(box, _LazyDrafter(settings, args.templates or TEMPLATES), sender, settings.data_dir)
+        room = Mailroom(box, _LazyDrafter(settings, args.templates or TEMPLATES), sender, settings.data_dir,
+                        since=args.since)
         room.lock()
 
         def report(summary):
@@ -309,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     ib.add_argument("--drafts", help="the IMAP folder for drafts (default: the one marked \\Drafts)")
     ib.add_argument("--watch", action="store_true", help="keep running: IMAP IDLE or polling, reconnecting")
     ib.add_argument("--interval", type=float, default=60.0, help="seconds between polls with --watch (60)")
+    ib.add_argument("--since", type=_day, help="only e-mails received on or after this day (YYYY-MM-DD), "
+                                               "e.g. on the first run over a mailbox with years of mail")
     ib.add_argument("--json", action="store_true", help="the run summary as one JSON object per line")
     ib.add_argument("--templates", help="a reply_templates.json with your own wording")
     ib.set_defaults(func=_cmd_inbox)

@@ -29,6 +29,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from email import policy
 from pathlib import Path
 from typing import Callable, Iterator
@@ -118,10 +119,14 @@ class MaildirBox:
                 keys.update(_header_values(head, DRAFT_FOR, "In-Reply-To"))
         return keys
 
-    def messages(self) -> Iterator[Incoming]:
+    def messages(self, since: date | None = None) -> Iterator[Incoming]:
+        """INBOX's e-mails, oldest first; with `since`, those delivered (file time) on or after it."""
         for p in self._files(self.path):
             try:
-                size = p.stat().st_size
+                stat = p.stat()
+                size = stat.st_size
+                if since and date.fromtimestamp(stat.st_mtime) < since:
+                    continue
                 with p.open("rb") as f:
                     head = f.read(HEADERS_READ).split(b"\n\n", 1)[0]
             except FileNotFoundError:
@@ -148,6 +153,7 @@ class MaildirBox:
 
     def add_draft(self, data: bytes, manual: bool) -> None:
         self._counter += 1
+        data = data.replace(b"\r\n", b"\n")  # Maildir files end lines the Unix way
         now = time.time()
         unique = f"{int(now)}.M{int(now % 1 * 1e6)}P{os.getpid()}Q{self._counter}.{socket.gethostname()}"
         flags = "D" + (self._keyword_letter(NEEDS_HUMAN_KEYWORD) if manual else "")
@@ -293,10 +299,11 @@ class ImapBox:
             return keys
         return self._guard(work)
 
-    def messages(self) -> Iterator[Incoming]:
+    def messages(self, since: date | None = None) -> Iterator[Incoming]:
+        """The folder's e-mails in UID order; with `since`, those the server received on or after it."""
         def listing(client):
             client.select_folder(self.folder, readonly=True)  # EXAMINE: no flag can change
-            uids = client.search("ALL")
+            uids = client.search(["SINCE", since] if since else "ALL")
             return client.fetch(uids, ["RFC822.SIZE", "FLAGS", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]) \
                 if uids else {}
         for uid, data in sorted(self._guard(listing).items()):

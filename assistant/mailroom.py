@@ -25,10 +25,10 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .errors import MailError
+from .errors import AssistantError, MailError
 from .inbox import read_mail
 from .mailboxes import ConnectionLost, ServerUnreachable
 from .privacy import mask_personal_numbers
@@ -111,13 +111,14 @@ def read_queue(data_dir: Path, limit: int = 50) -> list[dict]:
 class Mailroom:
     """Drafts replies for one mailbox (a mailboxes.MaildirBox or ImapBox) with one drafting.Drafter."""
 
-    def __init__(self, box, drafter, sender: str, data_dir: Path):
-        self.box, self.drafter, self.sender = box, drafter, sender
+    def __init__(self, box, drafter, sender: str, data_dir: Path, since: date | None = None):
+        self.box, self.drafter, self.sender, self.since = box, drafter, sender, since
         folder = Path(data_dir) / "inbox"
         self.state = State(folder / f"{_hash(box.label)[:16]}.jsonl")
         self.queue = folder / "queue.jsonl"
         self.lock_path = folder / f"{_hash(box.label)[:16]}.lock"
         self._lock = None
+        self._key = ""  # the e-mail at hand, for the record when it fails
 
     def lock(self) -> None:
         """One process per mailbox; raises MailError when another holds it."""
@@ -138,14 +139,23 @@ class Mailroom:
         summary = Summary(self.box.label)
         done = self.state.keys() | {_hash(k) for k in self.box.done_keys()}
         try:
-            for incoming in self.box.messages():
+            for incoming in self.box.messages(self.since):
                 if stop.is_set():
                     summary.stopped = True
                     break
                 if incoming.message_id and _hash(incoming.message_id) in done:
                     summary.already += 1
                     continue
-                outcome = self._one(incoming, done, summary)
+                self._key = incoming.message_id or f"<{incoming.ref}@no-key.invalid>"
+                try:
+                    outcome = self._one(incoming, done, summary)
+                except (AssistantError, OSError):  # the server, the index, the disk: the next run retries
+                    raise
+                except Exception as exc:  # this e-mail trips a bug: record it, never loop on it forever
+                    log.warning("e-mail %s in %s could not be drafted (%s: %s); it is counted as failed and "
+                                "not tried again", mask_personal_numbers(incoming.message_id or incoming.ref),
+                                self.box.label, type(exc).__name__, mask_personal_numbers(str(exc))[:200])
+                    outcome = self._skip(_hash(self._key), "failed", done, summary)
                 if outcome != "already":
                     summary.read += 1
         finally:
@@ -158,7 +168,7 @@ class Mailroom:
             return self._skip(_hash(key), "too_large", done, summary)
         raw = incoming.load()
         msg = parse(raw)
-        key = message_key(msg, raw)
+        key = self._key = message_key(msg, raw)
         if _hash(key) in done:
             summary.already += 1
             return "already"

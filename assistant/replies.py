@@ -32,7 +32,8 @@ NEEDS_HUMAN_TAG = "[Må besvares manuelt]"
 NEEDS_HUMAN_KEYWORD = "$NeedsHuman"
 DRAFT_FOR = "X-Assistant-Draft-For"
 # every reason a message gets no draft, in the order the run summary lists them
-SKIP_REASONS = ("auto_reply", "bounce", "list", "own", "answered", "too_large", "undecodable", "no_sender")
+SKIP_REASONS = ("auto_reply", "bounce", "list", "own", "answered", "too_large", "undecodable", "no_sender",
+                "failed")  # failed: drafting this e-mail raised an unexpected error (logged, not retried)
 
 AUTO_SUBJECT = re.compile(r"^\s*(?:automatisk svar|autosvar|auto:|automatic reply|autoreply|auto-reply|"
                           r"out of office|fravær|fraværsmelding|abwesenheit|ikke på kontoret)",

@@ -446,3 +446,61 @@ def test_tls_and_starttls_check_the_certificate(drafter, tmp_path):
         box.close()
         logins = [line for line in (server.dir / "dovecot.log").read_text().splitlines() if "Login: " in line]
         assert len(logins) >= 3 and all(", TLS" in line for line in logins[-2:])
+
+
+class FailsOn:
+    """The real drafter, except that e-mails whose text holds `marker` raise (a bug in waiting)."""
+
+    def __init__(self, drafter, marker: str):
+        self.drafter, self.marker = drafter, marker
+
+    def draft(self, mail):
+        if self.marker in mail.text:
+            raise RuntimeError("unexpected")
+        return self.drafter.draft(mail)
+
+
+def test_an_email_that_trips_a_bug_is_counted_and_not_retried(tmp_path, drafter, caplog):
+    root = maildir(tmp_path / "Maildir", [mail(1), mail(2, body="Hva koster det? BOOM\n"), mail(3)])
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, FailsOn(drafter, "BOOM"), SENDER, tmp_path / "data").run()
+    assert (summary.drafted, dict(summary.skipped)) == (2, {"failed": 1})
+    assert "<m2@example.no> in maildir" in caplog.text and "RuntimeError: unexpected" in caplog.text
+    again = Mailroom(box, FailsOn(drafter, "BOOM"), SENDER, tmp_path / "data").run()
+    assert (again.read, again.already) == (0, 3)  # a poison e-mail does not stop every later pass
+
+
+def test_since_leaves_older_mail_alone(tmp_path, drafter, imap):
+    from datetime import date, datetime, timezone
+
+    root = maildir(tmp_path / "Maildir", [mail(1), mail(2)])
+    old = next(p for p in (root / "new").iterdir() if p.name.startswith("1700000000"))
+    os.utime(old, (datetime(2025, 1, 2).timestamp(),) * 2)
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, tmp_path / "data", since=date(2026, 1, 1)).run()
+    assert (summary.read, summary.drafted) == (1, 1)
+    assert [m["In-Reply-To"] for _, m in drafts_of(root)] == ["<m2@example.no>"]
+    with imap.client() as c:
+        c.append("INBOX", mail(3), msg_time=datetime(2025, 1, 2, tzinfo=timezone.utc))
+        c.append("INBOX", mail(4))
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "data", since=date(2026, 1, 1)).run()
+    finally:
+        box.close()
+    assert (summary.read, summary.drafted) == (1, 1)
+    assert [m["In-Reply-To"] for _, m in imap_drafts(imap)] == ["<m4@example.no>"]
+
+
+def test_reply_to_a_name_with_letters_beyond_ascii(tmp_path, drafter):
+    root = maildir(tmp_path / "Maildir", [mail(1, sender="Kari Ødegård <kari@example.no>")])
+    box = MaildirBox(root)
+    box.connect()
+    Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    [(name, draft)] = drafts_of(root)
+    assert draft["To"] == "Kari Ødegård <kari@example.no>" and draft["From"] == SENDER
+    raw = next((root / ".Drafts" / "cur").iterdir()).read_bytes()
+    assert b"\r\n" not in raw and raw.isascii()  # Unix lines; headers and body 7-bit encoded
+    assert "Hei Kari" in draft.get_content()
