@@ -193,14 +193,14 @@ def test_maildir_drafts_thread_once_and_leave_flags(tmp_path, drafter):
 
 
 def test_maildir_counts_every_skip_reason(tmp_path, drafter):
-    raws = [raw for _, raw in SKIPS] + [TOO_LARGE, mail(120), b"Subject: hei\n\nHva koster det?\n"]
-    root = maildir(tmp_path / "Maildir", raws, flags={len(raws) - 2: "RS"})
+    raws = [raw for _, raw in SKIPS] + [TOO_LARGE, mail(120), b"Subject: hei\n\nHva koster det?\n", mail(121)]
+    root = maildir(tmp_path / "Maildir", raws, flags={len(raws) - 3: "RS", len(raws) - 1: "ST"})
     box = MaildirBox(root)
     box.connect()
     summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
     assert dict(summary.skipped) == {"auto_reply": 4, "bounce": 2, "list": 2, "own": 1, "undecodable": 1,
                                      "too_large": 1, "answered": 1, "no_sender": 1}
-    assert (summary.read, summary.drafted) == (len(raws), 0)
+    assert (summary.read, summary.drafted) == (len(raws) - 1, 0)  # the trashed one is not even read
     assert drafts_of(root) == []
     assert "skipped 13 (auto_reply 4, bounce 2, list 2, own 1, answered 1, too_large 1, undecodable 1, " \
            "no_sender 1)" in summary.line()
@@ -287,6 +287,7 @@ def test_imap_counts_every_skip_reason_and_answered(imap, drafter, tmp_path):
         imap.append("INBOX", raw)
     imap.append("INBOX", mail(120), flags=[b"\\Answered"])
     imap.append("INBOX", TOO_LARGE)
+    imap.append("INBOX", mail(121), flags=[b"\\Deleted"])  # deleted, not yet expunged: not read
     box = imap_box(imap)
     try:
         summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
@@ -294,7 +295,7 @@ def test_imap_counts_every_skip_reason_and_answered(imap, drafter, tmp_path):
         box.close()
     assert dict(summary.skipped) == {"auto_reply": 4, "bounce": 2, "list": 2, "own": 1, "undecodable": 1,
                                      "answered": 1, "too_large": 1}
-    assert summary.drafted == 0 and imap.fetch("Drafts") == []
+    assert (summary.read, summary.drafted, imap.fetch("Drafts")) == (len(SKIPS) + 2, 0, [])
 
 
 def test_imap_drafts_folder_by_name(imap, drafter, tmp_path):
