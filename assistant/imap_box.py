@@ -81,6 +81,7 @@ class ImapBox:
         except OSError as exc:
             raise MailboxUnavailable(f"ASSISTANT_IMAP_CAFILE={self.cafile} cannot be read ({exc.strerror}); "
                                      "give a PEM file of the CA that signed the server's certificate.") from None
+        client = None
         try:
             client = IMAPClient(self.host, port=self.port, ssl=self.tls, timeout=self.timeout,
                                 ssl_context=context if self.tls else None)
@@ -93,6 +94,7 @@ class ImapBox:
                                              "in plain text beyond this machine: use imaps://.")
             client.login(self.user, self._password)
         except LoginError:
+            client.shutdown()
             raise LoginFailed(f"The IMAP server {self.host}:{self.port} refused the log-in for "
                               f"{self.user!r}: check ASSISTANT_IMAP_USER and ASSISTANT_IMAP_PASSWORD.") from None
         except ssl.SSLError as exc:

@@ -192,6 +192,15 @@ def test_maildir_drafts_thread_once_and_leave_flags(tmp_path, drafter):
     assert "Ingen utkast ennå" in inbox_queue_html(tmp_path / "empty")
 
 
+def test_one_process_per_mailbox(tmp_path, drafter):
+    box = MaildirBox(maildir(tmp_path / "Maildir", [mail(1)]))
+    first = Mailroom(box, drafter, SENDER, tmp_path / "data")
+    first.lock()
+    with pytest.raises(MailError, match="Another `assistant inbox` is already working on maildir"):
+        Mailroom(box, drafter, SENDER, tmp_path / "data").lock()
+    Mailroom(MaildirBox(tmp_path / "other"), drafter, SENDER, tmp_path / "data").lock()  # another mailbox: fine
+
+
 def test_maildir_counts_every_skip_reason(tmp_path, drafter):
     raws = [raw for _, raw in SKIPS] + [TOO_LARGE, mail(120), b"Subject: hei\n\nHva koster det?\n", mail(121)]
     root = maildir(tmp_path / "Maildir", raws, flags={len(raws) - 3: "RS", len(raws) - 1: "ST"})
