@@ -11,7 +11,7 @@ Message-ID is stored) *or* a draft or reply for it is in the Drafts (or Sent) fo
 read at the start of every pass: a lost state file or a kill -9 between APPEND and the state
 line duplicates nothing. One process per mailbox (a lock file). Every draft written is also
 appended to data dir/inbox/queue.jsonl (subject and questions masked) for the staff app.
-Deliberately left out: sending, and drafting for e-mails older than the mailbox's contents.
+Deliberately left out: sending, and any per-user queue (the team shares one mailbox).
 """
 
 from __future__ import annotations
@@ -99,8 +99,11 @@ def read_queue(data_dir: Path, limit: int = 50) -> list[dict]:
     path = Path(data_dir) / "inbox" / "queue.jsonl"
     if not path.exists():
         return []
+    with path.open("rb") as f:  # the tail only: the file grows by a line per draft, for years
+        f.seek(max(0, path.stat().st_size - 4096 * limit))
+        tail = f.read().decode("utf-8", errors="replace")
     rows = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[-limit:]:
+    for line in tail.splitlines()[-limit:]:
         try:
             rows.append(json.loads(line))
         except ValueError:
