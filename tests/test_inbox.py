@@ -352,6 +352,28 @@ def test_imap_server_gone_mid_run_then_recovered(imap, drafter, tmp_path):
     assert keys == sorted(f"<m{i}@example.no>" for i in range(n))
 
 
+def test_cli_server_gone_mid_run_one_line_exit_2(imap, drafter, tmp_path):
+    n = 40
+    imap.append_many("INBOX", [mail(i) for i in range(n)])
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "inbox", "--imap", imap.url],
+                            env=_env(tmp_path, ASSISTANT_IMAP_USER=imap.user, ASSISTANT_IMAP_PASSWORD=imap.password),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait(lambda: proc.poll() is None and len(imap.fetch("Drafts", ["FLAGS"])) >= 2, timeout=120)
+    imap.stop()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith("assistant: The IMAP server 127.0.0.1:") and "went away" in err and "run again" in err
+    imap.start()
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "cli-data").run()  # the CLI's data dir
+    finally:
+        box.close()
+    assert summary.already >= 2 and summary.already + summary.drafted == n
+    keys = sorted(m["X-Assistant-Draft-For"] for _, m in imap_drafts(imap))
+    assert keys == sorted(f"<m{i}@example.no>" for i in range(n))
+
+
 def test_imap_watch_idles_and_reconnects(imap, drafter, tmp_path):
     imap.append("INBOX", mail(1))
     box = imap_box(imap)
