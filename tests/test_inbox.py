@@ -221,7 +221,7 @@ def _env(tmp_path: Path, **extra) -> dict:
 
 
 def test_kill_9_mid_run_loses_and_duplicates_nothing(tmp_path):
-    n = 60
+    n = 30
     root = maildir(tmp_path / "Maildir", [mail(i, body=UNCOVERED if i % 3 == 0 else COVERED) for i in range(n)])
     cmd = [sys.executable, "-m", "assistant", "inbox", "--maildir", str(root)]
     proc = subprocess.Popen(cmd, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -353,7 +353,7 @@ def test_imap_server_gone_mid_run_then_recovered(imap, drafter, tmp_path):
 
 
 def test_cli_server_gone_mid_run_one_line_exit_2(imap, drafter, tmp_path):
-    n = 40
+    n = 24
     imap.append_many("INBOX", [mail(i) for i in range(n)])
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "inbox", "--imap", imap.url],
                             env=_env(tmp_path, ASSISTANT_IMAP_USER=imap.user, ASSISTANT_IMAP_PASSWORD=imap.password),
