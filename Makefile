@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser run chat index test eval fit eval-holdout bench load staff clean
+.PHONY: setup browser dovecot run chat index test eval fit eval-holdout bench bench-inbox load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,17 @@ browser:                           ## Debian's chromium for the browser tests (i
 	    exit 1; \
 	  fi; }
 
-test: setup browser                ## the whole test suite, then the eval gate
+dovecot:                           ## Debian's dovecot-imapd for the inbox tests (installed when run as root)
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's dovecot-imapd for the inbox tests (about 10 s)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	  else \
+	    echo "The inbox tests need Debian's dovecot-imapd: run  sudo apt-get install -y dovecot-imapd  then make test again."; \
+	    exit 1; \
+	  fi; }
+
+test: setup browser dovecot        ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 
@@ -48,8 +58,12 @@ fit: setup                         ## refit the answer/decline decision on the e
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate
 
-bench: setup                       ## scaling 1x/10x/100x, cold start, memory, side by side with the LangChain baseline
+bench: setup dovecot               ## scaling 1x/10x/100x, cold start, memory, side by side with the LangChain baseline; then bench-inbox
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.inbox
+
+bench-inbox: setup dovecot         ## assistant inbox on 500 e-mails: a Maildir, then IMAP against a local Dovecot
+	$(BIN)/python -m bench.inbox
 
 load: setup                        ## 50 concurrent API clients for 60 s against app.py (figures, not a test)
 	$(BIN)/python -m bench.load

@@ -62,6 +62,30 @@ def staff_auth(host: str, env: dict | None = None) -> tuple[str, str] | None:
     return None
 
 
+def inbox_queue_html(data_dir: Path, limit: int = 50) -> str:
+    """The Innboks tab: the latest drafts `assistant inbox` wrote, newest first, and which need a human."""
+    import html
+
+    from assistant.mailroom import read_queue
+
+    rows = read_queue(data_dir, limit)
+    if not rows:
+        return ("<p>Ingen utkast ennå. Start <code>assistant inbox --maildir …</code> eller "
+                "<code>assistant inbox --imap …</code>; utkastene havner i postkassens Utkast-mappe.</p>")
+    manual = sum(r.get("manual", False) for r in rows)
+    out = [f"<p>{len(rows)} siste utkast, <strong>{manual} må besvares manuelt</strong> "
+           "(i Utkast-mappen: nøkkelordet $NeedsHuman og «[Må besvares manuelt]» i emnet).</p>",
+           "<table><tr><th>Skrevet</th><th>Emne</th><th>Til</th><th>Spørsmål</th><th>Trenger et menneske</th></tr>"]
+    for r in rows:
+        e = lambda v: html.escape(str(v))  # noqa: E731
+        human = ("<strong>Ja</strong>: " + "; ".join(f"«{e(q)}»" for q in r.get("manual_questions", []))
+                 if r.get("manual") else "Nei")
+        out.append(f"<tr class=\"{'manual' if r.get('manual') else 'drafted'}\"><td>{e(r.get('time', ''))}</td>"
+                   f"<td>{e(r.get('subject', ''))}</td><td>{e(r.get('to', ''))}</td>"
+                   f"<td>{e(r.get('questions', 0))}</td><td>{human}</td></tr>")
+    return "\n".join(out) + "</table>"
+
+
 def lesson_for(assistant: Assistant, feedback_id: int, choice: str, feedback: FeedbackStore,
                eval_file: Path) -> str:
     """Teach the assistant from one thumbs-down answer: `choice` is a section heading or NOT_COVERED.
@@ -233,6 +257,14 @@ def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
                                     elem_id="lesson-section")
             teach_btn = gr.Button("Lær av dette", variant="primary")
             taught = gr.Markdown(elem_id="lesson-result")
+        with gr.Tab("Innboks"):  # what `assistant inbox` put in the mailbox's Drafts folder
+            gr.Markdown("Utkast som `assistant inbox` har lagt i postkassens Utkast-mappe, nyeste først.")
+            inbox_refresh = gr.Button("Hent")
+            inbox_queue = gr.HTML(elem_id="inbox-queue")
+            inbox_refresh.click(lambda: inbox_queue_html(assistant.settings.data_dir), outputs=inbox_queue,
+                                api_visibility="private")
+            demo.load(lambda: inbox_queue_html(assistant.settings.data_dir), outputs=inbox_queue,
+                      api_visibility="private")
         go.click(make_draft, inputs=mail, outputs=[reply, sources], api_visibility="private")
         refresh.click(export, outputs=cases, api_visibility="private")
         refresh.click(pending, outputs=which, api_visibility="private")
