@@ -91,7 +91,8 @@ def _bars(ours: Run, base: Run | None) -> str:
         ax.set_title(label)
         if i == 0:
             ax.set_ylabel("% of answerable cases")
-    fig.axes[0].legend(loc="lower left", fontsize=7)
+    fig.legend(*fig.axes[0].get_legend_handles_labels(), loc="lower center", ncol=2,
+               bbox_to_anchor=(0.5, -0.1), frameon=False)
     return _svg(fig)
 
 
@@ -181,7 +182,7 @@ def _failing(run: Run) -> str:
     out = []
     for o in failed:
         cites = "".join(f"<li><b>{_e(s)}</b>: «{_e(q)}»</li>" for s, q in o.quotes) or "<li>none</li>"
-        out.append(f"<details class='case' id='case-{_e(o.id)}'><summary><code>{_e(o.id)}</code> ({_e(o.lang)}) "
+        out.append(f"<details open class='case' id='case-{_e(o.id)}'><summary><code>{_e(o.id)}</code> ({_e(o.lang)}) "
                    f"{_e(o.question)} — <span class='bad'>{_e('; '.join(o.problems))}</span></summary>"
                    f"<p><b>Expected section:</b> {_e(' or '.join(o.expected) or 'decline')}</p>"
                    f"<pre>{_e(o.answer)}</pre><p><b>Citations</b></p><ul>{cites}</ul></details>")
@@ -215,6 +216,13 @@ def write_html(path: Path, ours: Run, base: Run | None, thresholds: dict, breach
              "<p>No history kept: run <code>make eval EVAL_HISTORY=eval-history.csv</code> (see the README) "
              "to plot the figures over time.</p>")
     failed = sum(not o.passed for o in ours.outcomes)
+    warn = ""
+    if review is not None and review.needs_review:
+        warn = (f"<p class='bad' id='needs-review'>The guidance changed under the cases: "
+                f"{len(review.stale_ids)} stale case(s) kept out of the figures"
+                + (f", {len(review.uncovered)} section(s) not covered by any case" if review.uncovered else "")
+                + f". Review <code>{_e(name)}.jsonl</code>, then run <code>make eval-checked</code> "
+                "(the run exits with code 3).</p>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Evaluation report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
@@ -222,6 +230,7 @@ def write_html(path: Path, ours: Run, base: Run | None, thresholds: dict, breach
 <h1>Evaluation report</h1>
 <p>{f['cases']} cases ({f['answerable']} answerable) from <code>{_e(name)}</code>, run
 {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} in {seconds:.0f} s. Gate: {gate}</p>
+{warn}
 <h2>The guidance and the cases</h2>{guidance}{stale}
 <h2>Assistant against the baseline, by language</h2>
 <div class="plots"><div class="plot" id="plot-languages">{_bars(ours, base)}</div></div>

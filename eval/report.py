@@ -114,6 +114,10 @@ def write_markdown(path: Path, ours: Run, base: Run | None, thresholds: dict,
            f"Gate: **{'PASSED' if not breaches else 'FAILED'}** (thresholds in `eval/thresholds.json`).", ""]
     if breaches:
         out += ["Below threshold:", ""] + [f"- {b}" for b in breaches] + [""]
+    if review is not None and review.needs_review:
+        out += [f"**The guidance changed under the cases:** {len(review.stale_ids)} stale case(s) kept "
+                f"out of the figures; review `{_shown(cases)}`, then run `make eval-checked` "
+                "(the run exits with code 3).", ""]
     if review is not None:
         out += ["## The guidance and the cases", "", "```", *review_lines(review), "```", ""]
     out += ["## Overall", ""]
