@@ -56,6 +56,7 @@ class Review:
     stale: tuple[Stale, ...]
     problems: tuple[str, ...]
     uncovered: tuple[str, ...]  # headings no (non-stale) case expects
+    complete: bool = True  # the main set, which must cover every section
 
     @property
     def changed(self) -> bool:
@@ -67,8 +68,8 @@ class Review:
 
     @property
     def needs_review(self) -> bool:
-        """The guidance changed under the cases: some went stale, or a section lost its cases."""
-        return bool(self.stale) or (self.changed and bool(self.uncovered))
+        """The guidance changed under the cases: some went stale, or (main set) a section has no case."""
+        return bool(self.stale) or (self.changed and self.complete and bool(self.uncovered))
 
 
 def corpus_hash(documents) -> str:
@@ -129,4 +130,4 @@ def triage(cases: list[Case], documents, sections, checked: Checked | None,
     ids = frozenset(s.id for s in stale)
     return Review(now, checked, changes, tuple(stale),
                   tuple(problems(cases, guidance, headings, complete, gone, changed)),
-                  tuple(uncovered(cases, headings, ids)))
+                  tuple(uncovered(cases, headings, ids)), complete)
