@@ -38,7 +38,7 @@ from assistant.errors import AssistantError  # noqa: E402
 from eval import HERE, QUESTIONS, THRESHOLDS  # noqa: E402
 from eval.answerers import Answerer, CliAnswerer, EvalError  # noqa: E402
 from eval.cases import CaseError, load_cases  # noqa: E402
-from eval.checked import Review, load_checked, triage, write_checked  # noqa: E402
+from eval.checked import Review, corpus_hash, load_checked, triage, write_checked  # noqa: E402
 from eval.harness import evaluate, gate, load_thresholds, suggest_thresholds  # noqa: E402
 from eval.report import review_lines, summary_table, write_json, write_markdown  # noqa: E402
 
@@ -85,6 +85,9 @@ def _mark_checked(path: Path, docs, sections) -> int:
             print(f"eval: {file} still has stale cases or uncovered sections; fix them, then run "
                   "this again.", file=sys.stderr)
             return 3
+    if checked is not None and checked.corpus == corpus_hash(docs):
+        print(f"{path} already records today's guidance ({checked.checked_at}); nothing to change.")
+        return 0
     new = write_checked(path, docs, sections)
     print(f"{path} now records the guidance of {new.checked_at} (corpus {new.corpus[:12]}); commit it.")
     return 0

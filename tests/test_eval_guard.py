@@ -204,10 +204,25 @@ def test_mark_checked_refuses_while_cases_are_stale(corpus_copy, tmp_path, monke
     assert main(["--checked", str(checked), "--mark-checked"]) == 3
     assert checked.read_bytes() == CHECKED.read_bytes()  # untouched
     assert "still has stale cases" in capsys.readouterr().err
-    # the guidance it was checked with: recorded again, same hash
+    # the guidance it was checked with: nothing to write (no churn in git)
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(REPO_ROOT / "corpus"))
     assert main(["--checked", str(checked), "--mark-checked"]) == 0
-    assert load_checked(checked).corpus == load_checked(CHECKED).corpus
+    assert checked.read_bytes() == CHECKED.read_bytes()
+    assert "already records today's guidance" in capsys.readouterr().out
+    # the price cases updated to the new price: now it can be recorded
+    raised = tmp_path / "questions.jsonl"
+    raised.write_text(QUESTIONS.read_text(encoding="utf-8").replace('"1100"', '"1200"'), encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus_copy))
+    monkeypatch.setattr("eval.__main__.CASE_FILES", (raised,))
+    monkeypatch.setattr("eval.__main__.QUESTIONS", raised)
+    assert main(["--checked", str(checked), "--mark-checked"]) == 0
+    docs, sections = _guidance(corpus_copy)
+    assert load_checked(checked).corpus == corpus_hash(docs) != load_checked(CHECKED).corpus
+    # and the run counts every case again (the oracle quotes the repo's own 1100: --no-gate)
+    assert main(["--cases", str(raised), "--checked", str(checked), "--out", str(tmp_path), "--no-gate"],
+                answerer=oracle(load_cases(raised))) == 0
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["stale_cases"] == [] and report["figures"]["overall"]["cases"] == len(load_cases(QUESTIONS))
 
 
 def test_an_unchanged_guidance_runs_as_before(tmp_path, capsys):
