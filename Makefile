@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser dovecot run chat index test eval fit eval-holdout bench bench-inbox load staff clean
+.PHONY: setup browser dovecot run chat index test eval eval-checked fit eval-holdout bench bench-inbox load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,9 +48,14 @@ test: setup browser dovecot        ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 
-eval: setup                        ## the gate on eval/questions.jsonl, then every set side by side (eval/sets.md)
-	$(BIN)/python -m eval
+# make eval EVAL_HISTORY=eval-history.csv  appends one row of figures to that CSV (opt-in, see README)
+# make eval EVAL_ARGS=--no-baseline        any other flags of `python -m eval`
+eval: setup                        ## the gate on eval/questions.jsonl (report.md/.html), then every set side by side (eval/sets.md)
+	$(BIN)/python -m eval $(if $(EVAL_HISTORY),--history "$(EVAL_HISTORY)") $(EVAL_ARGS)
 	$(BIN)/python -m eval.sets
+
+eval-checked: setup                ## after reviewing the cases against a changed guidance: record it in eval/checked.json
+	$(BIN)/python -m eval --mark-checked
 
 fit: setup                         ## refit the answer/decline decision on the eval set (assistant/data/decision.json)
 	$(BIN)/python -m eval.fit

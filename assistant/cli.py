@@ -135,8 +135,24 @@ def _cmd_index(args) -> int:
         n_chunk = sum(c.source == doc.source for c in assistant.chunks)
         note = "" if n_chunk else " (no text under its headings: not indexed)"
         print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}{note}")
+    if assistant.built:
+        _print_changes(assistant.store.root, manifest["build"])
     print(f"Data directory: {assistant.settings.data_dir}")
     return 0
+
+
+def _print_changes(root, build: str) -> None:
+    """What this build changed in the guidance since the build before (corpus_diff)."""
+    from .corpus_diff import build_changes, describe
+
+    changes = build_changes(root, build)
+    if changes is None:
+        print("No earlier build in this data directory to compare the sections with.")
+    elif not changes:
+        print("No section's words changed since the last build (the model, chunker or example questions did, or --force).")
+    else:
+        print("What changed in the guidance since the last build:")
+        print(*describe(changes), sep="\n")
 
 
 def _cmd_chat(args) -> int:

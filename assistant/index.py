@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import CHUNKER_VERSION
+from .corpus_diff import record_build
 from .embedding import Embedder, VectorCache
 from .errors import AssistantError, IndexBuildError
 from .records import Chunk, Example
@@ -404,4 +405,5 @@ class IndexStore:
             self.backend.drop_all_but(build_id)
         except Exception as exc:  # the new build is live; leftovers only cost space
             log.warning("could not delete old index builds (%s: %s)", type(exc).__name__, exc)
+        record_build(self.root, chunks, build_id)  # what changed since the last build, for `assistant index`
         return VectorIndex(collection, manifest, self.backend.url)
