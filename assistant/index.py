@@ -2,7 +2,8 @@
 
 Layout under the data directory:
     index/manifest.json      which build is live, and the fingerprint it was built from
-    index/builds/<id>/       one Chroma PersistentClient folder per build (embedded mode)
+    index/builds/<id>/       one Chroma PersistentClient folder per build (embedded mode), with
+                             vectors.npz: the same vectors, ids and metadatas as one array file
     index/build.lock         held while a build runs (two processes never build at once)
 
 With ASSISTANT_CHROMA_URL set the vectors live in a Chroma server instead: one collection
@@ -21,6 +22,10 @@ index live; older builds are deleted after the switch. A store that cannot be op
 the wrong size is rebuilt with a warning; a server that cannot be reached is an
 IndexUnavailableError, never a rebuild. We always pass embeddings ourselves: Chroma's default
 embedding function would try to download a model.
+Searches run over an in-memory copy of the vectors (exact cosine; a Chroma server is always
+asked). When nothing changed, a start reads that copy from the build's vectors.npz, after
+checking the build's SQLite file (quick_check, item count), and imports Chroma only if
+something needs the store itself: about 1.5 s less to the first answer.
 Deliberately left out: sharing one build between data directories, and retries.
 """
 
@@ -56,6 +61,7 @@ BATCH = 256
 # 250,000 items are 384 MB); a bigger store is searched by Chroma itself
 MIRROR_MAX_ITEMS = 250_000
 MIRROR_PAGE = 5_000  # items read from the store per request when the copy is made
+SNAPSHOT = "vectors.npz"  # a local build's vectors, ids and metadatas, beside its Chroma files
 PROGRESS_AFTER_S = 2.0  # a build that takes longer than this shows a progress bar on stderr
 EMBED_BATCH = 32  # texts per model call in a build: big enough for every core, small enough to show progress
 
@@ -84,12 +90,21 @@ class VectorIndex:
     With a server (`url` set) any failure to query is an IndexUnavailableError naming the URL.
     """
 
-    def __init__(self, collection, manifest: dict, url: str = ""):
-        self.collection = collection
+    def __init__(self, collection, manifest: dict, url: str = "", mirror=None, opener=None):
+        self._collection = collection
+        self._opener = opener  # opens the Chroma collection when it is first needed
         self.manifest = manifest
         self.url = url
-        self._mirror = None  # (ids, unit vectors, metadatas, kinds), read from the store on first search
+        # (ids, unit vectors, metadatas, kinds): from the build's snapshot, or read from the store on
+        # first search
+        self._mirror = mirror
         self._mirror_lock = threading.Lock()
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            self._collection = self._opener()
+        return self._collection
 
     @property
     def count(self) -> int:
@@ -157,11 +172,50 @@ class VectorIndex:
                                 type(exc).__name__, exc)
                     return None
                 matrix = np.concatenate(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
-                norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-                matrix = matrix / np.where(norms == 0, 1.0, norms)
-                kinds = np.array([m.get("kind", "chunk") for m in metas])
-                self._mirror = (ids, matrix, metas, kinds)
+                self._mirror = _mirror_of(ids, matrix, metas)
             return self._mirror
+
+
+def _mirror_of(ids: list[str], matrix, metas: list[dict]):
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+    return ids, matrix, metas, np.array([m.get("kind", "chunk") for m in metas])
+
+
+def write_snapshot(folder: Path, ids: list[str], vectors, metas: list[dict]) -> None:
+    """The build's vectors as one .npz beside its Chroma files (written atomically), so a later
+    start can search them without importing Chroma (about 1.5 s of a cold start)."""
+    path = folder / SNAPSHOT
+    tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}.npz")
+    np.savez(tmp, ids=np.array(ids, dtype=str), vectors=np.asarray(vectors, dtype=np.float32),
+             metas=np.array([json.dumps(m, ensure_ascii=False) for m in metas], dtype=str))
+    os.replace(tmp, path)
+
+
+def read_snapshot(folder: Path, count: int):
+    """The mirror from a build's snapshot, or None when it is missing, unreadable or does not match
+    a healthy store (its SQLite file must pass quick_check and hold `count` items)."""
+    import sqlite3
+
+    try:
+        with np.load(folder / SNAPSHOT, allow_pickle=False) as data:
+            ids, vectors, metas = data["ids"].tolist(), data["vectors"], data["metas"].tolist()
+        if len(ids) != count or vectors.shape[0] != count:
+            return None
+        store = folder / "chroma.sqlite3"
+        with open(store, "rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return None
+        db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+        try:
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok" or \
+                    db.execute("SELECT count(*) FROM embeddings").fetchone()[0] != count:
+                return None
+        finally:
+            db.close()
+        return _mirror_of(ids, vectors, [json.loads(m) for m in metas])
+    except Exception:  # missing, truncated, foreign: open the store itself instead
+        return None
 
 
 _OFF_MAIN_THREAD = object()
@@ -269,7 +323,12 @@ class IndexStore:
             log.warning("%s", message)
 
     def _open_build(self, manifest: dict) -> VectorIndex:
-        collection = self.backend.open(manifest["build"])
+        build = manifest["build"]
+        if not self.backend.url and int(manifest["count"]) <= MIRROR_MAX_ITEMS:
+            mirror = read_snapshot(self.builds / build, int(manifest["count"]))
+            if mirror is not None:  # nothing changed: no Chroma until something needs it
+                return VectorIndex(None, manifest, "", mirror=mirror, opener=lambda: self.backend.open(build))
+        collection = self.backend.open(build)
         count = collection.count()
         if count != manifest["count"]:
             raise ValueError(f"store holds {count} chunks, manifest says {manifest['count']}")
@@ -345,8 +404,9 @@ class IndexStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _add_all(self, collection, items, embedder: Embedder, bar) -> None:
-        """Embeds (through the cache) and adds the items, BATCH at a time."""
+    def _add_all(self, collection, items, embedder: Embedder, bar) -> list:
+        """Embeds (through the cache) and adds the items, BATCH at a time; returns the vectors."""
+        every = []
         for i in range(0, len(items), BATCH):
             batch = items[i:i + BATCH]
             vectors = [None] * len(batch)
@@ -360,7 +420,9 @@ class IndexStore:
                         bar.update(len(part))
             collection.add(ids=[it[0] for it in batch], embeddings=[list(map(float, v)) for v in vectors],
                            metadatas=[it[3] for it in batch])
+            every.extend(vectors)
             log.info("indexed %d/%d items", min(i + BATCH, len(items)), len(items))
+        return every
 
     def _build(self, chunks: list[Chunk], embedder: Embedder, want: str,
                examples: list[Example] = ()) -> VectorIndex:
@@ -376,7 +438,13 @@ class IndexStore:
         try:
             collection = self.backend.create(build_id)
             with embedder.threads(build_threads()), self.cache.deferred():
-                self._add_all(collection, items, embedder, bar)
+                vectors = self._add_all(collection, items, embedder, bar)
+            mirror = None
+            if not self.backend.url and len(items) <= MIRROR_MAX_ITEMS:
+                write_snapshot(self.builds / build_id, [it[0] for it in items], vectors,
+                               [it[3] for it in items])
+                mirror = _mirror_of([it[0] for it in items], np.asarray(vectors, dtype=np.float32),
+                                    [it[3] for it in items])
             manifest = {"fingerprint": want, "build": build_id, "count": len(items),
                         "chunks": len(chunks), "examples": len(examples),
                         "model": embedder.name, "chunker": CHUNKER_VERSION,
@@ -406,4 +474,4 @@ class IndexStore:
         except Exception as exc:  # the new build is live; leftovers only cost space
             log.warning("could not delete old index builds (%s: %s)", type(exc).__name__, exc)
         record_build(self.root, chunks, build_id)  # what changed since the last build, for `assistant index`
-        return VectorIndex(collection, manifest, self.backend.url)
+        return VectorIndex(collection, manifest, self.backend.url, mirror=mirror)

@@ -120,3 +120,41 @@ def test_in_memory_search_matches_chromas_own(tmp_path, corpus_copy, monkeypatch
             assert ({i: s for i, s, _ in mirror if round(s, 4) in once}.keys()
                     == {i: s for i, s, _ in chroma if round(s, 4) in once}.keys())
             assert all(kind is None or m["kind"] == kind for _, _, m in mirror)
+
+
+def test_an_unchanged_index_opens_from_its_snapshot_without_chroma(tmp_path, corpus_copy):
+    import subprocess
+    import sys
+
+    from conftest import REPO_ROOT
+
+    s = _settings(tmp_path, corpus_copy)
+    first = Assistant(s, embedder=HashEmbedder())
+    build = s.data_dir / "index" / "builds" / first.vectors.manifest["build"]
+    assert (build / "vectors.npz").is_file()
+    again = Assistant(s, embedder=HashEmbedder())
+    assert not again.built and again.vectors._collection is None  # Chroma not even opened
+    assert again.ask("Hva koster det?").answer == first.ask("Hva koster det?").answer
+    # a new process with the bundled model answers without importing chromadb at all
+    code = ("import sys; from assistant import Assistant, Settings; from pathlib import Path; "
+            f"a = Assistant(Settings.from_env().with_(data_dir=Path({str(tmp_path / 'e5')!r}), "
+            f"corpus_dir=Path({str(corpus_copy)!r}))); a.ask('Hva koster det?'); "
+            "print('chromadb' in sys.modules)")
+    run = lambda: subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,  # noqa: E731
+                                 text=True, timeout=600)
+    assert run().stdout.strip().splitlines()[-1] == "True"  # the first start builds: Chroma
+    assert run().stdout.strip().splitlines()[-1] == "False"  # nothing changed: the snapshot
+
+
+def test_a_broken_snapshot_is_read_from_the_store_instead(tmp_path, corpus_copy, caplog):
+    s = _settings(tmp_path, corpus_copy)
+    first = Assistant(s, embedder=HashEmbedder())
+    snapshot = s.data_dir / "index" / "builds" / first.vectors.manifest["build"] / "vectors.npz"
+    for broken in (b"garbage" * 10, b""):
+        snapshot.write_bytes(broken)
+        caplog.clear()
+        again = Assistant(s, embedder=HashEmbedder())
+        assert not again.built and "rebuilding" not in caplog.text  # the store itself is fine
+        assert again.ask("Hva koster det?").answer == first.ask("Hva koster det?").answer
+    snapshot.unlink()
+    assert not Assistant(s, embedder=HashEmbedder()).built
