@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser run chat index test eval fit eval-holdout bench load staff clean
+.PHONY: setup browser axe run chat index test eval fit eval-holdout bench load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,21 @@ browser:                           ## Debian's chromium for the browser tests (i
 	    exit 1; \
 	  fi; }
 
-test: setup browser                ## the whole test suite, then the eval gate
+AXE := node_modules/axe-core/axe.min.js
+
+axe:                               ## axe-core (pinned in package.json) for the accessibility tests, from the npm registry
+	@test -f $(AXE) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    command -v npm >/dev/null 2>&1 || { echo "installing Debian's nodejs and npm"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }; \
+	    echo "installing axe-core for the accessibility tests (npm ci, into ./node_modules)"; \
+	    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	  else \
+	    echo "The accessibility tests need axe-core: run  npm ci  here (Node.js and npm: sudo apt-get install -y nodejs npm) then make test again."; \
+	    exit 1; \
+	  fi; }
+
+test: setup browser axe            ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 
@@ -58,4 +72,4 @@ staff: setup                       ## the support team's app (reply drafts), htt
 	$(BIN)/python staff_app.py
 
 clean:                             ## remove the venv and the data directory
-	rm -rf $(VENV) .assistant test-artifacts
+	rm -rf $(VENV) .assistant test-artifacts node_modules

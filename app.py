@@ -298,9 +298,9 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
         return [box, history, answers, context, *related_buttons(answers[len(history) - 1])]
 
     def ask_example(i: int):
-        def ask(history, answers, context, lang, request: gr.Request):
+        def ask_this_example(history, answers, context, lang, request: gr.Request):
             return respond(example(lang, i), history, answers, context, lang, request)
-        return ask
+        return ask_this_example
 
     def on_like(answers, lang, data: gr.LikeData, request: gr.Request):
         throttle(limiter, request)
