@@ -72,6 +72,23 @@ def example(lang, i: int) -> str:
 I18N = gr.I18n(**{lang: ui_text()["labels"][lang] for lang in LANGS})
 
 
+# Accessibility and small screens, on top of Gradio's default theme (axe: colour contrast of at
+# least 4.5:1 for text; nothing wider than the screen). It is put in the page as a <style> element
+# so that an app that mounts this one (gr.mount_gradio_app) keeps it without passing `css`.
+CSS = """
+:root, .gradio-container, .dark {
+  --button-primary-background-fill: #c2410c;
+  --button-primary-background-fill-hover: #9a3412;
+  --button-primary-border-color: #c2410c;
+}
+footer, footer a, footer button, footer .show-api, footer .settings { color: #55555f !important; }
+.min_value, .max_value { color: #55555f !important; }
+#chat a.les { white-space: nowrap; }
+#chat .kilde, #chat .svar, #chat .relatert { overflow-wrap: anywhere; }
+#chat code { white-space: normal; overflow-wrap: anywhere; }
+"""
+
+
 class Blocks(gr.Blocks):
     """gr.Blocks that keeps the app's translations: Gradio 6's launch() sets them from its own
     `i18n` argument (None unless given), so every launch of this app passes them on."""
@@ -331,7 +348,8 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
 
     def search(question, k, context, request: gr.Request):
         throttle(limiter, request)
-        return search_hits(assistant, question, k, context)
+        rows, answer = search_hits(assistant, question, k, context)
+        return rows, gr.update(value=answer, visible=True)
 
     def ask(question: str, request: gr.Request) -> dict:
         """Answer one question about access to NPR data; the same JSON as `assistant ask --json`."""
@@ -345,6 +363,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
             language = gr.Radio([("Norsk", "nb"), ("English", "en")], value=None, label=I18N("language"),
                                 scale=0, min_width=220, elem_id="language")
         gr.Markdown(I18N("intro"))
+        gr.HTML(f"<style>{CSS}</style>", padding=False, elem_id="app-style", apply_default_css=False)
         answers, context = gr.State({}), gr.State("")
         # the page's language, for what the server writes (set by the script below on load)
         lang = gr.Textbox("nb", visible="hidden", elem_id="ui-lang", label="ui-lang")
@@ -384,7 +403,8 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
             go = gr.Button(I18N("search"), variant="primary")
             hits_table = gr.Dataframe(headers=HIT_COLUMNS, label=I18N("hits"), wrap=True, elem_id="hits",
                                       column_widths=["4%", "8%", "8%", "8%", "8%", "18%", "46%"])
-            answer_json = gr.JSON(label=I18N("answer_json"), elem_id="answer-json")
+            # shown from the first search on (Gradio's empty JSON box has an aria-label axe rejects)
+            answer_json = gr.JSON(label=I18N("answer_json"), elem_id="answer-json", visible=False)
 
         # the UI's own events stay off the public API: /ask is the one endpoint clients use
         private = dict(api_visibility="private")
