@@ -83,6 +83,9 @@ CSS = """
 }
 footer, footer a, footer button, footer .show-api, footer .settings { color: #55555f !important; }
 .min_value, .max_value { color: #55555f !important; }
+#answer-json .string { color: #166534 !important; }
+#answer-json .number { color: #1e40af !important; }
+#answer-json .bool, #answer-json .null { color: #9a3412 !important; }
 #chat a.les { white-space: nowrap; }
 #chat .kilde, #chat .svar, #chat .relatert { overflow-wrap: anywhere; }
 #chat code { white-space: normal; overflow-wrap: anywhere; }
@@ -194,13 +197,12 @@ def group_url(group: list[Citation]) -> str | None:
     return urls[0].split("#:~:", 1)[0] + "#:~:" + "&".join(u.split("#:~:", 1)[1] for u in urls)
 
 
-def link_html(lang, url: str | None, what: str) -> str:
-    """A link that opens the official page in a new tab, named for screen readers by what it shows."""
+def link_html(lang, url: str | None) -> str:
+    """A link that opens the official page in a new tab; nothing without a page URL."""
     if not url:
         return ""
-    label = read_on(lang, url)
-    return (f' <a class="les" href="{html.escape(url)}" target="_blank" rel="noopener noreferrer" '
-            f'aria-label="{html.escape(label)}: {html.escape(what)}">{html.escape(label)}</a>')
+    return (f' <a class="les" href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+            f'{html.escape(read_on(lang, url))}</a>')
 
 
 def sources_html(assistant: Assistant, citations: tuple[Citation, ...], lang: str = "nb") -> str:
@@ -217,7 +219,7 @@ def sources_html(assistant: Assistant, citations: tuple[Citation, ...], lang: st
         out.append(f'<div class="kilde"><p><strong>{i}. {html.escape(first.section)}</strong> — '
                    f'{html.escape(first.title)} (<code>{html.escape(first.source)}</code>, '
                    f'{words(lang)["chars"]} {group[0].start}–{group[-1].end})'
-                   f'{link_html(lang, group_url(group), first.section)}</p><blockquote>{excerpt}</blockquote></div>')
+                   f'{link_html(lang, group_url(group))}</p><blockquote>{excerpt}</blockquote></div>')
     return "".join(out)
 
 
@@ -225,7 +227,7 @@ def related_html(related: tuple[Related, ...], lang: str = "nb") -> str:
     """The sections offered on a decline, each with its link (the buttons under the chat ask about them)."""
     if not related:
         return ""
-    items = "".join(f"<li>{html.escape(r.section)}{link_html(lang, r.url, r.section)}</li>" for r in related)
+    items = "".join(f"<li>{html.escape(r.section)}{link_html(lang, r.url)}</li>" for r in related)
     return f'<div class="relatert"><p><strong>{words(lang)["related"]}</strong></p><ul>{items}</ul></div>'
 
 
