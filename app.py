@@ -4,7 +4,10 @@
     Client(url).predict("Hva koster det?", api_name="/ask") -> the `assistant ask --json` dict
 
 It talks to `Assistant` only (ask, search, documents, sections, chunks) and re-implements no
-step. Every request is bounded: questions and Kilder queries by ASSISTANT_MAX_QUESTION_CHARS, and
+step. The page speaks bokmål or English (Gradio's i18n: the browser's language, or the Norsk/English
+choice, kept in the browser; wording in assistant/data/ui.json); each source links to the official
+page with a text fragment on the quote ("Les på helsedata.no"), and a decline offers the related
+sections as buttons that ask about them. Every request is bounded: questions and Kilder queries by ASSISTANT_MAX_QUESTION_CHARS, and
 each client address by a token bucket (ASSISTANT_RATE_LIMIT, default 60/min; over it the client is
 told how long to wait). A port in use is one line and exit code 2. Deliberately left out: log-in,
 file upload, streaming, and anything fetched from the internet (Gradio's bundled fonts and scripts).
@@ -87,6 +90,12 @@ footer, footer a, footer button, footer .show-api, footer .settings { color: #55
 #answer-json .number { color: #1e40af !important; }
 #answer-json .bool, #answer-json .null { color: #9a3412 !important; }
 #chat a.les { white-space: nowrap; }
+@media (max-width: 640px) {  /* a phone: the language choice goes under the title */
+  #title-row { flex-wrap: wrap; }
+  #title-row > * { flex: 1 1 100% !important; min-width: 0 !important; }
+  #title-row > #language { flex: 0 0 auto !important; }
+}
+#app-style { display: none !important; }  /* the <style> still applies; its box takes no room */
 #chat .kilde, #chat .svar, #chat .relatert { overflow-wrap: anywhere; }
 #chat code { white-space: normal; overflow-wrap: anywhere; }
 """
@@ -359,7 +368,7 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
         return assistant.ask(question if isinstance(question, str) else "").to_dict()
 
     with Blocks(title=settings.title) as demo:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="title-row"):
             gr.Markdown(f"# {settings.title}")
             # the language names stay as they are: each is read in its own language
             language = gr.Radio([("Norsk", "nb"), ("English", "en")], value=None, label=I18N("language"),
