@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser axe run chat index test eval fit eval-holdout bench load staff clean
+.PHONY: setup browser axe run chat index test eval fit fit-related eval-holdout bench load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,9 @@ eval: setup                        ## the gate on eval/questions.jsonl, then eve
 
 fit: setup                         ## refit the answer/decline decision on the eval set (assistant/data/decision.json)
 	$(BIN)/python -m eval.fit
+
+fit-related: setup               ## refit the floor for the sections offered on a decline (assistant/data/related.json)
+	$(BIN)/python -m eval.fit_related
 
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate
