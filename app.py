@@ -27,8 +27,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 # importing the package sets the offline variables (HF_HUB_OFFLINE, GRADIO_ANALYTICS_ENABLED...)
-from assistant import Answer, Assistant, AssistantError, Citation, Settings
-from assistant.records import Related
+from assistant import Answer, Assistant, AssistantError, Citation, Related, Settings
 from assistant.feedback import FeedbackStore
 from assistant.limits import Limiter, RateLimit, client_address, port_taken
 from assistant.privacy import MaskingFilter
