@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser axe run chat index test eval fit fit-related eval-holdout bench load staff clean
+.PHONY: setup browser axe dovecot run chat index test eval eval-checked fit fit-related eval-holdout bench bench-inbox load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,13 +48,28 @@ axe:                               ## axe-core (pinned in package.json) for the 
 	    exit 1; \
 	  fi; }
 
-test: setup browser axe            ## the whole test suite, then the eval gate
+dovecot:                           ## Debian's dovecot-imapd for the inbox tests (installed when run as root)
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's dovecot-imapd for the inbox tests (about 10 s)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	  else \
+	    echo "The inbox tests need Debian's dovecot-imapd: run  sudo apt-get install -y dovecot-imapd  then make test again."; \
+	    exit 1; \
+	  fi; }
+
+test: setup browser axe dovecot    ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 
-eval: setup                        ## the gate on eval/questions.jsonl, then every set side by side (eval/sets.md)
-	$(BIN)/python -m eval
+# make eval EVAL_HISTORY=eval-history.csv  appends one row of figures to that CSV (opt-in, see README)
+# make eval EVAL_ARGS=--no-baseline        any other flags of `python -m eval`
+eval: setup                        ## the gate on eval/questions.jsonl (report.md/.html), then every set side by side (eval/sets.md)
+	$(BIN)/python -m eval $(if $(EVAL_HISTORY),--history "$(EVAL_HISTORY)") $(EVAL_ARGS)
 	$(BIN)/python -m eval.sets
+
+eval-checked: setup                ## after reviewing the cases against a changed guidance: record it in eval/checked.json
+	$(BIN)/python -m eval --mark-checked
 
 fit: setup                         ## refit the answer/decline decision on the eval set (assistant/data/decision.json)
 	$(BIN)/python -m eval.fit
@@ -65,8 +80,12 @@ fit-related: setup               ## refit the floor for the sections offered on 
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate
 
-bench: setup                       ## scaling 1x/10x/100x, cold start, memory, side by side with the LangChain baseline
+bench: setup dovecot               ## scaling 1x/10x/100x, cold start, memory, side by side with the LangChain baseline; then bench-inbox
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.inbox
+
+bench-inbox: setup dovecot         ## assistant inbox on 500 e-mails: a Maildir, then IMAP against a local Dovecot
+	$(BIN)/python -m bench.inbox
 
 load: setup                        ## 50 concurrent API clients for 60 s against app.py (figures, not a test)
 	$(BIN)/python -m bench.load

@@ -2,6 +2,7 @@
 
     python app.py                      http://127.0.0.1:7860 (ASSISTANT_HOST / ASSISTANT_PORT)
     Client(url).predict("Hva koster det?", api_name="/ask") -> the `assistant ask --json` dict
+    POST /api/v1/ask {"question": "Hva koster det?"}      -> the same dict (assistant/web.py)
 
 It talks to `Assistant` only (ask, search, documents, sections, chunks) and re-implements no
 step. The page speaks bokmål or English (Gradio's i18n: the browser's language, or the Norsk/English
@@ -27,6 +28,7 @@ from assistant import Answer, Assistant, AssistantError, Citation, Related, Sett
 from assistant.feedback import FeedbackStore
 from assistant.limits import Limiter, RateLimit, client_address, port_taken
 from assistant.privacy import MaskingFilter
+from assistant.web import build_api, pool_size, serve
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
@@ -363,13 +365,16 @@ def main() -> int:
             return 2
         assistant = Assistant(settings)
         demo = build_app(assistant, limiter=limiter)
+        api = build_api(assistant, limiter=limiter, title=settings.title)
     except AssistantError as exc:
         print(f"app: {exc}", file=sys.stderr)
         return 2
     log.info("ready in %.1f s: %d chunks from %d document(s), data in %s", assistant.startup_seconds,
              len(assistant.chunks), len(assistant.documents), settings.data_dir)
+    log.info("serving http://%s:%d/ (JSON API under /api/v1, %d answer threads)", settings.host,
+             settings.port, pool_size())
     try:
-        demo.launch(server_name=settings.host, server_port=settings.port, ssr_mode=False)
+        serve(api, demo, settings.host, settings.port)
     except OSError as exc:  # taken between the check and now, or a host that is not this machine's
         print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
               "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)

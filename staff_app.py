@@ -62,6 +62,30 @@ def staff_auth(host: str, env: dict | None = None) -> tuple[str, str] | None:
     return None
 
 
+def inbox_queue_html(data_dir: Path, limit: int = 50) -> str:
+    """The Innboks tab: the latest drafts `assistant inbox` wrote, newest first, and which need a human."""
+    import html
+
+    from assistant.mailroom import read_queue
+
+    rows = read_queue(data_dir, limit)
+    if not rows:
+        return ("<p>Ingen utkast ennå. Start <code>assistant inbox --maildir …</code> eller "
+                "<code>assistant inbox --imap …</code>; utkastene havner i postkassens Utkast-mappe.</p>")
+    manual = sum(r.get("manual", False) for r in rows)
+    out = [f"<p>{len(rows)} siste utkast, <strong>{manual} må besvares manuelt</strong> "
+           "(i Utkast-mappen: nøkkelordet $NeedsHuman og «[Må besvares manuelt]» i emnet).</p>",
+           "<table><tr><th>Skrevet</th><th>Emne</th><th>Til</th><th>Spørsmål</th><th>Trenger et menneske</th></tr>"]
+    for r in rows:
+        e = lambda v: html.escape(str(v))  # noqa: E731
+        human = ("<strong>Ja</strong>: " + "; ".join(f"«{e(q)}»" for q in r.get("manual_questions", []))
+                 if r.get("manual") else "Nei")
+        out.append(f"<tr class=\"{'manual' if r.get('manual') else 'drafted'}\"><td>{e(r.get('time', ''))}</td>"
+                   f"<td>{e(r.get('subject', ''))}</td><td>{e(r.get('to', ''))}</td>"
+                   f"<td>{e(r.get('questions', 0))}</td><td>{human}</td></tr>")
+    return "\n".join(out) + "</table>"
+
+
 def lesson_for(assistant: Assistant, feedback_id: int, choice: str, feedback: FeedbackStore,
                eval_file: Path) -> str:
     """Teach the assistant from one thumbs-down answer: `choice` is a section heading or NOT_COVERED.
@@ -137,15 +161,30 @@ def guarded_login(user: str, password: str, clock=time.monotonic, **guard_option
     return auth
 
 
-def launch(demo: gr.Blocks, host: str, port: int, auth, **options):
-    """Starts the staff app with its log-in (a (user, password) pair or guarded_login's callable)."""
-    from starlette.middleware import Middleware
+def launch(demo: gr.Blocks, host: str, port: int, auth, api=None, prevent_thread_lock: bool = False,
+           **_options):
+    """Serves the staff app with its log-in (a (user, password) pair, guarded_login's callable or
+    None on loopback) and, with `api` (staff_api's), the JSON API under /api/v1 behind the same
+    log-in. With prevent_thread_lock it runs on a thread; the returned object's close() stops it."""
+    from assistant.web import serve
 
     if isinstance(auth, tuple):
         auth = guarded_login(*auth)
-    return demo.launch(server_name=host, server_port=port, auth=auth, ssr_mode=False,
-                       auth_message="Brukerstøtte, Norsk pasientregister",
-                       app_kwargs={"middleware": [Middleware(ClientAddress)]}, **options)
+    if api is None:
+        from fastapi import FastAPI
+
+        api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    api.add_middleware(ClientAddress)
+    return serve(api, demo, host, port, background=prevent_thread_lock, auth=auth,
+                 auth_message="Brukerstøtte, Norsk pasientregister")
+
+
+def staff_api(assistant: Assistant, auth, limiter: Limiter | None = None, drafter: Drafter | None = None):
+    """/api/v1/ask, /health and /draft for the staff app; /draft behind `auth`'s guard (the UI's log-in)."""
+    from assistant.web import build_api
+
+    return build_api(assistant, limiter=limiter, drafter=drafter or Drafter(assistant),
+                     guard=getattr(auth, "guard", None), title=f"{assistant.settings.title} – brukerstøtte")
 
 
 def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
@@ -218,6 +257,14 @@ def build_staff_app(assistant: Assistant, feedback: FeedbackStore | None = None,
                                     elem_id="lesson-section")
             teach_btn = gr.Button("Lær av dette", variant="primary")
             taught = gr.Markdown(elem_id="lesson-result")
+        with gr.Tab("Innboks"):  # what `assistant inbox` put in the mailbox's Drafts folder
+            gr.Markdown("Utkast som `assistant inbox` har lagt i postkassens Utkast-mappe, nyeste først.")
+            inbox_refresh = gr.Button("Hent")
+            inbox_queue = gr.HTML(elem_id="inbox-queue")
+            inbox_refresh.click(lambda: inbox_queue_html(assistant.settings.data_dir), outputs=inbox_queue,
+                                api_visibility="private")
+            demo.load(lambda: inbox_queue_html(assistant.settings.data_dir), outputs=inbox_queue,
+                      api_visibility="private")
         go.click(make_draft, inputs=mail, outputs=[reply, sources], api_visibility="private")
         refresh.click(export, outputs=cases, api_visibility="private")
         refresh.click(pending, outputs=which, api_visibility="private")
@@ -237,7 +284,12 @@ def main() -> int:
         if taken:
             print(f"staff_app: {taken}", file=sys.stderr)
             return 2
-        demo = build_staff_app(Assistant(Settings.from_env()), limiter=limiter)
+        if isinstance(auth, tuple):
+            auth = guarded_login(*auth)
+        assistant = Assistant(Settings.from_env())
+        drafter = Drafter(assistant)
+        demo = build_staff_app(assistant, drafter=drafter, limiter=limiter)
+        api = staff_api(assistant, auth, limiter=limiter, drafter=drafter)
     except ValueError:
         print("staff_app: ASSISTANT_STAFF_PORT must be a whole number, e.g. 7861.", file=sys.stderr)
         return 2
@@ -245,7 +297,7 @@ def main() -> int:
         print(f"staff_app: {exc}", file=sys.stderr)
         return 2
     try:
-        launch(demo, host, port, auth)
+        launch(demo, host, port, auth, api=api)
     except OSError as exc:  # taken between the check and now
         print(f"staff_app: cannot listen on {host}:{port} ({exc}); stop the other server or set "
               "ASSISTANT_STAFF_PORT to a free port.", file=sys.stderr)

@@ -8,6 +8,8 @@
     assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines)
     assistant draft MAIL.eml [--json]         a reply draft for one e-mail (.txt, .eml)
     assistant draft FOLDER --out DRAFTS/      a draft per e-mail in a folder or .mbox, plus summary.txt
+    assistant inbox --maildir PATH            a reply draft per new e-mail into PATH/.Drafts (--watch: keep going)
+    assistant inbox --imap imaps://host/INBOX  the same over IMAP (ASSISTANT_IMAP_USER/_PASSWORD)
 
 Errors become one line on stderr and exit code 2, never a traceback: AssistantError, a closed
 output pipe (`| head -1`), and a terminal that cannot show æøå (that output is escaped instead).
@@ -34,7 +36,7 @@ def _setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
-    for noisy in ("sentence_transformers", "chromadb", "httpx", "transformers"):
+    for noisy in ("sentence_transformers", "chromadb", "httpx", "transformers", "imapclient"):
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
@@ -133,8 +135,24 @@ def _cmd_index(args) -> int:
         n_chunk = sum(c.source == doc.source for c in assistant.chunks)
         note = "" if n_chunk else " (no text under its headings: not indexed)"
         print(f"  {doc.source}: {n_sec} sections, {n_chunk} chunks — {doc.title}{note}")
+    if assistant.built:
+        _print_changes(assistant.store.root, manifest["build"])
     print(f"Data directory: {assistant.settings.data_dir}")
     return 0
+
+
+def _print_changes(root, build: str) -> None:
+    """What this build changed in the guidance since the build before (corpus_diff)."""
+    from .corpus_diff import build_changes, describe
+
+    changes = build_changes(root, build)
+    if changes is None:
+        print("No earlier build in this data directory to compare the sections with.")
+    elif not changes:
+        print("No section's words changed since the last build (the model, chunker or example questions did, or --force).")
+    else:
+        print("What changed in the guidance since the last build:")
+        print(*describe(changes), sep="\n")
 
 
 def _cmd_chat(args) -> int:
@@ -219,6 +237,73 @@ def _cmd_draft(args) -> int:
     return 0
 
 
+def _day(text: str):
+    """'2026-03-01' -> date(2026, 3, 1); argparse turns the ValueError into one usage line."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day; give YYYY-MM-DD, e.g. 2026-03-01")
+
+
+class _LazyDrafter:
+    """A Drafter whose model loads at the first e-mail to draft: a pass with nothing new takes no 8 s."""
+
+    def __init__(self, settings, templates):
+        self.settings, self.templates, self.drafter = settings, templates, None
+
+    def draft(self, mail):
+        if self.drafter is None:
+            from .drafting import Drafter
+            from .service import Assistant
+
+            self.drafter = Drafter(Assistant(self.settings), self.templates)
+        return self.drafter.draft(mail)
+
+
+def _cmd_inbox(args) -> int:
+    import email.utils
+    import signal
+    import threading
+
+    from .drafting import TEMPLATES, load_templates
+    from .errors import ConfigError
+    from .mailboxes import open_mailbox
+    from .mailroom import Mailroom
+    from .settings import Settings
+
+    sender = os.environ.get("ASSISTANT_INBOX_FROM", "").strip()
+    if "@" not in email.utils.parseaddr(sender)[1]:
+        raise ConfigError("Set ASSISTANT_INBOX_FROM to the address drafts are sent from, e.g. "
+                          "ASSISTANT_INBOX_FROM='Brukerstøtte NPR <helseregistre@helsedir.no>'.")
+    if args.interval <= 0:
+        raise ConfigError("--interval must be a positive number of seconds, e.g. 60.")
+    load_templates(str(args.templates or TEMPLATES))
+    settings = Settings.from_env()
+    box = open_mailbox(maildir=args.maildir or "", imap=args.imap or "", drafts=args.drafts or "")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):  # finish the e-mail at hand, then stop cleanly
+        signal.signal(sig, lambda *_: stop.set())
+    if not (args.watch and args.imap):  # --watch connects itself, waiting for a server that is down
+        box.connect()  # wrong credentials or no such folder: one line, before the model loads
+    try:
+        room = Mailroom(box, _LazyDrafter(settings, args.templates or TEMPLATES), sender, settings.data_dir,
+                        since=args.since)
+        room.lock()
+
+        def report(summary):
+            print(_json(summary.to_dict()) if args.json else summary.line(), flush=True)
+
+        if args.watch:
+            room.watch(stop, interval=args.interval, report=report)
+        else:
+            report(room.run(stop))
+    finally:
+        box.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="assistant", description="The NPR data-access assistant.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (stderr)")
@@ -243,6 +328,19 @@ def main(argv: list[str] | None = None) -> int:
     dr.add_argument("--overwrite", action="store_true",
                     help="replace drafts already in --out (they may hold the team's edits; inputs are never replaced)")
     dr.set_defaults(func=_cmd_draft)
+    ib = sub.add_parser("inbox", help="a reply draft per new e-mail in a mailbox, into its Drafts folder")
+    where = ib.add_mutually_exclusive_group(required=True)
+    where.add_argument("--maildir", help="a Maildir folder (drafts go to PATH/.Drafts)")
+    where.add_argument("--imap", help="imaps://host[:port]/FOLDER or imap://... (STARTTLS); log-in from "
+                                      "ASSISTANT_IMAP_USER and ASSISTANT_IMAP_PASSWORD")
+    ib.add_argument("--drafts", help="the IMAP folder for drafts (default: the one marked \\Drafts)")
+    ib.add_argument("--watch", action="store_true", help="keep running: IMAP IDLE or polling, reconnecting")
+    ib.add_argument("--interval", type=float, default=60.0, help="seconds between polls with --watch (60)")
+    ib.add_argument("--since", type=_day, help="only e-mails received on or after this day (YYYY-MM-DD), "
+                                               "e.g. on the first run over a mailbox with years of mail")
+    ib.add_argument("--json", action="store_true", help="the run summary as one JSON object per line")
+    ib.add_argument("--templates", help="a reply_templates.json with your own wording")
+    ib.set_defaults(func=_cmd_inbox)
     _safe_streams()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)

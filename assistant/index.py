@@ -39,7 +39,10 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from .chunking import CHUNKER_VERSION
+from .corpus_diff import record_build
 from .embedding import Embedder, VectorCache
 from .errors import AssistantError, IndexBuildError
 from .records import Chunk, Example
@@ -49,7 +52,12 @@ __all__ = ["IndexStore", "VectorIndex", "IndexUnavailableError", "fingerprint", 
 
 log = logging.getLogger(__name__)
 BATCH = 256
-PROGRESS_MIN_BATCHES = 4  # a build of more batches than this shows a progress bar on stderr
+# searches run over an in-memory copy of the vectors up to this many items (384 floats each:
+# 250,000 items are 384 MB); a bigger store is searched by Chroma itself
+MIRROR_MAX_ITEMS = 250_000
+MIRROR_PAGE = 5_000  # items read from the store per request when the copy is made
+PROGRESS_AFTER_S = 2.0  # a build that takes longer than this shows a progress bar on stderr
+EMBED_BATCH = 32  # texts per model call in a build: big enough for every core, small enough to show progress
 
 
 def fingerprint(chunks: list[Chunk], model_name: str, examples: list[Example] = ()) -> str:
@@ -80,6 +88,8 @@ class VectorIndex:
         self.collection = collection
         self.manifest = manifest
         self.url = url
+        self._mirror = None  # (ids, unit vectors, metadatas, kinds), read from the store on first search
+        self._mirror_lock = threading.Lock()
 
     @property
     def count(self) -> int:
@@ -95,12 +105,27 @@ class VectorIndex:
         return [(i, sim) for i, sim, _ in self.search_items(vector, n)]
 
     def search_items(self, vector, n: int, kind: str | None = None) -> list[tuple[str, float, dict]]:
-        """The n nearest items as (id, cosine, metadata); `kind` "chunk" or "example" keeps to one kind."""
+        """The n nearest items as (id, cosine, metadata); `kind` "chunk" or "example" keeps to one kind.
+
+        Embedded store: exact cosine over an in-memory copy of its vectors while it holds at most
+        MIRROR_MAX_ITEMS (a matrix product, well under a millisecond for the bundled corpus, where
+        Chroma's query with a metadata filter took half of a warm answer's time); Chroma's own
+        search above that. A Chroma server is always asked: it is the shared, live copy.
+        """
         total = {"chunk": self.manifest.get("chunks", self.count),
                  "example": self.manifest.get("examples", 0)}.get(kind, self.count)
         n = min(n, total)
         if n <= 0:
             return []
+        mirror = self._mirrored() if not self.url and self.count <= MIRROR_MAX_ITEMS else None
+        if mirror is not None:
+            ids, matrix, metas, kinds = mirror
+            sims = matrix @ np.asarray(vector, dtype=np.float32)
+            rows = np.flatnonzero(kinds == kind) if kind else np.arange(len(ids))
+            if n < len(rows):
+                rows = rows[np.argpartition(-sims[rows], n - 1)[:n]]
+            rows = rows[np.argsort(-sims[rows], kind="stable")]
+            return [(ids[r], float(sims[r]), metas[r]) for r in rows]
         try:
             res = self.collection.query(query_embeddings=[vector], n_results=n,
                                         where={"kind": kind} if kind else None,
@@ -112,6 +137,31 @@ class VectorIndex:
         metas = res.get("metadatas") or [[{}] * len(res["ids"][0])]
         return [(i, 1.0 - float(d), m or {})
                 for i, d, m in zip(res["ids"][0], res["distances"][0], metas[0])]
+
+    def _mirrored(self):
+        """The store's ids, unit vectors, metadatas and kinds, read once (in pages); None if unreadable."""
+        with self._mirror_lock:
+            if self._mirror is None:
+                ids, vectors, metas = [], [], []
+                try:
+                    while len(ids) < self.count:
+                        page = self.collection.get(include=["embeddings", "metadatas"],
+                                                   limit=MIRROR_PAGE, offset=len(ids))
+                        if not page["ids"]:
+                            break
+                        ids += page["ids"]
+                        vectors.append(np.asarray(page["embeddings"], dtype=np.float32))
+                        metas += [m or {} for m in page["metadatas"]]
+                except Exception as exc:  # a lost server or a damaged store: Chroma's query says so
+                    log.warning("could not read the vectors into memory (%s: %s); searching the store",
+                                type(exc).__name__, exc)
+                    return None
+                matrix = np.concatenate(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
+                norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+                matrix = matrix / np.where(norms == 0, 1.0, norms)
+                kinds = np.array([m.get("kind", "chunk") for m in metas])
+                self._mirror = (ids, matrix, metas, kinds)
+            return self._mirror
 
 
 _OFF_MAIN_THREAD = object()
@@ -136,13 +186,49 @@ def _restore_sigterm(previous) -> None:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _progress(total: int, batches: int, show: bool | None):
-    """A tqdm bar on stderr for big builds (more than PROGRESS_MIN_BATCHES batches), or None."""
-    if show is False or (show is None and batches <= PROGRESS_MIN_BATCHES):
+def _progress(total: int, show: bool | None):
+    """Progress of a build, on stderr: a tqdm bar on a terminal (the CLI), log lines elsewhere
+    (the app's log). With show=None it appears only once the build has taken PROGRESS_AFTER_S
+    seconds; show=True at once, show=False never."""
+    if show is False or total == 0:
         return None
-    from tqdm import tqdm
+    if show or sys.stderr.isatty():
+        from tqdm import tqdm
 
-    return tqdm(total=total, unit="chunk", desc="indexing", file=sys.stderr)
+        return tqdm(total=total, unit="item", desc="indexing", file=sys.stderr,
+                    delay=0 if show else PROGRESS_AFTER_S, mininterval=0.5)
+    return _LoggedProgress(total)
+
+
+class _LoggedProgress:
+    """tqdm's update/close for a log: a line every PROGRESS_AFTER_S seconds once the build has
+    taken that long, with the share done and the time left."""
+
+    def __init__(self, total: int, clock=time.monotonic):
+        self.total, self.done, self.clock = total, 0, clock
+        self.started = self.last = clock()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = self.clock()
+        if now - self.last >= PROGRESS_AFTER_S and now - self.started >= PROGRESS_AFTER_S:
+            self.last = now
+            rate = self.done / max(now - self.started, 1e-9)
+            log.info("indexing: %d/%d items (%.0f %%), %.0f s so far, about %.0f s left", self.done,
+                     self.total, 100 * self.done / self.total, now - self.started,
+                     (self.total - self.done) / max(rate, 1e-9))
+
+    def close(self) -> None:
+        if self.clock() - self.started >= PROGRESS_AFTER_S:
+            log.info("indexing: %d/%d items in %.0f s", self.done, self.total, self.clock() - self.started)
+
+
+def build_threads(env=os.environ) -> int:
+    """ASSISTANT_BUILD_THREADS, default every core: threads an index build embeds with."""
+    try:
+        return max(1, int(env.get("ASSISTANT_BUILD_THREADS", "") or (os.cpu_count() or 1)))
+    except ValueError:
+        return os.cpu_count() or 1
 
 
 class IndexStore:
@@ -259,12 +345,29 @@ class IndexStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def _add_all(self, collection, items, embedder: Embedder, bar) -> None:
+        """Embeds (through the cache) and adds the items, BATCH at a time."""
+        for i in range(0, len(items), BATCH):
+            batch = items[i:i + BATCH]
+            vectors = [None] * len(batch)
+            for role in ("passage", "query"):  # documents and questions embed differently (e5)
+                at = [j for j, it in enumerate(batch) if it[2] == role]
+                for k in range(0, len(at), EMBED_BATCH):
+                    part = at[k:k + EMBED_BATCH]
+                    for j, v in zip(part, self.cache.embed(embedder, [batch[j][1] for j in part], role)):
+                        vectors[j] = v
+                    if bar is not None:
+                        bar.update(len(part))
+            collection.add(ids=[it[0] for it in batch], embeddings=[list(map(float, v)) for v in vectors],
+                           metadatas=[it[3] for it in batch])
+            log.info("indexed %d/%d items", min(i + BATCH, len(items)), len(items))
+
     def _build(self, chunks: list[Chunk], embedder: Embedder, want: str,
                examples: list[Example] = ()) -> VectorIndex:
         build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         total = len(chunks) + len(examples)
-        bar = _progress(total, -(-total // BATCH), self.progress)
+        bar = _progress(total, self.progress)
         items = ([(c.id, c.context, "passage", {"kind": "chunk", "source": c.source, "heading": c.heading,
                                                  "start": c.start, "end": c.end}) for c in chunks]
                  + [(e.id, e.text, "query", {"kind": "example", "source": e.source, "heading": e.section,
@@ -272,19 +375,8 @@ class IndexStore:
         previous = _raise_on_sigterm()
         try:
             collection = self.backend.create(build_id)
-            for i in range(0, len(items), BATCH):
-                batch = items[i:i + BATCH]
-                vectors = [None] * len(batch)
-                for role in ("passage", "query"):  # documents and questions embed differently (e5)
-                    at = [j for j, it in enumerate(batch) if it[2] == role]
-                    if at:
-                        for j, v in zip(at, self.cache.embed(embedder, [batch[j][1] for j in at], role)):
-                            vectors[j] = v
-                collection.add(ids=[it[0] for it in batch], embeddings=[list(map(float, v)) for v in vectors],
-                               metadatas=[it[3] for it in batch])
-                log.info("indexed %d/%d items", min(i + BATCH, len(items)), len(items))
-                if bar is not None:
-                    bar.update(len(batch))
+            with embedder.threads(build_threads()), self.cache.deferred():
+                self._add_all(collection, items, embedder, bar)
             manifest = {"fingerprint": want, "build": build_id, "count": len(items),
                         "chunks": len(chunks), "examples": len(examples),
                         "model": embedder.name, "chunker": CHUNKER_VERSION,
@@ -313,4 +405,5 @@ class IndexStore:
             self.backend.drop_all_but(build_id)
         except Exception as exc:  # the new build is live; leftovers only cost space
             log.warning("could not delete old index builds (%s: %s)", type(exc).__name__, exc)
+        record_build(self.root, chunks, build_id)  # what changed since the last build, for `assistant index`
         return VectorIndex(collection, manifest, self.backend.url)

@@ -1,12 +1,14 @@
-"""Load test: `python -m bench.load` (or `make load`) — many gradio_client clients at once.
+"""Load test: `python -m bench.load` (or `make load`) — many clients of the JSON API and of Gradio at once.
 
 Starts the real app (`python app.py`) on a free 127.0.0.1 port with a temp data dir, waits
-(bounded) until it answers, then runs CLIENTS threads, each with its own gradio_client
-`Client`, calling the /ask API in a loop for SECONDS. Prints errors, latency p50/p95/max and
-throughput, and stops the app it started. A benchmark that prints figures, not a test.
+(bounded) until it answers, then, one run after the other in the same app, CLIENTS threads ask
+for SECONDS each: through POST /api/v1/ask (one kept-alive connection per client), through
+gradio_client's /ask, and through /api/v1/ask again with every question new (so every answer
+pays for its question embedding). Prints errors, latency p50/p95/max and throughput per run,
+and stops the app it started. A benchmark that prints figures, not a test.
 
-    python -m bench.load                       50 clients for 60 s
-    python -m bench.load --clients 10 --seconds 20
+    python -m bench.load                       50 clients, 60 s per run
+    python -m bench.load --clients 10 --seconds 20 --paths api
 Deliberately left out: ramp-up schedules and remote hosts (loopback only, never the network).
 """
 
@@ -48,7 +50,7 @@ def start_app(tmp: Path) -> tuple[subprocess.Popen, str]:
     url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            urllib.request.urlopen(url, timeout=2).read()
+            urllib.request.urlopen(url + "api/v1/health", timeout=2).read()
             return proc, url
         except OSError:
             time.sleep(0.5)
@@ -57,9 +59,46 @@ def start_app(tmp: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"app.py did not answer on {url} within {START_TIMEOUT} s")
 
 
-def run_load(url: str, clients: int, seconds: float) -> dict:
+def _api_caller(url: str):
+    """One client of /api/v1/ask: a kept-alive HTTP connection; returns ask(question) -> dict."""
+    import http.client
+    import json
+
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    conn = [None]
+
+    def ask(question: str) -> dict:
+        body = json.dumps({"question": question}).encode()
+        for attempt in (1, 2):  # a kept-alive connection the server closed is opened again, once
+            if conn[0] is None:
+                conn[0] = http.client.HTTPConnection(host, int(port), timeout=120)
+            try:
+                conn[0].request("POST", "/api/v1/ask", body, {"Content-Type": "application/json"})
+                response = conn[0].getresponse()
+                data = response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"HTTP {response.status}: {data[:200]!r}")
+                return json.loads(data)
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                conn[0].close()
+                conn[0] = None
+                if attempt == 2:
+                    raise
+    return ask
+
+
+def _gradio_caller(url: str):
     from gradio_client import Client
 
+    client = Client(url, verbose=False)
+    return lambda question: client.predict(question, api_name="/ask")
+
+
+def run_load(url: str, clients: int, seconds: float, path: str = "api", distinct: bool = False) -> dict:
+    """`clients` threads asking for `seconds`: through /api/v1/ask (path "api") or gradio_client
+    ("gradio"). The 54 benchmark questions cycle, so after the first pass their vectors are in the
+    assistant's cache; distinct=True makes every question new (a number appended), so each one
+    costs a model call."""
     qs = questions(200)
     latencies: list[float] = []
     errors: Counter = Counter()
@@ -67,20 +106,22 @@ def run_load(url: str, clients: int, seconds: float) -> dict:
     lock = threading.Lock()
     stop_at = [0.0]  # set when every client is connected: the clock starts for all at once
     start = threading.Barrier(clients + 1, action=lambda: stop_at.__setitem__(0, time.monotonic() + seconds))
+    counter = iter(range(10**9))
 
     def worker(n: int) -> None:
         try:
-            client = Client(url, verbose=False)
+            call = _api_caller(url) if path == "api" else _gradio_caller(url)
         except Exception as exc:  # counted, not raised: the figure is how many fail
             with lock:
                 errors[f"connect: {type(exc).__name__}"] += 1
-            client = None
+            call = None
         start.wait()
         i = n
-        while client is not None and time.monotonic() < stop_at[0]:
+        while call is not None and time.monotonic() < stop_at[0]:
+            question = qs[i % len(qs)] + (f" (spørsmål {next(counter)})" if distinct else "")
             t = time.perf_counter()
             try:
-                answer = client.predict(qs[i % len(qs)], api_name="/ask")
+                answer = call(question)
                 ok = isinstance(answer, dict) and "answer" in answer
             except Exception as exc:
                 ok, answer = False, exc
@@ -101,7 +142,7 @@ def run_load(url: str, clients: int, seconds: float) -> dict:
     for t in threads:
         t.join(timeout=seconds + 120)  # a call in flight at the end may take a while
     wall = time.monotonic() - began
-    return {"clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
+    return {"path": path, "distinct": distinct, "clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
             "errors": sum(errors.values()), "error_kinds": dict(errors), "error_samples": samples[:5],
             "throughput_rps": round(len(latencies) / wall, 1),
             "p50_ms": round(percentile(latencies, 0.5), 1) if latencies else None,
@@ -109,18 +150,34 @@ def run_load(url: str, clients: int, seconds: float) -> dict:
             "max_ms": round(max(latencies), 1) if latencies else None}
 
 
+def _report(r: dict) -> None:
+    what = ("POST /api/v1/ask (http.client, kept-alive)" if r["path"] == "api" else "gradio_client /ask")
+    print(f"  {what}{', every question new' if r['distinct'] else ''}")
+    print(f"    requests answered  {r['requests']}")
+    print(f"    errors             {r['errors']} {r['error_kinds'] or ''}")
+    for line in r["error_samples"]:
+        print(f"      {line}")
+    print(f"    throughput         {r['throughput_rps']} answers/s")
+    print(f"    latency p50 / p95  {r['p50_ms']} ms / {r['p95_ms']} ms (max {r['max_ms']} ms)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--paths", default="api,gradio,api-distinct",
+                        help="which runs, in order: api, gradio, api-distinct (comma-separated)")
     args = parser.parse_args(argv)
     for name, value in OFFLINE_VARIABLES.items():
         os.environ.setdefault(name, value)
+    results = []
     with tempfile.TemporaryDirectory(prefix="npr-load-") as tmp:
         os.environ["GRADIO_TEMP_DIR"] = str(Path(tmp) / "gradio-client")  # gradio_client writes here
         proc, url = start_app(Path(tmp))
         try:
-            r = run_load(url, args.clients, args.seconds)
+            for run in args.paths.split(","):
+                path, _, distinct = run.strip().partition("-")
+                results.append(run_load(url, args.clients, args.seconds, path=path, distinct=bool(distinct)))
         finally:
             proc.terminate()
             try:
@@ -128,15 +185,11 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=30)
-    print(f"Load test — {r['clients']} gradio_client clients for {r['seconds']} s against app.py "
-          f"on 127.0.0.1 ({os.cpu_count()} cores)")
-    print(f"  requests answered  {r['requests']}")
-    print(f"  errors             {r['errors']} {r['error_kinds'] or ''}")
-    for line in r["error_samples"]:
-        print(f"    {line}")
-    print(f"  throughput         {r['throughput_rps']} answers/s")
-    print(f"  latency p50 / p95  {r['p50_ms']} ms / {r['p95_ms']} ms (max {r['max_ms']} ms)")
-    return 1 if r["errors"] else 0
+    print(f"Load test — {args.clients} clients for {args.seconds:.0f} s each run, against app.py on "
+          f"127.0.0.1 ({os.cpu_count()} cores), in one run of the app")
+    for r in results:
+        _report(r)
+    return 1 if any(r["errors"] for r in results) else 0
 
 
 if __name__ == "__main__":

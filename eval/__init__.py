@@ -1,7 +1,8 @@
 """The evaluation: questions written from the guidance, run through `assistant ask --json`.
 
-    python -m eval              run every case, write eval/report.md and eval/report.json,
-                                exit 1 when a figure is below eval/thresholds.json
+    python -m eval              run every case, write eval/report.md, .json and .html,
+                                exit 1 when a figure is below eval/thresholds.json,
+                                3 when the guidance changed under the cases (stale cases)
 
     from eval import load_cases, evaluate, gate, MockAnswerer
     run = evaluate(load_cases(QUESTIONS), MockAnswerer(lambda q: my_answer(q)))
@@ -9,8 +10,10 @@
 questions.jsonl is the main set (gated); holdout.jsonl is a held-out set for measuring how well
 tuning generalises: run it now and then, never tune the assistant to its failures.
 
-cases.py (the question file) -> answerers.py (who answers) -> harness.py (score, figures,
-gate) -> report.py; baseline.py is the textbook LangChain pipeline we compare against.
+cases.py (the question file) -> checked.py (stale cases: the guidance changed since the cases
+were checked, eval/checked.json) -> answerers.py (who answers) -> harness.py (score, figures,
+gate) -> report.py (markdown, JSON), html.py (report.html), junit.py, history.py (CSV);
+baseline.py is the textbook LangChain pipeline we compare against.
 """
 
 import os

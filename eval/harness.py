@@ -59,6 +59,8 @@ class Outcome:
     citations_verbatim: int
     latency_ms: float
     problems: tuple[str, ...]  # what went wrong, as sentences; () when the case passed
+    confidence: float = 0.0  # the decision's score (answer/decline), for the calibration plot
+    quotes: tuple[tuple[str, str], ...] = ()  # (section, quote) of each citation, in order
 
     @property
     def passed(self) -> bool:
@@ -103,7 +105,8 @@ def score(case: Case, answer: Answer, ranking: Sequence[str] | None = None,
     return Outcome(case.id, case.lang, case.question, case.answerable, case.sections,
                    answer.abstained, answer.reason, answer.answer, cited, ranking,
                    m.first_rank(ranking, case.sections) if case.answerable else None,
-                   missing, len(answer.citations), ok, float(answer.latency_ms), tuple(probs))
+                   missing, len(answer.citations), ok, float(answer.latency_ms), tuple(probs),
+                   float(answer.confidence or 0.0), tuple((c.section, c.quote) for c in answer.citations))
 
 
 def summarize(outcomes: Sequence[Outcome]) -> dict:

@@ -1,6 +1,6 @@
 """Runs -> eval/report.md (for people), eval/report.json (every case) and a stdout summary.
 
-Deliberately left out: HTML, charts, history across runs (git keeps report.md's history).
+The plots are in eval/report.html (html.py); the CSV of past runs is history.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from .cases import LANGS
 from .harness import Run
 
-__all__ = ["write_markdown", "write_json", "summary_table", "fmt"]
+__all__ = ["write_markdown", "write_json", "summary_table", "fmt", "review_lines"]
 
 ROWS = [  # (figure, label, kind) kind: share | count | ms
     ("hit@1", "retrieval hit@1", "share"),
@@ -78,18 +78,48 @@ def _excerpt(text: str, n: int = 160) -> str:
     return one if len(one) <= n else one[: n - 1] + "…"
 
 
+def review_lines(review) -> list[str]:
+    """What changed in the guidance since the cases were checked, stale cases, uncovered sections.
+
+    The section list is corpus_diff.describe(): the same lines `assistant index` prints.
+    """
+    from assistant.corpus_diff import describe
+
+    out = []
+    if review.checked is None:
+        out.append("No eval/checked.json: run `make eval-checked` to record the guidance the cases were checked against.")
+    elif review.changed:
+        out += [f"The guidance changed since the cases were checked ({review.checked.checked_at}):",
+                *describe(list(review.changes))]
+    else:
+        out.append(f"The guidance is the one the cases were checked against ({review.checked.checked_at}).")
+    if review.stale:
+        out.append(f"Stale cases ({len(review.stale_ids)}), kept out of the figures: the fact was in the "
+                   "checked guidance and is gone from today's:")
+        out += [f"  {s.id}: /{s.fact}/ from the section {s.section!r}" for s in review.stale]
+    if review.uncovered:
+        out.append("Sections not covered by any case: " + ", ".join(repr(h) for h in review.uncovered))
+    return out
+
+
 def write_markdown(path: Path, ours: Run, base: Run | None, thresholds: dict,
-                   breaches: Sequence[str], seconds: float) -> None:
+                   breaches: Sequence[str], seconds: float, review=None, cases: Path | None = None) -> None:
     groups = [g for g in ("overall", *LANGS) if g in ours.figures]
     f = ours.figures["overall"]
     out = ["# Evaluation report", "",
            f"{f['cases']} cases ({f['answerable']} answerable, {f['cases'] - f['answerable']} to "
-           f"abstain on) from `eval/questions.jsonl`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+           f"abstain on) from `{_shown(cases)}`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
            f"in {seconds:.0f} s with `python -m eval` (assistant {ours.seconds:.0f} s"
            + (f", baseline {base.seconds:.0f} s). " if base else "). ") +
            f"Gate: **{'PASSED' if not breaches else 'FAILED'}** (thresholds in `eval/thresholds.json`).", ""]
     if breaches:
         out += ["Below threshold:", ""] + [f"- {b}" for b in breaches] + [""]
+    if review is not None and review.needs_review:
+        out += [f"**The guidance changed under the cases:** {len(review.stale_ids)} stale case(s) kept "
+                f"out of the figures; review `{_shown(cases)}`, then run `make eval-checked` "
+                "(the run exits with code 3).", ""]
+    if review is not None:
+        out += ["## The guidance and the cases", "", "```", *review_lines(review), "```", ""]
     out += ["## Overall", ""]
     rows = []
     for name, label, kind in ROWS:
@@ -147,11 +177,30 @@ def write_markdown(path: Path, ours: Run, base: Run | None, thresholds: dict,
     Path(path).write_text("\n".join(out), encoding="utf-8")
 
 
+def _shown(cases: Path | None) -> str:
+    from assistant.settings import REPO_ROOT
+
+    if cases is None:
+        return "eval/questions.jsonl"
+    try:
+        return str(Path(cases).resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(cases)
+
+
 def write_json(path: Path, ours: Run, base: Run | None, thresholds: dict,
-               breaches: Sequence[str], seconds: float) -> None:
+               breaches: Sequence[str], seconds: float, review=None) -> None:
+    from dataclasses import asdict
+
     data = {"seconds": round(seconds, 2), "gate_passed": not breaches, "breaches": list(breaches),
             "thresholds": thresholds, "figures": ours.figures,
             "baseline_figures": base.figures if base else None,
             "cases": [o.to_dict() for o in ours.outcomes],
             "baseline_cases": [o.to_dict() for o in base.outcomes] if base else None}
+    if review is not None:
+        data.update({"corpus": review.corpus, "corpus_changed": review.changed,
+                     "checked_at": review.checked.checked_at if review.checked else None,
+                     "corpus_changes": [asdict(c) for c in review.changes],
+                     "stale_cases": [s.to_dict() for s in review.stale],
+                     "not_covered": list(review.uncovered)})
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,6 +2,7 @@
 
     with running(assistant, FeedbackStore(tmp / "feedback.sqlite3")) as url:
         Client(url).predict("Hva koster det?", api_name="/ask")
+        POST url + "api/v1/ask" {"question": "Hva koster det?"}
 """
 
 from __future__ import annotations
@@ -26,11 +27,16 @@ def free_port() -> int:
 
 @contextmanager
 def running(assistant, feedback):
-    demo = app.build_app(assistant, feedback)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                ssr_mode=False)
+    """The app as app.py serves it: the Gradio UI and the JSON API (/api/v1) on one port."""
+    import os
+
+    from assistant.limits import Limiter, RateLimit
+    from assistant.web import build_api, serve
+
+    limiter = Limiter(RateLimit.from_env(os.environ))
+    demo = app.build_app(assistant, feedback, limiter=limiter)
+    served = serve(build_api(assistant, limiter=limiter), demo, "127.0.0.1", free_port(), background=True)
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield served.url
     finally:
-        demo.close()
+        served.close()

@@ -369,11 +369,11 @@ def staff_url(assistant, tmp_path_factory):
 
     demo = build_staff_app(assistant, FeedbackStore(tmp_path_factory.mktemp("staff") / "fb.sqlite3"))
     port = free_port()
-    launch(demo, "127.0.0.1", port, ("stab", "hemmelig-1"), prevent_thread_lock=True, quiet=True)
+    served = launch(demo, "127.0.0.1", port, ("stab", "hemmelig-1"), prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        demo.close()
+        served.close()
 
 
 def _status(url, data=None) -> int:

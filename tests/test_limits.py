@@ -124,7 +124,7 @@ def test_the_staff_log_in_locks_out_repeated_failures(assistant, tmp_path, caplo
     clock = Clock()
     demo = build_staff_app(assistant, FeedbackStore(tmp_path / "fb.sqlite3"))
     port = free_port()
-    launch(demo, "127.0.0.1", port, guarded_login("stab", "hemmelig-1", clock=clock, free=3, base=30.0),
+    served = launch(demo, "127.0.0.1", port, guarded_login("stab", "hemmelig-1", clock=clock, free=3, base=30.0),
            prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -134,7 +134,7 @@ def test_the_staff_log_in_locks_out_repeated_failures(assistant, tmp_path, caplo
         clock.now += 30.0
         assert _login(url, "stab", "hemmelig-1")[0] == 200
     finally:
-        demo.close()
+        served.close()
     assert caplog.text.count("staff log-in failed for user 'stab' from 127.0.0.1 (password ********)") == 4
     assert "gjett-" not in caplog.text and "hemmelig-1" not in caplog.text
 
@@ -155,7 +155,7 @@ def test_both_apps_rate_limit_each_client_with_a_clear_message(assistant, tmp_pa
 
     demo = build_staff_app(assistant, FeedbackStore(tmp_path / "fb2.sqlite3"))
     port = free_port()
-    launch(demo, "127.0.0.1", port, ("stab", "hemmelig-1"), prevent_thread_lock=True, quiet=True)
+    served = launch(demo, "127.0.0.1", port, ("stab", "hemmelig-1"), prevent_thread_lock=True, quiet=True)
     try:
         staff = Client(f"http://127.0.0.1:{port}/", auth=("stab", "hemmelig-1"), verbose=False)
         staff.predict("Hva koster det?", api_name="/draft")
@@ -163,7 +163,7 @@ def test_both_apps_rate_limit_each_client_with_a_clear_message(assistant, tmp_pa
         with pytest.raises(Exception, match="Too many requests from your address: wait"):
             staff.predict("Hva koster det?", api_name="/draft")
     finally:
-        demo.close()
+        served.close()
 
 
 # -- a port in use is one line, before the model loads -------------------------------------------

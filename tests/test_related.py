@@ -113,7 +113,18 @@ def test_the_cli_json_carries_url_and_related(tmp_path):
     assert near["citations"] == [] and near["related"][0]["section"] == "Leveringsfrister"
 
 
-def test_the_gradio_api_carries_url_and_related(assistant, tmp_path):
+def _post(url: str, body: dict) -> dict:
+    import urllib.request
+
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read().decode())
+
+
+def test_the_gradio_api_and_the_json_api_carry_url_and_related(assistant, tmp_path):
+    import urllib.request
+
     from gradio_client import Client
 
     from appserver import running
@@ -123,7 +134,16 @@ def test_the_gradio_api_carries_url_and_related(assistant, tmp_path):
         client = Client(url, verbose=False)
         price = client.predict("Hva koster det?", api_name="/ask")
         near = client.predict(NEAR, api_name="/ask")
-    assert price["citations"][0]["url"].startswith(PAGE + "#:~:text=")
-    assert {"source", "start", "end"} <= set(price["citations"][0])
-    assert near["related"][0] == {"section": "Leveringsfrister", "url": PAGE + "#:~:text=Leveringsfrister",
-                                  "score": near["related"][0]["score"]}
+        api_price = _post(url + "api/v1/ask", {"question": "Hva koster det?"})
+        api_near = _post(url + "api/v1/ask", {"question": NEAR})
+        with urllib.request.urlopen(url + "api/v1/openapi.json", timeout=60) as r:
+            schemas = json.loads(r.read().decode())["components"]["schemas"]
+    for answer in (price, api_price):
+        assert answer["citations"][0]["url"].startswith(PAGE + "#:~:text=")
+        assert {"source", "start", "end"} <= set(answer["citations"][0]) and answer["related"] == []
+    for answer in (near, api_near):
+        assert answer["citations"] == []
+        assert answer["related"][0] == {"section": "Leveringsfrister", "url": PAGE + "#:~:text=Leveringsfrister",
+                                        "score": answer["related"][0]["score"]}
+    assert "url" in schemas["CitationOut"]["properties"] and "related" in schemas["AnswerOut"]["properties"]
+    assert set(schemas["RelatedOut"]["properties"]) == {"section", "url", "score"}

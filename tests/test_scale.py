@@ -7,7 +7,11 @@ for the fused candidates, however many chunks match.
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -15,7 +19,7 @@ import pytest
 from assistant.chunking import chunk_sections
 from assistant.corpus import load_documents, load_sections
 from assistant.embedding import HashEmbedder
-from assistant.index import BATCH, PROGRESS_MIN_BATCHES, IndexStore
+from assistant.index import EMBED_BATCH, PROGRESS_AFTER_S, IndexStore
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex
 from assistant.records import Chunk
@@ -89,12 +93,92 @@ def _chunks(n: int) -> list[Chunk]:
     return [Chunk(f"c{i}", "x.txt", "X", f"H{i}", "", 0, 1, f"ord{i} tekst") for i in range(n)]
 
 
-def test_big_builds_show_a_progress_bar_small_ones_do_not(tmp_path, capsys):
-    IndexStore(tmp_path / "small").open(_chunks(30), HashEmbedder(dim=8))
+def test_long_builds_show_a_progress_bar_quick_ones_do_not(tmp_path, capsys, caplog, monkeypatch):
+    class Slow(HashEmbedder):  # about 6 s for 300 texts: longer than PROGRESS_AFTER_S, with a log line on the way
+        def embed(self, texts):
+            time.sleep(0.02 * len(texts))
+            return super().embed(texts)
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)  # a terminal: the tqdm bar
+    IndexStore(tmp_path / "quick").open(_chunks(30), HashEmbedder(dim=8))
     assert "indexing" not in capsys.readouterr().err
-    n = BATCH * PROGRESS_MIN_BATCHES + 1  # one batch more than the threshold
-    vectors, built = IndexStore(tmp_path / "big").open(_chunks(n), HashEmbedder(dim=8))
+    n = int(PROGRESS_AFTER_S * 150)
+    vectors, built = IndexStore(tmp_path / "slow").open(_chunks(n), Slow(dim=8))
     err = capsys.readouterr().err
     assert built and vectors.count == n and "indexing" in err and f"{n}/{n}" in err
+    # not a terminal (the app's log, a pipe): log lines, not a bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    with caplog.at_level(logging.INFO, logger="assistant.index"):
+        IndexStore(tmp_path / "slow-log").open(_chunks(n), Slow(dim=8))
+    assert "indexing" not in capsys.readouterr().err
+    assert re.search(rf"indexing: {n}/{n} items in \d+ s", caplog.text)
+    assert re.search(rf"indexing: \d+/{n} items \(\d+ %\), \d+ s so far, about \d+ s left", caplog.text)
     IndexStore(tmp_path / "flag", progress=True).open(_chunks(30), HashEmbedder(dim=8), force=True)
     assert "30/30" in capsys.readouterr().err
+
+
+def test_a_build_writes_the_vector_cache_once_and_keeps_it_after_a_crash(tmp_path):
+    from assistant.embedding import VectorCache
+
+    cache = VectorCache(tmp_path / "cache")
+    writes = []
+    real_save = cache._save
+    cache._save = lambda model, known: (writes.append(len(known)), real_save(model, known))
+    IndexStore(tmp_path / "a", cache=cache).open(_chunks(200), HashEmbedder(dim=8))
+    assert writes == [200]  # once, at the end, not once per model call
+
+    class Failing(HashEmbedder):
+        calls = 0
+
+        def embed(self, texts):
+            Failing.calls += 1
+            if Failing.calls == 3:
+                raise KeyboardInterrupt("^C mid-build")
+            return super().embed(texts)
+
+    writes.clear()
+    with pytest.raises(KeyboardInterrupt):
+        IndexStore(tmp_path / "b", cache=cache).open(_chunks(300)[200:], Failing(dim=16))
+    assert writes == [2 * EMBED_BATCH]  # what was embedded before the crash is kept
+
+
+def test_builds_embed_on_every_core_while_questions_keep_one_thread(tmp_path, monkeypatch):
+    import threading
+    from contextlib import contextmanager
+
+    from assistant.embedding import load_embedder
+
+    seen = []
+
+    class Counting(HashEmbedder):
+        active = 1
+
+        @contextmanager
+        def threads(self, n):
+            Counting.active = n
+            try:
+                yield
+            finally:
+                Counting.active = 1
+
+        def embed(self, texts):
+            seen.append(Counting.active)
+            return super().embed(texts)
+
+    monkeypatch.setenv("ASSISTANT_BUILD_THREADS", "3")
+    IndexStore(tmp_path / "x").open(_chunks(70), Counting(dim=8))
+    assert seen and set(seen) == {3}
+    monkeypatch.delenv("ASSISTANT_BUILD_THREADS")
+    seen.clear()
+    IndexStore(tmp_path / "y").open(_chunks(70), Counting(dim=8))
+    assert set(seen) == {os.cpu_count()}
+
+    # the bundled model: OpenMP's thread count is per calling thread
+    e5 = load_embedder("e5")
+    assert e5._omp is not None
+    other = []
+    with e5.threads(2):
+        assert e5._omp.omp_get_max_threads() == 2
+        t = threading.Thread(target=lambda: other.append(e5._omp.omp_get_max_threads()))
+        t.start(), t.join()
+    assert other == [1] and e5._omp.omp_get_max_threads() == 1

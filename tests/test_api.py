@@ -1,0 +1,232 @@
+"""The JSON API (/api/v1) on the apps' own port: the contract, health, OpenAPI, clear errors,
+the staff draft endpoint behind the log-in, and answering off the event loop."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+
+import pytest
+
+from appserver import free_port, running  # puts the repo root on sys.path
+from assistant.feedback import FeedbackStore
+from assistant.web import AnswerPool, build_api, corpus_hash, serve
+
+
+def call(url, body=None, *, content_type="application/json", headers=None, method=None):
+    """(status, parsed JSON or text, headers) of one request; never raises for an HTTP status."""
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method or ("POST" if data is not None else "GET"),
+                                 headers={**({"Content-Type": content_type} if content_type else {}),
+                                          **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            status, raw, head = r.status, r.read().decode(), dict(r.headers)
+    except urllib.error.HTTPError as exc:
+        status, raw, head = exc.code, exc.read().decode(), dict(exc.headers)
+    try:
+        return status, json.loads(raw), head
+    except ValueError:
+        return status, raw, head
+
+
+@pytest.fixture(scope="module")
+def url(assistant, tmp_path_factory):
+    with running(assistant, FeedbackStore(tmp_path_factory.mktemp("api") / "fb.sqlite3")) as url:
+        yield url
+
+
+def test_ask_returns_the_cli_json_contract(url, assistant):
+    status, data, head = call(url + "api/v1/ask", {"question": "Hva koster det?"})
+    assert status == 200 and head["content-type"].startswith("application/json")
+    expected = assistant.ask("Hva koster det?").to_dict()
+    assert data.keys() == expected.keys()
+    assert {k: v for k, v in data.items() if k != "latency_ms"} == \
+        {k: v for k, v in expected.items() if k != "latency_ms"}
+    text = open(assistant.settings.corpus_dir / "npr_guidance_no.txt", encoding="utf-8").read()
+    assert data["citations"] and all(text[c["start"]:c["end"]] == c["quote"] for c in data["citations"])
+    # the context steers a follow-up, as in the chat
+    status, follow, _ = call(url + "api/v1/ask", {"question": "Og hvor lang tid tar det?",
+                                                  "context": "Hva koster det?"})
+    assert status == 200 and follow["question"] == "Og hvor lang tid tar det?"
+
+
+def test_a_question_out_of_scope_or_empty_is_an_answer_not_an_error(url):
+    status, data, _ = call(url + "api/v1/ask", {"question": "Hva er været i Bergen i dag?"})
+    assert status == 200 and data["abstained"] and data["reason"] == "not_covered" and not data["citations"]
+    status, data, _ = call(url + "api/v1/ask", {"question": "   "})
+    assert status == 200 and data["reason"] == "empty"
+
+
+def test_health_names_the_build_the_corpus_and_the_model(url, assistant):
+    status, data, _ = call(url + "api/v1/health")
+    assert status == 200 and data["status"] == "ok"
+    assert data["index"]["build"] == assistant.vectors.manifest["build"]
+    assert data["index"]["fingerprint"] == assistant.vectors.manifest["fingerprint"]
+    assert data["corpus_hash"] == corpus_hash(assistant.documents) and len(data["corpus_hash"]) == 64
+    assert data["model"] == assistant.embedder.name and data["chunks"] == len(assistant.chunks)
+
+
+def test_openapi_schema_describes_the_api(url):
+    status, schema, _ = call(url + "api/v1/openapi.json")
+    assert status == 200 and schema["openapi"].startswith("3.")
+    ask = schema["paths"]["/api/v1/ask"]["post"]
+    body = ask["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert schema["components"]["schemas"][body]["required"] == ["question"]
+    assert {"200", "413", "415", "422"} <= set(ask["responses"])
+    assert "/api/v1/health" in schema["paths"] and "/api/v1/draft" not in schema["paths"]
+
+
+@pytest.mark.parametrize("body, content_type, status, says", [
+    ({"question": "Hva koster det?"}, "text/plain", 415, "application/json"),
+    (b"question=Hva+koster+det", "application/x-www-form-urlencoded", 415, "application/json"),
+    ({"question": "Hva koster det?"}, None, 415, "application/json"),
+    ({}, "application/json", 422, "question"),
+    ({"question": 5}, "application/json", 422, "question"),
+    ({"question": ["Hva koster det?"]}, "application/json", 422, "question"),
+    ({"question": "Hva koster det?", "context": 7}, "application/json", 422, "context"),
+    (b'{"question": "Hva', "application/json", 422, "question"),
+    (b"\xff\xfe\x00junk", "application/json", 422, "question"),
+    (["Hva koster det?"], "application/json", 422, "question"),
+])
+def test_bad_requests_get_clear_json_errors(url, body, content_type, status, says):
+    got, data, _ = call(url + "api/v1/ask", body, content_type=content_type)
+    assert got == status
+    assert isinstance(data, dict) and says in json.dumps(data) and "Traceback" not in json.dumps(data)
+
+
+def test_a_body_over_64_kb_is_413_whether_declared_or_chunked(url):
+    big = json.dumps({"question": "a" * 70_000}).encode()
+    status, data, _ = call(url + "api/v1/ask", big)
+    assert status == 413 and "64 KB" in data["error"]
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    conn.putrequest("POST", "/api/v1/ask")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    for i in range(0, len(big), 8192):  # no Content-Length: counted as it arrives
+        piece = big[i:i + 8192]
+        conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    conn.send(b"0\r\n\r\n")
+    response = conn.getresponse()
+    assert response.status == 413 and "64 KB" in json.loads(response.read())["error"]
+    conn.close()
+    # just under the limit is still answered (the question itself is then too long, and says so)
+    status, data, _ = call(url + "api/v1/ask", json.dumps({"question": "a" * 60_000}).encode())
+    assert status == 200 and data["reason"] == "too_long"
+
+
+def test_the_gradio_api_and_ui_share_the_port(url):
+    from gradio_client import Client
+
+    assert Client(url, verbose=False).predict("Hva koster det?", api_name="/ask")["reason"] == "answered"
+    status, page, _ = call(url, content_type=None)
+    assert status == 200 and "<html" in page.lower()
+
+
+class Gated:
+    """The real assistant, but ask() waits until the test opens the gate."""
+
+    def __init__(self, real):
+        self.real, self.gate, self.entered = real, threading.Event(), threading.Semaphore(0)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def ask(self, question, context=""):
+        self.entered.release()
+        assert self.gate.wait(60)
+        return self.real.ask(question, context)
+
+
+@contextmanager
+def api_only(assistant, pool):
+    import gradio as gr
+
+    with gr.Blocks() as demo:
+        gr.Markdown("test")
+    served = serve(build_api(assistant, pool=pool), demo, "127.0.0.1", free_port(), background=True)
+    try:
+        yield served.url
+    finally:
+        served.close()
+
+
+def test_answering_runs_off_the_event_loop_in_a_bounded_pool(assistant):
+    import time
+
+    gated, pool = Gated(assistant), AnswerPool(threads=1, queue=1)
+    with api_only(gated, pool) as url:
+        results = []
+
+        def ask(question):
+            results.append(call(url + "api/v1/ask", {"question": question}))
+
+        first = threading.Thread(target=ask, args=("Hva koster det?",))
+        first.start()
+        assert gated.entered.acquire(timeout=60)  # the one worker is busy with the first answer
+        # the event loop still serves: health answers while the worker is blocked
+        assert call(url + "api/v1/health")[0] == 200
+        second = threading.Thread(target=ask, args=("Pris?",))
+        second.start()
+        deadline = time.monotonic() + 60
+        while pool._waiting < 2 and time.monotonic() < deadline:  # the second takes the queue's place
+            time.sleep(0.01)
+        # a third finds the pool and its queue full: 503 at once, with Retry-After
+        status, data, head = call(url + "api/v1/ask", {"question": "Leveringstid?"})
+        assert status == 503 and head.get("retry-after") == "1" and "try again" in data["error"]
+        gated.gate.set()
+        first.join(60), second.join(60)
+    assert sorted(r[0] for r in results) == [200, 200]
+    assert {r[1]["question"] for r in results} == {"Hva koster det?", "Pris?"}
+
+
+# -- the staff app: /api/v1/draft behind the same log-in as its UI -------------------------------
+
+@pytest.fixture(scope="module")
+def staff(assistant, tmp_path_factory):
+    from staff_app import build_staff_app, guarded_login, launch, staff_api
+
+    auth = guarded_login("stab", "hemmelig-1")
+    demo = build_staff_app(assistant, FeedbackStore(tmp_path_factory.mktemp("staff-api") / "fb.sqlite3"))
+    served = launch(demo, "127.0.0.1", free_port(), auth, api=staff_api(assistant, auth),
+                    prevent_thread_lock=True)
+    try:
+        yield served.url
+    finally:
+        served.close()
+
+
+def _basic(user, password):
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_draft_needs_the_staff_log_in(staff, caplog):
+    mail = {"mail": "Hei!\nHva koster det å få data, og hvor lang tid tar det?\nMvh Kari"}
+    status, data, head = call(staff + "api/v1/draft", mail)
+    assert status == 401 and head.get("www-authenticate", "").startswith("Basic") and "log" in data["error"].lower()
+    status, data, _ = call(staff + "api/v1/draft", mail, headers=_basic("stab", "feil-passord"))
+    assert status == 401 and "feil-passord" not in json.dumps(data)
+    assert "feil-passord" not in caplog.text
+    status, data, _ = call(staff + "api/v1/draft", mail, headers=_basic("stab", "hemmelig-1"))
+    assert status == 200 and "NOK 1100" in data["draft"] and len(data["questions"]) == 2
+    assert all(q["citations"] or q["manual"] for q in data["questions"])
+    # the same body rules as /ask
+    assert call(staff + "api/v1/draft", {"mail": 3}, headers=_basic("stab", "hemmelig-1"))[0] == 422
+    assert call(staff + "api/v1/draft", mail, content_type="text/plain",
+                headers=_basic("stab", "hemmelig-1"))[0] == 415
+    # and the UI is behind the same log-in
+    assert call(staff + "gradio_api/info", content_type=None)[0] == 401
+
+
+def test_a_personal_number_in_a_draft_request_is_masked(staff):
+    mail = {"mail": "Hei, jeg heter Kari (fnr 010190 12345).\nHva koster det?\nMvh Kari"}
+    status, data, _ = call(staff + "api/v1/draft", mail, headers=_basic("stab", "hemmelig-1"))
+    assert status == 200 and "12345" not in json.dumps(data) and "010190" not in json.dumps(data)

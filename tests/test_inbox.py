@@ -1,0 +1,538 @@
+"""`assistant inbox`: reply drafts into a mailbox's Drafts folder, against real mailboxes.
+
+Maildir tests use real Maildir folders; IMAP tests a real Dovecot (tests/dovecotserver.py) on a
+free loopback port. The drafter is the real one (the session Assistant). Subprocess tests run
+the real CLI: a kill -9 mid-run, SIGTERM in --watch, wrong credentials.
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from assistant.drafting import Drafter
+from assistant.inbox import MailError, read_mail
+from assistant.mailboxes import ConnectionLost, ImapBox, LoginFailed, MailboxUnavailable, MaildirBox
+from assistant.mailroom import Mailroom, read_queue
+from assistant.replies import message_key, parse, reply_subject, reply_to, skip_reason
+from conftest import REPO_ROOT
+from dovecotserver import Dovecot
+
+SENDER = "Brukerstøtte NPR <helseregistre@helsedir.no>"
+COVERED = "Hei!\n\nHva koster det å få data fra NPR?\n\nMvh Kari Nordmann\n"
+RECENT = b"\\Recent"  # a session flag the server sets, not one the assistant could change
+UNCOVERED = "Hei!\n\nHvor mange måner har Jupiter? Fnr 010190 12345.\n\nMvh Ola\n"
+
+
+def mail(n: int, body: str = COVERED, subject: str = "Spørsmål om data", extra: str = "",
+         sender: str = "Kari Nordmann <kari@example.no>") -> bytes:
+    return (f"From: {sender}\nTo: helseregistre@helsedir.no\nSubject: {subject}\n"
+            f"Date: Thu, 5 Mar 2026 13:{n % 60:02d}:00 +0100\nMessage-ID: <m{n}@example.no>\n{extra}"
+            f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+            f"{body}").encode("utf-8")
+
+
+# one e-mail per reason a message must never get a reply (reason, raw bytes, flags)
+SKIPS = [
+    ("auto_reply", mail(101, extra="Auto-Submitted: auto-replied\n")),
+    ("auto_reply", mail(102, subject="Automatisk svar: Spørsmål om data")),
+    ("auto_reply", mail(103, subject="Out of office: back Monday")),
+    ("auto_reply", mail(104, extra="X-Autoreply: yes\n")),
+    ("bounce", mail(105, sender="MAILER-DAEMON@mx.example.no")),
+    ("bounce", mail(106).replace(b"Content-Type: text/plain; charset=utf-8",
+                                 b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"')),
+    ("list", mail(107, extra="List-Id: <forskning.lists.example.no>\n")),
+    ("list", mail(108, extra="Precedence: bulk\n")),
+    ("own", mail(109, sender=SENDER)),
+    ("undecodable", mail(110, body="Hva koster \x00\x01\x02 det?\x00" * 40)),
+]
+TOO_LARGE = mail(111, body="Hva koster det?\n" + "x" * (10 * 1024 * 1024 + 10))
+
+
+@pytest.fixture(scope="module")
+def dovecot():
+    with Dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def imap(dovecot):
+    """A fresh user mailbox on the shared server: INBOX, Drafts and Sent emptied."""
+    with dovecot.client() as c:
+        for folder in ("INBOX", "Drafts", "Sent"):
+            c.select_folder(folder)
+            uids = c.search("ALL")
+            if uids:
+                c.delete_messages(uids)
+                c.expunge()
+    return dovecot
+
+
+@pytest.fixture(scope="module")
+def drafter(assistant):
+    return Drafter(assistant)
+
+
+def maildir(root: Path, raws: list[bytes], flags: dict[int, str] | None = None) -> Path:
+    for d in ("new", "cur", "tmp"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    for i, raw in enumerate(raws):
+        f = (flags or {}).get(i)
+        name = f"{1700000000 + i}.M{i}P1.host"
+        (root / ("cur" if f is not None else "new") / (name + (f":2,{f}" if f is not None else ""))).write_bytes(raw)
+    return root
+
+
+def drafts_of(root: Path) -> list[tuple[str, email.message.EmailMessage]]:
+    folder = root / ".Drafts"
+    return sorted((p.name, email.message_from_bytes(p.read_bytes(), policy=policy.default))
+                  for d in ("new", "cur") for p in (folder / d).iterdir())
+
+
+def imap_box(server: Dovecot, password: str | None = None, drafts: str = "") -> ImapBox:
+    box = ImapBox(server.url, server.user, password or server.password, drafts)
+    box.connect()
+    return box
+
+
+def imap_drafts(server: Dovecot) -> list[tuple[tuple, email.message.EmailMessage]]:
+    return [(set(d[b"FLAGS"]) - {RECENT}, email.message_from_bytes(d[b"BODY[]"], policy=policy.default))
+            for d in server.fetch("Drafts")]
+
+
+# --- pure parts --------------------------------------------------------------------------------
+
+def test_reply_subject_never_doubles_re():
+    assert reply_subject("Søknad om data") == "Re: Søknad om data"
+    assert reply_subject("Re: Søknad") == "Re: Søknad"
+    assert reply_subject("SV: Re: RE:  Søknad") == "Re: Søknad"
+    assert reply_subject("AW: Sv[2]: Søknad") == "Re: Søknad"
+    assert reply_subject("[Må besvares manuelt] Re: Søknad", manual=True) == "[Må besvares manuelt] Re: Søknad"
+    assert reply_subject("") == "Re: Henvendelsen din"
+
+
+def test_reply_goes_to_reply_to_and_key_without_message_id():
+    msg = parse(b"From: Kari <kari@x.no>\nReply-To: Kontoret <post@y.no>\n\nHei")
+    assert reply_to(msg) == "Kontoret <post@y.no>"
+    assert reply_to(parse(b"From: Kari <kari@x.no>\n\nHei")) == "Kari <kari@x.no>"
+    assert message_key(parse(b"From: a@b.no\n\nx"), b"x") == "<sha256-2d711642b726b044@no-message-id.invalid>"
+    assert skip_reason(parse(b"Subject: x\n\nHei"), 10, SENDER) == "no_sender"
+    assert skip_reason(parse(mail(1)), 10, SENDER) is None
+    assert skip_reason(parse(mail(1)), 10, SENDER, flags="RS") == "answered"
+
+
+@pytest.mark.parametrize("reason,raw", SKIPS)
+def test_each_skip_reason(reason, raw):
+    if reason == "undecodable":  # found when its text is read, after the headers said nothing
+        assert skip_reason(parse(raw), len(raw), SENDER) is None
+        with pytest.raises(MailError, match="not a text e-mail"):
+            read_mail(raw, eml=True)
+    else:
+        assert skip_reason(parse(raw), len(raw), SENDER) == reason
+
+
+# --- Maildir -----------------------------------------------------------------------------------
+
+def test_maildir_drafts_thread_once_and_leave_flags(tmp_path, drafter):
+    raws = [mail(1, extra="Reply-To: Kari Privat <kari.privat@example.no>\nReferences: <r0@helsedir.no>\n",
+                 subject="SV: Re: Spørsmål om data"),
+            mail(2, body=UNCOVERED)]
+    root = maildir(tmp_path / "Maildir", raws, flags={1: "S"})
+    before = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    assert (summary.read, summary.drafted, summary.manual, summary.already) == (2, 2, 1, 0)
+    assert summary.line().startswith(f"inbox maildir {root}: read 2, drafted 2 (1 needs a human), skipped 0")
+    drafts = {m["In-Reply-To"]: (name, m) for name, m in drafts_of(root)}
+    name, first = drafts["<m1@example.no>"]
+    assert name.endswith(":2,D")  # a draft, and no $NeedsHuman keyword
+    assert first["To"] == "Kari Privat <kari.privat@example.no>"
+    assert first["From"] == SENDER
+    assert first["Subject"] == "Re: Spørsmål om data"
+    assert first["References"] == "<r0@helsedir.no> <m1@example.no>"
+    assert first["X-Assistant-Draft-For"] == "<m1@example.no>"
+    assert first.get_content_charset() == "utf-8"
+    assert "NOK 1100" in first.get_content() and "> Hva koster det å få data fra NPR?" in first.get_content()
+    name, second = drafts["<m2@example.no>"]
+    assert name.endswith(":2,Da")  # Dovecot's keyword letter for $NeedsHuman
+    assert (root / ".Drafts" / "dovecot-keywords").read_text() == "0 $NeedsHuman\n"
+    assert second["Subject"] == "[Må besvares manuelt] Re: Spørsmål om data"
+    assert second["X-Assistant-Needs-Human"] == "yes"
+    body = second.get_content()
+    assert "010190 12345" not in body and "***********" in body and "Hvor mange måner har Jupiter?" in body
+    # the applicant's e-mails are where and as they were: no flag changed, nothing moved
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
+                  and not str(p.relative_to(root)).startswith(".Drafts")) == before
+    again = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    assert (again.read, again.drafted, again.already) == (0, 0, 2)
+    # the state file lost: the Drafts folder still says both are done
+    again = Mailroom(box, drafter, SENDER, tmp_path / "elsewhere").run()
+    assert (again.drafted, again.already, len(drafts_of(root))) == (0, 2, 2)
+    queue = read_queue(tmp_path / "data")
+    assert [(q["subject"], q["manual"]) for q in queue] == [
+        ("[Må besvares manuelt] Re: Spørsmål om data", True), ("Re: Spørsmål om data", False)]
+    assert all("12345" not in json.dumps(q) for q in queue)
+    from staff_app import inbox_queue_html
+
+    page = inbox_queue_html(tmp_path / "data")
+    assert "2 siste utkast, <strong>1 må besvares manuelt</strong>" in page
+    assert page.index('class="manual"') < page.index('class="drafted"')  # newest first
+    assert "«Hvor mange måner har Jupiter?»" in page and "12345" not in page
+    assert "Ingen utkast ennå" in inbox_queue_html(tmp_path / "empty")
+
+
+def test_one_process_per_mailbox(tmp_path, drafter):
+    box = MaildirBox(maildir(tmp_path / "Maildir", [mail(1)]))
+    first = Mailroom(box, drafter, SENDER, tmp_path / "data")
+    first.lock()
+    with pytest.raises(MailError, match="Another `assistant inbox` is already working on maildir"):
+        Mailroom(box, drafter, SENDER, tmp_path / "data").lock()
+    Mailroom(MaildirBox(tmp_path / "other"), drafter, SENDER, tmp_path / "data").lock()  # another mailbox: fine
+
+
+def test_maildir_counts_every_skip_reason(tmp_path, drafter):
+    raws = [raw for _, raw in SKIPS] + [TOO_LARGE, mail(120), b"Subject: hei\n\nHva koster det?\n", mail(121)]
+    root = maildir(tmp_path / "Maildir", raws, flags={len(raws) - 3: "RS", len(raws) - 1: "ST"})
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    assert dict(summary.skipped) == {"auto_reply": 4, "bounce": 2, "list": 2, "own": 1, "undecodable": 1,
+                                     "too_large": 1, "answered": 1, "no_sender": 1}
+    assert (summary.read, summary.drafted) == (len(raws) - 1, 0)  # the trashed one is not even read
+    assert drafts_of(root) == []
+    assert "skipped 13 (auto_reply 4, bounce 2, list 2, own 1, answered 1, too_large 1, undecodable 1, " \
+           "no_sender 1)" in summary.line()
+
+
+def _env(tmp_path: Path, **extra) -> dict:
+    return {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "cli-data"), "ASSISTANT_INBOX_FROM": SENDER,
+            "PYTHONPATH": str(REPO_ROOT), **extra}
+
+
+def test_kill_9_mid_run_loses_and_duplicates_nothing(tmp_path):
+    n = 30
+    root = maildir(tmp_path / "Maildir", [mail(i, body=UNCOVERED if i % 3 == 0 else COVERED) for i in range(n)])
+    cmd = [sys.executable, "-m", "assistant", "inbox", "--maildir", str(root)]
+    proc = subprocess.Popen(cmd, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    cur = root / ".Drafts" / "cur"
+    deadline = time.monotonic() + 120
+    while not (cur.is_dir() and len(list(cur.iterdir())) >= 5):
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "no drafts written within 120 s"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = len(list(cur.iterdir()))
+    assert 5 <= written < n  # killed mid-run
+    done = subprocess.run(cmd + ["--json"], env=_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["drafted"] == n - summary["already"] and summary["already"] >= written
+    keys = [m["X-Assistant-Draft-For"] for _, m in drafts_of(root)]
+    assert sorted(keys) == sorted(f"<m{i}@example.no>" for i in range(n))  # each once, none lost
+
+
+def test_watch_stops_cleanly_on_sigterm(tmp_path):
+    root = maildir(tmp_path / "Maildir", [mail(1)])
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "inbox", "--maildir", str(root), "--watch",
+                             "--interval", "0.2"], env=_env(tmp_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # the first pass always reports
+    assert "read 1, drafted 1" in first, proc.stderr.read() if not first else first
+    maildir(root, [])  # a new e-mail arrives while it watches
+    (root / "new" / "1800000000.M9P9.host").write_bytes(mail(2))
+    second = proc.stdout.readline()
+    assert "read 1, drafted 1" in second
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Traceback" not in err
+    assert len(drafts_of(root)) == 2
+
+
+# --- IMAP against a real Dovecot -----------------------------------------------------------------
+
+def test_imap_drafts_thread_once_keyword_and_peek(imap, drafter, tmp_path):
+    imap.append("INBOX", mail(1, extra="Reply-To: <kari.privat@example.no>\n", subject="Re: Spørsmål om data"))
+    imap.append("INBOX", mail(2, body=UNCOVERED), flags=[b"\\Seen"])
+    imap.append("INBOX", mail(3, sender="Per <per@example.no>"))
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+        assert (summary.read, summary.drafted, summary.manual) == (3, 3, 1)
+        again = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+        assert (again.read, again.drafted, again.already) == (0, 0, 3)
+        lost = Mailroom(box, drafter, SENDER, tmp_path / "no-state").run()  # only the Drafts folder knows
+        assert (lost.drafted, lost.already) == (0, 3)
+    finally:
+        box.close()
+    drafts = {m["In-Reply-To"]: (flags, m) for flags, m in imap_drafts(imap)}
+    assert len(drafts) == 3 and len(imap.fetch("Drafts")) == 3
+    flags, first = drafts["<m1@example.no>"]
+    assert set(flags) == {b"\\Draft"}
+    assert (first["To"], first["Subject"], first["References"]) == (
+        "kari.privat@example.no", "Re: Spørsmål om data", "<m1@example.no>")
+    flags, second = drafts["<m2@example.no>"]
+    assert set(flags) == {b"\\Draft", b"$NeedsHuman"}
+    assert second["Subject"].startswith("[Må besvares manuelt] Re: ")
+    assert "010190 12345" not in second.get_content()
+    assert drafts["<m3@example.no>"][1]["To"] == "Per <per@example.no>"
+    # read with BODY.PEEK on an EXAMINEd folder: what was unread is still unread
+    assert [set(d[b"FLAGS"]) - {RECENT} for d in imap.fetch("INBOX", ["FLAGS"])] == [set(), {b"\\Seen"}, set()]
+
+
+def test_imap_counts_every_skip_reason_and_answered(imap, drafter, tmp_path):
+    for _, raw in SKIPS:
+        imap.append("INBOX", raw)
+    imap.append("INBOX", mail(120), flags=[b"\\Answered"])
+    imap.append("INBOX", TOO_LARGE)
+    imap.append("INBOX", mail(121), flags=[b"\\Deleted"])  # deleted, not yet expunged: not read
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    finally:
+        box.close()
+    assert dict(summary.skipped) == {"auto_reply": 4, "bounce": 2, "list": 2, "own": 1, "undecodable": 1,
+                                     "answered": 1, "too_large": 1}
+    assert (summary.read, summary.drafted, imap.fetch("Drafts")) == (len(SKIPS) + 2, 0, [])
+
+
+def test_imap_drafts_folder_by_name(imap, drafter, tmp_path):
+    with imap.client() as c:
+        if not c.folder_exists("Utkast"):
+            c.create_folder("Utkast")
+    imap.append("INBOX", mail(1))
+    box = imap_box(imap, drafts="Utkast")
+    try:
+        assert Mailroom(box, drafter, SENDER, tmp_path / "data").run().drafted == 1
+    finally:
+        box.close()
+    assert len(imap.fetch("Utkast")) == 1 and imap.fetch("Drafts") == []
+    with pytest.raises(Exception, match="No Drafts folder 'Finnes-ikke'"):
+        imap_box(imap, drafts="Finnes-ikke")
+
+
+class StopsServer:
+    """The real drafter, but the server is stopped after `after` drafts (the server going away)."""
+
+    def __init__(self, drafter, server: Dovecot, after: int):
+        self.drafter, self.server, self.after, self.n = drafter, server, after, 0
+
+    def draft(self, mail):
+        self.n += 1
+        if self.n == self.after + 1:
+            self.server.stop()
+        return self.drafter.draft(mail)
+
+
+def test_imap_server_gone_mid_run_then_recovered(imap, drafter, tmp_path):
+    n = 12
+    imap.append_many("INBOX", [mail(i) for i in range(n)])
+    box = imap_box(imap)
+    with pytest.raises(ConnectionLost, match=r"went away .*drafts written so far are kept: run again"):
+        Mailroom(box, StopsServer(drafter, imap, after=4), SENDER, tmp_path / "data").run()
+    imap.start()
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    finally:
+        box.close()
+    assert (summary.already, summary.drafted) == (4, n - 4)
+    keys = sorted(m["X-Assistant-Draft-For"] for _, m in imap_drafts(imap))
+    assert keys == sorted(f"<m{i}@example.no>" for i in range(n))
+
+
+def test_cli_server_gone_mid_run_one_line_exit_2(imap, drafter, tmp_path):
+    n = 24
+    imap.append_many("INBOX", [mail(i) for i in range(n)])
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "inbox", "--imap", imap.url],
+                            env=_env(tmp_path, ASSISTANT_IMAP_USER=imap.user, ASSISTANT_IMAP_PASSWORD=imap.password),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait(lambda: proc.poll() is None and len(imap.fetch("Drafts", ["FLAGS"])) >= 2, timeout=120)
+    imap.stop()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith("assistant: The IMAP server 127.0.0.1:") and "went away" in err and "run again" in err
+    imap.start()
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "cli-data").run()  # the CLI's data dir
+    finally:
+        box.close()
+    assert summary.already >= 2 and summary.already + summary.drafted == n
+    keys = sorted(m["X-Assistant-Draft-For"] for _, m in imap_drafts(imap))
+    assert keys == sorted(f"<m{i}@example.no>" for i in range(n))
+
+
+def test_imap_watch_idles_and_reconnects(imap, drafter, tmp_path):
+    imap.append("INBOX", mail(1))
+    box = imap_box(imap)
+    assert box.idle  # Dovecot has IDLE: watch waits on it instead of polling
+    room = Mailroom(box, drafter, SENDER, tmp_path / "data")
+    stop, reports = threading.Event(), []
+    watcher = threading.Thread(target=room.watch, args=(stop,), kwargs={"interval": 30, "report": reports.append,
+                                                                        "backoff": 0.2})
+    watcher.start()
+    try:
+        _wait(lambda: len(imap.fetch("Drafts")) == 1)
+        imap.stop()  # the server goes away while the watcher idles
+        time.sleep(0.5)
+        imap.start()
+        imap.append("INBOX", mail(2))
+        _wait(lambda: len(imap.fetch("Drafts")) == 2)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert [r.drafted for r in reports][:1] == [1] and sum(r.drafted for r in reports) == 2
+    box.close()
+
+
+def test_watch_polls_without_idle_and_waits_for_a_server_that_is_down(drafter, tmp_path):
+    with Dovecot(idle=False) as server:
+        server.stop()  # down when the watcher starts
+        box = ImapBox(server.url, server.user, server.password)
+        room = Mailroom(box, drafter, SENDER, tmp_path / "data")
+        stop, reports = threading.Event(), []
+        watcher = threading.Thread(target=room.watch, args=(stop,), kwargs={"interval": 0.3,
+                                                                            "report": reports.append,
+                                                                            "backoff": 0.2})
+        watcher.start()
+        try:
+            time.sleep(0.5)
+            assert reports == []  # still waiting for the server, not ended
+            server.start()
+            _wait(lambda: len(reports) == 1)
+            assert not box.idle  # this server has no IDLE: the watcher polls
+            server.append("INBOX", mail(7))
+            _wait(lambda: len(server.fetch("Drafts")) == 1)
+        finally:
+            stop.set()
+            watcher.join(timeout=30)
+        assert not watcher.is_alive() and sum(r.drafted for r in reports) == 1
+        box.close()
+
+
+def _wait(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except OSError:  # the server is restarting
+            pass
+        assert time.monotonic() < deadline, "not within the timeout"
+        time.sleep(0.1)
+
+
+def test_wrong_credentials_one_line_exit_2_no_password(imap, tmp_path):
+    secret = "Feil-Passord-93117"
+    with pytest.raises(LoginFailed):
+        imap_box(imap, password=secret)
+    done = subprocess.run([sys.executable, "-m", "assistant", "-v", "inbox", "--imap", imap.url],
+                          env=_env(tmp_path, ASSISTANT_IMAP_USER=imap.user, ASSISTANT_IMAP_PASSWORD=secret),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("assistant: ")
+    assert "refused the log-in for 'support'" in done.stderr and "ASSISTANT_IMAP_PASSWORD" in done.stderr
+    assert secret not in done.stderr + done.stdout and done.stdout == ""
+
+
+def test_credentials_only_from_the_environment(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "assistant", "inbox", "--imap",
+                           "imap://support:pw@127.0.0.1:1/INBOX"], env=_env(tmp_path), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and "Put no user or password in the URL" in done.stderr
+    assert "pw@" not in done.stderr
+    env = _env(tmp_path)
+    env.pop("ASSISTANT_IMAP_USER", None)
+    env.pop("ASSISTANT_IMAP_PASSWORD", None)
+    done = subprocess.run([sys.executable, "-m", "assistant", "inbox", "--imap", "imaps://127.0.0.1:1/INBOX"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Set ASSISTANT_IMAP_USER and ASSISTANT_IMAP_PASSWORD" in done.stderr
+
+
+def test_tls_and_starttls_check_the_certificate(drafter, tmp_path):
+    with Dovecot(tls=True) as server:
+        server.append("INBOX", mail(1))
+        with pytest.raises(MailboxUnavailable, match="TLS with 127.0.0.1:.* failed .*ASSISTANT_IMAP_CAFILE"):
+            ImapBox(server.imaps_url, server.user, server.password).connect()  # self-signed: not trusted
+        box = ImapBox(server.imaps_url, server.user, server.password, cafile=str(server.cafile))
+        box.connect()
+        try:
+            assert Mailroom(box, drafter, SENDER, tmp_path / "data").run().drafted == 1
+        finally:
+            box.close()
+        box = ImapBox(server.url, server.user, server.password, cafile=str(server.cafile))  # imap://: STARTTLS
+        box.connect()
+        box.close()
+        logins = [line for line in (server.dir / "dovecot.log").read_text().splitlines() if "Login: " in line]
+        assert len(logins) >= 3 and all(", TLS" in line for line in logins[-2:])
+
+
+class FailsOn:
+    """The real drafter, except that e-mails whose text holds `marker` raise (a bug in waiting)."""
+
+    def __init__(self, drafter, marker: str):
+        self.drafter, self.marker = drafter, marker
+
+    def draft(self, mail):
+        if self.marker in mail.text:
+            raise RuntimeError("unexpected")
+        return self.drafter.draft(mail)
+
+
+def test_an_email_that_trips_a_bug_is_counted_and_not_retried(tmp_path, drafter, caplog):
+    root = maildir(tmp_path / "Maildir", [mail(1), mail(2, body="Hva koster det? BOOM\n"), mail(3)])
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, FailsOn(drafter, "BOOM"), SENDER, tmp_path / "data").run()
+    assert (summary.drafted, dict(summary.skipped)) == (2, {"failed": 1})
+    assert "<m2@example.no> in maildir" in caplog.text and "RuntimeError: unexpected" in caplog.text
+    again = Mailroom(box, FailsOn(drafter, "BOOM"), SENDER, tmp_path / "data").run()
+    assert (again.read, again.already) == (0, 3)  # a poison e-mail does not stop every later pass
+
+
+def test_since_leaves_older_mail_alone(tmp_path, drafter, imap):
+    from datetime import date, datetime, timezone
+
+    root = maildir(tmp_path / "Maildir", [mail(1), mail(2)])
+    old = next(p for p in (root / "new").iterdir() if p.name.startswith("1700000000"))
+    os.utime(old, (datetime(2025, 1, 2).timestamp(),) * 2)
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, tmp_path / "data", since=date(2026, 1, 1)).run()
+    assert (summary.read, summary.drafted) == (1, 1)
+    assert [m["In-Reply-To"] for _, m in drafts_of(root)] == ["<m2@example.no>"]
+    with imap.client() as c:
+        c.append("INBOX", mail(3), msg_time=datetime(2025, 1, 2, tzinfo=timezone.utc))
+        c.append("INBOX", mail(4))
+    box = imap_box(imap)
+    try:
+        summary = Mailroom(box, drafter, SENDER, tmp_path / "data", since=date(2026, 1, 1)).run()
+    finally:
+        box.close()
+    assert (summary.read, summary.drafted) == (1, 1)
+    assert [m["In-Reply-To"] for _, m in imap_drafts(imap)] == ["<m4@example.no>"]
+
+
+def test_reply_to_a_name_with_letters_beyond_ascii(tmp_path, drafter):
+    root = maildir(tmp_path / "Maildir", [mail(1, sender="Kari Ødegård <kari@example.no>")])
+    box = MaildirBox(root)
+    box.connect()
+    Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    [(name, draft)] = drafts_of(root)
+    assert draft["To"] == "Kari Ødegård <kari@example.no>" and draft["From"] == SENDER
+    raw = next((root / ".Drafts" / "cur").iterdir()).read_bytes()
+    assert b"\r\n" not in raw and raw.isascii()  # Unix lines; headers and body 7-bit encoded
+    assert "Hei Kari" in draft.get_content()
