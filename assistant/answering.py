@@ -17,7 +17,7 @@ Deliberately left out: paraphrasing, yes/no verdicts, and anything generated.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -171,62 +171,20 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
     return chosen, lexical.coverage(query, frozenset(covered))
 
 
-def missing_in_section(query: Query, section_known: frozenset[str]) -> float:
-    """Topic words the chosen section's text and example questions lack: an everyday word counts
-    LOCAL_MISSING_FLOOR, a rare one up to 1.
-
-    "Får studenter rabatt på prisen?" against the price section -> 0.6 or more (rabatt)
-    """
-    speech = language.get(query.lang)
-    total = 0.0
-    for g in query.groups:
-        if g.context or any(t.lstrip("!") in section_known for t in g.terms):
-            continue
-        rarity = max((speech.rarity(w) for w in (g.raw or g.label).split()), default=0.0)
-        total += T.LOCAL_MISSING_FLOOR + (1.0 - T.LOCAL_MISSING_FLOOR) * rarity
-    return round(total, 4)
-
-
 def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
-            known: "Vocabulary") -> Signals:
+            known: frozenset[str]) -> Signals:
     """What the decision weighs for one question part (see decision.py)."""
-    missing = missing_topics(query, known.words)
     if not chosen:
-        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing, 0.0, bool(query.off_topic))
+        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing_topics(query, known), bool(query.off_topic))
     top = chosen[0]
     semantic = top.example or top.dense
-    local = missing_in_section(query, known.section(top.chunk.source, top.chunk.heading))
     return Signals(semantic, round(semantic - ranking.runner_up, 4) if top.example else 0.0,
                    round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0,
-                   top.dense, round(coverage, 4), missing, local, bool(query.off_topic))
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The stems the guidance and its example questions use: all of them, and per section."""
-
-    words: frozenset[str]
-    by_section: dict = field(default_factory=dict)  # (source, heading) -> frozenset of stems
-
-    def section(self, source: str, heading: str) -> frozenset[str]:
-        return self.by_section.get((source, heading), frozenset())
-
-    @classmethod
-    def of(cls, chunks, examples, lexical_words) -> "Vocabulary":
-        by_section: dict = {}
-        for c in chunks:
-            by_section.setdefault((c.source, c.heading), set()).update(content_stems(c.context))
-        for e in examples:
-            if e.section:
-                by_section.setdefault((e.source, e.section), set()).update(
-                    t.lstrip("!") for t in content_stems(e.text))
-        words = frozenset(lexical_words) | frozenset(
-            t.lstrip("!") for e in examples if e.section for t in content_stems(e.text))
-        return cls(words, {k: frozenset(v) for k, v in by_section.items()})
+                   top.dense, round(coverage, 4), missing_topics(query, known), bool(query.off_topic))
 
 
 def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexical: LexicalIndex,
-            decision: Decision, known: Vocabulary, with_examples: bool = True,
+            decision: Decision, known: frozenset[str], with_examples: bool = True,
             trace: list | None = None, unit_similarities=None) -> Answer:
     """The grounded Answer to a question asked in one or more parts (latency filled in later).
 

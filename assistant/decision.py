@@ -11,9 +11,6 @@ The signals (`Signals`), each measured on the part's best section:
 - missing:   topic words the guidance and its examples lack, each weighted by how rare it is in
              general language (wordfreq): an everyday word never vetoes, a register, year or
              service the guidance lacks does
-- local_missing: topic words the chosen section (its text and example questions) lacks, an
-             everyday word counting LOCAL_MISSING_FLOOR and a rare one fully: the near-miss that
-             asks about a discount or a VAT rate in the price section's own words
 A logistic model turns them into a score (the fitted probability that answering is right); the
 threshold is the one that was best on the development set. Weights and threshold live in
 assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl (never
@@ -32,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
-FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing", "local_missing")
+FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing")
 PATH = Path(__file__).parent / "data" / "decision.json"
 
 
@@ -44,7 +41,6 @@ class Signals:
     passage: float
     coverage: float
     missing: float
-    local_missing: float = 0.0
     off_topic: bool = False
 
     def vector(self) -> list[float]:
@@ -82,7 +78,7 @@ class Model:
 
 
 # Before any fit: answer when the lexical coverage is at least half, as the first version did.
-FALLBACK = Model((0, 0, 0, 0, 10.0, 0, 0), -5.0, (0,) * len(FEATURES), (1,) * len(FEATURES), 0.5)
+FALLBACK = Model((0, 0, 0, 0, 10.0, 0), -5.0, (0,) * 6, (1,) * 6, 0.5)
 
 
 class Decision:
@@ -129,12 +125,7 @@ def _models(path: str) -> dict[str, Model]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    models = {k: Model.from_dict(v) for k, v in data.items() if isinstance(v, dict) and "weights" in v}
-    if any(len(m.weights) != len(FEATURES) for m in models.values()):
-        log.warning("%s was fitted on other signals than %s: using the coverage rule instead. "
-                    "Refit it with `python -m eval.fit`.", path, ", ".join(FEATURES))
-        return {}
-    return models
+    return {k: Model.from_dict(v) for k, v in data.items() if isinstance(v, dict) and "weights" in v}
 
 
 def fit(rows: list[tuple[list[float], int]], steps: int = 3000, l2: float = 0.01) -> Model:

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from . import language
 from . import tuning as T
-from .answering import Vocabulary, abstain, compose, message
+from .answering import abstain, compose, message
 from .chunking import chunk_sections, units
 from .corpus import load_documents, load_sections
 from .decision import Decision
@@ -28,7 +28,7 @@ from .embedding import Embedder, VectorCache, load_embedder
 from .examples import load_examples
 from .glossary import Glossary
 from .index import IndexStore
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
 from .questions import detect_language, split_questions, statements
 from .links import fragment_url
@@ -75,9 +75,9 @@ class Assistant:
         self.examples = load_examples(self.documents, self.sections)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir))
-        # words the guidance or its example questions use, in all and per section: a question's
-        # other words may be missing topics
-        self.known = Vocabulary.of(self.chunks, self.examples, self.lexical.df)
+        # words the guidance or its example questions use: a question's other words may be missing topics
+        self.known = frozenset(self.lexical.df) | frozenset(
+            t.lstrip("!") for e in self.examples if e.section for t in content_stems(e.text))
         self.with_examples = any(e.section for e in self.examples)
         self.embedder = embedder or load_embedder(self.settings.model_name)
         self.decision = Decision.load(threshold=self.settings.min_confidence, embedder=self.embedder.name)
