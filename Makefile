@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser dovecot run chat index test eval eval-checked fit eval-holdout bench bench-inbox load staff clean
+.PHONY: setup browser axe dovecot run chat index test eval eval-checked fit fit-related eval-holdout bench bench-inbox load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,20 @@ browser:                           ## Debian's chromium for the browser tests (i
 	    exit 1; \
 	  fi; }
 
+AXE := node_modules/axe-core/axe.min.js
+
+axe:                               ## axe-core (pinned in package.json) for the accessibility tests, from the npm registry
+	@test -f $(AXE) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    command -v npm >/dev/null 2>&1 || { echo "installing Debian's nodejs and npm"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }; \
+	    echo "installing axe-core for the accessibility tests (npm ci, into ./node_modules)"; \
+	    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	  else \
+	    echo "The accessibility tests need axe-core: run  npm ci  here (Node.js and npm: sudo apt-get install -y nodejs npm) then make test again."; \
+	    exit 1; \
+	  fi; }
+
 dovecot:                           ## Debian's dovecot-imapd for the inbox tests (installed when run as root)
 	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -44,7 +58,7 @@ dovecot:                           ## Debian's dovecot-imapd for the inbox tests
 	    exit 1; \
 	  fi; }
 
-test: setup browser dovecot        ## the whole test suite, then the eval gate
+test: setup browser axe dovecot    ## the whole test suite, then the eval gate
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m eval
 
@@ -59,6 +73,9 @@ eval-checked: setup                ## after reviewing the cases against a change
 
 fit: setup                         ## refit the answer/decline decision on the eval set (assistant/data/decision.json)
 	$(BIN)/python -m eval.fit
+
+fit-related: setup               ## refit the floor for the sections offered on a decline (assistant/data/related.json)
+	$(BIN)/python -m eval.fit_related
 
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate
@@ -77,4 +94,4 @@ staff: setup                       ## the support team's app (reply drafts), htt
 	$(BIN)/python staff_app.py
 
 clean:                             ## remove the venv and the data directory
-	rm -rf $(VENV) .assistant test-artifacts
+	rm -rf $(VENV) .assistant test-artifacts node_modules

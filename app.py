@@ -5,7 +5,10 @@
     POST /api/v1/ask {"question": "Hva koster det?"}      -> the same dict (assistant/web.py)
 
 It talks to `Assistant` only (ask, search, documents, sections, chunks) and re-implements no
-step. Every request is bounded: questions and Kilder queries by ASSISTANT_MAX_QUESTION_CHARS, and
+step. The page speaks bokmål or English (Gradio's i18n: the browser's language, or the Norsk/English
+choice, kept in the browser; wording in assistant/data/ui.json); each source links to the official
+page with a text fragment on the quote ("Les på helsedata.no"), and a decline offers the related
+sections as buttons that ask about them. Every request is bounded: questions and Kilder queries by ASSISTANT_MAX_QUESTION_CHARS, and
 each client address by a token bucket (ASSISTANT_RATE_LIMIT, default 60/min; over it the client is
 told how long to wait). A port in use is one line and exit code 2. Deliberately left out: log-in,
 file upload, streaming, and anything fetched from the internet (Gradio's bundled fonts and scripts).
@@ -21,7 +24,7 @@ import sqlite3
 import sys
 
 # importing the package sets the offline variables (HF_HUB_OFFLINE, GRADIO_ANALYTICS_ENABLED...)
-from assistant import Answer, Assistant, AssistantError, Citation, Settings
+from assistant import Answer, Assistant, AssistantError, Citation, Related, Settings
 from assistant.feedback import FeedbackStore
 from assistant.limits import Limiter, RateLimit, client_address, port_taken
 from assistant.privacy import MaskingFilter
@@ -29,10 +32,11 @@ from assistant.web import build_api, pool_size, serve
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
+from app_page import (CSS, I18N, INITIAL_LANG_JS, N_EXAMPLES, SWITCH_LANG_JS, Blocks,  # noqa: E402
+                      example, read_on, words)
+
 log = logging.getLogger("app")
 MARGIN = 150  # characters of the document shown either side of a quote
-EXAMPLES = ["Hva koster det?", "Hvor lang tid tar det å få data?",
-            "Må jeg søke via helsedata.no når det ikke er forskning?", "How long does delivery take?"]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SECTION_COLUMNS = ["Overskrift", "Overordnet", "Start", "Slutt", "Tegn"]
 CHUNK_COLUMNS = ["Id", "Overskrift", "Start", "Slutt", "Tekst"]
@@ -83,8 +87,24 @@ def passages(citations: tuple[Citation, ...], margin: int = MARGIN) -> list[list
     return groups
 
 
-def sources_html(assistant: Assistant, citations: tuple[Citation, ...]) -> str:
-    """The cited passages: heading, quotes highlighted in their surrounding text, document."""
+def group_url(group: list[Citation]) -> str | None:
+    """One link that highlights every quote of a passage (text directives joined by '&')."""
+    urls = [c.url for c in group if c.url]
+    if not urls:
+        return None
+    return urls[0].split("#:~:", 1)[0] + "#:~:" + "&".join(u.split("#:~:", 1)[1] for u in urls)
+
+
+def link_html(lang, url: str | None) -> str:
+    """A link that opens the official page in a new tab; nothing without a page URL."""
+    if not url:
+        return ""
+    return (f' <a class="les" href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">'
+            f'{html.escape(read_on(lang, url))}</a>')
+
+
+def sources_html(assistant: Assistant, citations: tuple[Citation, ...], lang: str = "nb") -> str:
+    """The cited passages: heading, quotes highlighted in their surrounding text, document, link."""
     texts = {d.source: d.text for d in assistant.documents}
     out = []
     for i, group in enumerate(passages(citations), 1):
@@ -96,20 +116,31 @@ def sources_html(assistant: Assistant, citations: tuple[Citation, ...]) -> str:
             " ".join(f"<mark>{_escape(c.quote)}</mark>" for c in group)
         out.append(f'<div class="kilde"><p><strong>{i}. {html.escape(first.section)}</strong> — '
                    f'{html.escape(first.title)} (<code>{html.escape(first.source)}</code>, '
-                   f'tegn {group[0].start}–{group[-1].end})</p><blockquote>{excerpt}</blockquote></div>')
+                   f'{words(lang)["chars"]} {group[0].start}–{group[-1].end})'
+                   f'{link_html(lang, group_url(group))}</p><blockquote>{excerpt}</blockquote></div>')
     return "".join(out)
 
 
-def answer_html(assistant: Assistant, answer: Answer) -> str:
-    """One chat message: the answer, then its sources (one HTML block: no blank lines)."""
+def related_html(related: tuple[Related, ...], lang: str = "nb") -> str:
+    """The sections offered on a decline, each with its link (the buttons under the chat ask about them)."""
+    if not related:
+        return ""
+    items = "".join(f"<li>{html.escape(r.section)}{link_html(lang, r.url)}</li>" for r in related)
+    return f'<div class="relatert"><p><strong>{words(lang)["related"]}</strong></p><ul>{items}</ul></div>'
+
+
+def answer_html(assistant: Assistant, answer: Answer, lang: str = "nb") -> str:
+    """One chat message: the answer, then its sources or, on a decline, the related sections
+    (one HTML block: no blank lines). `lang` is the page's language; the answer keeps its own."""
     body = EMAIL.sub(lambda m: f'<a href="mailto:{m[0]}">{m[0]}</a>', _escape(answer.answer.strip()))
     if not answer.citations:
-        return f'<div class="svar">{body}</div>'
-    return (f'<div class="svar">{body}</div><div class="kilder"><p><strong>Kilder</strong></p>'
-            f"{sources_html(assistant, answer.citations)}</div>")
+        return f'<div class="svar">{body}</div>{related_html(answer.related, lang)}'
+    return (f'<div class="svar">{body}</div><div class="kilder"><p><strong>{words(lang)["sources"]}</strong></p>'
+            f"{sources_html(assistant, answer.citations, lang)}</div>")
 
 
-def chat_turn(assistant: Assistant, message: str, history: list, answers: dict, context: str):
+def chat_turn(assistant: Assistant, message: str, history: list, answers: dict, context: str,
+              lang: str = "nb"):
     """One question in the chat -> (cleared textbox, history, answers by message index, context).
 
     The context for the next question is the last *answered* one, so a follow-up such as
@@ -117,8 +148,8 @@ def chat_turn(assistant: Assistant, message: str, history: list, answers: dict, 
     """
     answer = assistant.ask(message or "", context=context or "")
     history = list(history or []) + [
-        {"role": "user", "content": answer.question or "(tomt spørsmål)"},  # masked by ask()
-        {"role": "assistant", "content": answer_html(assistant, answer)}]
+        {"role": "user", "content": answer.question or words(lang)["empty_question"]},  # masked by ask()
+        {"role": "assistant", "content": answer_html(assistant, answer, lang)}]
     answers = {**(answers or {}), len(history) - 1: answer}
     log.info("chat answer reason=%s latency_ms=%s", answer.reason, answer.latency_ms)
     return "", history, answers, (context if answer.abstained else answer.question)
@@ -155,6 +186,18 @@ def throttle(limiter: Limiter, request) -> None:
                        title="For mange forespørsler", print_exception=False)
 
 
+MAX_RELATED_BUTTONS = 3
+
+
+def related_buttons(answer: Answer | None) -> list:
+    """Updates for the "Possibly related" heading and its buttons: shown for a decline's sections."""
+    related = answer.related if answer is not None else ()
+    heading = gr.update(visible=bool(related))
+    buttons = [gr.update(value=related[i].section, visible=True) if i < len(related)
+               else gr.update(value="", visible=False) for i in range(MAX_RELATED_BUTTONS)]
+    return [heading, *buttons]
+
+
 def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
               limiter: Limiter | None = None) -> gr.Blocks:
     """The whole UI, queued for concurrent use; launch it with `.launch(...)`.
@@ -166,11 +209,17 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
     limiter = limiter or Limiter(RateLimit.from_env(os.environ))
     documents = {d.source: d for d in assistant.documents}
 
-    def respond(message, history, answers, context, request: gr.Request):
+    def respond(message, history, answers, context, lang, request: gr.Request):
         throttle(limiter, request)
-        return chat_turn(assistant, message, history, answers, context)
+        box, history, answers, context = chat_turn(assistant, message, history, answers, context, lang)
+        return [box, history, answers, context, *related_buttons(answers[len(history) - 1])]
 
-    def on_like(answers, data: gr.LikeData, request: gr.Request):
+    def ask_example(i: int):
+        def ask_this_example(history, answers, context, lang, request: gr.Request):
+            return respond(example(lang, i), history, answers, context, lang, request)
+        return ask_this_example
+
+    def on_like(answers, lang, data: gr.LikeData, request: gr.Request):
         throttle(limiter, request)
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer = answers.get(index)
@@ -180,10 +229,9 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
             vote = feedback.record(answer, data.liked, session=request.session_hash or "", message=index)
         except (sqlite3.Error, OSError, AssistantError) as exc:  # a vote lost is no reason to break the chat
             log.warning("feedback not stored in %s: %s", feedback.path, exc)
-            gr.Warning("Tilbakemeldingen kunne ikke lagres. Prøv igjen, eller kontakt brukerstøtte.")
+            gr.Warning(words(lang)["vote_failed"])
             return
-        gr.Info({"up": "Takk! Svaret er merket som nyttig.",
-                 "down": "Takk! Svaret blir gjennomgått av brukerstøtte."}.get(vote, "Stemmen er fjernet."))
+        gr.Info(words(lang)[{"up": "vote_up", "down": "vote_down"}.get(vote, "vote_removed")])
 
     def show_document(source):
         doc = documents.get(source)
@@ -193,75 +241,97 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
         chunks = [c for c in assistant.chunks if c.source == source]
         info = (f"**{doc.title}** — `{doc.source}`, språk {doc.language}, {len(doc.text)} tegn, "
                 f"{len(sections)} seksjoner, {len(chunks)} biter, sha256 `{doc.sha256[:12]}`")
+        if doc.source_url:
+            info += f" — [{read_on('nb', doc.source_url)}]({doc.source_url})"
         return (info, [[s.heading, s.parent, s.start, s.end, s.end - s.start] for s in sections],
                 [[c.id, c.heading, c.start, c.end, c.text] for c in chunks])
 
     def search(question, k, context, request: gr.Request):
         throttle(limiter, request)
-        return search_hits(assistant, question, k, context)
+        rows, answer = search_hits(assistant, question, k, context)
+        return rows, gr.update(value=answer, visible=True)
 
     def ask(question: str, request: gr.Request) -> dict:
         """Answer one question about access to NPR data; the same JSON as `assistant ask --json`."""
         throttle(limiter, request)
         return assistant.ask(question if isinstance(question, str) else "").to_dict()
 
-    with gr.Blocks(title=settings.title) as demo:
-        gr.Markdown(f"# {settings.title}\nSvar på spørsmål om tilgang til data fra Norsk "
-                    "pasientregister (NPR). Svarene er sitater fra veiledningen, med kilde.")
+    with Blocks(title=settings.title) as demo:
+        with gr.Row(equal_height=True, elem_id="title-row"):
+            gr.Markdown(f"# {settings.title}")
+            # the language names stay as they are: each is read in its own language
+            language = gr.Radio([("Norsk", "nb"), ("English", "en")], value=None, label=I18N("language"),
+                                scale=0, min_width=220, elem_id="language")
+        gr.Markdown(I18N("intro"))
+        gr.HTML(f"<style>{CSS}</style>", padding=False, elem_id="app-style", apply_default_css=False)
         answers, context = gr.State({}), gr.State("")
-        with gr.Tab("Spør"):
-            chatbot = gr.Chatbot(label="Samtale", height=520, buttons=["copy"],
-                                 feedback_options=("Like", "Dislike"),
-                                 placeholder="Spør om søknad, pris, leveringstid eller innhold i NPR.")
+        # the page's language, for what the server writes (set by the script below on load)
+        lang = gr.Textbox("nb", visible="hidden", elem_id="ui-lang", label="ui-lang")
+        with gr.Tab(I18N("tab_ask")):
+            chatbot = gr.Chatbot(label=I18N("chat_label"), height=520, buttons=["copy"],
+                                 feedback_options=("Like", "Dislike"), elem_id="chat",
+                                 placeholder=I18N("chat_placeholder"))
+            related_heading = gr.Markdown(I18N("related_heading"), visible=False, elem_id="related-heading")
+            with gr.Row(elem_id="related"):
+                related = [gr.Button("", size="sm", variant="secondary", visible=False,
+                                     elem_classes=["related"]) for _ in range(MAX_RELATED_BUTTONS)]
             with gr.Row():
-                box = gr.Textbox(show_label=False, placeholder="Skriv spørsmålet ditt her og trykk Enter",
+                box = gr.Textbox(label=I18N("question_label"), show_label=False,
+                                 placeholder=I18N("question_placeholder"),
                                  scale=8, max_lines=6, elem_id="question")
-                send = gr.Button("Send", variant="primary", scale=1)
-            gr.Markdown("**Eksempler** (klikk for å spørre):")
+                send = gr.Button(I18N("send"), variant="primary", scale=1, min_width=80)
+            gr.Markdown(I18N("examples_heading"))
             with gr.Row():
-                examples = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
-            new_chat = gr.Button("Ny samtale", size="sm")
-        with gr.Tab("Kilder"):
+                examples = [gr.Button(I18N(f"example_{i}"), size="sm", variant="secondary")
+                            for i in range(N_EXAMPLES)]
+            new_chat = gr.Button(I18N("new_chat"), size="sm")
+        with gr.Tab(I18N("tab_sources")):
             doc_pick = gr.Dropdown([(f"{d.title} ({d.source})", d.source) for d in assistant.documents],
                                    value=assistant.documents[0].source if assistant.documents else None,
-                                   label="Dokument")
+                                   label=I18N("document"))
             doc_info = gr.Markdown()
-            sections_table = gr.Dataframe(headers=SECTION_COLUMNS, label="Seksjoner", wrap=True,
+            sections_table = gr.Dataframe(headers=SECTION_COLUMNS, label=I18N("sections"), wrap=True,
                                           elem_id="sections")
-            chunks_table = gr.Dataframe(headers=CHUNK_COLUMNS, label="Biter i indeksen", wrap=True,
+            chunks_table = gr.Dataframe(headers=CHUNK_COLUMNS, label=I18N("chunks"), wrap=True,
                                         column_widths=["12%", "20%", "6%", "6%", "56%"])
-            gr.Markdown("### Hvorfor svarte den det?\nSøket viser treffene slik de rangeres før svaret "
-                        "settes sammen: samlet score, leksikalsk (BM25), semantisk (cosinus) og dekning.")
+            gr.Markdown(I18N("why"))
             with gr.Row():
-                query = gr.Textbox(label="Søk i indeksen", scale=4, elem_id="search")
-                prior = gr.Textbox(label="Forrige spørsmål (valgfritt)", scale=3)
-                k = gr.Slider(1, max(1, len(assistant.chunks)), value=5, step=1, label="Antall treff",
+                query = gr.Textbox(label=I18N("search_label"), scale=4, elem_id="search")
+                prior = gr.Textbox(label=I18N("prior_label"), scale=3)
+                k = gr.Slider(1, max(1, len(assistant.chunks)), value=5, step=1, label=I18N("k_label"),
                               scale=2)
-            go = gr.Button("Søk", variant="primary")
-            hits_table = gr.Dataframe(headers=HIT_COLUMNS, label="Treff", wrap=True, elem_id="hits",
+            go = gr.Button(I18N("search"), variant="primary")
+            hits_table = gr.Dataframe(headers=HIT_COLUMNS, label=I18N("hits"), wrap=True, elem_id="hits",
                                       column_widths=["4%", "8%", "8%", "8%", "8%", "18%", "46%"])
-            answer_json = gr.JSON(label="Svaret (samme JSON som API-et)", elem_id="answer-json")
+            # shown from the first search on (Gradio's empty JSON box has an aria-label axe rejects)
+            answer_json = gr.JSON(label=I18N("answer_json"), elem_id="answer-json", visible=False)
 
         # the UI's own events stay off the public API: /ask is the one endpoint clients use
-        chat_out = dict(outputs=[box, chatbot, answers, context], api_visibility="private")
-        box.submit(respond, inputs=[box, chatbot, answers, context], **chat_out)
-        send.click(respond, inputs=[box, chatbot, answers, context], **chat_out)
-        for button in examples:  # an example button asks its own label
-            button.click(respond, inputs=[button, chatbot, answers, context], **chat_out)
-        chatbot.like(on_like, inputs=[answers], outputs=None, api_visibility="private")
-        reset = dict(fn=lambda: ([], {}, ""), outputs=[chatbot, answers, context],
-                     api_visibility="private")
+        private = dict(api_visibility="private")
+        chat_in = [chatbot, answers, context, lang]
+        chat_out = dict(outputs=[box, chatbot, answers, context, related_heading, *related], **private)
+        box.submit(respond, inputs=[box, *chat_in], **chat_out)
+        send.click(respond, inputs=[box, *chat_in], **chat_out)
+        for i, button in enumerate(examples):  # an example button asks its text in the page's language
+            button.click(ask_example(i), inputs=chat_in, **chat_out)
+        for button in related:  # a related button asks about its section (its heading)
+            button.click(respond, inputs=[button, *chat_in], **chat_out)
+        chatbot.like(on_like, inputs=[answers, lang], outputs=None, **private)
+        reset = dict(fn=lambda: ([], {}, "", *related_buttons(None)),
+                     outputs=[chatbot, answers, context, related_heading, *related], **private)
         new_chat.click(**reset)
         chatbot.clear(**reset)
-        doc_io = dict(inputs=doc_pick, outputs=[doc_info, sections_table, chunks_table],
-                      api_visibility="private")
+        language.input(None, js=SWITCH_LANG_JS, inputs=[language], outputs=[lang], **private)
+        demo.load(None, js=INITIAL_LANG_JS, outputs=[lang, language], **private)
+        doc_io = dict(inputs=doc_pick, outputs=[doc_info, sections_table, chunks_table], **private)
         doc_pick.change(show_document, **doc_io)
         demo.load(show_document, **doc_io)
-        search_io = dict(inputs=[query, k, prior], outputs=[hits_table, answer_json],
-                         api_visibility="private")
+        search_io = dict(inputs=[query, k, prior], outputs=[hits_table, answer_json], **private)
         go.click(search, **search_io)
         query.submit(search, **search_io)
         gr.api(ask, api_name="ask")
+    # a FastAPI app that mounts this one (gr.mount_gradio_app) keeps the translations too
+    demo.i18n_instance = I18N
     # Assistant.ask is safe to call from many threads; 20 parallel API calls must not time out
     return demo.queue(default_concurrency_limit=8)
 

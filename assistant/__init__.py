@@ -10,10 +10,10 @@ from .settings import offline_environment
 offline_environment()  # before anything imports huggingface, gradio or onnxruntime
 
 from .errors import AssistantError, ConfigError, CorpusError, IndexBuildError, ModelError  # noqa: E402
-from .records import Answer, Chunk, Citation, Hit, Section  # noqa: E402
+from .records import Answer, Chunk, Citation, Hit, Related, Section  # noqa: E402
 from .settings import Settings  # noqa: E402
 
-__all__ = ["Assistant", "Retriever", "Answer", "Citation", "Chunk", "Hit", "Section", "Settings",
+__all__ = ["Assistant", "Retriever", "Answer", "Citation", "Related", "Chunk", "Hit", "Section", "Settings",
            "AssistantError", "ConfigError", "CorpusError", "IndexBuildError", "ModelError"]
 
 

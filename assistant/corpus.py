@@ -42,6 +42,7 @@ class Document:
     language: str
     text: str
     sha256: str
+    source_url: str = ""  # the official page this text was copied from (its .meta.json), or ""
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
@@ -168,8 +169,9 @@ def load_documents(corpus_dir: Path) -> list[Document]:
             continue
         meta = _metadata(path)
         title = meta.get("title") or path.stem.replace("_", " ")
+        url = meta.get("source_url")
         docs.append(Document(path, display_path(path), title, meta.get("language", "nb"), text,
-                             hashlib.sha256(raw).hexdigest()))
+                             hashlib.sha256(raw).hexdigest(), url if isinstance(url, str) else ""))
     if not docs:
         raise CorpusError(
             f"The corpus folder {corpus_dir} has no readable .txt or .md files: add the guidance "

@@ -2,13 +2,15 @@
 
     draft = Drafter(assistant).draft(read_mail(b"Hei! Hva koster det?\\nMvh Kari"))
     draft.text -> "Hei Kari!\\n\\nTakk for henvendelsen. ...\\n\\n1. «Hva koster det?»\\nIfølge veiledningen:\\n..."
-    draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual", "asked"}]}
+    draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual", "asked", "related"}]}
 
 Each question found by `mail.find_questions` goes to `Assistant.ask` with the e-mail's other
 sentences as context; the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
 At most MAX_QUESTIONS (20) questions per e-mail are looked up; the rest are listed for staff
 under their own heading (asked=False), never dropped. Folders and mboxes: batch.py.
+Under each question for manual work, the sections the assistant offers on its decline
+("Kanskje nyttig", assistant/related.py) are listed with their links, for the team.
 Greeting, lead-ins and sign-off come from data/reply_templates.json (bokmål/nynorsk e-mails get
 the "nb" wording, English ones "en"); personal numbers are masked in everything produced.
 Deliberately left out: paraphrase (answers are quotes only) and sending anything.
@@ -32,9 +34,11 @@ TEMPLATES = Path(__file__).parent / "data" / "reply_templates.json"
 MAX_QUESTIONS = 20  # per e-mail; the rest are listed for staff, not looked up (bounded work per request)
 # optional keys: a templates file written before they existed still loads
 DEFAULTS = {"nb": {"not_asked_heading": "[Må besvares manuelt] E-posten har flere enn {limit} spørsmål; "
-                                        "disse er ikke slått opp i veiledningen:"},
+                                        "disse er ikke slått opp i veiledningen:",
+                   "related_item": "    Kanskje nyttig: «{section}» {url}"},
             "en": {"not_asked_heading": "[Må besvares manuelt] The e-mail asks more than {limit} questions; "
-                                        "these were not looked up in the guidance:"}}
+                                        "these were not looked up in the guidance:",
+                   "related_item": "    Kanskje nyttig (possibly related): \"{section}\" {url}"}}
 KEYS = ("greeting_named", "greeting", "intro", "question", "lead", "quote", "source", "manual_heading",
         "manual_item", "no_questions", "closing", "sign_off")
 
@@ -62,8 +66,9 @@ class DraftItem:
     asked: bool = True  # False beyond MAX_QUESTIONS: listed for staff, never looked up
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "answer": self.answer.answer,
-                "citations": self.answer.to_dict()["citations"], "manual": self.manual, "asked": self.asked}
+        data = self.answer.to_dict()
+        return {"question": self.question, "answer": self.answer.answer, "citations": data["citations"],
+                "manual": self.manual, "asked": self.asked, "related": data["related"]}
 
 
 @dataclass(frozen=True)
@@ -111,10 +116,14 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
             lines += [words["quote"].format(quote=c.quote) for c in group]
             lines.append(words["source"].format(section=group[0].section, source=group[0].source))
         out.append("\n".join(lines))
-    manual = [i.question for i in items if i.manual and i.asked]
+    manual = [i for i in items if i.manual and i.asked]
     if manual:
-        out.append("\n".join([words["manual_heading"],
-                              *(words["manual_item"].format(question=q) for q in manual)]))
+        lines = [words["manual_heading"]]
+        for item in manual:  # the sections the assistant found close: where the team can start
+            lines.append(words["manual_item"].format(question=item.question))
+            lines += [words["related_item"].format(section=r.section, url=r.url or "").rstrip()
+                      for r in item.answer.related]
+        out.append("\n".join(lines))
     not_asked = [i.question for i in items if not i.asked]
     if not_asked:
         out.append("\n".join([words["not_asked_heading"].format(limit=len(items) - len(not_asked)),

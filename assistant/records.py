@@ -96,6 +96,20 @@ class Citation:
     end: int
     score: float
     title: str = ""
+    url: str | None = None  # the official page with a text fragment on the quote; None without a source_url
+
+
+@dataclass(frozen=True)
+class Related:
+    """A section offered when the assistant declines: close to the question, not an answer to it."""
+
+    section: str
+    url: str | None  # the official page at the section's opening; None without a source_url
+    score: float  # the section's similarity to the question (above the fitted floor)
+    source: str = ""  # the document it belongs to (not in the JSON: `section` names it for people)
+
+    def to_dict(self) -> dict:
+        return {"section": self.section, "url": self.url, "score": self.score}
 
 
 @dataclass(frozen=True)
@@ -108,10 +122,12 @@ class Answer:
     lang: str = "nb"
     reason: str = "answered"  # answered | not_covered | empty | too_long | invalid
     confidence: float = 0.0
+    related: tuple[Related, ...] = ()  # only on a decline (reason "not_covered"); never citations
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["citations"] = [asdict(c) for c in self.citations]
+        data["related"] = [r.to_dict() for r in self.related]
         return data
 
 

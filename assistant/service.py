@@ -31,7 +31,9 @@ from .index import IndexStore
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
 from .questions import detect_language, split_questions, statements
+from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
+from .related import load_floor, offer
 from .retrieval import HybridSearch
 from .settings import Settings
 
@@ -64,6 +66,12 @@ class Assistant:
         self.documents = load_documents(self.settings.corpus_dir)
         self.sections = load_sections(self.documents)
         self.chunks = chunk_sections(self.sections)
+        # for links to the official page and the sections offered on a decline
+        self._pages = {d.source: (d.source_url, d.text) for d in self.documents}
+        self._sections = {}
+        for section in self.sections:
+            self._sections.setdefault((section.source, section.heading), section)
+        self.related_floor = load_floor()
         self.examples = load_examples(self.documents, self.sections)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir))
@@ -144,26 +152,41 @@ class Assistant:
             elif len(text) > limit:
                 answer = abstain(shown[:200] + "…", lang, "too_long", length=len(text), limit=limit)
             else:
-                k = max(self.settings.top_k, 5)
-                parts: list[tuple[Query, Ranking]] = []
-                # what the asker says around the question ("Vi trenger data til planlegging.")
-                # steers it like an earlier question would; analysed once for all parts
-                said = statements(shown)
-                around = " ".join(x for x in (said, context) if x)
-                steer = self.lexical.analyze(around) if around else None
-                asked = split_questions(shown)
-                for part in asked[:T.MAX_PARTS]:
-                    query = self._with_context(self.lexical.analyze(part), steer)
-                    embed = part if not around else f"{around[-T.CONTEXT_CHARS:]} {part}"
-                    if not any(not g.context for g in query.groups):
-                        # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
-                        # the statement is what is asked about
-                        query = self.analyze(f"{part} {said}", context)
-                    parts.append((query, self.engine.rank(query, k, embed)))
+                asked, parts = self.rank_parts(shown, context)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities)
+                if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
+                    answer = replace(answer, related=offer([r for _, r in parts], self.related_floor,
+                                                           self._sections, self._pages))
                 if len(asked) > T.MAX_PARTS:
                     rest = "; ".join(asked[T.MAX_PARTS:])
                     answer = replace(answer, answer=answer.answer + "\n\n" + message(
                         lang, "parts_left", limit=T.MAX_PARTS, rest=rest[:200]))
+        answer = replace(answer, citations=tuple(replace(c, url=self.link(c.source, c.start, c.end))
+                                                 for c in answer.citations))
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def link(self, source: str, start: int, end: int) -> str | None:
+        """The official page of `source` with a text fragment on [start:end]; None without a source_url."""
+        page_url, text = self._pages.get(source, ("", ""))
+        return fragment_url(page_url, text, start, end)
+
+    def rank_parts(self, shown: str, context: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
+        """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
+        k = max(self.settings.top_k, 5)
+        parts: list[tuple[Query, Ranking]] = []
+        # what the asker says around the question ("Vi trenger data til planlegging.")
+        # steers it like an earlier question would; analysed once for all parts
+        said = statements(shown)
+        around = " ".join(x for x in (said, context) if x)
+        steer = self.lexical.analyze(around) if around else None
+        asked = split_questions(shown)
+        for part in asked[:T.MAX_PARTS]:
+            query = self._with_context(self.lexical.analyze(part), steer)
+            embed = part if not around else f"{around[-T.CONTEXT_CHARS:]} {part}"
+            if not any(not g.context for g in query.groups):
+                # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
+                # the statement is what is asked about
+                query = self.analyze(f"{part} {said}", context)
+            parts.append((query, self.engine.rank(query, k, embed)))
+        return asked, parts

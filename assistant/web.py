@@ -101,6 +101,14 @@ class CitationOut(BaseModel):
     end: int
     score: float
     title: str = ""
+    url: str | None = Field(None, description="The official page with a text fragment that highlights "
+                                              "the quote; null for a document without a source_url")
+
+
+class RelatedOut(BaseModel):
+    section: str
+    url: str | None = Field(None, description="The official page at the section; null without a source_url")
+    score: float = Field(description="The section's similarity to the question (above the fitted floor)")
 
 
 class AnswerOut(BaseModel):
@@ -113,6 +121,8 @@ class AnswerOut(BaseModel):
     lang: str
     reason: str = Field(description="answered | not_covered | empty | too_long | invalid")
     confidence: float
+    related: list[RelatedOut] = Field([], description="Only on a decline (not_covered): up to three "
+                                                      "sections close to the question; never citations")
 
 
 class ErrorOut(BaseModel):

@@ -51,7 +51,7 @@ def browser(playwright, browser_name, browser_type_launch_args):
 
 @pytest.fixture(scope="module")
 def browser_context_args():
-    return {}
+    return {"locale": "nb-NO"}  # a Norwegian browser: the chat's labels in bokmål
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +106,9 @@ def test_ask_see_the_cited_passage_follow_up_and_vote(page, server, requests):
     expect(bots.nth(1).locator("mark").first).to_contain_text("30 dager")
     expect(page.get_by_test_id("user").nth(1)).to_have_text("Og hvor lang tid tar det for ***********?")
 
-    page.get_by_role("button", name="Like", exact=True).first.click()
-    page.get_by_role("button", name="Dislike", exact=True).nth(1).click()
+    # the thumbs are named in the page's language (Gradio's own bokmål: "Liker" / "Liker ikke")
+    page.get_by_role("button", name="Liker", exact=True).first.click()
+    page.get_by_role("button", name="Liker ikke", exact=True).nth(1).click()
     rows = _rows(store, 2)
     assert [(r["message"], r["rating"], r["question"]) for r in sorted(rows, key=lambda r: r["message"])] == [
         (1, "up", "Hva koster det?"), (3, "down", "Og hvor lang tid tar det for ***********?")]

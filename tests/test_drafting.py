@@ -304,7 +304,7 @@ def test_cli_draft_json_for_one_email(cli_data):
     assert [q["manual"] for q in obj["questions"]] == [False, False, False]
     for q in obj["questions"]:
         for c in q["citations"]:
-            assert set(c) == {"source", "section", "quote", "start", "end", "score", "title"}
+            assert set(c) == {"source", "section", "quote", "start", "end", "score", "title", "url"}
             assert (REPO_ROOT / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
 
 
