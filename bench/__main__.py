@@ -30,7 +30,7 @@ from pathlib import Path
 from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT
 
 from .filler import grow
-from .stats import N_QUESTIONS, percentile, questions  # noqa: F401  (re-exported for callers)
+from .stats import N_QUESTIONS, percentile, questions, stop  # noqa: F401  (re-exported for callers)
 
 CHILD_TIMEOUT = 1800  # seconds for one scale; a 100x build takes about a minute
 
@@ -104,12 +104,7 @@ def app_ready(data_dir: Path, timeout: float = 300) -> float:
                 time.sleep(0.05)
         raise RuntimeError(f"app.py was not ready within {timeout} s")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def scaling(tmp: Path, scales: list[int]) -> list[dict]:

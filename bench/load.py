@@ -28,7 +28,7 @@ from pathlib import Path
 
 from assistant.settings import OFFLINE_VARIABLES, REPO_ROOT
 
-from .stats import percentile, questions
+from .stats import percentile, questions, stop
 
 START_TIMEOUT = 180  # seconds for the app's first start (it builds the index)
 
@@ -179,12 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                 path, _, distinct = run.strip().partition("-")
                 results.append(run_load(url, args.clients, args.seconds, path=path, distinct=bool(distinct)))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
+            stop(proc)
     print(f"Load test — {args.clients} clients for {args.seconds:.0f} s each run, against app.py on "
           f"127.0.0.1 ({os.cpu_count()} cores), in one run of the app")
     for r in results:

@@ -1,4 +1,4 @@
-"""Small helpers the benchmark scripts share: percentiles and the question list."""
+"""Small helpers the benchmark scripts share: percentiles, the question list, stopping a child."""
 
 from __future__ import annotations
 
@@ -26,3 +26,15 @@ def questions(n: int = N_QUESTIONS) -> list[str]:
 WARM_UP = ("Hei, hva gjelder dette?", "Kan jeg få data?", "What is this register?", "Kva er NPR?",
            "Hvem kan jeg spørre?", "Where do I apply?", "Fins det statistikk?", "Hvor lenge?",
            "Is there a fee?", "Korleis søkjer eg?")
+
+
+def stop(proc, timeout: float = 30) -> None:
+    """Ends a child process: SIGTERM, then SIGKILL if it has not exited within `timeout` s."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

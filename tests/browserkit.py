@@ -1,7 +1,7 @@
 """What the browser tests share: Debian's chromium under playwright, the app on loopback, a static
 server for local copies of pages, and an HTML copy of the guidance page made from the corpus text.
 
-    from browserkit import browser, browser_type_launch_args, playwright, static_site, page_copy  # fixtures
+    from browserkit import browser, browser_type_launch_args, playwright, ...  # fixtures, by name
 
 Never `playwright install` (it downloads a browser); every request stays on 127.0.0.1.
 """
@@ -13,8 +13,10 @@ import html
 import http.server
 import re
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -39,7 +41,9 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]}
 
 
-# a module's own sync Playwright, stopped at its end (see test_browser.py for why)
+# pytest-playwright keeps one sync Playwright for the whole session, and its event loop stays
+# marked as running on this thread: every async test collected after a browser module would fail
+# ("cannot be called from a running event loop"). These give each module its own, stopped at its end.
 @pytest.fixture(scope="module")
 def playwright():
     with sync_playwright() as pw:
@@ -51,6 +55,49 @@ def browser(playwright, browser_name, browser_type_launch_args):
     browser = getattr(playwright, browser_name).launch(**browser_type_launch_args)
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context_args():
+    return {"locale": "nb-NO"}  # a Norwegian browser: the chat's labels in bokmål
+
+
+@pytest.fixture(scope="module")
+def server(assistant, tmp_path_factory):
+    """The app (UI and API) on loopback with its own feedback store: (url, store)."""
+    from appserver import running
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(tmp_path_factory.mktemp("browser") / "feedback.sqlite3")
+    with running(assistant, store) as url:
+        yield url, store
+
+
+@pytest.fixture
+def requests(page):
+    """Every URL the page asks for, checked after the test: loopback, data: or blob: only."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    yield seen
+    outside = [u for u in seen if urlparse(u).scheme not in ("data", "blob")
+               and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    assert seen and outside == []
+
+
+def open_chat(page, url):
+    """Loads the chat and returns its question box."""
+    page.goto(url, wait_until="load")  # a Gradio page never reaches "networkidle"
+    box = page.locator("#question textarea")
+    box.wait_for()
+    return box
+
+
+def stored_votes(store, count, timeout=15.0):
+    """The stored votes once there are `count` of them (the like event is asynchronous)."""
+    deadline = time.monotonic() + timeout
+    while len(rows := store.rows()) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return rows
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -8,48 +8,14 @@ into ./node_modules) and is injected from that file: nothing is fetched at run t
 
 from __future__ import annotations
 
-import time
-from urllib.parse import urlparse
-
 import pytest
 from playwright.sync_api import expect
 
-from appserver import running
-from assistant.feedback import FeedbackStore
-from browserkit import ARTIFACTS, AXE, browser, browser_type_launch_args, playwright  # noqa: F401
+from browserkit import (ARTIFACTS, AXE, browser, browser_context_args, browser_type_launch_args,  # noqa: F401
+                        open_chat, playwright, requests, server, stored_votes)
 
 PAGE = "https://helsedata.no/no/forvaltere/helsedirektoratet/norsk-pasientregister-npr/"
 NEAR = "Hvor lang behandlingstid har NAV på sykepengesøknader?"  # declined, close to "Leveringsfrister"
-
-
-@pytest.fixture(scope="module")
-def browser_context_args():
-    return {"locale": "nb-NO"}
-
-
-@pytest.fixture(scope="module")
-def server(assistant, tmp_path_factory):
-    store = FeedbackStore(tmp_path_factory.mktemp("a11y") / "feedback.sqlite3")
-    with running(assistant, store) as url:
-        yield url, store
-
-
-@pytest.fixture
-def requests(page):
-    """Every URL the page asks for, checked after the test: loopback, data: or blob: only."""
-    seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url))
-    yield seen
-    outside = [u for u in seen if urlparse(u).scheme not in ("data", "blob")
-               and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
-    assert seen and outside == []
-
-
-def _open(page, url):
-    page.goto(url, wait_until="load")  # a Gradio page never reaches "networkidle"
-    box = page.locator("#question textarea")
-    box.wait_for()
-    return box
 
 
 def _ask(page, box, question, count):
@@ -70,16 +36,9 @@ def serious_violations(page) -> list[str]:
     return found
 
 
-def _rows(store, count, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while len(rows := store.rows()) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return rows
-
-
 def test_axe_finds_nothing_serious_in_the_chat_and_the_sources_tab(page, server, requests):
     url, _ = server
-    box = _open(page, url)
+    box = open_chat(page, url)
     assert serious_violations(page) == []  # the empty chat
     _ask(page, box, NEAR, 1)
     expect(page.locator("#related button")).to_have_count(1)
@@ -114,7 +73,7 @@ def _press_until(page, key, wanted, limit=60) -> dict:
 def test_keyboard_alone_asks_reaches_the_source_link_and_votes(page, server, requests):
     url, store = server
     before = len(store.rows())
-    _open(page, url)
+    open_chat(page, url)
     page.locator("body").focus()
     _press_until(page, "Tab", lambda f: f["tag"] == "TEXTAREA" and f["id"] == "question")
     page.keyboard.type("Hva koster det?")
@@ -128,19 +87,19 @@ def test_keyboard_alone_asks_reaches_the_source_link_and_votes(page, server, req
     # on to the answer's thumbs (named in the page's language) and vote with the keyboard
     _press_until(page, "Tab", lambda f: f["label"] == "Liker")
     page.keyboard.press("Enter")
-    rows = _rows(store, before + 1)
+    rows = stored_votes(store, before + 1)
     assert rows[-1]["rating"] == "up" and rows[-1]["question"] == "Hva koster det?"
 
 
 def test_feedback_buttons_have_accessible_names_in_both_languages(page, server, requests, browser):
     url, _ = server
-    box = _open(page, url)
+    box = open_chat(page, url)
     _ask(page, box, "Hva koster det?", 1)
     expect(page.get_by_role("button", name="Liker", exact=True)).to_have_count(1)
     expect(page.get_by_role("button", name="Liker ikke", exact=True)).to_have_count(1)
     english = browser.new_page(locale="en-US")
     try:
-        box = _open(english, url)
+        box = open_chat(english, url)
         _ask(english, box, "What does it cost?", 1)
         expect(english.get_by_role("button", name="Like", exact=True)).to_have_count(1)
         expect(english.get_by_role("button", name="Dislike", exact=True)).to_have_count(1)
@@ -154,7 +113,7 @@ def test_a_phone_screen_does_not_scroll_sideways_and_keeps_sources_usable(browse
                                 device_scale_factor=2, locale="nb-NO")
     page = phone.new_page()
     try:
-        box = _open(page, url)
+        box = open_chat(page, url)
         _ask(page, box, "Hva koster det?", 1)
         link = page.locator("#chat a.les").first
         expect(link).to_be_visible()
@@ -187,7 +146,7 @@ def test_english_browser_gets_english_labels_and_the_toggle_switches_and_remembe
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     try:
-        box = _open(page, url)
+        box = open_chat(page, url)
         expect(page.get_by_role("tab", name="Ask")).to_be_visible()
         expect(page.get_by_role("tab", name="Sources")).to_be_visible()
         expect(box).to_have_attribute("placeholder", "Type your question here and press Enter")

@@ -6,90 +6,15 @@ this machine: no CDN, no fonts, no analytics.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-from urllib.parse import urlparse
+from playwright.sync_api import expect
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
-
-from appserver import running
-from assistant.feedback import FeedbackStore
-from conftest import REPO_ROOT
-
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not CHROMIUM.exists():
-        pytest.fail("The browser tests need Debian's chromium: apt-get install -y chromium "
-                    "(never `playwright install`, it downloads from the internet).")
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run",
-                     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]}
-
-
-# pytest-playwright keeps one sync Playwright for the whole session, and its event loop stays
-# marked as running on this thread: every async test collected after this module would fail
-# ("cannot be called from a running event loop"). These give the module its own, stopped at its end.
-@pytest.fixture(scope="module")
-def playwright():
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright, browser_name, browser_type_launch_args):
-    browser = getattr(playwright, browser_name).launch(**browser_type_launch_args)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture(scope="module")
-def browser_context_args():
-    return {"locale": "nb-NO"}  # a Norwegian browser: the chat's labels in bokmål
-
-
-@pytest.fixture(scope="module")
-def server(assistant, tmp_path_factory):
-    store = FeedbackStore(tmp_path_factory.mktemp("browser") / "feedback.sqlite3")
-    with running(assistant, store) as url:
-        yield url, store
-
-
-@pytest.fixture
-def requests(page):
-    """Every URL the page asks for, checked after the test: loopback, data: or blob: only."""
-    seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url))
-    yield seen
-    outside = [u for u in seen if urlparse(u).scheme not in ("data", "blob")
-               and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
-    assert seen and outside == []
-
-
-def _open(page, url):
-    page.goto(url, wait_until="load")  # a Gradio page never reaches "networkidle"
-    box = page.locator("#question textarea")
-    box.wait_for()
-    return box
-
-
-def _rows(store, count, timeout=15.0):
-    """The stored votes once there are `count` of them (the like event is asynchronous)."""
-    deadline = time.monotonic() + timeout
-    while len(rows := store.rows()) < count and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return rows
+from browserkit import (ARTIFACTS, browser, browser_context_args, browser_type_launch_args,  # noqa: F401
+                        open_chat, playwright, requests, server, stored_votes)
 
 
 def test_ask_see_the_cited_passage_follow_up_and_vote(page, server, requests):
     url, store = server
-    box = _open(page, url)
+    box = open_chat(page, url)
     box.fill("Hva koster det?")
     box.press("Enter")
     bots = page.get_by_test_id("bot")
@@ -109,7 +34,7 @@ def test_ask_see_the_cited_passage_follow_up_and_vote(page, server, requests):
     # the thumbs are named in the page's language (Gradio's own bokmål: "Liker" / "Liker ikke")
     page.get_by_role("button", name="Liker", exact=True).first.click()
     page.get_by_role("button", name="Liker ikke", exact=True).nth(1).click()
-    rows = _rows(store, 2)
+    rows = stored_votes(store, 2)
     assert [(r["message"], r["rating"], r["question"]) for r in sorted(rows, key=lambda r: r["message"])] == [
         (1, "up", "Hva koster det?"), (3, "down", "Og hvor lang tid tar det for ***********?")]
     assert "60 dager" in store.rows("down")[0]["answer"]
@@ -123,7 +48,7 @@ def test_ask_see_the_cited_passage_follow_up_and_vote(page, server, requests):
 
 def test_example_button_abstention_empty_question_and_new_chat(page, server, requests):
     url, _ = server
-    _open(page, url)
+    open_chat(page, url)
     page.get_by_role("button", name="How long does delivery take?").click()
     bot = page.get_by_test_id("bot").last
     expect(bot).to_contain_text("According to the NPR guidance")
@@ -145,7 +70,7 @@ def test_example_button_abstention_empty_question_and_new_chat(page, server, req
 
 def test_sources_tab_lists_sections_and_explains_the_ranking(page, server, requests):
     url, _ = server
-    _open(page, url)
+    open_chat(page, url)
     page.get_by_role("tab", name="Kilder").click()
     expect(page.locator("#sections")).to_contain_text("Søknad ved andre formål enn forskning")
     search = page.locator("#search textarea")
