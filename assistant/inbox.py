@@ -31,6 +31,26 @@ __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text"]
 HEADER = re.compile(rb"^(?:From|To|Subject|Date|Return-Path|Received|MIME-Version|Message-ID|"
                     rb"Delivered-To|Content-Type|Reply-To|X-[\w-]+): ", re.IGNORECASE)
 
+# the header lines a mail client copies above a pasted e-mail, in Norwegian or English
+PASTED_HEADER = re.compile(r"(?P<key>emne|subject|fra|frå|from|til|to|kopi|cc|dato|date|sendt|sent)[ \t]*:"
+                           r"[ \t]*(?P<value>[^\n]*)", re.IGNORECASE)
+
+
+def pasted_headers(text: str) -> tuple[str, str, str]:
+    """(subject, sender's display name, body) of a pasted e-mail whose first lines are headers.
+
+    pasted_headers("Emne: Pris\\nFra: Kari Li <k@x.no>\\n\\nHva koster det?") -> ("Pris", "Kari Li", "Hva koster det?")
+    """
+    lines, subject, sender, n = text.lstrip("\n").split("\n"), "", "", 0
+    while n < len(lines) and (m := PASTED_HEADER.fullmatch(lines[n].strip())):
+        key = m["key"].lower()
+        if key in ("emne", "subject"):
+            subject = m["value"].strip()
+        elif key in ("fra", "frå", "from"):
+            sender = email.utils.parseaddr(m["value"])[0]
+        n += 1
+    return (subject, sender, "\n".join(lines[n:]).lstrip("\n")) if n else ("", "", text)
+
 
 @dataclass(frozen=True)
 class Mail:
@@ -152,7 +172,8 @@ def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) ->
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not eml and not HEADER.match(raw.lstrip()):
         text = data if isinstance(data, str) else _decode(raw, name)
-        return Mail("", "", mask_personal_numbers(text.replace("\r\n", "\n")))
+        subject, sender, text = pasted_headers(text.replace("\r\n", "\n"))
+        return Mail(mask_personal_numbers(subject), mask_personal_numbers(sender), mask_personal_numbers(text))
     msg = email.message_from_bytes(raw.lstrip(), policy=policy.default)
     body = msg.get_body(preferencelist=("plain", "html"))
     if body is None:

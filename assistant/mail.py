@@ -24,12 +24,13 @@ __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_t
 
 # where the history of a thread begins: everything from here on was written earlier
 HISTORY = re.compile(
-    r"^\s*(?:>|-{2,}\s*(?:Original Message|Opprinnelig melding|Forwarded message|Videresendt melding)|"
+    r"^\s*(?:-{2,}\s*(?:Original Message|Opprinnelig melding|Forwarded message|Videresendt melding)|"
     r"(?:Den|On|Am|På)\b[^\n]{0,200}\n?[^\n]{0,200}\b(?:skrev|skreiv|wrote|schrieb)\b[^\n]{0,200}:\s*$|"
     r"(?:Fra|From|Frå)\s*:\s*.+\n\s*(?:Sendt|Sent|Date|Dato|Til|To)\s*:)",
     re.IGNORECASE | re.MULTILINE)
+QUOTED = re.compile(r"^[ \t]*>.*(?:\n|$)", re.MULTILINE)  # a quoted line ("> Pris per time ...")
 SIGN_OFF = re.compile(
-    r"^\s*(?:--\s*$|_{5,}|(?:mvh|m\.v\.h\.?|med vennlig hilsen|vennlig hilsen|vennleg helsing|med venleg "
+    r"^\s*(?:--\s*$|_{5,}|(?:mvh|m\.v\.h\.?|med vennlig hilsen|vennlig hilsen|vennleg helsing|venleg helsing|med venleg "
     r"helsing|beste hilsen|hilsen|helsing|best regards|kind regards|regards|best wishes|sincerely|"
     r"cheers|sendt fra min|sent from my)\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
 DISCLAIMER = re.compile(
@@ -49,12 +50,16 @@ INTRODUCTION = re.compile(r"\b(?i:jeg heter|eg heiter|mitt namn er|mitt navn er|
 
 
 def own_text(text: str) -> str:
-    """What the sender wrote now: quoted history, disclaimers and the greeting cut off.
+    """What the sender wrote now: the history under an attribution line ("On … wrote:", "Fra: …
+    Sendt: …") cut off, quoted lines dropped (a reply written under or between quotes keeps what
+    follows them), disclaimers and the greeting cut off.
 
     own_text("Hei!\\nHva koster det?\\n\\nOn Mon, 1 Mar 2026, NPR wrote:\\n> Hei") -> "Hva koster det?"
+    own_text("Takk!\\n> Pris per time er NOK 1100.\\nEr det moms?") -> "Takk!\\nEr det moms?"
     """
     m = HISTORY.search(text)
     text = text[:m.start()] if m else text
+    text = QUOTED.sub("", text)
     text = DISCLAIMER.sub("", text)
     return GREETING.sub("", text.strip(), count=1).strip()
 

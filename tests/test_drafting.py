@@ -78,7 +78,7 @@ def test_html_body_becomes_lines_and_blockquotes_become_quoted_history():
 
 @pytest.mark.parametrize("text", [
     "Hei!\nHva koster det?\n\nOn Mon, 1 Mar 2026, NPR wrote:\n> Hei",
-    "Hei Kari,\nHva koster det?\n> sitat\nmer",
+    "Hei Kari,\nHva koster det?\n> sitat\n> mer sitat",
     "Hva koster det?\n\nDen 3. mars 2026 kl. 10:12 skrev Helseregistre <h@x.no>:\n> Hva mer?",
     "Hva koster det?\n\nOn Mon, 1 Mar 2026 at 10:00, NPR <h@x.no>\nwrote:\nHva mer?",
     "Hva koster det?\n-----Original Message-----\nFrom: A\nHva mer?",
@@ -88,6 +88,26 @@ def test_html_body_becomes_lines_and_blockquotes_become_quoted_history():
 ])
 def test_own_text_drops_greeting_history_and_disclaimers(text):
     assert own_text(text) == "Hva koster det?"
+
+
+def test_own_text_keeps_what_is_written_under_or_between_quotes():
+    # an inline reply: the sender quotes our last answer, then asks on
+    text = ("Takk for raskt svar!\n\n> Pris per time er NOK 1100,- eks. mva.\n> Minimum to timer.\n\n"
+            "Er det et minimum antall timer? Og når begynner behandlingstiden å telle?\n\nHilsen\nLise")
+    assert own_text(text) == ("Takk for raskt svar!\n\n\nEr det et minimum antall timer? "
+                              "Og når begynner behandlingstiden å telle?\n\nHilsen\nLise")
+    assert find_questions(signature_name(own_text(text))[0])[0] == [
+        "Er det et minimum antall timer?", "Og når begynner behandlingstiden å telle?"]
+
+
+def test_header_lines_above_a_pasted_email_are_its_subject_and_sender_not_its_questions():
+    mail = read_mail("Emne: Hvem er med i registeret?\nFrå: Astrid Lunde <astrid@example.no>\n\n"
+                     "Hei,\nEr pasientar som bur i Sverige med?\n\nHelsing Astrid")
+    assert (mail.subject, mail.sender) == ("Hvem er med i registeret?", "Astrid Lunde")
+    assert mail.text.startswith("Hei,")
+    assert find_questions(own_text(mail.text))[0] == ["Er pasientar som bur i Sverige med?"]
+    # a first line that only starts like a header stays text
+    assert read_mail("Til forskning: hva koster det?").text == "Til forskning: hva koster det?"
 
 
 def test_own_text_keeps_what_only_looks_like_a_greeting_or_history():
