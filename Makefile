@@ -71,7 +71,7 @@ eval: setup                        ## the gate on eval/questions.jsonl (report.m
 eval-checked: setup                ## after reviewing the cases against a changed guidance: record it in eval/checked.json
 	$(BIN)/python -m eval --mark-checked
 
-fit: setup                         ## refit the answer/decline decision on the eval set (assistant/data/decision.json)
+fit: setup                         ## refit the answer/decline decision on the eval and development sets (assistant/data/decision.json)
 	$(BIN)/python -m eval.fit
 
 fit-related: setup               ## refit the floor for the sections offered on a decline (assistant/data/related.json)

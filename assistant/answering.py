@@ -17,6 +17,7 @@ Deliberately left out: paraphrasing, yes/no verdicts, and anything generated.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -142,13 +143,32 @@ def missing_topics(query: Query, known: frozenset[str]) -> float:
 
     "Kan dataene leveres på minnepinne?" -> ~1.0 (minnepinne); "Hva koster det, kjære dere?" -> 0.0
     """
+    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known)])
+
+
+def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str]) -> float:
+    """Of the missing topic words, those the out-of-scope examples use: a subject the guidance
+    was seen not to answer. "Kan vi få dataene på minnepinne?" -> ~1.0 (minnepinne)."""
+    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known)
+                                and any(t.lstrip("!") in declined for t in g.terms)])
+
+
+def _rare_weight(query: Query, groups) -> float:
     speech = language.get(query.lang)
-    total = 0.0
-    for g in query.groups:
-        if g.context or any(t.lstrip("!") in known for t in g.terms):
-            continue
-        total += max((speech.rarity(w) for w in (g.raw or g.label).split()), default=0.0)
-    return round(total, 4)
+    return round(sum(max((speech.rarity(w) for w in (g.raw or g.label).split()), default=0.0)
+                     for g in groups), 4)
+
+
+YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _known(g, known: frozenset[str]) -> bool:
+    """Whether the guidance or its examples know a question word: itself or what the glossary says
+    it means; a year only as itself (1990 is not 1997), and a compound not by its last part alone
+    (tannbehandling is not behandling)."""
+    if YEAR.fullmatch(g.label):
+        return g.terms[0] in known
+    return any(t.lstrip("!") in known for t, w in zip(g.terms, g.weights) if w >= T.KNOWN_BY_WEIGHT)
 
 
 def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[Hit], float]:
@@ -172,20 +192,25 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
 
 
 def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
-            known: frozenset[str]) -> Signals:
-    """What the decision weighs for one question part (see decision.py)."""
+            known: frozenset[str], declined: frozenset[str] = frozenset()) -> Signals:
+    """What the decision weighs for one question part (see decision.py). `declined`: the words
+    only out-of-scope example questions use."""
+    missing = missing_topics(query, known)
+    oos_words = declined_topics(query, known, declined) if declined else 0.0
     if not chosen:
-        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing_topics(query, known), bool(query.off_topic))
+        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing, ranking.oos_share, oos_words, 0.0, bool(query.off_topic))
     top = chosen[0]
     semantic = top.example or top.dense
-    return Signals(semantic, round(semantic - ranking.runner_up, 4) if top.example else 0.0,
-                   round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0,
-                   top.dense, round(coverage, 4), missing_topics(query, known), bool(query.off_topic))
+    out_of_scope = round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0
+    return Signals(semantic, round(semantic - ranking.runner_up, 4) if top.example else 0.0, out_of_scope,
+                   top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
+                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic))
 
 
 def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexical: LexicalIndex,
             decision: Decision, known: frozenset[str], with_examples: bool = True,
-            trace: list | None = None, unit_similarities=None) -> Answer:
+            trace: list | None = None, unit_similarities=None,
+            declined: frozenset[str] = frozenset()) -> Answer:
     """The grounded Answer to a question asked in one or more parts (latency filled in later).
 
     Parts the decision accepts are answered with quotes; a part it declines is named in a note,
@@ -197,7 +222,7 @@ def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexica
     sections, citations, notes, scores, seen = [], [], [], [], set()
     for query, ranking in parts:
         chosen, coverage = choose(query, ranking, lexical)
-        sig = signals(query, ranking, chosen, coverage, known)
+        sig = signals(query, ranking, chosen, coverage, known, declined)
         # a section without example questions (a document without an example file) is judged
         # by the documents-only model
         verdict = decision.decide(sig, with_examples and bool(chosen) and chosen[0].example > 0,

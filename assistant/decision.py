@@ -11,9 +11,16 @@ The signals (`Signals`), each measured on the part's best section:
 - missing:   topic words the guidance and its examples lack, each weighted by how rare it is in
              general language (wordfreq): an everyday word never vetoes, a register, year or
              service the guidance lacks does
+- oos_share: the share of out-of-scope examples among the ten nearest example questions
+- oos_words: topic words only the out-of-scope examples use ("rabatt", "minnepinne"), weighted
+             as `missing` is: a subject the guidance has been seen not to answer
+- oos_named: `out_of_scope` again, but only when the question names what makes that example out
+             of scope ("kor lang tid tek det" is close to "kor lang tid tek ei klage" without
+             asking about a complaint); 0 otherwise
 A logistic model turns them into a score (the fitted probability that answering is right); the
-threshold is the one that was best on the development set. Weights and threshold live in
-assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl (never
+threshold is the one that was best on the development sets. Weights and threshold live in
+assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl,
+eval/holdout.jsonl, eval/dev2.jsonl and eval/dev3.jsonl (556 questions, 161 must-decline; never
 from a blind set), one model with example questions and one for documents only. A subject the
 glossary marks as outside the guidance always declines.
 Deliberately left out: per-language models (too few cases per language to fit them apart).
@@ -29,7 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
-FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing")
+FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing", "oos_share", "oos_words",
+            "oos_named")
 PATH = Path(__file__).parent / "data" / "decision.json"
 
 
@@ -41,6 +49,9 @@ class Signals:
     passage: float
     coverage: float
     missing: float
+    oos_share: float = 0.0
+    oos_words: float = 0.0
+    oos_named: float = 0.0
     off_topic: bool = False
 
     def vector(self) -> list[float]:
@@ -78,7 +89,7 @@ class Model:
 
 
 # Before any fit: answer when the lexical coverage is at least half, as the first version did.
-FALLBACK = Model((0, 0, 0, 0, 10.0, 0), -5.0, (0,) * 6, (1,) * 6, 0.5)
+FALLBACK = Model((0, 0, 0, 0, 10.0, 0, 0, 0, 0), -5.0, (0,) * 9, (1,) * 9, 0.5)
 
 
 class Decision:

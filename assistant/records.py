@@ -83,6 +83,8 @@ class Ranking:
     hits: tuple[Hit, ...]
     out_of_scope: float = 0.0  # similarity to the nearest out-of-scope example
     runner_up: float = 0.0  # the best example similarity of any other section than the first
+    oos_share: float = 0.0  # the share of out-of-scope questions among the nearest example questions
+    oos_named: bool = False  # the question names the subject of its nearest out-of-scope example
     vector: object = field(default=None, compare=False, repr=False)  # the question's embedding, or None
     dense: bool = True  # False while the vector store is away: lexical signals only
 

@@ -89,6 +89,9 @@ class HybridSearch:
         self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
+        # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
+        # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
+        self.oos_topics: dict[str, frozenset[str]] = {}
         self._vectors: dict[str, object] = {}
         self._vector_lock = threading.Lock()
         self.dense_down = False  # so an outage is logged once, not per question
@@ -110,15 +113,24 @@ class HybridSearch:
         vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))
         passage: dict[int, float] = {}
         by_section: dict[tuple[str, str], list[float]] = {}
-        out_of_scope = 0.0
+        out_of_scope, nearest_oos = 0.0, ""
         for item, sim, meta in found:
             if item in self.position:
                 passage[self.position[item]] = sim
             elif meta.get("kind") == "example":
                 if meta.get("heading"):
                     by_section.setdefault((meta.get("source", ""), meta["heading"]), []).append(sim)
-                else:
-                    out_of_scope = max(out_of_scope, sim)
+                elif sim > out_of_scope:
+                    out_of_scope, nearest_oos = sim, item
+        # whether the question names what makes its nearest out-of-scope example out of scope:
+        # "kor lang tid tek det" does not name the "klage" of "kor lang tid tek ei klage"
+        asked = {t.lstrip("!") for g in query.groups for t in g.terms}
+
+        def named(item: str) -> bool:
+            topics = self.oos_topics.get(item, frozenset())
+            return not topics or bool(topics & asked)
+
+        oos_named = bool(nearest_oos) and named(nearest_oos)
         examples = {key: mean_best(v, T.EXAMPLES_PER_SECTION) for key, v in by_section.items()}
         # not among the nearest: no closer than the farthest of its kind
         floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
@@ -166,7 +178,14 @@ class HybridSearch:
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
-        return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), vector, bool(found))
+        # how many of the nearest example questions are ones the guidance does not answer: a
+        # near-miss sits among several out-of-scope examples, a real question among its section's
+        nearest = sorted((s for _, s, m in found if m.get("kind") == "example"), reverse=True)[:T.OOS_NEIGHBOURS]
+        edge = nearest[-1] if nearest else 1.0
+        oos_share = (sum(1 for _, s, m in found if m.get("kind") == "example" and not m.get("heading") and s >= edge)
+                     / len(nearest) if nearest else 0.0)
+        return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
+                       vector, bool(found))
 
     def _query_vector(self, text: str):
         """The question's embedding; the last QUERY_CACHE questions are kept (example buttons, retries)."""

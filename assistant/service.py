@@ -78,6 +78,9 @@ class Assistant:
         # words the guidance or its example questions use: a question's other words may be missing topics
         self.known = frozenset(self.lexical.df) | frozenset(
             t.lstrip("!") for e in self.examples if e.section for t in content_stems(e.text))
+        # words only the out-of-scope examples use: subjects the guidance was seen not to answer
+        self.declined = frozenset(
+            t.lstrip("!") for e in self.examples if not e.section for t in content_stems(e.text)) - self.known
         self.with_examples = any(e.section for e in self.examples)
         self.embedder = embedder or load_embedder(self.settings.model_name)
         self.decision = Decision.load(threshold=self.settings.min_confidence, embedder=self.embedder.name)
@@ -111,6 +114,8 @@ class Assistant:
         self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder,
                                    with_examples=self.with_examples)
         self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
+        self.engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
+                                  for e in self.examples if not e.section}
 
     def rebuild(self) -> dict:
         """Force a new dense index build; returns its manifest."""
@@ -154,7 +159,7 @@ class Assistant:
             else:
                 asked, parts = self.rank_parts(shown, context)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
-                                 self.with_examples, trace, self.unit_similarities)
+                                 self.with_examples, trace, self.unit_similarities, self.declined)
                 if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
                     answer = replace(answer, related=offer([r for _, r in parts], self.related_floor,
                                                            self._sections, self._pages))
@@ -181,9 +186,14 @@ class Assistant:
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None
         asked = split_questions(shown)
-        for part in asked[:T.MAX_PARTS]:
+        for n, part in enumerate(asked[:T.MAX_PARTS]):
             query = self._with_context(self.lexical.analyze(part), steer)
-            embed = part if not around else f"{around[-T.CONTEXT_CHARS:]} {part}"
+            if n and part[:1].islower():  # "…, og kor lang tid tek det?" was cut from a sentence:
+                part = part[0].upper() + part[1:]  # embed it as the sentence it stands for
+            # the embedding hears only what this message says around the question: the context
+            # (an e-mail's other sentences, an earlier question) is about other questions as often
+            # as about this one, and steers through its words (CONTEXT_WEIGHT) instead
+            embed = part if not said else f"{said[-T.CONTEXT_CHARS:]} {part}"
             if not any(not g.context for g in query.groups):
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
                 # the statement is what is asked about

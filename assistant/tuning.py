@@ -21,6 +21,8 @@ HEADING_WEIGHT = 0.0  # whether the heading names what is asked: no gain once ex
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)
 DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is the semantic signal
 
+OOS_NEIGHBOURS = 10  # nearest example questions the out-of-scope share is counted over
+
 QUERY_CACHE = 1024  # question embeddings kept (a repeated question skips the ~50 ms model call)
 
 # --- question parts (service.py)
@@ -36,4 +38,5 @@ UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when th
 
 # --- decision (decision.py): topic words the guidance lacks
 RARE_ZIPF = 2.5  # a word this rare in general language (domain words, names) fully counts as a topic
+KNOWN_BY_WEIGHT = 0.7  # glossary meanings (0.8) make a word known; a compound's last part (0.67) does not
 COMMON_ZIPF = 5.5  # a word this common (everyday words) never counts as a missing topic

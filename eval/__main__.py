@@ -45,7 +45,7 @@ from eval.report import review_lines, summary_table, write_json, write_markdown 
 CHECKED = HERE / "checked.json"
 # the question files written against the guidance; --mark-checked vouches for all of them
 # (the blind set is never edited, so it is not among them)
-CASE_FILES = (QUESTIONS, HERE / "holdout.jsonl", HERE / "dev2.jsonl")
+CASE_FILES = (QUESTIONS, HERE / "holdout.jsonl", HERE / "dev2.jsonl", HERE / "dev3.jsonl")
 
 
 def _guidance(corpus_dir: Path | None = None):

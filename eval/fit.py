@@ -1,6 +1,8 @@
 """Fit the answer/decline decision on the development set: `python -m eval.fit`.
 
-Runs every case of eval/questions.jsonl and eval/holdout.jsonl through the real Assistant (in process), records each
+Runs every case of eval/questions.jsonl, eval/holdout.jsonl and the development sets eval/dev2.jsonl
+and eval/dev3.jsonl (written by helpers from the guidance alone: questions as applicants word them,
+and many near-misses) through the real Assistant (in process), records each
 question's decision signals and whether its best section is an expected one, fits a logistic
 model (assistant/decision.py: fit) and picks the threshold with the best utility on the same
 cases: +1 for a right answer or a right decline, 0 for a false decline, -2 for a wrong answer
@@ -76,7 +78,8 @@ def best_threshold(model, rows) -> tuple[float, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.fit", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, nargs="+",
-                        default=[REPO_ROOT / "eval" / "questions.jsonl", REPO_ROOT / "eval" / "holdout.jsonl"])
+                        default=[REPO_ROOT / "eval" / name for name in
+                                 ("questions.jsonl", "holdout.jsonl", "dev2.jsonl", "dev3.jsonl")])
     parser.add_argument("--out", type=Path, default=PATH)
     args = parser.parse_args(argv)
     if any("blind" in str(c) for c in args.cases):

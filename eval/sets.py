@@ -35,8 +35,11 @@ from .fit import documents_only  # noqa: E402
 
 HERE = Path(__file__).parent
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
-        "dev2 (looked at)": HERE / "dev2.jsonl", "blind": HERE / "blind" / "questions.jsonl"}
-EMAILS = HERE / "blind" / "emails.jsonl"
+        "dev2 (looked at)": HERE / "dev2.jsonl", "dev3": HERE / "dev3.jsonl",
+        "blind (aggregate seen)": HERE / "blind" / "questions.jsonl",
+        "blind2": HERE / "blind2" / "questions.jsonl"}
+EMAILS = {"dev3": HERE / "dev3.emails.jsonl", "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
+          "blind2": HERE / "blind2" / "emails.jsonl"}
 RESEARCH_ROUTE = "via søknadsskjemaene på helsedata.no"
 
 
@@ -121,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.sets", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "sets.md")
     parser.add_argument("--quick", action="store_true", help="the full configuration only")
+    parser.add_argument("--only", nargs="+", metavar="SET", help="only the sets whose name starts with one of these")
     args = parser.parse_args(argv)
     import logging
 
@@ -146,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, corpus in configs:
             a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name.replace(" ", "-")))
             files = {d.source: d.text for d in a.documents}
-            for set_name, path in SETS.items():
+            wanted = [n for n in SETS if not args.only or any(n.startswith(o) for o in args.only)]
+            for set_name in wanted:
+                path = SETS[set_name]
                 if not path.exists():
                     continue
                 r = run_set(a, load_cases(path), files)
@@ -155,16 +161,17 @@ def main(argv: list[str] | None = None) -> int:
                              + " | ".join(pct(r["by_lang"][lang]) for lang in ("nb", "nn", "en"))
                              + f" | {r['p50']:.0f} | {r['p95']:.0f} |")
                 print(lines[-1], flush=True)
-            if EMAILS.exists():
-                emails[name] = run_emails(a, EMAILS)
+            for set_name, path in EMAILS.items():
+                if path.exists() and set_name in wanted:
+                    emails[(name, set_name)] = run_emails(a, path)
             if name == "full":
                 cal = calibration(a, load_cases(SETS["main (tuned on)"]))
                 threshold = Decision.load().model(a.with_examples).threshold
-    lines += ["", "## Blind e-mails (drafts)", "",
-              "| configuration | e-mails | drafts passing | every expected answer | uncovered flagged | research route to a non-research request |",
-              "|---|---|---|---|---|---|"]
-    for name, e in emails.items():
-        lines.append(f"| {name} | {e['emails']} | {e['passed']} | {e['all_expected']} | {e['flags_uncovered']} | "
+    lines += ["", "## E-mails (drafts)", "",
+              "| configuration | set | e-mails | drafts passing | every expected answer | uncovered flagged | research route to a non-research request |",
+              "|---|---|---|---|---|---|---|"]
+    for (name, set_name), e in emails.items():
+        lines.append(f"| {name} | {set_name} | {e['emails']} | {e['passed']} | {e['all_expected']} | {e['flags_uncovered']} | "
                      f"{e['research_route_to_non_research']} |")
     lines += ["", f"## Calibration of the answer/decline score (main set; threshold {threshold:.3f})", "",
               "| score | questions | answering would be right |", "|---|---|---|"]
