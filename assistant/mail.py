@@ -17,7 +17,7 @@ import re
 
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
-from .questions import is_asking, split_questions
+from .questions import LEAD_IN, is_asking, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
            "find_questions", "find_name", "asks"]
@@ -44,7 +44,8 @@ THANKS = re.compile(r"^\s*(?:takk|tusen takk|på forhånd takk|thanks|thank you|
 QUOTES = "«»‹›\"“”„‘’'"
 # a sentence also ends inside closing quotes («Hvor lang tid tar søknaden?» – takk.), and a quote
 # after a colon starts one (Kunden skrev: «Hva koster det?»)
-SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»›\"”’')]))\s+(?=\S)|(?<=:)\s+(?=[«‹\"“„])|\n+")
+SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][»›\"”’')]))\s+(?=\S)|(?<=:)\s+(?=[«‹\"“„])|\n+|" + LEAD_IN,
+                            re.IGNORECASE)
 NAME = r"(?P<name>[A-ZÆØÅ][\w'\-]+(?:[ \t]+[A-ZÆØÅ][\w'\-]+){0,3})"
 INTRODUCTION = re.compile(r"\b(?i:jeg heter|eg heiter|mitt namn er|mitt navn er|my name is)\s+" + NAME)
 

@@ -27,11 +27,20 @@ ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|o
                     r"\b(?:is (?:that|it|this) possible|er det mulig|går det an)\b|vil (?:også |gjerne )?vite|"
                     r"ønsker (?:også )?å vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
                     r"please tell|\?\s*$", re.IGNORECASE)
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+QUESTION_WORD = (r"(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|skal|"
+                 r"er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|are|must|"
+                 r"should|will)\b")
+# a statement led into a question by a dash or a colon is a sentence of its own: "Vi skal koble
+# mot Dødsårsaksregisteret – hvor lang tid tar det?" asks only the part after the dash
+LEAD_IN = r"\s+[–—]\s+(?=" + QUESTION_WORD + r")|(?<=:)\s+(?=" + QUESTION_WORD + r")"
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+|" + LEAD_IN, re.IGNORECASE)
 
 
 def is_asking(sentence: str) -> bool:
-    """'Hva koster det' -> True; 'Jeg vil også vite prisen.' -> True; 'Jeg heter Kari.' -> False"""
+    """'Hva koster det' -> True; 'Jeg vil også vite prisen.' -> True; 'Jeg heter Kari.' -> False;
+    a lead-in ('Skal søke snart, men først:') asks nothing itself"""
+    if sentence.rstrip().endswith(":"):
+        return False
     return bool(ASKING.search(sentence.strip()) or WANTS_TO_KNOW.search(sentence))
 
 

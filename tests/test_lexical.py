@@ -30,6 +30,18 @@ def test_split_questions():
     assert split_questions("Hvis det er kvalitetsarbeid, må jeg søke?") == ["Hvis det er kvalitetsarbeid, må jeg søke?"]
 
 
+def test_a_statement_led_into_a_question_by_a_dash_or_colon_is_context_not_the_question():
+    text = "Vi skal koble mot Dødsårsaksregisteret – hvor lang leveringstid må vi regne med?"
+    assert split_questions(text) == ["hvor lang leveringstid må vi regne med?"]
+    assert statements(text) == "Vi skal koble mot Dødsårsaksregisteret"
+    text = "Skal søke om data snart, men først: er pasienter som venter med i NPR?"
+    assert split_questions(text) == ["er pasienter som venter med i NPR?"]
+    assert not is_asking("Skal søke om data snart, men først:")
+    # a dash inside a statement, or a colon before a non-question, splits nothing
+    assert split_questions("Kva kostar data for 2010–2020?") == ["Kva kostar data for 2010–2020?"]
+    assert split_questions("Spørsmål: pris per time?") == ["Spørsmål: pris per time?"]
+
+
 def test_glossary_phrases_wildcards_and_ignores():
     g = Glossary.parse("# comment\nkost*\tpris, kostnad\nhow long\tleveringsfrister\nstudent\t\n")
     assert g.match(["kostar"], 0) == (1, ("pris", "kostnad"))
