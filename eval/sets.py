@@ -38,9 +38,10 @@ SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / 
         "dev2 (looked at)": HERE / "dev2.jsonl", "dev3": HERE / "dev3.jsonl",
         "blind (aggregate seen)": HERE / "blind" / "questions.jsonl",
         "blind2": HERE / "blind2" / "questions.jsonl"}
-EMAILS = {"dev3": HERE / "dev3.emails.jsonl", "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
+EMAILS = {"dev3": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl", "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
           "blind2": HERE / "blind2" / "emails.jsonl"}
-RESEARCH_ROUTE = "via søknadsskjemaene på helsedata.no"
+# the research route's sentence (the guidance has a no-break space in it)
+RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
 
 
 def judge(case, answer, files: dict) -> str:
@@ -90,7 +91,7 @@ def run_emails(assistant, path: Path) -> dict:
                    if not all(re.search(f, answered, re.I) for f in e["facts"])]
         unflagged = [u for u in case["uncovered"]
                      if not any(fuzz.partial_ratio(u.lower(), q.lower()) >= 80 for q in draft.manual)]
-        research = bool(case.get("non_research")) and any(RESEARCH_ROUTE in q for q in quotes)
+        research = bool(case.get("non_research")) and any(RESEARCH_ROUTE.search(q) for q in quotes)
         rows.append({"id": case["id"], "ok": not (missing or unflagged or research), "missing": len(missing),
                      "unflagged": len(unflagged), "research_route": research})
     return {"emails": len(rows), "passed": sum(r["ok"] for r in rows),
@@ -162,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                              + f" | {r['p50']:.0f} | {r['p95']:.0f} |")
                 print(lines[-1], flush=True)
             for set_name, path in EMAILS.items():
-                if path.exists() and set_name in wanted:
+                if path.exists() and (set_name in wanted or set_name not in SETS and
+                                      (not args.only or any(set_name.startswith(o) for o in args.only))):
                     emails[(name, set_name)] = run_emails(a, path)
             if name == "full":
                 cal = calibration(a, load_cases(SETS["main (tuned on)"]))
