@@ -173,7 +173,8 @@ def _known(g, known: frozenset[str]) -> bool:
 
 def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[Hit], float]:
     """The hits an answer draws on (the best-ranked first) and the share of the question they cover."""
-    hits = list(ranking.hits)
+    # a route meant for other askers (the research form, to a municipality) is never quoted
+    hits = [h for h in ranking.hits if (h.chunk.source, h.chunk.heading) not in ranking.other_routes]
     if not query.groups or not hits or query.off_topic:
         return [], 0.0
     primary = hits[0]

@@ -1,7 +1,10 @@
 """Example questions per section: `<document>.questions.yaml` beside each document -> Examples.
 
 The file maps each section heading to the questions it answers, by language, plus questions
-the document does not answer (`out_of_scope`); see corpus/npr_guidance_no.questions.yaml. The
+the document does not answer (`out_of_scope`), and optionally (`asked_by`) the words by which an
+asker says who they are or what the data is for, for sections that are one route among others
+("kommune", "journalist" -> the section for purposes other than research; "stipendiat" -> the
+research route); see corpus/npr_guidance_no.questions.yaml. The
 support team edits it (the staff app appends to it, too). A heading that is not a section of the
 document is reported and its examples are left out, so a typo never silently misroutes.
 Deliberately left out: examples shared between documents, and weights per example.
@@ -54,8 +57,27 @@ def parse_examples(data, source: str, headings: set[str], where: str = "") -> tu
     return out, problems
 
 
-def load_examples(documents, sections: list[Section]) -> list[Example]:
-    """Every document's examples (a document without an example file simply has none)."""
+def parse_askers(data, source: str, headings: set[str], where: str = "") -> tuple[dict, list[str]]:
+    """`asked_by:` -> {(source, heading): (cue, ...)}, and the problems found.
+
+    parse_askers({"asked_by": {"Pris": ["kommune"]}}, "x", {"Pris"}) -> ({("x", "Pris"): ("kommune",)}, [])
+    """
+    out, problems = {}, []
+    block = data.get("asked_by") if isinstance(data, dict) else None
+    for heading, cues in (block or {}).items():
+        heading = str(heading)
+        if heading not in headings:
+            problems.append(f"{where}asked_by: {heading!r} is not a heading of the document; left out.")
+        elif not isinstance(cues, list):
+            problems.append(f"{where}asked_by: {heading}: expected a list of words.")
+        else:
+            out[(source, heading)] = tuple(" ".join(str(c).split()) for c in cues if str(c).strip())
+    return out, problems
+
+
+def load_examples(documents, sections: list[Section], askers: dict | None = None) -> list[Example]:
+    """Every document's examples (a document without an example file simply has none); with
+    `askers` (a dict) also fills it with every document's `asked_by` cues."""
     import yaml
 
     found = []
@@ -70,6 +92,10 @@ def load_examples(documents, sections: list[Section]) -> list[Example]:
             continue
         headings = {s.heading for s in sections if s.source == doc.source}
         examples, problems = parse_examples(data, doc.source, headings, f"{path.name}: ")
+        if askers is not None:
+            cues, more = parse_askers(data, doc.source, headings, f"{path.name}: ")
+            askers.update(cues)
+            problems += more
         for p in problems:
             log.warning(p)
         found.extend(examples)

@@ -85,6 +85,8 @@ class Ranking:
     runner_up: float = 0.0  # the best example similarity of any other section than the first
     oos_share: float = 0.0  # the share of out-of-scope questions among the nearest example questions
     oos_named: bool = False  # the question names the subject of its nearest out-of-scope example
+    route: tuple = ()  # (source, heading) of the route the asker's words name (asked_by), or ()
+    other_routes: frozenset = frozenset()  # the routes for other askers: never quoted to this one
     vector: object = field(default=None, compare=False, repr=False)  # the question's embedding, or None
     dense: bool = True  # False while the vector store is away: lexical signals only
 

@@ -89,6 +89,9 @@ class HybridSearch:
         self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
+        # (source, heading) -> the stems of each `asked_by` cue: sections that are one route among
+        # others, and the words by which askers say they are that route's (set by the Assistant)
+        self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
         # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
         self.oos_topics: dict[str, frozenset[str]] = {}
@@ -106,8 +109,9 @@ class HybridSearch:
     def search(self, query: Query, k: int, text: str = "") -> list[Hit]:
         return list(self.rank(query, k, text).hits)
 
-    def rank(self, query: Query, k: int, text: str = "") -> Ranking:
-        """The k best chunks for a query; `text` is what is embedded (default: the question)."""
+    def rank(self, query: Query, k: int, text: str = "", asker: frozenset[str] = frozenset()) -> Ranking:
+        """The k best chunks for a query; `text` is what is embedded (default: the question);
+        `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes."""
         lex = self.lexical.scores(query)
         lex_rank = top_positive(lex, max(k, T.LEXICAL_CANDIDATES))
         vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))
@@ -141,6 +145,7 @@ class HybridSearch:
             return Ranking((), vector=vector, dense=bool(found))
         best_lex = float(lex.max()) if len(lex) else 0.0
         positive, negated = polarity(query)
+        route = self.route(positive | asker, negated)
         # the context's specific groups and their weights, once per question (not per chunk)
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
@@ -168,13 +173,21 @@ class HybridSearch:
                         + T.CONTEXT_WEIGHT * (sum(w * g.credit(doc) for g, w in context) / context_total
                                               if context_total else 0.0)
                         - T.CONFLICT_PENALTY * contradicts(doc, positive, negated)
-                        + T.AGREEMENT_BONUS * any(f"!{t}" in doc for t in negated))
+                        + T.AGREEMENT_BONUS * any(f"!{t}" in doc for t in negated)
+                        # the route the asker's words name rises where it answers the question, and
+                        # the other routes fall: a municipality is never sent to the research form
+                        + T.ROUTE_BONUS * ((c.source, c.heading) == route and cover[i] >= T.ROUTE_COVERAGE)
+                        - T.ROUTE_BONUS * (bool(route) and (c.source, c.heading) in self.routes
+                                           and (c.source, c.heading) != route))
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
         ranked = sorted(final, key=lambda i: (-final[i], i))
         top_section = (self.chunks[ranked[0]].source, self.chunks[ranked[0]].heading)
-        runner_up = max((v for key, v in examples.items() if key != top_section), default=floor)
+        others = frozenset(key for key in self.routes if route and key != route)
+        # the runner-up is a section that could answer this asker: never a route meant for others
+        runner_up = max((v for key, v in examples.items() if key != top_section and key not in others),
+                        default=floor)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
@@ -185,7 +198,17 @@ class HybridSearch:
         oos_share = (sum(1 for _, s, m in found if m.get("kind") == "example" and not m.get("heading") and s >= edge)
                      / len(nearest) if nearest else 0.0)
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
-                       vector, bool(found))
+                       route, others, vector, bool(found))
+
+    def route(self, said: set[str], negated: set[str]) -> tuple:
+        """The one route (asked_by section) the asker's words name, or (): a cue's words all said
+        and not negated ("vi er en kommune"), or the asker negating what only one route's text
+        negates too ("ikke forskning" ~ "andre formål enn forskning"). Two routes named: none."""
+        said = set(said) - negated
+        named = {key for key, cues in self.routes.items() if any(cue <= said for cue in cues)}
+        named |= {(c.source, c.heading) for i, c in enumerate(self.chunks) if (c.source, c.heading) in self.routes
+                  and any(f"!{t}" in self.lexical.doc_sets[i] for t in negated)}
+        return next(iter(named)) if len(named) == 1 else ()
 
     def _query_vector(self, text: str):
         """The question's embedding; the last QUERY_CACHE questions are kept (example buttons, retries)."""

@@ -72,7 +72,8 @@ class Assistant:
         for section in self.sections:
             self._sections.setdefault((section.source, section.heading), section)
         self.related_floor = load_floor()
-        self.examples = load_examples(self.documents, self.sections)
+        self.askers: dict = {}
+        self.examples = load_examples(self.documents, self.sections, self.askers)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir))
         # words the guidance or its example questions use: a question's other words may be missing topics
@@ -114,6 +115,8 @@ class Assistant:
         self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder,
                                    with_examples=self.with_examples)
         self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
+        self.engine.routes = {key: tuple(frozenset(content_stems(c)) for c in cues if content_stems(c))
+                              for key, cues in self.askers.items()}
         self.engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
                                   for e in self.examples if not e.section}
 
@@ -198,5 +201,6 @@ class Assistant:
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
                 # the statement is what is asked about
                 query = self.analyze(f"{part} {said}", context)
-            parts.append((query, self.engine.rank(query, k, embed)))
+            asker = frozenset(t.lstrip("!") for t in content_stems(f"{part} {around}") if not t.startswith("!"))
+            parts.append((query, self.engine.rank(query, k, embed, asker)))
         return asked, parts

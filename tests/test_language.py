@@ -201,6 +201,29 @@ def test_an_emails_other_sentences_do_not_move_a_questions_embedding(assistant):
     assert alone.hits[0].example == mail.hits[0].example
 
 
+def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(assistant):
+    from assistant.examples import parse_askers
+
+    found, problems = parse_askers({"asked_by": {"Pris": ["kommune"], "Prsi": ["x"]}}, "doc", {"Pris"})
+    assert found == {("doc", "Pris"): ("kommune",)} and "'Prsi'" in problems[0]
+    research_form = "via\u00a0søknadsskjemaene"
+    for question, context in [("Kan vi bruke søknadsskjemaet på helsedata.no?", "Vi er en kommune og trenger tall."),
+                              ("Can we use the application forms on helsedata.no?",
+                               "I work at a pharmaceutical company; this is not academic research."),
+                              ("Korleis søkjer vi om slike data?", "Vi treng tal, ikkje til forsking.")]:
+        answer = assistant.ask(question, context=context)
+        assert not any(research_form in c.quote for c in answer.citations), question
+        if not answer.abstained:
+            assert answer.citations[0].section == "Søknad ved andre formål enn forskning", question
+    # a researcher is sent to the form; a question that is not about applying keeps its section
+    phd = assistant.ask("Hvordan søker jeg?", context="Jeg er stipendiat ved UiO.")
+    assert phd.citations and phd.citations[0].section == "Søknad om tilgang til data"
+    assert assistant.ask("Hva koster det?", context="Vi er en kommune.").citations[0].section == "Pris"
+    # both kinds named: no route is assumed
+    both = assistant.rank_parts("Hvordan søker vi?", "Vi er en kommune og en forsker skal hjelpe oss.")[1][0][1]
+    assert both.route == () and not both.other_routes
+
+
 def test_a_threshold_override_wins():
     m = Model((0,) * 6, 0.0, (0,) * 6, (1,) * 6, 0.5)  # always scores 0.5
     s = Signals(0, 0, 0, 0, 0, 0)
