@@ -4,8 +4,10 @@ The answer is made only of units (sentences and list items, see chunking.units) 
 corpus, each with a Citation holding its exact offsets, so nothing is stated that a quote does
 not say. Steps:
 1. the decision (decision.py) weighs the part's signals: similarity to the section's example
-   questions and passage, the margin to the runner-up, out-of-scope examples, coverage and
-   topic words the guidance lacks; below its threshold -> the part is named as not covered.
+   questions and passage, the margin to the runner-up, out-of-scope examples (their closeness,
+   their share among the nearest, their words), coverage and topic words the guidance lacks;
+   below its threshold -> the part is named as not covered. A route meant for other askers
+   (asked_by: the research form, to a municipality) is never drawn on.
 2. the primary chunk: the best-ranked hit; its units are ranked by the terms
    they contain themselves, and those within half of the best are kept; a list is kept whole
    when the question is about the section itself ("Hva koster det?" -> both price items).
@@ -167,7 +169,7 @@ def _known(g, known: frozenset[str]) -> bool:
     it means; a year only as itself (1990 is not 1997), and a compound not by its last part alone
     (tannbehandling is not behandling)."""
     if YEAR.fullmatch(g.label):
-        return g.terms[0] in known
+        return any(t.lstrip("!") in known for t in g.terms[:1])
     return any(t.lstrip("!") in known for t, w in zip(g.terms, g.weights) if w >= T.KNOWN_BY_WEIGHT)
 
 

@@ -100,8 +100,13 @@ class Decision:
     @classmethod
     def load(cls, path: Path = PATH, threshold: float | None = None, embedder: str | None = None) -> "Decision":
         """The fitted models; for another embedding model than they were fitted with (similarities
-        on another scale) the coverage rule FALLBACK instead, with a warning to refit."""
+        on another scale), or a fit over other signals than today's, the coverage rule FALLBACK
+        instead, with a warning to refit."""
         models = _models(str(path))
+        if any(len(m.weights) != len(FEATURES) for m in models.values()):
+            log.warning("The answer/decline decision in %s was fitted on other signals than %s: using "
+                        "the coverage rule instead. Refit it with `python -m eval.fit`.", path, ", ".join(FEATURES))
+            models = {}
         fitted_for = _fitted_for(str(path))
         if embedder is not None and fitted_for and embedder != fitted_for:
             log.warning("The answer/decline decision was fitted for %s, not %s: using the coverage "

@@ -64,14 +64,19 @@ def parse_askers(data, source: str, headings: set[str], where: str = "") -> tupl
     """
     out, problems = {}, []
     block = data.get("asked_by") if isinstance(data, dict) else None
-    for heading, cues in (block or {}).items():
+    if block is None:
+        return out, problems
+    if not isinstance(block, dict):
+        return out, [f"{where}asked_by: expected section headings, each with a list of words; left out."]
+    for heading, cues in block.items():
         heading = str(heading)
         if heading not in headings:
             problems.append(f"{where}asked_by: {heading!r} is not a heading of the document; left out.")
         elif not isinstance(cues, list):
             problems.append(f"{where}asked_by: {heading}: expected a list of words.")
         else:
-            out[(source, heading)] = tuple(" ".join(str(c).split()) for c in cues if str(c).strip())
+            out[(source, heading)] = tuple(" ".join(str(c).split()) for c in cues
+                                           if c is not None and str(c).strip())
     return out, problems
 
 

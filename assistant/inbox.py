@@ -37,7 +37,8 @@ PASTED_HEADER = re.compile(r"(?P<key>emne|subject|fra|frå|from|til|to|kopi|cc|d
 
 
 def pasted_headers(text: str) -> tuple[str, str, str]:
-    """(subject, sender's display name, body) of a pasted e-mail whose first lines are headers.
+    """(subject, sender's display name, body) of a pasted e-mail whose first lines are headers
+    (Emne:/Subject:, Fra:/From:, Til:, Dato: …); ("", "", text) when it has none.
 
     pasted_headers("Emne: Pris\\nFra: Kari Li <k@x.no>\\n\\nHva koster det?") -> ("Pris", "Kari Li", "Hva koster det?")
     """
@@ -47,7 +48,8 @@ def pasted_headers(text: str) -> tuple[str, str, str]:
         if key in ("emne", "subject"):
             subject = m["value"].strip()
         elif key in ("fra", "frå", "from"):
-            sender = email.utils.parseaddr(m["value"])[0]
+            value = m["value"].strip()
+            sender = email.utils.parseaddr(value)[0] if "@" in value else value.strip('"')
         n += 1
     return (subject, sender, "\n".join(lines[n:]).lstrip("\n")) if n else ("", "", text)
 
@@ -168,7 +170,8 @@ def _sender(msg) -> str:
 
 
 def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) -> Mail:
-    """Bytes or text of one e-mail (raw .eml, or plain text unless `eml`) -> Mail; raises MailError."""
+    """Bytes or text of one e-mail (raw .eml, or plain text unless `eml`) -> Mail; raises MailError.
+    Header lines a mail client copied above a pasted text become its subject and sender."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not eml and not HEADER.match(raw.lstrip()):
         text = data if isinstance(data, str) else _decode(raw, name)

@@ -3,9 +3,10 @@
     own_text("Hva koster det?\\n\\nDen 1. mars skrev NPR:\\n> Hei") -> "Hva koster det?"
     find_questions("Vi trenger data. Hva koster det?") -> (["Hva koster det?"], "Vi trenger data.")
 
-What is cut before questions are looked for: quoted earlier replies ("> " lines, "Den … skrev:",
-"On … wrote:", "-----Original Message-----", a "Fra:/From:" header block) and everything after
-them, the signature ("Mvh", "Best regards", "--" …), disclaimers ("Denne e-posten kan inneholde
+What is cut before questions are looked for: earlier replies under an attribution ("Den …
+skrev:", "On … wrote:", "-----Original Message-----", a "Fra:/From:" header block) and everything
+after it; quoted lines ("> ") wherever they stand (what is written under or between them stays);
+the signature ("Mvh", "Best regards", "--" …), disclaimers ("Denne e-posten kan inneholde
 konfidensiell …") and the greeting. A quoted question («Hva koster det?» – takk.) asks like a
 bare one. Reading files, mboxes and charsets: inbox.py (re-exported here).
 Deliberately left out: any guessing at questions inside forwarded history (history is never answered).

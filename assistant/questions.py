@@ -79,6 +79,22 @@ def split_questions(text: str) -> list[str]:
     return asking or parts or [text]
 
 
+# "Vi er en kommune, …", "Eg arbeider som kommuneoverlege …", "I work at a pharmaceutical company …",
+# "Som journalist …": where an asker says who they are inside a question's own sentence
+INTRODUCTION = re.compile(
+    r"\b(?:(?:jeg|eg|vi|me)\s+(?:er|jobber|jobbar|arbeider|representerer|kommer\s+fra|kjem\s+frå)|"
+    r"(?:i|we)\s*(?:'m|'re|\s+am|\s+are|\s+work|\s+represent)|som|as\s+an?)\b[^.?!,;]*", re.IGNORECASE)
+
+
+def introductions(text: str) -> str:
+    """The clauses in which the asker says who they are ("Hvordan søker jeg om tall per kommune?"
+    says nothing of the asker; "Vi er en kommune, kan vi søke?" does).
+
+    introductions("Vi er en kommune, kan vi søke?") -> "Vi er en kommune"
+    """
+    return " ".join(m.group(0).strip() for m in INTRODUCTION.finditer(text))
+
+
 def statements(text: str) -> str:
     """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context."""
     return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s))

@@ -48,7 +48,8 @@ def candidates(rankings: list[Ranking]) -> list[tuple[str, str, float]]:
     for ranking in rankings:
         for hit in ranking.hits:
             key = (hit.chunk.source, hit.chunk.heading)
-            best[key] = max(best.get(key, 0.0), hit.example or hit.dense)
+            if key not in ranking.other_routes:  # the research form is not "related" for a municipality
+                best[key] = max(best.get(key, 0.0), hit.example or hit.dense)
     return sorted(((s, h, round(v, 4)) for (s, h), v in best.items()), key=lambda x: (-x[2], x[1]))
 
 

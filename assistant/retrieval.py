@@ -6,9 +6,12 @@ nearest items: passages (chunks) and the example questions each section answers.
                + PASSAGE_SHARE * the passage's own similarity
     score    = semantic + LEXICAL_SHARE * BM25 / best BM25
                + COVERAGE_WEIGHT * coverage + HEADING_WEIGHT * heading coverage
+               + what the asker says of their purpose (CONTEXT_WEIGHT, CONFLICT_PENALTY, AGREEMENT_BONUS)
+               ± ROUTE_BONUS for the route the asker's words name (asked_by) and the other routes
 Without example questions (documents only) the passage similarity stands alone. The Ranking also
-carries the nearest out-of-scope example and the best example similarity of any other section, for
-the decision. When the Chroma server is unreachable the search degrades to lexical only, with a
+carries, for the decision, the nearest out-of-scope example (and whether the question names its
+subject), the share of out-of-scope examples among the nearest ten, the best example similarity
+of any other section that could answer this asker, and the route named with the routes it rules out. When the Chroma server is unreachable the search degrades to lexical only, with a
 warning, and dense hits come back by themselves once the server answers again.
 
 No step is linear in the corpus per query beyond one numpy pass over the BM25 scores.
@@ -92,6 +95,7 @@ class HybridSearch:
         # (source, heading) -> the stems of each `asked_by` cue: sections that are one route among
         # others, and the words by which askers say they are that route's (set by the Assistant)
         self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
+        self._route_chunks: dict[tuple[str, str], tuple[int, ...]] | None = None  # on first use
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
         # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
         self.oos_topics: dict[str, frozenset[str]] = {}
@@ -193,10 +197,9 @@ class HybridSearch:
                      for i in ranked[:k])
         # how many of the nearest example questions are ones the guidance does not answer: a
         # near-miss sits among several out-of-scope examples, a real question among its section's
-        nearest = sorted((s for _, s, m in found if m.get("kind") == "example"), reverse=True)[:T.OOS_NEIGHBOURS]
-        edge = nearest[-1] if nearest else 1.0
-        oos_share = (sum(1 for _, s, m in found if m.get("kind") == "example" and not m.get("heading") and s >= edge)
-                     / len(nearest) if nearest else 0.0)
+        nearest = sorted(((s, not m.get("heading")) for _, s, m in found if m.get("kind") == "example"),
+                         key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
+        oos_share = sum(oos for _, oos in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found))
 
@@ -204,10 +207,15 @@ class HybridSearch:
         """The one route (asked_by section) the asker's words name, or (): a cue's words all said
         and not negated ("vi er en kommune"), or the asker negating what only one route's text
         negates too ("ikke forskning" ~ "andre formål enn forskning"). Two routes named: none."""
+        if not self.routes:
+            return ()
+        if self._route_chunks is None:
+            self._route_chunks = {key: tuple(i for i, c in enumerate(self.chunks) if (c.source, c.heading) == key)
+                                  for key in self.routes}
         said = set(said) - negated
         named = {key for key, cues in self.routes.items() if any(cue <= said for cue in cues)}
-        named |= {(c.source, c.heading) for i, c in enumerate(self.chunks) if (c.source, c.heading) in self.routes
-                  and any(f"!{t}" in self.lexical.doc_sets[i] for t in negated)}
+        named |= {key for key, rows in self._route_chunks.items()
+                  if any(f"!{t}" in self.lexical.doc_sets[i] for i in rows for t in negated)}
         return next(iter(named)) if len(named) == 1 else ()
 
     def _query_vector(self, text: str):

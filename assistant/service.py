@@ -30,7 +30,7 @@ from .glossary import Glossary
 from .index import IndexStore
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import detect_language, split_questions, statements
+from .questions import detect_language, introductions, split_questions, statements
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -201,6 +201,9 @@ class Assistant:
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
                 # the statement is what is asked about
                 query = self.analyze(f"{part} {said}", context)
-            asker = frozenset(t.lstrip("!") for t in content_stems(f"{part} {around}") if not t.startswith("!"))
+            # who asks: what the message and the e-mail say around the question, and what the
+            # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
+            # subject ("tall per kommune")
+            asker = frozenset(t for t in content_stems(f"{introductions(part)} {around}") if not t.startswith("!"))
             parts.append((query, self.engine.rank(query, k, embed, asker)))
         return asked, parts

@@ -52,9 +52,12 @@ def add_example(text: str, section: str, lang: str, question: str) -> str | None
         return None
     lines = text.split("\n")
     if section:
-        head = next((i for i, l in enumerate(lines) if l.strip() in (f"{json.dumps(section, ensure_ascii=False)}:",
-                                                                        f"{section}:") and l.startswith("  ")
-                     and not l.startswith("   ")), None)
+        # only under `sections:`: other top-level blocks (asked_by) key their entries by heading too
+        start = next((i for i, l in enumerate(lines) if l.startswith("sections:")), -1)
+        stop = next((i for i in range(start + 1, len(lines)) if lines[i][:1].isalpha()), len(lines))
+        head = next((i for i in range(start + 1, stop) if lines[i].strip() in (
+            f"{json.dumps(section, ensure_ascii=False)}:", f"{section}:") and lines[i].startswith("  ")
+                     and not lines[i].startswith("   ")), None) if start >= 0 else None
         if head is None:  # a section with no examples yet: a new block under `sections:`
             at = next((i for i, l in enumerate(lines) if l.startswith("sections:")), None)
             block = [f"  {json.dumps(section, ensure_ascii=False)}:", f"    {lang}:", f"      - {item}"]

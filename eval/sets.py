@@ -1,18 +1,20 @@
 """Every question set and e-mail set side by side: `python -m eval.sets` (part of `make eval`).
 
-For each set (eval/questions.jsonl, the older eval/holdout.jsonl, eval/dev2.jsonl, the blind
-eval/blind/) and each
+For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the development sets
+eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ and eval/blind2/) and each
 configuration (the full corpus folder; documents only: no glossary, no example questions) it
 reports, over all questions:
 - right: answered from an expected section with every fact, all quotes verbatim, or rightly declined;
 - false declines: an answerable question declined;
 - wrong answers: an answerable question answered wrongly, or a must-decline question answered;
-and, apart, the share of must-decline questions declined. Blind e-mails (eval/blind/emails.jsonl)
-are drafted: a draft passes when every expected answer's facts are quoted, every uncovered
-question is listed for a manual answer, and (for a non-research request) the research route is
-never quoted. Plus the decision's calibration on the main set (reliability bins).
+and, apart, the share of must-decline questions declined. The e-mail sets (eval/dev3.emails.jsonl,
+eval/dev4.emails.jsonl, eval/blind/emails.jsonl, eval/blind2/emails.jsonl) are drafted: a draft
+passes when every expected answer's facts are quoted, every uncovered question is listed for a
+manual answer, and (for a non-research request) the research route is never quoted. Plus the
+decision's calibration on the main set (reliability bins). `--only dev3 blind2` runs the sets
+whose names start so; `--quick` the full configuration only.
 Writes eval/sets.md. A report, not a gate: the gate is `python -m eval` on the main set.
-Deliberately left out: re-fitting anything. Never tune to what this shows for the blind set.
+Deliberately left out: re-fitting anything. Never tune to what this shows for a blind set.
 """
 
 from __future__ import annotations
@@ -35,10 +37,11 @@ from .fit import documents_only  # noqa: E402
 
 HERE = Path(__file__).parent
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
-        "dev2 (looked at)": HERE / "dev2.jsonl", "dev3": HERE / "dev3.jsonl",
+        "dev2 (fitted on)": HERE / "dev2.jsonl", "dev3 (fitted on)": HERE / "dev3.jsonl",
         "blind (aggregate seen)": HERE / "blind" / "questions.jsonl",
         "blind2": HERE / "blind2" / "questions.jsonl"}
-EMAILS = {"dev3": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl", "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
+EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl",
+          "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
           "blind2": HERE / "blind2" / "emails.jsonl"}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
@@ -140,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
              f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `python -m eval.sets`. "
              "Right = right answer (expected section, every fact, verbatim quotes) or right decline; "
              "false declines and wrong answers are shares of all questions; declined = must-decline "
-             "questions declined. The blind set was written from the guidance alone and never tuned on.", ""]
+             "questions declined. The blind sets were written from the guidance alone and never tuned on.", ""]
     with tempfile.TemporaryDirectory() as tmp:
         configs = [("full", base.corpus_dir)]
         if not args.quick:

@@ -108,6 +108,9 @@ def test_header_lines_above_a_pasted_email_are_its_subject_and_sender_not_its_qu
     assert find_questions(own_text(mail.text))[0] == ["Er pasientar som bur i Sverige med?"]
     # a first line that only starts like a header stays text
     assert read_mail("Til forskning: hva koster det?").text == "Til forskning: hva koster det?"
+    # a name without an address is still the sender; a personal number in the subject is masked
+    mail = read_mail("Emne: Innsyn 01017012345\nFra: Kari Li\n\nHvor ser jeg mine data?")
+    assert mail.sender == "Kari Li" and "01017012345" not in mail.subject
 
 
 def test_own_text_keeps_what_only_looks_like_a_greeting_or_history():

@@ -201,20 +201,36 @@ def test_an_emails_other_sentences_do_not_move_a_questions_embedding(assistant):
     assert alone.hits[0].example == mail.hits[0].example
 
 
-def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(assistant):
+def test_asked_by_cues_are_read_and_a_badly_written_block_is_reported_not_fatal():
     from assistant.examples import parse_askers
 
-    found, problems = parse_askers({"asked_by": {"Pris": ["kommune"], "Prsi": ["x"]}}, "doc", {"Pris"})
+    found, problems = parse_askers({"asked_by": {"Pris": ["kommune", None, " "], "Prsi": ["x"]}}, "doc", {"Pris"})
     assert found == {("doc", "Pris"): ("kommune",)} and "'Prsi'" in problems[0]
+    for bad in (["kommune"], "kommune", {"Pris": "kommune"}):
+        found, problems = parse_askers({"asked_by": bad}, "doc", {"Pris"})
+        assert found == {} and len(problems) == 1
+    assert parse_askers({"sections": {}}, "doc", {"Pris"}) == ({}, [])
+
+
+def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(assistant):
+    other = ("corpus/npr_guidance_no.txt", "Søknad ved andre formål enn forskning")
     research_form = "via\u00a0søknadsskjemaene"
     for question, context in [("Kan vi bruke søknadsskjemaet på helsedata.no?", "Vi er en kommune og trenger tall."),
                               ("Can we use the application forms on helsedata.no?",
                                "I work at a pharmaceutical company; this is not academic research."),
+                              # no cue word: the negation alone names the route
                               ("Korleis søkjer vi om slike data?", "Vi treng tal, ikkje til forsking.")]:
+        ranking = assistant.rank_parts(question, context)[1][0][1]
+        assert ranking.route == other, question
+        assert ranking.hits[0].chunk.heading == other[1], question
         answer = assistant.ask(question, context=context)
         assert not any(research_form in c.quote for c in answer.citations), question
-        if not answer.abstained:
-            assert answer.citations[0].section == "Søknad ved andre formål enn forskning", question
+        assert not any(r.section == "Søknad om tilgang til data" for r in answer.related), question
+    answer = assistant.ask("Kan vi bruke søknadsskjemaet på helsedata.no?", context="Vi er en kommune og trenger tall.")
+    assert answer.citations[0].section == other[1]
+    # who asks, said in the question's own sentence, routes; the question's subject does not
+    assert assistant.rank_parts("Vi er en kommune, kan vi bruke søknadsskjemaet?")[1][0][1].route == other
+    assert assistant.rank_parts("Hvordan søker jeg om tall per kommune?")[1][0][1].route == ()
     # a researcher is sent to the form; a question that is not about applying keeps its section
     phd = assistant.ask("Hvordan søker jeg?", context="Jeg er stipendiat ved UiO.")
     assert phd.citations and phd.citations[0].section == "Søknad om tilgang til data"
@@ -225,7 +241,8 @@ def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(a
 
 
 def test_a_threshold_override_wins():
-    m = Model((0,) * 6, 0.0, (0,) * 6, (1,) * 6, 0.5)  # always scores 0.5
+    n = len(FEATURES)
+    m = Model((0,) * n, 0.0, (0,) * n, (1,) * n, 0.5)  # always scores 0.5
     s = Signals(0, 0, 0, 0, 0, 0)
     assert Decision({"with_examples": m}).decide(s).answer
     assert not Decision({"with_examples": m}, threshold=0.6).decide(s).answer
@@ -236,6 +253,17 @@ def test_a_threshold_override_wins():
 from assistant.teaching import add_example, teach  # noqa: E402
 
 SMALL = 'sections:\n  "Pris":\n    nb:\n      - "Pris?"\n    en:\n      - "Price?"\nout_of_scope:\n  nb:\n    - "Været?"\n'
+
+
+def test_add_example_never_writes_into_the_asked_by_block():
+    import yaml
+
+    text = 'sections:\n  "Pris":\n    nb:\n      - "Pris?"\nout_of_scope:\n  nb:\n    - "Været?"\n' \
+           'asked_by:\n  "Søknad ved andre formål enn forskning":\n    - kommune\n'
+    out = add_example(text, "Søknad ved andre formål enn forskning", "nb", "Vi er en kommune, hvordan søker vi?")
+    data = yaml.safe_load(out)
+    assert data["sections"]["Søknad ved andre formål enn forskning"] == {"nb": ["Vi er en kommune, hvordan søker vi?"]}
+    assert data["asked_by"] == {"Søknad ved andre formål enn forskning": ["kommune"]}
 
 
 def test_add_example_appends_to_the_right_list_and_keeps_the_rest():

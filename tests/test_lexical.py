@@ -1,6 +1,6 @@
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex, content_stems, fold, stem, words
-from assistant.questions import detect_language, is_asking, split_questions, statements
+from assistant.questions import detect_language, introductions, is_asking, split_questions, statements
 from assistant.privacy import mask_personal_numbers
 
 
@@ -80,3 +80,10 @@ def test_asking_and_statements():
     assert is_asking("Fra hvilket år finnes data")
     assert not is_asking("Jeg heter Kari.")
     assert statements("Vi trenger data til planlegging. Hvordan søker vi?") == "Vi trenger data til planlegging."
+
+
+def test_introductions_are_what_the_asker_says_of_themselves_not_the_subject():
+    assert introductions("Vi er en kommune, kan vi søke via helsedata.no?") == "Vi er en kommune"
+    assert introductions("I work at a pharmaceutical company, can we apply?") == "I work at a pharmaceutical company"
+    assert introductions("Som journalist, hvordan får jeg tall?") == "Som journalist"
+    assert introductions("Hvordan søker jeg om tall per kommune?") == ""
