@@ -92,6 +92,18 @@ def open_chat(page, url):
     return box
 
 
+def search_sources(page, section: str):
+    """Opens the Kilder tab, checks it lists `section`, and searches "Hva koster det?" there."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Kilder").click()
+    expect(page.locator("#sections")).to_contain_text(section)
+    search = page.locator("#search textarea")
+    search.fill("Hva koster det?")
+    search.press("Enter")
+    expect(page.locator("#hits")).to_contain_text("Pris per time NOK 1100")
+
+
 def stored_votes(store, count, timeout=15.0):
     """The stored votes once there are `count` of them (the like event is asynchronous)."""
     deadline = time.monotonic() + timeout

@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from browserkit import (ARTIFACTS, browser, browser_context_args, browser_type_launch_args,  # noqa: F401
-                        open_chat, playwright, requests, server, stored_votes)
+                        open_chat, playwright, requests, search_sources, server, stored_votes)
 
 
 def test_ask_see_the_cited_passage_follow_up_and_vote(page, server, requests):
@@ -71,12 +71,7 @@ def test_example_button_abstention_empty_question_and_new_chat(page, server, req
 def test_sources_tab_lists_sections_and_explains_the_ranking(page, server, requests):
     url, _ = server
     open_chat(page, url)
-    page.get_by_role("tab", name="Kilder").click()
-    expect(page.locator("#sections")).to_contain_text("Søknad ved andre formål enn forskning")
-    search = page.locator("#search textarea")
-    search.fill("Hva koster det?")
-    search.press("Enter")
-    expect(page.locator("#hits")).to_contain_text("Pris per time NOK 1100")
+    search_sources(page, "Søknad ved andre formål enn forskning")
     expect(page.locator("#answer-json")).to_contain_text("NOK 1100")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "sources.png"), full_page=True)
