@@ -192,6 +192,16 @@ def write_snapshot(folder: Path, ids: list[str], vectors, metas: list[dict]) -> 
     os.replace(tmp, path)
 
 
+def new_build_id(now: float | None = None, token: str | None = None) -> str:
+    """'20261127T205231Z-b69782ac8': the UTC time, then a random hash behind a letter.
+
+    The "Z" and the letter keep the id from ever reading as a personal number ("205231-69782…"
+    would), which the log would mask, leaving a path nobody can find.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    return f"{stamp}-b{token or uuid.uuid4().hex[:8]}"
+
+
 def read_snapshot(folder: Path, count: int):
     """The mirror from a build's snapshot, or None when it is missing, unreadable or does not match
     a healthy store (its SQLite file must pass quick_check and hold `count` items)."""
@@ -426,7 +436,7 @@ class IndexStore:
 
     def _build(self, chunks: list[Chunk], embedder: Embedder, want: str,
                examples: list[Example] = ()) -> VectorIndex:
-        build_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        build_id = new_build_id()
         started = time.perf_counter()
         total = len(chunks) + len(examples)
         bar = _progress(total, self.progress)

@@ -33,6 +33,19 @@ def _data_dir(tmp_path, monkeypatch):
     yield tmp_path / "data"
 
 
+@pytest.fixture(autouse=True)
+def _root_log_handlers():
+    """A test that runs a command's main() in-process installs a handler on pytest's captured
+    stderr; it must not outlive the test, or later log lines go to a closed stream."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.fixture(scope="session")
 def session_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("session")

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from assistant.cli import main as cli_main
 from assistant.drafting import Drafter
 from assistant.feedback import FeedbackStore
+from assistant.index import new_build_id
 from assistant.mail import read_mail
 from assistant.privacy import MASK, MaskingFilter, mask_personal_numbers
 from assistant.records import Answer
@@ -50,6 +51,17 @@ def test_every_way_of_writing_the_number_is_masked(written):
 ])
 def test_look_alikes_that_are_not_personal_numbers_stay(kept):
     assert mask_personal_numbers(kept) == kept
+
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(now=st.integers(0, 4_102_444_800), token=st.text("0123456789abcdef", min_size=8, max_size=8))
+def test_an_index_build_id_never_reads_as_a_personal_number(now, token):
+    """A build's folder is named in log lines; masked, the path would lead nowhere (one in ten
+    ids did: '20261127T205231-69782ac8')."""
+    build = new_build_id(now, token)
+    assert mask_personal_numbers(f"index store /data/index/builds/{build} is unusable") == \
+        f"index store /data/index/builds/{build} is unusable"
 
 
 # -- generated: valid numbers in every format ---------------------------------------------------
