@@ -205,7 +205,9 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     top = chosen[0]
     semantic = top.example or top.dense
     out_of_scope = round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0
-    return Signals(semantic, round(semantic - ranking.runner_up, 4) if top.example else 0.0, out_of_scope,
+    # the route the asker named stands above the runner-up by what the asker said too
+    routed = T.ROUTE_BONUS * (T.ROUTE_MARGIN and ranking.routed and (top.chunk.source, top.chunk.heading) == ranking.route)
+    return Signals(semantic, round(semantic + routed - ranking.runner_up, 4) if top.example else 0.0, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
                    out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic))
 

@@ -89,6 +89,7 @@ class Ranking:
     other_routes: frozenset = frozenset()  # the routes for other askers: never quoted to this one
     vector: object = field(default=None, compare=False, repr=False)  # the question's embedding, or None
     dense: bool = True  # False while the vector store is away: lexical signals only
+    routed: bool = False  # the first hit is the named route, raised by what the asker said of themselves
 
 
 @dataclass(frozen=True)

@@ -150,11 +150,19 @@ class HybridSearch:
         best_lex = float(lex.max()) if len(lex) else 0.0
         positive, negated = polarity(query)
         route = self.route(positive | asker, negated)
+        if route and T.ROUTES_SHARE:
+            # the routes answer one question ("how do we apply?") for different askers, and who
+            # asks decides which: the named route is as close to the question as any route is
+            examples[route] = max(examples.get(key, floor) for key in self.routes)
         # the context's specific groups and their weights, once per question (not per chunk)
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
         context_total = sum(w for _, w in context)
         final, cover, ex_of = {}, {}, {}
+        # the named route rises where it answers the question (its text covers the question's
+        # specific words), not for "Hva koster det?"
+        routed = {i for i in candidates if route and (self.chunks[i].source, self.chunks[i].heading) == route
+                  and self.lexical.coverage(query, self.lexical.doc_sets[i]) >= T.ROUTE_COVERAGE}
         for i in candidates:
             c = self.chunks[i]
             ps = passage.get(i, passage_floor)
@@ -180,7 +188,7 @@ class HybridSearch:
                         + T.AGREEMENT_BONUS * any(f"!{t}" in doc for t in negated)
                         # the route the asker's words name rises where it answers the question, and
                         # the other routes fall: a municipality is never sent to the research form
-                        + T.ROUTE_BONUS * ((c.source, c.heading) == route and cover[i] >= T.ROUTE_COVERAGE)
+                        + T.ROUTE_BONUS * (i in routed)
                         - T.ROUTE_BONUS * (bool(route) and (c.source, c.heading) in self.routes
                                            and (c.source, c.heading) != route))
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
@@ -201,7 +209,7 @@ class HybridSearch:
                          key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
         oos_share = sum(oos for _, oos in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
-                       route, others, vector, bool(found))
+                       route, others, vector, bool(found), ranked[0] in routed)
 
     def route(self, said: set[str], negated: set[str]) -> tuple:
         """The one route (asked_by section) the asker's words name, or (): a cue's words all said

@@ -240,6 +240,22 @@ def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(a
     assert both.route == () and not both.other_routes
 
 
+def test_a_bare_how_do_we_apply_from_a_named_asker_is_answered_by_their_route(assistant):
+    """The routes answer one question for different askers: "How do we apply?" sits nearer the
+    research form's examples, but from a municipality it is the other route's question, and the
+    decision counts the asker's words in the margin (before, both were declined)."""
+    other = "Søknad ved andre formål enn forskning"
+    for question, context in [("How do we apply?", "We're a municipality and want numbers for planning."),
+                              ("Korleis søkjer vi om dette?", "Vi ønskjer å samanlikne liggjetider, altså ikkje forsking.")]:
+        ranking = assistant.rank_parts(question, context)[1][0][1]
+        assert ranking.routed and ranking.hits[0].chunk.heading == other, question
+        answer = assistant.ask(question, context=context)
+        assert not answer.abstained and answer.citations[0].section == other, question
+        assert "skal du ikke bruke søknadsskjema" in " ".join(c.quote for c in answer.citations)
+    # the same bare question with no asker named is not routed
+    assert not assistant.rank_parts("How do we apply?")[1][0][1].routed
+
+
 def test_a_threshold_override_wins():
     n = len(FEATURES)
     m = Model((0,) * n, 0.0, (0,) * n, (1,) * n, 0.5)  # always scores 0.5
