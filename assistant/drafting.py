@@ -4,8 +4,9 @@
     draft.text -> "Hei Kari!\\n\\nTakk for henvendelsen. ...\\n\\n1. «Hva koster det?»\\nIfølge veiledningen:\\n..."
     draft.to_dict() -> {"draft": "...", "questions": [{"question", "answer", "citations", "manual", "asked", "related"}]}
 
-Each question found by `mail.find_questions` goes to `Assistant.ask` with the e-mail's other
-sentences as context; the draft quotes the citations it returns, with section and file. A
+Each question found by `mail.find_asked` goes to `Assistant.ask` with the e-mail's other
+sentences as context (a question with no topic of its own, "Kvar gjer eg det?", together with
+the statement before it); the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
 At most MAX_QUESTIONS (20) questions per e-mail are looked up; the rest are listed for staff
 under their own heading (asked=False), never dropped. Folders and mboxes: batch.py.
@@ -19,12 +20,12 @@ Deliberately left out: paraphrase (answers are quotes only) and sending anything
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from .questions import detect_language
-from .mail import Mail, MailError, find_name, find_questions, own_text, signature_name
+from .mail import Mail, MailError, find_asked, find_name, own_text, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
 
@@ -144,11 +145,15 @@ class Drafter:
 
     def draft(self, mail: Mail) -> Draft:
         body, signed = signature_name(own_text(mail.text))
-        questions, context = find_questions(body)
+        asked, context = find_asked(body)
+        questions = [q for q, _ in asked]
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []
-        for q in questions[:self.max_questions]:
-            answer = self.assistant.ask(q, context=context)
+        for q, before in asked[:self.max_questions]:
+            # "Kvar gjer eg det?" says nothing of its own: it asks about the sentence before it,
+            # as it would in the chat, where the message holds both
+            text = f"{before} {q}" if before and not self.assistant.has_topic(q) else q
+            answer = replace(self.assistant.ask(text, context=context), question=mask_personal_numbers(q))
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
         for q in questions[self.max_questions:]:  # listed for staff, never dropped
             q = mask_personal_numbers(q)

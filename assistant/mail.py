@@ -18,10 +18,11 @@ import re
 
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
+from .privacy import MASK, PERSONAL_NUMBER
 from .questions import LEAD_IN, is_asking, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
-           "find_questions", "find_name", "asks"]
+           "find_questions", "find_asked", "find_name", "asks"]
 
 # where the history of a thread begins: everything from here on was written earlier
 HISTORY = re.compile(
@@ -107,6 +108,34 @@ def _tidy(part: str, sentence: str) -> str:
     return part[:1].upper() + part[1:]
 
 
+def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
+    """find_questions, with each question's antecedent: the statement just before it in its
+    paragraph (never one holding a personal number), which a question with no topic of its own
+    ("Kvar gjer eg det?") is about.
+
+    find_asked("Eg vil sjå kva som er registrert om meg. Fnr 01017012345. Kvar gjer eg det?")
+        -> ([("Kvar gjer eg det?", "Eg vil sjå kva som er registrert om meg.")], "Eg vil … Fnr …")
+    """
+    asked, context = [], []
+    for paragraph in PARAGRAPH.split(text):
+        said: list[str] = []
+        for sentence in SENTENCE_BREAK.split(paragraph):
+            # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
+            sentence = " ".join(sentence.split()).lstrip("–—- ").strip(QUOTES + " ")
+            if not sentence:
+                continue
+            if asks(sentence):
+                asked.extend((_tidy(p, sentence), said[-1] if said else "") for p in split_questions(sentence) if asks(p))
+            elif not THANKS.match(sentence):
+                context.append(sentence)
+                if not PERSONAL_NUMBER.search(sentence) and MASK not in sentence:
+                    said.append(sentence)
+    return asked, " ".join(context)
+
+
+PARAGRAPH = re.compile(r"\n[ \t]*\n")
+
+
 def find_questions(text: str) -> tuple[list[str], str]:
     """(the questions asked, the sentences around them as one context string).
 
@@ -115,14 +144,5 @@ def find_questions(text: str) -> tuple[list[str], str]:
     Only sentences that ask count: "Jeg lurer på prisen." does, "Takk for hjelpen!" does not.
     find_questions("«Hvor lang tid tar søknaden?» – takk.") -> (["Hvor lang tid tar søknaden?"], "")
     """
-    questions, context = [], []
-    for sentence in SENTENCE_BREAK.split(text):
-        # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
-        sentence = " ".join(sentence.split()).lstrip("–—- ").strip(QUOTES + " ")
-        if not sentence:
-            continue
-        if asks(sentence):
-            questions.extend(_tidy(p, sentence) for p in split_questions(sentence) if asks(p))
-        elif not THANKS.match(sentence):
-            context.append(sentence)
-    return questions, " ".join(context)
+    asked, context = find_asked(text)
+    return [q for q, _ in asked], context

@@ -141,6 +141,12 @@ class Assistant:
                       for g in before.groups if g.label not in own)
         return replace(query, groups=query.groups + extra)
 
+    def has_topic(self, question: str) -> bool:
+        """Whether a question names anything of its own: "Hva koster det?" does, "Kvar gjer eg
+        det?" does not (it asks about what was said before it)."""
+        query = self.lexical.analyze(clean_question(question) or "")
+        return bool(query.groups) or bool(query.off_topic)
+
     def search(self, question: str, k: int | None = None, context: str = "") -> list[Hit]:
         text = clean_question(question) or ""
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)

@@ -494,3 +494,22 @@ def test_questions_beyond_twenty_are_listed_for_staff_not_looked_up_and_never_dr
     assert heading + "\n- «Hva gjelder for sak 21?»\n" in draft.text
     assert all(f"- «{q}»" in draft.text for q in questions)
     assert [q["asked"] for q in draft.to_dict()["questions"]][19:21] == [True, False]
+
+
+def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(drafter):
+    from assistant.mail import find_asked
+
+    body = ("Eg vil sjå kva som er registrert om meg i NPR. Fødselsnummeret mitt er 010190 12345. "
+            "Korleis gjer eg det?\n\nEin annan ting: kva kostar det?")
+    asked, context = find_asked(body)
+    # the antecedent is the nearest statement of the same paragraph, never the one with the number
+    assert asked == [("Korleis gjer eg det?", "Eg vil sjå kva som er registrert om meg i NPR."),
+                     ("Kva kostar det?", "Ein annan ting:")]
+    assert find_asked("Hva koster det?")[0] == [("Hva koster det?", "")]
+    draft = drafter.draft_text(f"Hei,\n\n{body}\n\nHelsing Kari")
+    first = draft.items[0]
+    # asked alone it says nothing and would go to staff; with its statement it is the own-data section
+    assert first.question == "Korleis gjer eg det?" and first.answer.question == "Korleis gjer eg det?"
+    assert not first.manual and first.answer.citations[0].section.startswith("Leter du etter dine egne")
+    assert drafter.assistant.ask("Korleis gjer eg det?").abstained
+    assert "12345" not in draft.text and "010190" not in draft.text
