@@ -10,7 +10,9 @@ choice, kept in the browser; wording in assistant/data/ui.json); each source lin
 page with a text fragment on the quote ("Les på helsedata.no"), and a decline offers the related
 sections as buttons that ask about them. Every request is bounded: questions and Kilder queries by ASSISTANT_MAX_QUESTION_CHARS, and
 each client address by a token bucket (ASSISTANT_RATE_LIMIT, default 60/min; over it the client is
-told how long to wait). A port in use is one line and exit code 2. Deliberately left out: log-in,
+told how long to wait). The JSON API is served as soon as the index is open (about a second);
+the chat page follows when Gradio has loaded, and until then / is a page that reloads itself
+(503, Retry-After). A port in use is one line and exit code 2. Deliberately left out: log-in,
 file upload, streaming, and anything fetched from the internet (Gradio's bundled fonts and scripts).
 """
 
@@ -28,14 +30,90 @@ from assistant import Answer, Assistant, AssistantError, Citation, Related, Sett
 from assistant.feedback import FeedbackStore
 from assistant.limits import Limiter, RateLimit, client_address, port_taken
 from assistant.privacy import MaskingFilter
-from assistant.web import build_api, pool_size, serve
+from assistant.web import build_api, pool_size
+
+log = logging.getLogger("app")
+
+
+def log_handler(stream=None) -> logging.Handler:
+    """A stderr handler that masks personal numbers in every line it writes."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(MaskingFilter())
+    handler.setLevel(logging.INFO)  # some libraries set their own loggers to DEBUG on import
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _setup_logging() -> None:
+    root = logging.getLogger()
+    root.handlers[:] = [log_handler()]
+    root.setLevel(logging.INFO)
+    for noisy in ("httpx", "sentence_transformers", "chromadb", "bm25s", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main() -> int:
+    """The JSON API first, the chat page when Gradio has loaded (its import is most of a start).
+
+    Defined above Gradio's import: `python app.py` runs this without importing Gradio, serves
+    /api/v1 as soon as the index is open, then imports this file as the module `app` for the page.
+    """
+    import signal
+    import time
+
+    from assistant.web import serve_staged
+
+    started = time.perf_counter()
+    _setup_logging()
+    try:
+        settings = Settings.from_env()
+        limiter = Limiter(RateLimit.from_env(os.environ))
+        # before the model loads: a port in use is known in milliseconds
+        taken = port_taken(settings.host, settings.port, "ASSISTANT_PORT")
+        if taken:
+            print(f"app: {taken}", file=sys.stderr)
+            return 2
+        assistant = Assistant(settings)
+        api = build_api(assistant, limiter=limiter, title=settings.title)
+    except AssistantError as exc:
+        print(f"app: {exc}", file=sys.stderr)
+        return 2
+    log.info("ready in %.1f s: %d chunks from %d document(s), data in %s", assistant.startup_seconds,
+             len(assistant.chunks), len(assistant.documents), settings.data_dir)
+    try:
+        served, staged = serve_staged(api, settings.host, settings.port)
+    except OSError as exc:  # taken between the check and now, or a host that is not this machine's
+        print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
+              "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)
+        return 2
+    stop = lambda *_: setattr(served.server, "should_exit", True)  # noqa: E731
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("JSON API at %sapi/v1 after %.1f s (%d answer threads); the chat page is loading", served.url,
+             time.perf_counter() - started, pool_size())
+    try:
+        page = sys.modules.get("app") or __import__("app")  # this file as a module, Gradio and all
+        if served.thread.is_alive():  # not stopped while Gradio loaded
+            staged.mount_ui(page.build_app(assistant, limiter=limiter), server_name=settings.host,
+                            server_port=settings.port)
+    except Exception as exc:  # the API must not keep running without its page, unnoticed
+        log.error("the chat page could not start (%s: %s); stopping", type(exc).__name__, exc)
+        served.close()
+        return 2
+    log.info("serving %s after %.1f s (JSON API under /api/v1)", served.url, time.perf_counter() - started)
+    while served.thread.is_alive():
+        served.thread.join(0.5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
 from app_page import (CSS, I18N, INITIAL_LANG_JS, N_EXAMPLES, SWITCH_LANG_JS, Blocks,  # noqa: E402
                       example, read_on, words)
 
-log = logging.getLogger("app")
 MARGIN = 150  # characters of the document shown either side of a quote
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SECTION_COLUMNS = ["Overskrift", "Overordnet", "Start", "Slutt", "Tegn"]
@@ -334,53 +412,3 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
     demo.i18n_instance = I18N
     # Assistant.ask is safe to call from many threads; 20 parallel API calls must not time out
     return demo.queue(default_concurrency_limit=8)
-
-
-def log_handler(stream=None) -> logging.Handler:
-    """A stderr handler that masks personal numbers in every line it writes."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.addFilter(MaskingFilter())
-    handler.setLevel(logging.INFO)  # some libraries set their own loggers to DEBUG on import
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    return handler
-
-
-def _setup_logging() -> None:
-    root = logging.getLogger()
-    root.handlers[:] = [log_handler()]
-    root.setLevel(logging.INFO)
-    for noisy in ("httpx", "sentence_transformers", "chromadb", "bm25s", "transformers"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def main() -> int:
-    _setup_logging()
-    try:
-        settings = Settings.from_env()
-        limiter = Limiter(RateLimit.from_env(os.environ))
-        # before the model loads: a port in use is known in milliseconds
-        taken = port_taken(settings.host, settings.port, "ASSISTANT_PORT")
-        if taken:
-            print(f"app: {taken}", file=sys.stderr)
-            return 2
-        assistant = Assistant(settings)
-        demo = build_app(assistant, limiter=limiter)
-        api = build_api(assistant, limiter=limiter, title=settings.title)
-    except AssistantError as exc:
-        print(f"app: {exc}", file=sys.stderr)
-        return 2
-    log.info("ready in %.1f s: %d chunks from %d document(s), data in %s", assistant.startup_seconds,
-             len(assistant.chunks), len(assistant.documents), settings.data_dir)
-    log.info("serving http://%s:%d/ (JSON API under /api/v1, %d answer threads)", settings.host,
-             settings.port, pool_size())
-    try:
-        serve(api, demo, settings.host, settings.port)
-    except OSError as exc:  # taken between the check and now, or a host that is not this machine's
-        print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
-              "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,8 @@
 """The plain HTTP JSON API, served by the apps on the same port as their Gradio UI.
 
     POST /api/v1/ask      {"question": str, "context": str?}  -> the `assistant ask --json` object
-    GET  /api/v1/health   status, index build id and fingerprint, corpus hash, model
+    GET  /api/v1/health   status, whether the chat page is up yet, index build and fingerprint,
+                          corpus hash, model
     GET  /api/v1/openapi.json
     POST /api/v1/draft    {"mail": str} -> the `assistant draft --json` object (staff app, log-in)
 
@@ -259,7 +260,8 @@ def build_api(assistant, limiter: Limiter | None = None, pool: AnswerPool | None
     @api.get(f"{PREFIX}/health", tags=["service"], summary="Status, index build, corpus hash and model")
     async def health():
         manifest = dict(getattr(assistant.vectors, "manifest", {}) or {})
-        return {"status": "ok", "index": {"build": manifest.get("build", ""),
+        return {"status": "ok", "ui": getattr(api.state, "ui", "ready"),
+                "index": {"build": manifest.get("build", ""),
                                           "fingerprint": manifest.get("fingerprint", ""),
                                           "items": manifest.get("count", 0),
                                           "built_at": manifest.get("built_at", "")},
@@ -332,19 +334,112 @@ class Served:
             self.thread.join(timeout)
 
 
+STARTING_PAGE = """<!doctype html><html lang="nb"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="2"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>NPR-assistenten starter</title></head><body style="font-family: sans-serif; margin: 2rem">
+<h1>Assistenten starter …</h1><p>Siden lastes på nytt av seg selv om et par sekunder.</p>
+<p lang="en">The assistant is starting: this page reloads itself in a couple of seconds.</p>
+</body></html>"""
+
+
+class Staged:
+    """The JSON API as soon as the index is open, the Gradio UI when Gradio has loaded.
+
+    Gradio's import takes seconds, the assistant about one: `serve_staged` starts the server on
+    this ASGI app first. Until `mount_ui`, /api/v1 answers and every other path is a 503 page
+    that reloads itself (Retry-After: 2); then the UI is mounted at / as `serve` mounts it, and
+    its queue and startup events run in the server's event loop, since the server's own startup
+    is long past. The UI's shutdown runs at the server's.
+    """
+
+    def __init__(self, api: FastAPI):
+        self.api, self.ui = api, None
+        api.state.ui = "starting"  # /api/v1/health says so until the page is up
+        self._loop = None
+        self._stop = None  # an asyncio.Event in the server's loop: the UI's lifespan ends
+        self._ui_task = None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            import asyncio
+
+            self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+
+            async def receiving():
+                message = await receive()
+                if message["type"] == "lifespan.shutdown" and self._ui_task is not None:
+                    self._stop.set()
+                    await asyncio.wrap_future(self._ui_task)
+                return message
+
+            return await self.api(scope, receiving, send)
+        if self.ui is None and not scope.get("path", "").startswith(PREFIX):
+            if scope["type"] == "http":
+                from starlette.responses import HTMLResponse
+
+                response = HTMLResponse(STARTING_PAGE, status_code=503, headers={"Retry-After": "2"})
+                return await response(scope, receive, send)
+            return await send({"type": "websocket.close", "code": 1013})  # try again later
+        return await self.api(scope, receive, send)
+
+    def mount_ui(self, demo, timeout: float = 60.0, **mount_options) -> None:
+        """Mounts the Gradio UI at / and starts it; returns when it answers."""
+        import asyncio
+        import threading
+
+        import gradio as gr
+        from gradio.routes import App
+
+        gr.mount_gradio_app(self.api, demo, path="/", ssr_mode=False, **mount_options)
+        ui = next(r.app for r in reversed(self.api.routes) if isinstance(getattr(r, "app", None), App))
+        started = threading.Event()
+
+        async def run():
+            async with ui.router.lifespan_context(ui):  # what mount_gradio_app's lifespan would do
+                blocks = ui.get_blocks()
+                blocks.run_startup_events()
+                await blocks.run_extra_startup_events()
+                started.set()
+                await self._stop.wait()
+
+        if self._loop is None:
+            raise RuntimeError("mount_ui before the server started")
+        self._ui_task = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        while not started.wait(0.05):
+            if self._ui_task.done():
+                self._ui_task.result()  # raises what failed
+            timeout -= 0.05
+            if timeout <= 0:
+                raise RuntimeError("the UI did not start")
+        self.ui = ui
+        self.api.state.ui = "ready"
+
+
+def serve_staged(api: FastAPI, host: str, port: int) -> tuple[Served, Staged]:
+    """Starts serving the API at once (a background thread); mount the UI later with
+    `staged.mount_ui(demo)`. A port that cannot be had is an OSError."""
+    staged = Staged(api)
+    return _start(staged, host, port, background=True), staged
+
+
 def serve(api: FastAPI, demo, host: str, port: int, background: bool = False, **mount_options) -> Served:
     """The Gradio UI mounted at / on the API's FastAPI app, served by uvicorn on host:port.
 
     In the foreground it returns when the server stops (SIGINT/SIGTERM); with background=True it
     runs on a thread and returns once it listens. A port that cannot be had is an OSError.
     """
-    import threading
-
     import gradio as gr
-    import uvicorn
 
     app = gr.mount_gradio_app(api, demo, path="/", ssr_mode=False, server_name=host, server_port=port,
                               **mount_options)
+    return _start(app, host, port, background)
+
+
+def _start(app, host: str, port: int, background: bool) -> Served:
+    import threading
+
+    import uvicorn
+
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                            access_log=False, timeout_graceful_shutdown=5))
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"

@@ -2,7 +2,8 @@
 
 1. Cold start: a new `python -m assistant ask --json` process to its first answer, with the
    index on disk and on a very first run (which builds it); peak RSS of that process; the same
-   for the textbook pipeline; and how long app.py takes until its /api/v1/health answers.
+   for the textbook pipeline; and how long app.py takes until its JSON API answers a question,
+   and until its chat page loads.
 2. Scaling: the real guidance plus generated filler (bench/filler.py) at 1x, 10x and 100x its
    size. Each scale runs in its own process (bench/scale.py) from an empty data dir: index build
    time, warm `ask` latency p50/p95 over 200 questions, peak RSS (os.wait4 of that child), and
@@ -79,8 +80,10 @@ def baseline_cold_start() -> tuple[float, float]:
     return elapsed, rss
 
 
-def app_ready(data_dir: Path, timeout: float = 300) -> float:
-    """Seconds from starting app.py (index on disk) until /api/v1/health answers."""
+def app_ready(data_dir: Path, timeout: float = 300) -> tuple[float, float]:
+    """Seconds from starting app.py (index on disk) until (its JSON API has answered a question,
+    its chat page has loaded): the API is served before Gradio's import, the page after it."""
+    import json
     import socket
     import urllib.request
 
@@ -89,17 +92,26 @@ def app_ready(data_dir: Path, timeout: float = 300) -> float:
         port = s.getsockname()[1]
     env = _env(ASSISTANT_DATA_DIR=str(data_dir), ASSISTANT_PORT=str(port), ASSISTANT_HOST="127.0.0.1",
                GRADIO_TEMP_DIR=str(data_dir.parent / "gradio"))
+    base = f"http://127.0.0.1:{port}/"
+    ask = json.dumps({"question": "Hva koster det?"}).encode()
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "app.py")], env=env, cwd=data_dir.parent,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        answered = None
         while time.perf_counter() - started < timeout:
             if proc.poll() is not None:
                 raise RuntimeError(f"app.py exited {proc.returncode} before it was ready")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1) as r:
+                if answered is None:
+                    req = urllib.request.Request(base + "api/v1/ask", data=ask,
+                                                 headers={"Content-Type": "application/json"})
+                    with urllib.request.urlopen(req, timeout=5) as r:
+                        if r.status == 200 and "NOK 1100" in json.loads(r.read())["answer"]:
+                            answered = time.perf_counter() - started
+                with urllib.request.urlopen(base, timeout=2) as r:  # 503 while the page loads
                     if r.status == 200:
-                        return time.perf_counter() - started
+                        return answered, time.perf_counter() - started
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError(f"app.py was not ready within {timeout} s")
@@ -150,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         cold_first, rss_first = cold_start(tmp / "cli")  # very first start builds the index
         cold, rss = cold_start(tmp / "cli")  # index on disk: what a user's second start costs
-        ready = app_ready(tmp / "cli")
+        ready, page_ready = app_ready(tmp / "cli")
         base_cold, base_rss = (None, None) if args.no_baseline else baseline_cold_start()
         rows = scaling(tmp, scales)
         from .profile import profile
@@ -172,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
                   ("cold start, textbook LangChain pipeline", f"{base_cold:.2f} s" if base_cold else "-", ""),
                   ("cold start, ours / baseline", f"{cold / base_cold:.2f}" if base_cold else "-", "<= 0.3"),
                   ("cold start to first answer (first run, builds index)", f"{cold_first:.2f} s", ""),
-                  ("app ready to answer (app.py to /api/v1/health, index on disk)", f"{ready:.2f} s", "<= 5 s"),
+                  ("app ready to answer (app.py to its first API answer, index on disk)", f"{ready:.2f} s", "<= 5 s"),
+                  ("app's chat page loaded (app.py to / answering 200)", f"{page_ready:.2f} s", ""),
                   ("peak RSS of the CLI process", f"{max(rss, rss_first):.0f} MB", "<= 400 MB"),
                   ("peak RSS, textbook pipeline", f"{base_rss:.0f} MB" if base_rss else "-", "")]))
     print(f"\nScaling (guidance + generated filler; {N_QUESTIONS} warm questions per scale, "

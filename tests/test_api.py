@@ -129,6 +129,32 @@ def test_the_gradio_api_and_ui_share_the_port(url):
     assert status == 200 and "<html" in page.lower()
 
 
+def test_the_api_answers_while_the_page_loads_then_the_page_is_mounted(assistant, tmp_path):
+    """app.py serves /api/v1 before Gradio is imported (most of a start) and mounts the page after."""
+    import app
+    from gradio_client import Client
+
+    from assistant.web import serve_staged
+
+    served, staged = serve_staged(build_api(assistant), "127.0.0.1", free_port())
+    try:
+        status, page, head = call(served.url, content_type=None)
+        assert status == 503 and {k.lower(): v for k, v in head.items()}["retry-after"] == "2"
+        assert 'http-equiv="refresh"' in page and "starter" in page
+        assert call(served.url + "api/v1/health")[1]["ui"] == "starting"
+        status, data, _ = call(served.url + "api/v1/ask", {"question": "Hva koster det?"})
+        assert status == 200 and "NOK 1100" in data["answer"]
+        staged.mount_ui(app.build_app(assistant, FeedbackStore(tmp_path / "fb.sqlite3")))
+        assert call(served.url + "api/v1/health")[1]["ui"] == "ready"
+        status, page, _ = call(served.url, content_type=None)
+        assert status == 200 and "<html" in page.lower()
+        # the page's queue runs although it started after the server: the chat answers
+        assert Client(served.url, verbose=False).predict("Hva koster det?", api_name="/ask")["reason"] == "answered"
+    finally:
+        served.close()
+    assert not served.thread.is_alive()  # the page's shutdown ran with the server's
+
+
 class Gated:
     """The real assistant, but ask() waits until the test opens the gate."""
 
