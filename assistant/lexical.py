@@ -89,6 +89,25 @@ def content_stems(text: str) -> list[str]:
     return marked_stems(words(text))
 
 
+# the guidance's own stems for linking data and for NPR (other languages reach them through the
+# glossary: "link", "kople"; "patient register"): a question that names NPR and then another
+# register to link it with asks what the linking section says, so that register is no veto
+LINKING = frozenset({"kobl", "kobling", "sammenstill", "sammenstilling"})
+NPR = frozenset({"npr", "pasientregist"})
+
+
+def _terms(groups) -> set[str]:
+    return {t.lstrip("!") for g in groups for t in g.terms}
+
+
+def _names_npr(groups) -> bool:
+    return bool(_terms(groups) & NPR)
+
+
+def _links(groups) -> bool:
+    return bool(_terms(groups) & LINKING)
+
+
 class LexicalIndex:
     """BM25 over the chunks' stems plus the vocabulary for fuzzy matching and coverage."""
 
@@ -183,7 +202,7 @@ class LexicalIndex:
         if len(raws) != len(toks):  # folding never splits a word, but be safe
             raws = toks
         groups: dict[str, Group] = {}
-        i, negate, off_topic = 0, False, ""
+        i, negate, off_topic, off_at, npr_before = 0, False, "", 0, False
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
             if hit:
@@ -193,7 +212,8 @@ class LexicalIndex:
                 if not means:
                     continue  # an "ignore" entry
                 if means == ("!",):
-                    off_topic = off_topic or label  # the answerer abstains; context keeps the rest
+                    if not off_topic:  # the answerer abstains; context keeps the rest
+                        off_topic, off_at, npr_before = label, i, _names_npr(groups.values())
                     continue
                 # a phrase's own words ("lang", "tid") are too vague to search; one word is not
                 own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
@@ -229,6 +249,10 @@ class LexicalIndex:
                         terms.append(cand)
                         weights.append(0.8 * sim)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
+        if off_topic and npr_before and _links(groups.values()):
+            # "koble NPR med Kreftregisteret": the other register is a source NPR is linked with;
+            # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
+            off_topic = ""
         return Query(question, lang, tuple(groups.values()), off_topic)
 
     def group_idf(self, group: Group) -> float:

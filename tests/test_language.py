@@ -256,6 +256,22 @@ def test_a_bare_how_do_we_apply_from_a_named_asker_is_answered_by_their_route(as
     assert not assistant.rank_parts("How do we apply?")[1][0][1].routed
 
 
+def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assistant):
+    """The guidance has a section on linking NPR with other sources: a register NPR is to be
+    linked with is one of them; a question about that register's own rules stays off topic."""
+    linked = assistant.lexical.analyze("Kan eg kople NPR-data med Reseptregisteret?")
+    assert linked.off_topic == ""
+    answer = assistant.ask("Kan eg kople NPR-data med Reseptregisteret?")
+    assert not answer.abstained and answer.citations[0].section.startswith("Sammenstilling")
+    for question in ("Hvilke krav stiller Reseptregisteret ved kobling med NPR?",  # that register's rules
+                     "Kan jeg koble Kreftregisteret med Reseptregisteret?",  # NPR not in it
+                     "Hvordan søker jeg om data fra Kreftregisteret?"):
+        assert assistant.lexical.analyze(question).off_topic, question
+        assert assistant.ask(question).abstained, question
+    # the health registers in general are not another register
+    assert assistant.lexical.analyze("Hva er registrert om meg i helseregistrene?").off_topic == ""
+
+
 def test_a_threshold_override_wins():
     n = len(FEATURES)
     m = Model((0,) * n, 0.0, (0,) * n, (1,) * n, 0.5)  # always scores 0.5
