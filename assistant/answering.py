@@ -70,7 +70,9 @@ def _uncovered_share(lexical: LexicalIndex, query: Query, covered: frozenset[str
 
 def pick_units(lexical: LexicalIndex, query: Query, hit: Hit,
                dense: list[float] = ()) -> list[tuple[Unit, float]]:
-    """The units of one chunk that answer, in document order, each with its score (0..1).
+    """The units of one chunk that answer, in document order, each with its score (0..1); a
+    section of at most WHOLE_SECTION_UNITS units is quoted whole, since its lines qualify each
+    other (the delivery times and "Behandlingstiden starter når komplett søknad er mottatt").
 
     `dense` (optional) holds each unit's similarity to the question: the unit the model finds
     closest joins when no unit shares the question's words, or when it stands clearly closer
@@ -117,6 +119,8 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit,
         if u.kind == "intro" or (len(items) <= 5 and heading_cov >= 0.5):
             picked.update(members)
         picked.update(j for j in members if all_units[j].kind == "intro")
+    if len(all_units) <= T.WHOLE_SECTION_UNITS:
+        picked = set(range(len(all_units)))
     ordered = sorted(picked)[:MAX_UNITS]
     return [(all_units[i], round(min(1.0, max(own[i], heading_cov)) * hit.coverage, 4))
             for i in ordered]

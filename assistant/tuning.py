@@ -38,6 +38,7 @@ SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the quest
 SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
 MAX_SECTIONS = 3
 MAX_UNITS = 6
+WHOLE_SECTION_UNITS = 3  # a section this short is quoted whole: its lines qualify each other ("…starter når komplett søknad er mottatt")
 UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when this much closer than the lexical picks
 
 # --- decision (decision.py): topic words the guidance lacks

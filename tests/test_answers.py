@@ -151,3 +151,13 @@ def test_one_message_searches_a_bounded_number_of_parts(assistant, monkeypatch):
     assert len(calls) == tuning.MAX_PARTS  # each of the first parts searched once, no more
     assert len(analysed) <= tuning.MAX_PARTS + 1  # the parts, and the context once
     assert "NOK 1100" in answer.answer and f"høyst {tuning.MAX_PARTS} spørsmål" in answer.answer
+
+
+def test_a_short_section_is_quoted_whole_so_no_qualifier_is_lost(assistant):
+    """The delivery times hold only with 'Behandlingstiden starter når komplett søknad er
+    mottatt.'; a longer section is still quoted by the lines that answer."""
+    answer = assistant.ask("Hvor lang tid tar det å få anonyme data?")
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "30 dager" in quoted and "60 dager" in quoted and "komplett søknad" in quoted
+    longer = assistant.ask("Hvorfor bør jeg bruke god tid på søknadsveilederne?")  # four sentences
+    assert [c.quote[:24] for c in longer.citations] == ["Vi anbefaler derfor at d"]
