@@ -61,7 +61,7 @@ def main() -> int:
     import signal
     import time
 
-    from assistant.web import serve_staged
+    from assistant.web import Staged, serve_staged
 
     started = time.perf_counter()
     _setup_logging()
@@ -86,23 +86,33 @@ def main() -> int:
         print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
               "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)
         return 2
-    stop = lambda *_: setattr(served.server, "should_exit", True)  # noqa: E731
+    stopping = []
+
+    def stop(signum, frame):  # SIGTERM or Ctrl-C: stop serving, even in the middle of Gradio's import
+        if stopping:  # a second signal: now
+            os._exit(128 + signum)
+        stopping.append(signum)
+        served.server.should_exit = True
+        raise KeyboardInterrupt
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("JSON API at %sapi/v1 after %.1f s (%d answer threads); the chat page is loading", served.url,
              time.perf_counter() - started, pool_size())
     try:
         page = sys.modules.get("app") or __import__("app")  # this file as a module, Gradio and all
-        if served.thread.is_alive():  # not stopped while Gradio loaded
-            staged.mount_ui(page.build_app(assistant, limiter=limiter), server_name=settings.host,
-                            server_port=settings.port)
+        staged.mount_ui(page.build_app(assistant, limiter=limiter), server_name=settings.host,
+                        server_port=settings.port)
+        log.info("serving %s after %.1f s (JSON API under /api/v1)", served.url, time.perf_counter() - started)
+        while served.thread.is_alive():
+            served.thread.join(0.5)
+    except (KeyboardInterrupt, Staged.Stopped):
+        log.info("stopping")
     except Exception as exc:  # the API must not keep running without its page, unnoticed
         log.error("the chat page could not start (%s: %s); stopping", type(exc).__name__, exc)
         served.close()
         return 2
-    log.info("serving %s after %.1f s (JSON API under /api/v1)", served.url, time.perf_counter() - started)
-    while served.thread.is_alive():
-        served.thread.join(0.5)
+    served.close()
     return 0
 
 

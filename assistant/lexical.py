@@ -89,19 +89,25 @@ def content_stems(text: str) -> list[str]:
     return marked_stems(words(text))
 
 
-# the guidance's own stems for linking data and for NPR (other languages reach them through the
-# glossary: "link", "kople"; "patient register"): a question that names NPR and then another
-# register to link it with asks what the linking section says, so that register is no veto
+# the guidance's own stems for linking data (other languages reach them through the glossary:
+# "link", "kople"), and how NPR is named: a question that names NPR and then another register
+# to link it with asks what the linking section says, so that register is no veto
 LINKING = frozenset({"kobl", "kobling", "sammenstill", "sammenstilling"})
-NPR = frozenset({"npr", "pasientregist"})
+NPR_NAMES = ("npr", "pasientregist", "patient regist")  # in a group's own words, not the glossary's
 
 
 def _terms(groups) -> set[str]:
-    return {t.lstrip("!") for g in groups for t in g.terms}
+    return {t for g in groups for t in g.terms if not t.startswith("!")}
 
 
 def _names_npr(groups) -> bool:
-    return bool(_terms(groups) & NPR)
+    """Whether the question itself names NPR (not "helseregister", which the glossary only relates
+    to it, and not "ikke NPR")."""
+    return any(any(n in g.label for n in NPR_NAMES) and g.terms and not g.terms[0].startswith("!") for g in groups)
+
+
+def _is_register(label: str) -> bool:
+    return "regist" in label  # "reseptregisteret", "cancer registry"; not "legevakt", "tannlege"
 
 
 def _links(groups) -> bool:
@@ -202,7 +208,7 @@ class LexicalIndex:
         if len(raws) != len(toks):  # folding never splits a word, but be safe
             raws = toks
         groups: dict[str, Group] = {}
-        i, negate, off_topic, off_at, npr_before = 0, False, "", 0, False
+        i, negate, off_topic, npr_before = 0, False, "", False
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
             if hit:
@@ -213,7 +219,7 @@ class LexicalIndex:
                     continue  # an "ignore" entry
                 if means == ("!",):
                     if not off_topic:  # the answerer abstains; context keeps the rest
-                        off_topic, off_at, npr_before = label, i, _names_npr(groups.values())
+                        off_topic, npr_before = label, _names_npr(groups.values())
                     continue
                 # a phrase's own words ("lang", "tid") are too vague to search; one word is not
                 own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
@@ -249,7 +255,7 @@ class LexicalIndex:
                         terms.append(cand)
                         weights.append(0.8 * sim)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
-        if off_topic and npr_before and _links(groups.values()):
+        if off_topic and npr_before and _is_register(off_topic) and _links(groups.values()):
             # "koble NPR med Kreftregisteret": the other register is a source NPR is linked with;
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
             off_topic = ""

@@ -18,7 +18,7 @@ import re
 
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
-from .privacy import MASK, PERSONAL_NUMBER
+from .privacy import MASK, mask_personal_numbers
 from .questions import LEAD_IN, is_asking, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
@@ -110,14 +110,16 @@ def _tidy(part: str, sentence: str) -> str:
 
 def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
     """find_questions, with each question's antecedent: the statement just before it in its
-    paragraph (never one holding a personal number), which a question with no topic of its own
-    ("Kvar gjer eg det?") is about.
+    paragraph (never one holding a personal number, which is masked in all it returns), which a
+    question with no topic of its own ("Kvar gjer eg det?") is about.
 
     find_asked("Eg vil sjå kva som er registrert om meg. Fnr 01017012345. Kvar gjer eg det?")
-        -> ([("Kvar gjer eg det?", "Eg vil sjå kva som er registrert om meg.")], "Eg vil … Fnr …")
+        -> ([("Kvar gjer eg det?", "Eg vil sjå kva som er registrert om meg.")], "Eg vil … Fnr ***********.")
     """
     asked, context = [], []
     for paragraph in PARAGRAPH.split(text):
+        # masked before it is split: a line break inside a number must not leave two harmless halves
+        paragraph = mask_personal_numbers(paragraph)
         said: list[str] = []
         for sentence in SENTENCE_BREAK.split(paragraph):
             # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
@@ -125,15 +127,29 @@ def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
             if not sentence:
                 continue
             if asks(sentence):
-                asked.extend((_tidy(p, sentence), said[-1] if said else "") for p in split_questions(sentence) if asks(p))
+                for part in split_questions(sentence):
+                    if not asks(part) or not WORDS.search(part.replace(MASK, "")):
+                        continue  # "01019012345?" asks nothing
+                    asked.append((_tidy(part, sentence), _antecedent(said, part)))
             elif not THANKS.match(sentence):
                 context.append(sentence)
-                if not PERSONAL_NUMBER.search(sentence) and MASK not in sentence:
+                if WORDS.search(sentence) and MASK not in sentence:
                     said.append(sentence)
     return asked, " ".join(context)
 
 
-PARAGRAPH = re.compile(r"\n[ \t]*\n")
+def _antecedent(said: list[str], part: str) -> str:
+    """The statement a question follows, its last BEFORE_CHARS characters at most; "" when
+    there is none."""
+    before = said[-1] if said else ""
+    if len(before) > BEFORE_CHARS:
+        before = before[-BEFORE_CHARS:].partition(" ")[2]
+    return before
+
+
+PARAGRAPH = re.compile(r"\n[ \t\u00a0]*\n")  # a blank line, also one holding a no-break space (HTML mail)
+WORDS = re.compile(r"[^\W\d_]")
+BEFORE_CHARS = 300  # of a long statement, the end (nearest the question) is its antecedent
 
 
 def find_questions(text: str) -> tuple[list[str], str]:

@@ -143,17 +143,17 @@ class HybridSearch:
         # not among the nearest: no closer than the farthest of its kind
         floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
-        candidates = set(lex_rank) | set(passage) | {i for i, c in enumerate(self.chunks)
-                                                     if (c.source, c.heading) in examples}
-        if not candidates:
-            return Ranking((), vector=vector, dense=bool(found))
-        best_lex = float(lex.max()) if len(lex) else 0.0
         positive, negated = polarity(query)
         route = self.route(positive | asker, negated)
         if route and T.ROUTES_SHARE:
             # the routes answer one question ("how do we apply?") for different askers, and who
             # asks decides which: the named route is as close to the question as any route is
             examples[route] = max(examples.get(key, floor) for key in self.routes)
+        candidates = set(lex_rank) | set(passage) | {i for i, c in enumerate(self.chunks)
+                                                     if (c.source, c.heading) in examples}
+        if not candidates:
+            return Ranking((), vector=vector, dense=bool(found))
+        best_lex = float(lex.max()) if len(lex) else 0.0
         # the context's specific groups and their weights, once per question (not per chunk)
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]

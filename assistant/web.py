@@ -346,10 +346,11 @@ class Staged:
     """The JSON API as soon as the index is open, the Gradio UI when Gradio has loaded.
 
     Gradio's import takes seconds, the assistant about one: `serve_staged` starts the server on
-    this ASGI app first. Until `mount_ui`, /api/v1 answers and every other path is a 503 page
-    that reloads itself (Retry-After: 2); then the UI is mounted at / as `serve` mounts it, and
-    its queue and startup events run in the server's event loop, since the server's own startup
-    is long past. The UI's shutdown runs at the server's.
+    this ASGI app first. Until `mount_ui`, /api/v1 answers, every other HTTP path is a 503 page
+    that reloads itself (Retry-After: 2) and a websocket is refused (uvicorn answers it with
+    HTTP 403); then the UI is mounted at / as `serve` mounts it, and its queue and startup events
+    run in the server's event loop, since the server's own startup is long past. The UI's
+    shutdown runs at the server's.
     """
 
     def __init__(self, api: FastAPI):
@@ -358,6 +359,9 @@ class Staged:
         self._loop = None
         self._stop = None  # an asyncio.Event in the server's loop: the UI's lifespan ends
         self._ui_task = None
+
+    class Stopped(Exception):
+        """The server stopped before the UI could be mounted."""
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -369,27 +373,37 @@ class Staged:
                 message = await receive()
                 if message["type"] == "lifespan.shutdown" and self._ui_task is not None:
                     self._stop.set()
-                    await asyncio.wrap_future(self._ui_task)
+                    if not self._ui_task.done():  # a UI that failed to start was reported then
+                        try:
+                            await asyncio.wait_for(asyncio.wrap_future(self._ui_task), 5)
+                        except Exception as exc:  # the server stops all the same
+                            log.warning("the chat page did not stop cleanly (%s)", type(exc).__name__)
                 return message
 
             return await self.api(scope, receiving, send)
-        if self.ui is None and not scope.get("path", "").startswith(PREFIX):
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        if root and path.startswith(root):  # behind a proxy prefix, the API is still the API
+            path = path[len(root):]
+        if self.ui is None and not path.startswith(PREFIX):
             if scope["type"] == "http":
                 from starlette.responses import HTMLResponse
 
                 response = HTMLResponse(STARTING_PAGE, status_code=503, headers={"Retry-After": "2"})
                 return await response(scope, receive, send)
-            return await send({"type": "websocket.close", "code": 1013})  # try again later
+            return await send({"type": "websocket.close", "code": 1013})  # refused before accept
         return await self.api(scope, receive, send)
 
     def mount_ui(self, demo, timeout: float = 60.0, **mount_options) -> None:
-        """Mounts the Gradio UI at / and starts it; returns when it answers."""
+        """Mounts the Gradio UI at / and runs its startup (its queue) in the server's loop;
+        returns once that has run. Raises Staged.Stopped when the server has stopped meanwhile."""
         import asyncio
         import threading
 
         import gradio as gr
         from gradio.routes import App
 
+        if self._loop is None:
+            raise RuntimeError("mount_ui before the server started")
         gr.mount_gradio_app(self.api, demo, path="/", ssr_mode=False, **mount_options)
         ui = next(r.app for r in reversed(self.api.routes) if isinstance(getattr(r, "app", None), App))
         started = threading.Event()
@@ -402,12 +416,20 @@ class Staged:
                 started.set()
                 await self._stop.wait()
 
-        if self._loop is None:
-            raise RuntimeError("mount_ui before the server started")
-        self._ui_task = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        coroutine = run()
+        try:
+            self._ui_task = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        except RuntimeError:  # the loop closed: stopped while Gradio loaded
+            coroutine.close()
+            raise Staged.Stopped() from None
         while not started.wait(0.05):
             if self._ui_task.done():
-                self._ui_task.result()  # raises what failed
+                try:
+                    self._ui_task.result()  # raises what failed
+                except asyncio.CancelledError:
+                    raise Staged.Stopped() from None
+            if self._loop.is_closed():
+                raise Staged.Stopped()
             timeout -= 0.05
             if timeout <= 0:
                 raise RuntimeError("the UI did not start")

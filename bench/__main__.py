@@ -107,8 +107,10 @@ def app_ready(data_dir: Path, timeout: float = 300) -> tuple[float, float]:
                     req = urllib.request.Request(base + "api/v1/ask", data=ask,
                                                  headers={"Content-Type": "application/json"})
                     with urllib.request.urlopen(req, timeout=5) as r:
-                        if r.status == 200 and "NOK 1100" in json.loads(r.read())["answer"]:
-                            answered = time.perf_counter() - started
+                        reply = json.loads(r.read())
+                        if "NOK 1100" not in reply.get("answer", ""):
+                            raise RuntimeError(f"app.py answered the price question without the price: {reply}")
+                        answered = time.perf_counter() - started
                 with urllib.request.urlopen(base, timeout=2) as r:  # 503 while the page loads
                     if r.status == 200:
                         return answered, time.perf_counter() - started

@@ -41,9 +41,13 @@ def _root_log_handlers():
 
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    noisy = {name: logging.getLogger(name).level
+             for name in ("httpx", "sentence_transformers", "chromadb", "bm25s", "transformers", "imapclient")}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, was in noisy.items():  # ...and the levels it set on chatty libraries
+        logging.getLogger(name).setLevel(was)
 
 
 @pytest.fixture(scope="session")

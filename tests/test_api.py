@@ -152,7 +152,68 @@ def test_the_api_answers_while_the_page_loads_then_the_page_is_mounted(assistant
         assert Client(served.url, verbose=False).predict("Hva koster det?", api_name="/ask")["reason"] == "answered"
     finally:
         served.close()
-    assert not served.thread.is_alive()  # the page's shutdown ran with the server's
+    assert not served.thread.is_alive()
+    # the page's lifespan ended with the server's, not cancelled: its shutdown ran
+    assert staged._ui_task.done() and staged._ui_task.result() is None
+
+
+def test_a_page_that_fails_to_start_is_one_error_and_the_server_still_stops_cleanly(assistant, capfd):
+    import gradio as gr
+
+    from assistant.web import serve_staged
+
+    with gr.Blocks() as demo:
+        gr.Markdown("test")
+
+    async def broken():
+        raise ValueError("startup failed")
+
+    demo.extra_startup_events.append(broken)
+    served, staged = serve_staged(build_api(assistant), "127.0.0.1", free_port())
+    try:
+        with pytest.raises(ValueError, match="startup failed"):
+            staged.mount_ui(demo)
+        assert call(served.url + "api/v1/health")[1]["ui"] == "starting"
+    finally:
+        served.close()
+    assert not served.thread.is_alive()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "shutdown failed" not in err
+
+
+def test_a_signal_while_gradio_loads_stops_app_py_at_once(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO_ROOT
+
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, str(REPO_ROOT / "app.py")], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _listening(port) and call(f"http://127.0.0.1:{port}/api/v1/health")[0] == 200:
+                break  # the API is up, the page is still loading
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        signalled = time.monotonic()
+        output = proc.communicate(timeout=30)[0]
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and time.monotonic() - signalled < 5, output
+    assert "stopping" in output and "Traceback" not in output
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Gated:

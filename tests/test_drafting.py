@@ -506,6 +506,15 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(
     assert asked == [("Korleis gjer eg det?", "Eg vil sjå kva som er registrert om meg i NPR."),
                      ("Kva kostar det?", "Ein annan ting:")]
     assert find_asked("Hva koster det?")[0] == [("Hva koster det?", "")]
+    # a "question" that is only a number asks nothing; a number split by a line break is masked
+    # whole, never an antecedent; a long statement lends only its end
+    assert find_asked("Jeg vil se hva som er registrert om meg. 01019012345?")[0] == []
+    assert find_asked("Fødselsnummer: 010190\n12345?")[0] == [("Fødselsnummer: ***********?", "")]
+    assert find_asked("Jeg vil se det. Fødselsnummer: 010190\n12345 – hvordan gjør jeg det?")[0] == \
+        [("Hvordan gjør jeg det?", "Jeg vil se det.")]
+    long = "Vi er en forskergruppe " + "som jobber med mye " * 150 + "og vil se dataene."
+    (q, before), = find_asked(f"{long} Hvordan gjør vi det?")[0]
+    assert q == "Hvordan gjør vi det?" and before.endswith("og vil se dataene.") and len(before) <= 300
     draft = drafter.draft_text(f"Hei,\n\n{body}\n\nHelsing Kari")
     first = draft.items[0]
     # asked alone it says nothing and would go to staff; with its statement it is the own-data section

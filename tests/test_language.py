@@ -265,6 +265,10 @@ def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assi
     assert not answer.abstained and answer.citations[0].section.startswith("Sammenstilling")
     for question in ("Hvilke krav stiller Reseptregisteret ved kobling med NPR?",  # that register's rules
                      "Kan jeg koble Kreftregisteret med Reseptregisteret?",  # NPR not in it
+                     "Kan jeg koble data fra et helseregister med Reseptregisteret?",  # nor here
+                     "Ikke NPR, men kan jeg koble Kreftregisteret med Reseptregisteret?",
+                     "Kan NPR koble meg til legevakta?",  # not a register: no source to link
+                     "Kan NPR sammenstille data med tannlegen min?",
                      "Hvordan søker jeg om data fra Kreftregisteret?"):
         assert assistant.lexical.analyze(question).off_topic, question
         assert assistant.ask(question).abstained, question
