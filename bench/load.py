@@ -15,6 +15,7 @@ Deliberately left out: ramp-up schedules and remote hosts (loopback only, never 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -49,11 +50,12 @@ def start_app(tmp: Path) -> tuple[subprocess.Popen, str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            urllib.request.urlopen(url + "api/v1/health", timeout=2).read()
-            return proc, url
+        try:  # the JSON API answers first; the Gradio path is driven too, so wait for the page
+            if json.loads(urllib.request.urlopen(url + "api/v1/health", timeout=2).read()).get("ui") == "ready":
+                return proc, url
         except OSError:
-            time.sleep(0.5)
+            pass
+        time.sleep(0.5)
     proc.kill()
     proc.wait(timeout=30)
     raise RuntimeError(f"app.py did not answer on {url} within {START_TIMEOUT} s")

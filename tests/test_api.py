@@ -64,7 +64,7 @@ def test_a_question_out_of_scope_or_empty_is_an_answer_not_an_error(url):
 
 def test_health_names_the_build_the_corpus_and_the_model(url, assistant):
     status, data, _ = call(url + "api/v1/health")
-    assert status == 200 and data["status"] == "ok"
+    assert status == 200 and data["status"] == "ok" and data["ui"] == "ready"
     assert data["index"]["build"] == assistant.vectors.manifest["build"]
     assert data["index"]["fingerprint"] == assistant.vectors.manifest["fingerprint"]
     assert data["corpus_hash"] == corpus_hash(assistant.documents) and len(data["corpus_hash"]) == 64
