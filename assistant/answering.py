@@ -210,7 +210,7 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     semantic = top.example or top.dense
     out_of_scope = round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0
     # the route the asker named stands above the runner-up by what the asker said too
-    routed = T.ROUTE_BONUS * (T.ROUTE_MARGIN and ranking.routed and (top.chunk.source, top.chunk.heading) == ranking.route)
+    routed = T.ROUTE_BONUS * ranking.routed
     return Signals(semantic, round(semantic + routed - ranking.runner_up, 4) if top.example else 0.0, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
                    out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic))

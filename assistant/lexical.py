@@ -96,10 +96,6 @@ LINKING = frozenset({"kobl", "kobling", "sammenstill", "sammenstilling"})
 NPR_NAMES = ("npr", "pasientregist", "patient regist")  # in a group's own words, not the glossary's
 
 
-def _terms(groups) -> set[str]:
-    return {t for g in groups for t in g.terms if not t.startswith("!")}
-
-
 def _names_npr(groups) -> bool:
     """Whether the question itself names NPR (not "helseregister", which the glossary only relates
     to it, and not "ikke NPR")."""
@@ -111,7 +107,7 @@ def _is_register(label: str) -> bool:
 
 
 def _links(groups) -> bool:
-    return bool(_terms(groups) & LINKING)
+    return any(t in LINKING for g in groups for t in g.terms)  # a negated "!kobl" is not in it
 
 
 class LexicalIndex:

@@ -145,7 +145,7 @@ class HybridSearch:
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
         positive, negated = polarity(query)
         route = self.route(positive | asker, negated)
-        if route and T.ROUTES_SHARE:
+        if route:
             # the routes answer one question ("how do we apply?") for different askers, and who
             # asks decides which: the named route is as close to the question as any route is
             examples[route] = max(examples.get(key, floor) for key in self.routes)
@@ -159,10 +159,7 @@ class HybridSearch:
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
         context_total = sum(w for _, w in context)
         final, cover, ex_of = {}, {}, {}
-        # the named route rises where it answers the question (its text covers the question's
-        # specific words), not for "Hva koster det?"
-        routed = {i for i in candidates if route and (self.chunks[i].source, self.chunks[i].heading) == route
-                  and self.lexical.coverage(query, self.lexical.doc_sets[i]) >= T.ROUTE_COVERAGE}
+        routed = set()  # the named route's chunks that answer the question
         for i in candidates:
             c = self.chunks[i]
             ps = passage.get(i, passage_floor)
@@ -174,6 +171,10 @@ class HybridSearch:
             else:
                 ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
+            # the named route rises where it answers the question (its text covers the question's
+            # specific words), not for "Hva koster det?"
+            if route and (c.source, c.heading) == route and cover[i] >= T.ROUTE_COVERAGE:
+                routed.add(i)
             ex_of[i] = ex
             doc = self.lexical.doc_sets[i]
             final[i] = (semantic + T.LEXICAL_SHARE * (float(lex[i]) / best_lex if best_lex > 0 else 0.0)

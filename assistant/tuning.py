@@ -18,9 +18,8 @@ CONTEXT_WEIGHT = 0.02  # the asker's own statements ("ikke forskning", "vi er en
 CONFLICT_PENALTY = 0.05  # a section that negates what the asker says of their purpose ("enn forskning" to a researcher)
 AGREEMENT_BONUS = 0.05  # ...and one that says the same ("andre formål enn forskning" to "ikke forskning") rises
 ROUTE_BONUS = 0.1  # the route the asker names (asked_by) rises this much, the other routes fall as much: decisive
+# (and the decision's margin counts it)
 ROUTE_COVERAGE = 0.5  # ...where the route's section covers this much of the question (not for "Hva koster det?")
-ROUTE_MARGIN = True  # ...and the decision's margin counts the bonus
-ROUTES_SHARE = True  # routes answer one question for different askers: the named route is as close as any route
 HEADING_WEIGHT = 0.0  # whether the heading names what is asked: no gain once examples carry the topic
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)
 DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is the semantic signal

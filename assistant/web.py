@@ -354,8 +354,8 @@ class Staged:
     """
 
     def __init__(self, api: FastAPI):
-        self.api, self.ui = api, None
-        api.state.ui = "starting"  # /api/v1/health says so until the page is up
+        self.api = api
+        api.state.ui = "starting"  # "ready" once the page is mounted; /api/v1/health says which
         self._loop = None
         self._stop = None  # an asyncio.Event in the server's loop: the UI's lifespan ends
         self._ui_task = None
@@ -384,7 +384,7 @@ class Staged:
         path, root = scope.get("path", ""), scope.get("root_path", "")
         if root and path.startswith(root):  # behind a proxy prefix, the API is still the API
             path = path[len(root):]
-        if self.ui is None and not path.startswith(PREFIX):
+        if self.api.state.ui != "ready" and not path.startswith(PREFIX):
             if scope["type"] == "http":
                 from starlette.responses import HTMLResponse
 
@@ -433,7 +433,6 @@ class Staged:
             timeout -= 0.05
             if timeout <= 0:
                 raise RuntimeError("the UI did not start")
-        self.ui = ui
         self.api.state.ui = "ready"
 
 
