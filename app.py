@@ -57,63 +57,90 @@ def main() -> int:
 
     Defined above Gradio's import: `python app.py` runs this without importing Gradio, serves
     /api/v1 as soon as the index is open, then imports this file as the module `app` for the page.
+    A SIGTERM or Ctrl-C from then on (the model load, the server's start, Gradio's import, serving)
+    stops the app with exit code 0.
     """
     import signal
-    import time
 
-    from assistant.web import Staged, serve_staged
-
-    started = time.perf_counter()
     _setup_logging()
+    run = _Run()
+    signal.signal(signal.SIGTERM, run.stop)  # before anything slow: the model load, Gradio's import
+    signal.signal(signal.SIGINT, run.stop)
     try:
-        settings = Settings.from_env()
-        limiter = Limiter(RateLimit.from_env(os.environ))
-        # before the model loads: a port in use is known in milliseconds
-        taken = port_taken(settings.host, settings.port, "ASSISTANT_PORT")
-        if taken:
-            print(f"app: {taken}", file=sys.stderr)
-            return 2
-        assistant = Assistant(settings)
-        api = build_api(assistant, limiter=limiter, title=settings.title)
-    except AssistantError as exc:
-        print(f"app: {exc}", file=sys.stderr)
-        return 2
-    log.info("ready in %.1f s: %d chunks from %d document(s), data in %s", assistant.startup_seconds,
-             len(assistant.chunks), len(assistant.documents), settings.data_dir)
-    try:
-        served, staged = serve_staged(api, settings.host, settings.port)
-    except OSError as exc:  # taken between the check and now, or a host that is not this machine's
-        print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
-              "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)
-        return 2
-    stopping = []
-
-    def stop(signum, frame):  # SIGTERM or Ctrl-C: stop serving, even in the middle of Gradio's import
-        if stopping:  # a second signal: now
-            os._exit(128 + signum)
-        stopping.append(signum)
-        served.server.should_exit = True
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("JSON API at %sapi/v1 after %.1f s (%d answer threads); the chat page is loading", served.url,
-             time.perf_counter() - started, pool_size())
-    try:
-        page = sys.modules.get("app") or __import__("app")  # this file as a module, Gradio and all
-        staged.mount_ui(page.build_app(assistant, limiter=limiter), server_name=settings.host,
-                        server_port=settings.port)
-        log.info("serving %s after %.1f s (JSON API under /api/v1)", served.url, time.perf_counter() - started)
-        while served.thread.is_alive():
-            served.thread.join(0.5)
-    except (KeyboardInterrupt, Staged.Stopped):
+        return run.start()
+    except KeyboardInterrupt:
         log.info("stopping")
-    except Exception as exc:  # the API must not keep running without its page, unnoticed
-        log.error("the chat page could not start (%s: %s); stopping", type(exc).__name__, exc)
-        served.close()
-        return 2
-    served.close()
-    return 0
+        return 0
+    finally:
+        if run.served is not None:
+            run.served.close()
+
+
+class _Run:
+    """One run of the app: what a signal has to stop, and the start in its stages."""
+
+    def __init__(self):
+        self.served = None  # the server, once it is ours
+        self.signalled: list[int] = []
+        self.deferred = False  # True while the server starts: it is stopped as soon as it is ours
+
+    def stop(self, signum, frame) -> None:
+        if self.signalled:  # a second signal: now
+            os._exit(128 + signum)
+        self.signalled.append(signum)
+        if self.served is not None:
+            self.served.server.should_exit = True
+        if not self.deferred:
+            raise KeyboardInterrupt
+
+    def start(self) -> int:
+        import time
+
+        from assistant.web import Staged, serve_staged
+
+        started = time.perf_counter()
+        try:
+            settings = Settings.from_env()
+            limiter = Limiter(RateLimit.from_env(os.environ))
+            # before the model loads: a port in use is known in milliseconds
+            taken = port_taken(settings.host, settings.port, "ASSISTANT_PORT")
+            if taken:
+                print(f"app: {taken}", file=sys.stderr)
+                return 2
+            assistant = Assistant(settings)
+            api = build_api(assistant, limiter=limiter, title=settings.title)
+        except AssistantError as exc:
+            print(f"app: {exc}", file=sys.stderr)
+            return 2
+        log.info("ready in %.1f s: %d chunks from %d document(s), data in %s", assistant.startup_seconds,
+                 len(assistant.chunks), len(assistant.documents), settings.data_dir)
+        self.deferred = True
+        try:
+            self.served, staged = serve_staged(api, settings.host, settings.port)
+        except OSError as exc:  # taken between the check and now, or a host that is not this machine's
+            print(f"app: cannot listen on {settings.host}:{settings.port} ({exc}); stop the other server "
+                  "or set ASSISTANT_HOST / ASSISTANT_PORT.", file=sys.stderr)
+            return 2
+        finally:
+            self.deferred = False
+        if self.signalled:  # signalled while the server started: it may have answered already
+            raise KeyboardInterrupt
+        log.info("JSON API at %sapi/v1 after %.1f s (%d answer threads); the chat page is loading",
+                 self.served.url, time.perf_counter() - started, pool_size())
+        try:
+            page = sys.modules.get("app") or __import__("app")  # this file as a module, Gradio and all
+            staged.mount_ui(page.build_app(assistant, limiter=limiter), server_name=settings.host,
+                            server_port=settings.port)
+            log.info("serving %s after %.1f s (JSON API under /api/v1)", self.served.url,
+                     time.perf_counter() - started)
+            while self.served.thread.is_alive():
+                self.served.thread.join(0.5)
+        except Staged.Stopped:
+            log.info("stopping")
+        except Exception as exc:  # the API must not keep running without its page, unnoticed
+            log.error("the chat page could not start (%s: %s); stopping", type(exc).__name__, exc)
+            return 2
+        return 0
 
 
 if __name__ == "__main__":
