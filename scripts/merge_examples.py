@@ -1,0 +1,94 @@
+"""Add an independent writer's example questions to a document's example file, without near-duplicates.
+
+    python scripts/merge_examples.py writer.yaml corpus/npr_guidance_no.questions.yaml [--dry-run]
+
+`writer.yaml` has the example file's shape (`sections:` heading -> nb/nn/en lists, and
+`out_of_scope:`). Each question is appended at the end of its list with
+`assistant.teaching.add_example` (so comments and order stay, and the change reads as a diff),
+unless it is a near-duplicate of one already there: the same words once case, punctuation and
+æøå are folded, or a rapidfuzz ratio of at least 92 against any question of the file. A question
+that is near one filed under another section (or near an out-of-scope one while it is in scope, or
+the other way round) is left out too and listed: two writers disagree, and a person decides.
+Headings the document lacks are reported by the assistant when it loads the file, as for any edit.
+Deliberately left out: rewriting or reordering what is there (edit the file for that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from assistant.teaching import _write_atomic, add_example  # noqa: E402
+
+NEAR = 92  # rapidfuzz ratio: "Hva koster det?" vs "hva koster det" is 100, a new situation is far below
+
+
+def fold(text: str) -> str:
+    """'Hvor lang tid tar det å få data?' -> 'hvor lang tid tar det a fa data'"""
+    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def entries(data) -> list[tuple[str, str, str]]:
+    """(section or '' for out_of_scope, lang, question) for every question of an example file."""
+    out = []
+    for heading, by_lang in ((data or {}).get("sections") or {}).items():
+        for lang, questions in (by_lang or {}).items():
+            out += [(str(heading), str(lang), " ".join(str(q).split())) for q in questions or []]
+    for lang, questions in ((data or {}).get("out_of_scope") or {}).items():
+        out += [("", str(lang), " ".join(str(q).split())) for q in questions or []]
+    return out
+
+
+def merge(new: list[tuple[str, str, str]], text: str) -> tuple[str, int, list[str], list[str]]:
+    """The file's text with the new questions added; how many were added, the near-duplicates
+    dropped, and the conflicts (near one under another section) left out."""
+    known = {fold(q): s for s, _, q in entries(yaml.safe_load(text))}
+    added, dropped, conflicts = 0, [], []
+    for section, lang, question in new:
+        key = fold(question)
+        near = process.extractOne(key, list(known), scorer=fuzz.ratio, score_cutoff=NEAR)
+        if near is not None:
+            other = known[near[0]]
+            (dropped if other == section else conflicts).append(
+                f"{question!r} ({section or 'out_of_scope'}) ~ {near[0]!r} ({other or 'out_of_scope'})")
+            continue
+        changed = add_example(text, section, lang, question)
+        if changed is not None:
+            text, added = changed, added + 1
+            known[key] = section
+    return text, added, dropped, conflicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("writer", type=Path, help="the writer's YAML")
+    parser.add_argument("examples", type=Path, help="the document's <name>.questions.yaml")
+    parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    args = parser.parse_args(argv)
+    try:
+        new = entries(yaml.safe_load(args.writer.read_text(encoding="utf-8")))
+        text = args.examples.read_text(encoding="utf-8")
+    except (OSError, yaml.YAMLError) as exc:
+        print(f"merge_examples: {exc}", file=sys.stderr)
+        return 2
+    merged, added, dropped, conflicts = merge(new, text)
+    for line in conflicts:
+        print("conflict, left out:", line)
+    print(f"{added} added, {len(dropped)} near-duplicates dropped, {len(conflicts)} conflicts left out "
+          f"(of {len(new)})")
+    if not args.dry_run and added:
+        _write_atomic(args.examples, merged)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

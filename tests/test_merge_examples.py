@@ -1,0 +1,60 @@
+"""scripts/merge_examples.py: an independent writer's examples join the example file without
+near-duplicates, and questions two writers file under different sections are left to a person."""
+
+from __future__ import annotations
+
+import sys
+
+import yaml
+
+from conftest import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from merge_examples import fold, main, merge  # noqa: E402
+
+FILE = '''# kept as it is
+sections:
+  "Pris":
+    nb:
+      - "Hva koster et uttrekk?"
+  "Leveringsfrister":
+    en:
+      - "How long does delivery take?"
+out_of_scope:
+  nb:
+    - "Får studenter rabatt?"
+'''
+
+
+def test_fold_makes_case_punctuation_and_aeoeaa_one():
+    assert fold("Hvor lang tid tar det å få data?") == "hvor lang tid tar det a fa data"
+    assert fold("HVA KOSTER  et uttrekk") == fold("hva koster et uttrekk?")
+
+
+def test_new_questions_are_appended_and_near_duplicates_and_conflicts_left_out():
+    new = [("Pris", "nb", "hva koster et uttrekk"),              # the same once folded
+           ("Pris", "en", "What do you charge per hour?"),        # new: a new language list
+           ("Leveringsfrister", "en", "How long does delivery take"),  # the same
+           ("", "nb", "Får studenter rabatt"),                   # the same, out of scope
+           ("Pris", "nb", "Får studenter rabatt?"),              # filed elsewhere by another writer
+           ("", "nn", "Kan eg få data på minnepinne?")]
+    text, added, dropped, conflicts = merge(new, FILE)
+    assert (added, len(dropped), len(conflicts)) == (2, 3, 1)
+    assert "rabatt" in conflicts[0] and "out_of_scope" in conflicts[0]
+    assert text.startswith("# kept as it is\n")
+    data = yaml.safe_load(text)
+    assert data["sections"]["Pris"] == {"nb": ["Hva koster et uttrekk?"], "en": ["What do you charge per hour?"]}
+    assert data["out_of_scope"]["nn"] == ["Kan eg få data på minnepinne?"]
+
+
+def test_the_command_writes_the_file_once_and_a_dry_run_writes_nothing(tmp_path, capsys):
+    writer, examples = tmp_path / "writer.yaml", tmp_path / "x.questions.yaml"
+    writer.write_text('sections:\n  "Pris":\n    nn:\n      - "Kor mykje kostar det?"\n', encoding="utf-8")
+    examples.write_text(FILE, encoding="utf-8")
+    assert main([str(writer), str(examples), "--dry-run"]) == 0
+    assert examples.read_text(encoding="utf-8") == FILE
+    assert main([str(writer), str(examples)]) == 0
+    assert yaml.safe_load(examples.read_text(encoding="utf-8"))["sections"]["Pris"]["nn"] == ["Kor mykje kostar det?"]
+    assert main([str(writer), str(examples)]) == 0  # a second time: nothing new
+    assert "0 added" in capsys.readouterr().out.splitlines()[-1]
+    assert main([str(tmp_path / "missing.yaml"), str(examples)]) == 2
