@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import language
 from . import tuning as T
+from .asked_for import asks_for, gives
 from .chunking import units
 from .decision import Decision, Signals
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
@@ -211,9 +212,11 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     out_of_scope = round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0
     # the route the asker named stands above the runner-up by what the asker said too
     routed = T.ROUTE_BONUS * ranking.routed
+    asked = asks_for(query.text)
+    number_missing = asked is not None and not any(gives(asked, h.chunk.text) for h in chosen)
     return Signals(semantic, round(semantic + routed - ranking.runner_up, 4) if top.example else 0.0, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
-                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic))
+                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), number_missing)
 
 
 def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexical: LexicalIndex,

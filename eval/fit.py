@@ -40,18 +40,21 @@ def documents_only(corpus: Path, into: Path) -> Path:
     return into
 
 
-def collect(assistant, cases) -> list[tuple[list[float], int, bool]]:
-    """(signals, 1 if answering would be right, answerable) per case; its best-scoring part counts."""
+def collect(assistant, cases) -> list[tuple[list[float], int, bool, bool]]:
+    """(signals, 1 if answering would be right, answerable, vetoed) per case; its best-scoring part
+    counts. Vetoed: a rule declines it whatever the model says (an off-topic subject, a number the
+    section does not hold), so the model is not fitted on it and no threshold answers it."""
     rows = []
     for case in cases:
         trace: list = []
         assistant.ask(case.one_line, trace=trace)
         if not trace:
-            rows.append(([0.0] * len(FEATURES), 0, case.answerable))
+            rows.append(([0.0] * len(FEATURES), 0, case.answerable, True))
             continue
         sig, verdict, heading = max(trace, key=lambda t: t[1].score)
-        right = int(case.answerable and heading in case.sections and not sig.off_topic)
-        rows.append((sig.vector(), right, case.answerable))
+        vetoed = sig.off_topic or sig.number_missing
+        right = int(case.answerable and heading in case.sections and not vetoed)
+        rows.append((sig.vector(), right, case.answerable, vetoed))
     return rows
 
 
@@ -59,7 +62,7 @@ def best_threshold(model, rows) -> tuple[float, dict]:
     """The threshold with the best utility, and the figures at it."""
     from assistant.decision import Signals
 
-    scored = [(model.score(Signals(*x)), y, a) for x, y, a in rows]
+    scored = [(-1.0 if v else model.score(Signals(*x)), y, a) for x, y, a, v in rows]  # a veto never answers
     best = None
     values = sorted({s for s, _, _ in scored})
     # midpoints between neighbouring scores: a threshold equal to a case's score would hang it on rounding
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                              ("documents_only", documents_only(base.corpus_dir, Path(tmp) / "docs"))):
             a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name, min_confidence=0.0))
             rows = collect(a, cases)
-            model = fit([(x, y) for x, y, _ in rows])
+            model = fit([(x, y) for x, y, _, _ in rows])
             t, figures = best_threshold(model, rows)
             out["embedder"] = a.embedder.name
             out[name] = {"weights": model.weights, "bias": model.bias, "mean": model.mean,

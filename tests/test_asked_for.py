@@ -1,0 +1,70 @@
+"""A question for a number the section does not hold is declined (assistant/asked_for.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.asked_for import Asked, asks_for, gives
+from assistant.decision import Decision, Signals
+
+DELIVERY = "Statistikk og anonyme opplysninger - 30 dager\nPersonidentifiserbare opplysninger - 60 dager"
+PRICE = "Pris per time NOK 1100,- eks. mva.\nHelsedirektoratet fakturerer medgått tid til saksbehandling, minimum to timer."
+EXCLUSIONS = 'Pasienter som er "død ved ankomst"\nOpphold gjennom NAV\nSelvbetalende opphold'
+PERIOD = "Fra 1997 til d.d."
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Hvor mange pasienter er registrert i NPR?", Asked("count", "pasienter")),
+    ("Kor mange dagar tek det å få statistikk?", Asked("count", "dagar")),
+    ("Is there a minimum number of hours billed?", Asked("count", "hours")),
+    ("hvor mange ar tilbake finnes data", Asked("count", "ar")),
+    ("Hvor mange prosent mva kommer i tillegg?", Asked("percent")),
+    ("What VAT rate is added on top of the hourly price?", Asked("percent")),
+    ("Hvor ofte oppdateres NPR-dataene?", Asked("frequency")),
+    ("How often is NPR data updated?", Asked("frequency")),
+])
+def test_questions_for_a_number_are_recognised(question, asked):
+    assert asks_for(question) == asked
+
+
+@pytest.mark.parametrize("question", [
+    "What is the hourly rate?", "Hva koster det?", "Hvor lang tid tar det?",
+    "Does the Directorate publish annual reports?", "Hvem er databehandlingsansvarlig?",
+])
+def test_other_questions_ask_for_no_number(question):
+    assert asks_for(question) is None
+
+
+@pytest.mark.parametrize("question, text, given", [
+    ("Hvor mange dager tar det?", DELIVERY, True),             # a unit: any number answers
+    ("Is there a minimum number of hours billed?", PRICE, True),  # 'to timer' in words
+    ("Kor mange år tilbake kan eg få data?", PERIOD, True),
+    ("Hvor mange pasienter ble registrert som død ved ankomst?", EXCLUSIONS, False),
+    ("Hvor mange variabler finnes i NPR?", "Gå til variabeloversikten for å lage variabellister", False),
+    ("Hvor mange timer fakturerer dere minst?", PRICE, True),
+    ("What VAT rate is added?", PRICE, False),                  # 'eks. mva.' gives no rate
+    ("Hva er dekningsgraden i prosent?", "Informasjon om datakvalitet og dekningsgrad i NPR", False),
+    ("Hvor ofte oppdateres registeret?", PERIOD, False),
+    ("Hvor ofte publiseres det rapporter om datakvaliteten?", "Helsedirektoratet publiserer også årsrapporter", True),
+])
+def test_a_section_gives_the_number_or_not(question, text, given):
+    assert gives(asks_for(question), text) is given
+
+
+def test_an_article_is_no_number():
+    # 'en', 'ei', 'one' are articles too: "en søknad" holds no count of days
+    assert not gives(Asked("count", "pasienter"), "Har du spørsmål, send en e-post til en av oss")
+
+
+def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
+    close = Signals(0.99, 0.1, -0.1, 0.9, 1.0, 0.0)
+    assert Decision.load().decide(close).answer
+    verdict = Decision.load().decide(Signals(0.99, 0.1, -0.1, 0.9, 1.0, 0.0, number_missing=True))
+    assert (verdict.answer, verdict.reason) == (False, "not_covered")
+
+
+def test_the_assistant_declines_counts_the_guidance_lacks_and_answers_those_it_has(assistant):
+    declined = assistant.ask("Hvor mange pasienter ble registrert som død ved ankomst i fjor?")
+    assert declined.abstained and declined.reason == "not_covered"
+    answered = assistant.ask("Hvor mange dager tar det å få anonyme data?")
+    assert not answered.abstained and "30 dager" in answered.answer
