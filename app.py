@@ -72,6 +72,7 @@ def main() -> int:
         log.info("stopping")
         return 0
     finally:
+        run.deferred = True  # a signal while the server closes only hurries it (a second: at once)
         if run.served is not None:
             run.served.close()
 
@@ -138,6 +139,9 @@ class _Run:
         except Staged.Stopped:
             log.info("stopping")
         except Exception as exc:  # the API must not keep running without its page, unnoticed
+            if self.signalled:  # a library turned the interrupt into its own error: still a stop
+                log.info("stopping")
+                return 0
             log.error("the chat page could not start (%s: %s); stopping", type(exc).__name__, exc)
             return 2
         return 0

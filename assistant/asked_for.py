@@ -1,9 +1,10 @@
 """Questions that ask for a number, and whether a section gives one.
 
-    asks_for("Hvor mange pasienter er registrert i NPR?") -> Asked("count", "pasienter")
-    gives(Asked("count", "pasienter"), "Alle personer som ...")   -> False (no number of patients)
-    gives(Asked("count", "dager"), "Personidentifiserbare opplysninger - 60 dager") -> True
-    asks_for("What VAT rate is added?") -> Asked("percent", "");  gives(..., "NOK 1100,- eks. mva.") -> False
+    asks_for("Hvor mange pasienter er registrert?") -> Asked("count", ("pasienter", "er", "registrert"))
+    gives(that, "Alle personer som ...")   -> False (no number of patients)
+    gives(asks_for("Hvor mange virkedager tar det?"), "Personidentifiserbare opplysninger - 60 dager") -> True
+    asks_for("What VAT rate is added?") -> Asked("percent");  gives(that, "NOK 1100,- eks. mva.") -> False
+    asks_for("Hvor finner jeg statistikk over antall pasienter?") -> None (it asks where, not how many)
 
 A section that holds no number of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
@@ -26,13 +27,17 @@ from .text import data_text
 @dataclass(frozen=True)
 class Asked:
     kind: str  # count | percent | frequency
-    what: str = ""  # the counted word, for a count ("pasienter")
+    what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     data = json.loads(data_text("asked_for.json"))
-    return {"count": re.compile(data["count"]["asks"], re.I), "units": re.compile(data["count"]["units"], re.I),
+    units = data["count"]["units"]
+    long_units = "|".join(u for u in units.split("|") if len(u.rstrip("?s")) >= 4)
+    return {"count": re.compile(data["count"]["asks"], re.I),
+            # a unit itself, or a compound ending in a long one ("virkedager", "arbeidsdagar")
+            "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
             "percent": re.compile(data["percent"]["asks"], re.I),
             "percent_gives": re.compile(data["percent"]["gives"], re.I),
             "frequency": re.compile(data["frequency"]["asks"], re.I),
@@ -49,7 +54,7 @@ def asks_for(question: str) -> Asked | None:
         return Asked("frequency")
     m = p["count"].search(question)
     if m:
-        return Asked("count", next(g for g in m.groups() if g).lower())
+        return Asked("count", tuple(re.findall(r"\w+", m.group(1).lower())))
     return None
 
 
@@ -58,9 +63,10 @@ def gives(asked: Asked, text: str) -> bool:
     p = _patterns()
     if asked.kind != "count":
         return bool(p[f"{asked.kind}_gives"].search(text))
-    if p["units"].match(asked.what):
+    if any(p["units"].fullmatch(w) for w in asked.what[:3]):
         return bool(p["number"].search(text))
-    stem = asked.what[:max(4, len(asked.what) - 3)]  # pasienter ~ pasient, variablane ~ variab
+    # pasienter ~ pasient, variablane ~ variab: a number beside one of the next two words
+    stems = [w[:max(4, len(w) - 3)] for w in asked.what[:2]]
     words = text.lower().split()
-    return any(p["number"].search(w) and any(n.startswith(stem) for n in words[i + 1:i + 3])
+    return any(p["number"].search(w) and any(n.startswith(s) for n in words[i + 1:i + 3] for s in stems)
                for i, w in enumerate(words))

@@ -43,7 +43,7 @@ def documents_only(corpus: Path, into: Path) -> Path:
 def collect(assistant, cases) -> list[tuple[list[float], int, bool, bool]]:
     """(signals, 1 if answering would be right, answerable, vetoed) per case; its best-scoring part
     counts. Vetoed: a rule declines it whatever the model says (an off-topic subject, a number the
-    section does not hold), so the model is not fitted on it and no threshold answers it."""
+    section does not hold): the model learns it as wrong to answer, and no threshold answers it."""
     rows = []
     for case in cases:
         trace: list = []

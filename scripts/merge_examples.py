@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, yaml.YAMLError) as exc:
         print(f"merge_examples: {exc}", file=sys.stderr)
         return 2
+    except AttributeError:  # a list where nb:/nn:/en: lists under a heading were expected
+        print(f"merge_examples: {args.writer} is not shaped like an example file (sections: heading -> "
+              "nb:/nn:/en: lists; out_of_scope: nb:/nn:/en: lists).", file=sys.stderr)
+        return 2
     merged, added, dropped, conflicts = merge(new, text)
     for line in conflicts:
         print("conflict, left out:", line)

@@ -317,3 +317,61 @@ def test_a_personal_number_in_a_draft_request_is_masked(staff):
     mail = {"mail": "Hei, jeg heter Kari (fnr 010190 12345).\nHva koster det?\nMvh Kari"}
     status, data, _ = call(staff + "api/v1/draft", mail, headers=_basic("stab", "hemmelig-1"))
     assert status == 200 and "12345" not in json.dumps(data) and "010190" not in json.dumps(data)
+
+
+class _FakeServed:
+    """What serve_staged returns, without a server: records that it was closed."""
+
+    def __init__(self):
+        self.server, self.thread, self.url, self.closed = None, None, "x", False
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def app_main(monkeypatch):
+    """app.main() in this process with the model and the server replaced; the signal handlers and
+    the logging it installs are restored afterwards."""
+    import signal
+
+    import app
+
+    monkeypatch.setattr(app, "port_taken", lambda *a: "")
+    monkeypatch.setattr(app, "build_api", lambda *a, **k: object())
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    yield app
+    for s, handler in saved.items():
+        signal.signal(s, handler)
+
+
+def test_a_signal_while_the_model_loads_is_a_clean_stop(app_main, monkeypatch):
+    import os
+    import signal
+    import time
+
+    def loading(settings):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler interrupts this
+        raise AssertionError("not interrupted")
+
+    monkeypatch.setattr(app_main, "Assistant", loading)
+    started = time.monotonic()
+    assert app_main.main() == 0 and time.monotonic() - started < 4
+
+
+def test_a_signal_while_the_server_starts_stops_it_once_it_is_ours(app_main, monkeypatch):
+    import os
+    import signal
+
+    served = _FakeServed()
+
+    def serve_staged(api, host, port):  # the signal comes after it listens, before it returns
+        os.kill(os.getpid(), signal.SIGINT)
+        return served, object()
+
+    monkeypatch.setattr("assistant.web.serve_staged", serve_staged)
+    monkeypatch.setattr(app_main, "Assistant", lambda settings: type(
+        "A", (), {"startup_seconds": 0.1, "chunks": [], "documents": []})())
+    assert app_main.main() == 0
+    assert served.closed  # (Served.close tells the server to exit and waits for it)
