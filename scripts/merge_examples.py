@@ -16,42 +16,37 @@ Deliberately left out: rewriting or reordering what is there (edit the file for 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from assistant.examples import parse_examples  # noqa: E402
 from assistant.teaching import _write_atomic, add_example  # noqa: E402
+from assistant.text import words  # noqa: E402
 
 NEAR = 92  # rapidfuzz ratio: "Hva koster det?" vs "hva koster det" is 100, a new situation is far below
 
 
 def fold(text: str) -> str:
     """'Hvor lang tid tar det å få data?' -> 'hvor lang tid tar det a fa data'"""
-    text = text.casefold().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    return " ".join(words(text))
 
 
-def entries(data) -> list[tuple[str, str, str]]:
-    """(section or '' for out_of_scope, lang, question) for every question of an example file."""
-    out = []
-    for heading, by_lang in ((data or {}).get("sections") or {}).items():
-        for lang, questions in (by_lang or {}).items():
-            out += [(str(heading), str(lang), " ".join(str(q).split())) for q in questions or []]
-    for lang, questions in ((data or {}).get("out_of_scope") or {}).items():
-        out += [("", str(lang), " ".join(str(q).split())) for q in questions or []]
-    return out
+def entries(data, where: str = "") -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(section or '' for out_of_scope, lang, question) for every question of an example file, and
+    what is wrong with its shape (as the assistant reads it: assistant/examples.py)."""
+    headings = set((data.get("sections") or {}) if isinstance(data, dict) else ())
+    examples, problems = parse_examples(data, "", {str(h) for h in headings}, where)
+    return [(e.section, e.lang, e.text) for e in examples], problems
 
 
 def merge(new: list[tuple[str, str, str]], text: str) -> tuple[str, int, list[str], list[str]]:
     """The file's text with the new questions added; how many were added, the near-duplicates
     dropped, and the conflicts (near one under another section) left out."""
-    known = {fold(q): s for s, _, q in entries(yaml.safe_load(text))}
+    known = {fold(q): s for s, _, q in entries(yaml.safe_load(text))[0]}
     added, dropped, conflicts = 0, [], []
     for section, lang, question in new:
         key = fold(question)
@@ -75,14 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
     args = parser.parse_args(argv)
     try:
-        new = entries(yaml.safe_load(args.writer.read_text(encoding="utf-8")))
+        new, problems = entries(yaml.safe_load(args.writer.read_text(encoding="utf-8")), f"{args.writer}: ")
         text = args.examples.read_text(encoding="utf-8")
     except (OSError, yaml.YAMLError) as exc:
         print(f"merge_examples: {exc}", file=sys.stderr)
         return 2
-    except AttributeError:  # a list where nb:/nn:/en: lists under a heading were expected
-        print(f"merge_examples: {args.writer} is not shaped like an example file (sections: heading -> "
-              "nb:/nn:/en: lists; out_of_scope: nb:/nn:/en: lists).", file=sys.stderr)
+    if problems:  # a writer's file the assistant would read in part: fix it first
+        print("\n".join(f"merge_examples: {p}" for p in problems), file=sys.stderr)
         return 2
     merged, added, dropped, conflicts = merge(new, text)
     for line in conflicts:

@@ -60,4 +60,6 @@ def test_the_command_writes_the_file_once_and_a_dry_run_writes_nothing(tmp_path,
     assert main([str(tmp_path / "missing.yaml"), str(examples)]) == 2
     writer.write_text('sections:\n  "Pris":\n    - "Hva koster det?"\n', encoding="utf-8")  # no language
     assert main([str(writer), str(examples)]) == 2
-    assert "not shaped like an example file" in capsys.readouterr().err
+    assert "Pris: expected nb:/nn:/en: lists" in capsys.readouterr().err
+    writer.write_text('sections:\n  "Pris":\n    de:\n      - "Was kostet es?"\n', encoding="utf-8")
+    assert main([str(writer), str(examples)]) == 2  # a language the assistant does not read
