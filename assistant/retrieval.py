@@ -159,6 +159,11 @@ class HybridSearch:
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
         context_total = sum(w for _, w in context)
         final, cover, ex_of = {}, {}, {}
+        # ...or where the question is one the routes answer ("Which application route do we use?",
+        # "Hvordan søker vi om tall?"): the routes' examples are the closest of all sections', and
+        # the route's text holds a word of the question (not "Kan jeg sitere dere i artikkelen?")
+        route_asked = bool(route) and bool(examples) and (
+            examples.get(route, floor) >= max(examples.values()) - T.ROUTE_EXAMPLE_MARGIN)
         routed = set()  # the named route's chunks that answer the question
         for i in candidates:
             c = self.chunks[i]
@@ -173,7 +178,10 @@ class HybridSearch:
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"
-            if route and (c.source, c.heading) == route and cover[i] >= T.ROUTE_COVERAGE:
+            if route and (c.source, c.heading) == route and (
+                    cover[i] >= T.ROUTE_COVERAGE
+                    or (route_asked and self.lexical.coverage(query, self.lexical.doc_sets[i], generic=True)
+                        >= T.ROUTE_ASKED_COVERAGE)):
                 routed.add(i)
             ex_of[i] = ex
             doc = self.lexical.doc_sets[i]

@@ -256,6 +256,24 @@ def test_a_bare_how_do_we_apply_from_a_named_asker_is_answered_by_their_route(as
     assert not assistant.rank_parts("How do we apply?")[1][0][1].routed
 
 
+def test_a_question_the_routes_answer_in_other_words_is_answered_by_the_askers_route(assistant):
+    """Where the routes' examples are the closest of all and the route's text holds a word of the
+    question, a named asker's question is their route's, though its own words ("route", "tall")
+    are not in that text; a question about something else from the same asker is not routed."""
+    other = "Søknad ved andre formål enn forskning"
+    for question, context in [("Which application route do we use?",
+                               "We're a small consultancy preparing a market analysis. This is a commercial project, not research."),
+                              ("Hvordan søker vi om slike tall fra NPR?",
+                               "Jeg jobber som rådgiver i kommunen. Vi holder på med en ny helseplan.")]:
+        ranking = assistant.rank_parts(question, context)[1][0][1]
+        assert ranking.routed and ranking.hits[0].chunk.heading == other, question
+        answer = assistant.ask(question, context=context)
+        assert not answer.abstained and answer.citations[0].section == other, question
+    for question, context in [("Kan jeg sitere dere med navn i artikkelen?", "Jeg er journalist i en avis."),
+                              ("Hva koster det?", "Vi er en kommune.")]:
+        assert not assistant.rank_parts(question, context)[1][0][1].routed, question
+
+
 def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assistant):
     """The guidance has a section on linking NPR with other sources: a register NPR is to be
     linked with is one of them; a question about that register's own rules stays off topic."""
