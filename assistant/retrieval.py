@@ -145,6 +145,10 @@ class HybridSearch:
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
         positive, negated = polarity(query)
         route = self.route(positive | asker, negated)
+        # the named route's own closest example, before the routes share theirs (below); only for a
+        # route whose text excludes askers ("andre formål enn forskning"): the other route is where
+        # every unnamed question goes anyway, and "søknad" would pull any question there
+        own_route = (examples.get(route) if route and found and self._excludes(route) else None)
         if route:
             # the routes answer one question ("how do we apply?") for different askers, and who
             # asks decides which: the named route is as close to the question as any route is
@@ -160,10 +164,9 @@ class HybridSearch:
         context_total = sum(w for _, w in context)
         final, cover, ex_of = {}, {}, {}
         # ...or where the question is one the routes answer ("Which application route do we use?",
-        # "Hvordan søker vi om tall?"): the routes' examples are the closest of all sections', and
+        # "Hvordan søker vi om tall?"): the route's own examples are the closest of all sections', and
         # the route's text holds a word of the question (not "Kan jeg sitere dere i artikkelen?")
-        route_asked = bool(route) and bool(examples) and (
-            examples.get(route, floor) >= max(examples.values()) - T.ROUTE_EXAMPLE_MARGIN)
+        route_asked = own_route is not None and own_route >= max(examples.values()) - T.ROUTE_EXAMPLE_MARGIN
         routed = set()  # the named route's chunks that answer the question
         for i in candidates:
             c = self.chunks[i]
@@ -219,6 +222,10 @@ class HybridSearch:
         oos_share = sum(oos for _, oos in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed)
+
+    def _excludes(self, key: tuple) -> bool:
+        """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""
+        return any(t.startswith("!") for i in (self._route_chunks or {}).get(key, ()) for t in self.lexical.doc_sets[i])
 
     def route(self, said: set[str], negated: set[str]) -> tuple:
         """The one route (asked_by section) the asker's words name, or (): a cue's words all said

@@ -270,8 +270,14 @@ def test_a_question_the_routes_answer_in_other_words_is_answered_by_the_askers_r
         answer = assistant.ask(question, context=context)
         assert not answer.abstained and answer.citations[0].section == other, question
     for question, context in [("Kan jeg sitere dere med navn i artikkelen?", "Jeg er journalist i en avis."),
-                              ("Hva koster det?", "Vi er en kommune.")]:
+                              ("Hva koster det?", "Vi er en kommune."),
+                              # the research route is where unnamed questions go anyway: "søknad" in
+                              # a researcher's question about something else does not pull it there
+                              ("Can I apply for data for my thesis in English?", "I am writing a thesis."),
+                              ("Hvordan søker jeg om å koble NPR med Kreftregisteret?", "Jeg er forsker.")]:
         assert not assistant.rank_parts(question, context)[1][0][1].routed, question
+    linked = assistant.ask("Hvordan søker jeg om å koble NPR med Kreftregisteret?", context="Jeg er forsker.")
+    assert linked.citations[0].section == "Sammenstilling/kobling av data fra flere kilder"
 
 
 def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assistant):
