@@ -164,9 +164,10 @@ def test_a_year_or_compound_the_guidance_lacks_is_a_missing_topic_though_the_glo
     def missing(q):
         return missing_topics(assistant.analyze(q), assistant.known)
 
-    # the glossary sends any year to the collection period; 1985 (in neither the guidance nor an
-    # example question) is still not 1997
-    assert missing("Hvor mange ble innlagt i 1985?") >= 1.0
+    # the glossary sends any year to the collection period; a year in neither the guidance nor an
+    # example question (the writers' "Kan jeg få tall fra 1985?" makes 1985 known) is still not 1997
+    year = next(str(y) for y in range(1980, 1997) if str(y) not in assistant.known)
+    assert missing(f"Hvor mange ble innlagt i {year}?") >= 1.0
     assert missing("Har dere data fra 1997?") == 0.0
     # a compound is not known by its last part alone: tannbehandling is not behandling
     assert missing("Er tannbehandling registrert i NPR?") > 0.5
