@@ -1,7 +1,7 @@
 """Every question set and e-mail set side by side: `python -m eval.sets` (part of `make eval`).
 
 For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the development sets
-eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind5/) and each
+eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind6/) and each
 configuration (the full corpus folder; documents only: no glossary, no example questions) it
 reports, over all questions:
 - right: answered from an expected section with every fact, all quotes verbatim, or rightly declined;
@@ -11,7 +11,7 @@ and, apart, the share of must-decline questions declined. The e-mail sets (eval/
 eval/dev4.emails.jsonl and the blind sets' emails.jsonl) are drafted: a draft
 passes when every expected answer's facts are quoted, every uncovered question is listed for a
 manual answer, and (for a non-research request) the research route is never quoted. Plus the
-decision's calibration on the main set (reliability bins). `--only dev3 blind5` runs the sets
+decision's calibration on the main set (reliability bins). `--only dev3 blind6` runs the sets
 whose names start so; `--quick` the full configuration only.
 Writes eval/sets.md. A report, not a gate: the gate is `python -m eval` on the main set.
 Deliberately left out: re-fitting anything. Never tune to what this shows for a blind set.
@@ -42,13 +42,15 @@ SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / 
         "blind2 (aggregate seen)": HERE / "blind2" / "questions.jsonl",
         "blind3 (aggregate seen)": HERE / "blind3" / "questions.jsonl",
         "blind4 (aggregate seen)": HERE / "blind4" / "questions.jsonl",
-        "blind5": HERE / "blind5" / "questions.jsonl"}
+        "blind5 (aggregate seen)": HERE / "blind5" / "questions.jsonl",
+        "blind6": HERE / "blind6" / "questions.jsonl"}
 EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl",
           "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
           "blind2 (aggregate seen)": HERE / "blind2" / "emails.jsonl",
           "blind3 (aggregate seen)": HERE / "blind3" / "emails.jsonl",
           "blind4 (aggregate seen)": HERE / "blind4" / "emails.jsonl",
-          "blind5": HERE / "blind5" / "emails.jsonl"}
+          "blind5 (aggregate seen)": HERE / "blind5" / "emails.jsonl",
+          "blind6": HERE / "blind6" / "emails.jsonl"}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
 
