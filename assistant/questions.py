@@ -21,7 +21,9 @@ QUESTION_START = re.compile(
     r"do|does|is|are|must|should|will)\b)", re.IGNORECASE)
 
 
-ASKING = re.compile(r"^(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
+# a question may open with a conjunction ("Og kven er databehandlar – …", "But how long …") or a
+# preposition ("Fra hvilket år …")
+ASKING = re.compile(r"^(?:(?:og|men|eller|and|but|or)\s+)?(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
                     r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
                     r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|"
                     r"\b(?:is (?:that|it|this) possible|er det mulig|går det an)\b|vil (?:også |gjerne )?vite|"

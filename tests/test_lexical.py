@@ -42,6 +42,15 @@ def test_a_statement_led_into_a_question_by_a_dash_or_colon_is_context_not_the_q
     assert split_questions("Spørsmål: pris per time?") == ["Spørsmål: pris per time?"]
 
 
+def test_a_question_that_opens_with_a_conjunction_still_asks_though_a_dash_took_its_question_mark():
+    text = "Og kven er databehandlar for registeret – er det Helsedirektoratet eller nokon andre?"
+    assert split_questions(text)[0] == "Og kven er databehandlar for registeret"
+    assert is_asking("But how long does it take")
+    # a statement that opens with a conjunction asks nothing
+    assert not is_asking("Men vi er en kommune.")
+    assert not is_asking("And we are a municipality.")
+
+
 def test_glossary_phrases_wildcards_and_ignores():
     g = Glossary.parse("# comment\nkost*\tpris, kostnad\nhow long\tleveringsfrister\nstudent\t\n")
     assert g.match(["kostar"], 0) == (1, ("pris", "kostnad"))
