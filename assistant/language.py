@@ -113,6 +113,103 @@ class Language:
         return []
 
 
+@lru_cache(maxsize=3)
+def _general(code: str) -> tuple[dict[int, list[str]], dict[str, str]]:
+    """A language's commonest words (wordfreq, most frequent first), folded and by length, with
+    each folded word's written form; nynorsk adds the Apertium word forms (wordfreq has no list)."""
+    from wordfreq import top_n_list
+
+    from .text import fold
+
+    listed = top_n_list("en" if code == "en" else "nb", T.SPELLING_WORDS)
+    if code == "nn":
+        listed = listed + list(_mapping("nn_nb.tsv"))
+    return _by_length(listed)
+
+
+def _by_length(listed) -> tuple[dict[int, list[str]], dict[str, str]]:
+    """Words best first -> (folded words by length, best first; folded -> as written)."""
+    from .text import fold
+
+    by_len: dict[int, list[str]] = {}
+    surface: dict[str, str] = {}
+    for w in listed:
+        f = fold(w)
+        if f.isalpha() and f not in surface:
+            surface[f] = w
+            by_len.setdefault(len(f), []).append(f)
+    return by_len, surface
+
+
+def _nearest(word: str, by_len: dict[int, list[str]], most: int) -> str | None:
+    """The best-listed word at the smallest Damerau-Levenshtein distance (<= most) from `word`.
+
+    _nearest("hovrdan", {7: ["hvordan"]}, 1) -> "hvordan"
+    """
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    best, key = None, (most + 1, 0)
+    for n in range(len(word) - most, len(word) + most + 1):
+        for rank, cand in enumerate(by_len.get(n, ())):
+            d = DamerauLevenshtein.distance(word, cand, score_cutoff=key[0])
+            if (d, rank) < key:
+                best, key = cand, (d, rank)
+    return best
+
+
+class Spelling:
+    """Typing slips: a word that neither the guidance, its example questions nor general language
+    knows, one slip (two in a long word) from one they do, is read as that word.
+
+        Spelling({"koster": "koster", "hvordan": "hvordan"}).correct("hovrdan", "Hovrdan", get("nb"))
+        -> "hvordan"
+
+    The guidance's and its examples' own words come first, for any word rare in general language
+    (a word general language does not know, or a rare one of at least SPELLING_REAL_WORD_LENGTH
+    letters one slip away that is not another form of it: "registeer", "innleggleser"); then the
+    language's commonest words, for a word general language does not know ("beetale" -> "betale"). So a slip in an everyday word no longer reads as a
+    rare topic the guidance lacks (which declines), and a slip in a guidance word finds it. A rare
+    real word ("minnepinne", "Kreftregisteret") is left alone. Deliberately left out: slips in
+    words shorter than SPELLING_MIN_LENGTH (too many real words lie one slip apart).
+    """
+
+    def __init__(self, domain: dict[str, int]):
+        """`domain`: folded word -> how often the guidance and its examples use it."""
+        ordered = sorted(domain, key=lambda w: (-domain[w], w))
+        self.known = frozenset(domain)
+        self._domain, _ = _by_length(ordered)
+        self._seen: dict[tuple[str, str, str], str | None] = {}  # a slip is looked up once
+
+    def correct(self, tok: str, raw: str, speech: "Language") -> str | None:
+        """The word `tok` (folded; `raw` as written) was meant to be, or None."""
+        if len(tok) < T.SPELLING_MIN_LENGTH or not tok.isalpha() or tok in self.known:
+            return None
+        key = (tok, raw, speech.code)
+        if key not in self._seen:
+            if len(self._seen) >= T.SPELLING_SEEN:
+                self._seen.clear()
+            self._seen[key] = self._correct(tok, raw, speech)
+        return self._seen[key]
+
+    def _correct(self, tok: str, raw: str, speech: "Language") -> str | None:
+        z = max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0)
+        if z == 0.0:  # no word of general language: a slip of the guidance's words, or of everyday ones
+            most = 1 if len(tok) < T.SPELLING_TWO_SLIPS else 2
+            found = _nearest(tok, self._domain, most)
+            if not found:
+                by_len, surface = _general(speech.code)
+                general = _nearest(tok, by_len, most)
+                found = surface[general] if general else None
+            return found
+        if z < T.SPELLING_DOMAIN_ZIPF and len(tok) >= T.SPELLING_REAL_WORD_LENGTH:
+            # a real but rare word one slip from a word of the guidance's, and not another form of
+            # it ("aggregert", "aggregerte"); a short one is as likely meant ("lefse", "lese")
+            found = _nearest(tok, self._domain, 1)
+            if found and not (found.startswith(tok[:-1]) or tok.startswith(found[:-1])):
+                return found
+        return None
+
+
 def warm_up() -> None:
     """Load the lemma dictionaries of all three languages (a second each) before they are needed."""
     for code in LANGS:

@@ -113,7 +113,8 @@ def _links(groups) -> bool:
 class LexicalIndex:
     """BM25 over the chunks' stems plus the vocabulary for fuzzy matching and coverage."""
 
-    def __init__(self, texts: list[str], glossary: Glossary | None = None):
+    def __init__(self, texts: list[str], glossary: Glossary | None = None, examples: tuple[str, ...] = ()):
+        """`examples`: the example questions' texts, whose words are known words too (for spelling)."""
         import bm25s
 
         _quiet_bm25s()
@@ -134,6 +135,18 @@ class LexicalIndex:
             for w in words(t):
                 surface[w] = surface.get(w, 0) + 1
         self.speller = language.Speller(surface)
+        # what a slip is read against: the guidance's words, its examples', the glossary's and the
+        # function words (language.Spelling)
+        domain = dict(surface)
+        for t in examples:
+            for w in words(t):
+                domain[w] = domain.get(w, 0) + 1
+        for key in self.glossary.entries:
+            if len(key) == 1 and key[0].isalpha():
+                domain.setdefault(key[0], 1)
+        for w in stopwords():
+            domain.setdefault(w, 1)
+        self.spelling = language.Spelling(domain)
         self.bm25 = bm25s.BM25()
         # bm25s needs one non-empty document; an empty chunk list gets one placeholder token
         self.bm25.index([d or ["\x00"] for d in self.doc_terms] or [["\x00"]], show_progress=False)
@@ -203,6 +216,10 @@ class LexicalIndex:
         raws = raw_words(question)
         if len(raws) != len(toks):  # folding never splits a word, but be safe
             raws = toks
+        for n, (tok, raw) in enumerate(zip(toks, raws)):  # typing slips: "Hovrdan" -> "hvordan"
+            fixed = self.respelled(tok, raw, speech)
+            if fixed:
+                toks[n], raws[n] = fold(fixed), fixed.lower()
         groups: dict[str, Group] = {}
         i, negate, off_topic, npr_before = 0, False, "", False
         while i < len(toks):
@@ -256,6 +273,23 @@ class LexicalIndex:
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
             off_topic = ""
         return Query(question, lang, tuple(groups.values()), off_topic)
+
+    def respelled(self, tok: str, raw: str, speech: language.Language) -> str | None:
+        """The word a slip stands for ("innleggleser" -> "innleggelser"), or None for a word the guidance,
+        a stop list or general language knows."""
+        if tok in stopwords() or stem(tok) in self.df:
+            return None
+        return self.spelling.correct(tok, raw, speech)
+
+    def spelled(self, text: str, lang: str | None = None) -> str:
+        """`text` with its slips mended, for the embedding: "Hovrdan søker jeg?" -> "hvordan søker jeg?"."""
+        speech = language.get(lang or language.detect(text))
+
+        def mend(m) -> str:
+            fixed = self.respelled(fold(m.group(0)), m.group(0).lower(), speech)
+            return fixed if fixed else m.group(0)
+
+        return WORD.sub(mend, text)
 
     def group_idf(self, group: Group) -> float:
         """How rare the group's concept is: idf of the chunks holding any alternative in full.

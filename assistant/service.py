@@ -75,7 +75,8 @@ class Assistant:
         self.askers: dict = {}
         self.examples = load_examples(self.documents, self.sections, self.askers)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
-                                    Glossary.load(self.settings.corpus_dir))
+                                    Glossary.load(self.settings.corpus_dir),
+                                    examples=tuple(e.text for e in self.examples))
         # words the guidance or its example questions use: a question's other words may be missing topics
         self.known = frozenset(self.lexical.df) | frozenset(
             t.lstrip("!") for e in self.examples if e.section for t in content_stems(e.text))
@@ -202,7 +203,7 @@ class Assistant:
             # the embedding hears only what this message says around the question: the context
             # (an e-mail's other sentences, an earlier question) is about other questions as often
             # as about this one, and steers through its words (CONTEXT_WEIGHT) instead
-            embed = part if not said else f"{said[-T.CONTEXT_CHARS:]} {part}"
+            embed = self.lexical.spelled(part if not said else f"{said[-T.CONTEXT_CHARS:]} {part}")
             if not any(not g.context for g in query.groups):
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
                 # the statement is what is asked about

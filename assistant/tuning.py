@@ -46,3 +46,11 @@ UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when th
 RARE_ZIPF = 2.5  # a word this rare in general language (domain words, names) fully counts as a topic
 KNOWN_BY_WEIGHT = 0.7  # glossary meanings (0.8) make a word known; a compound's last part (0.67) does not
 COMMON_ZIPF = 5.5  # a word this common (everyday words) never counts as a missing topic
+
+# Typing slips (language.Spelling)
+SPELLING_MIN_LENGTH = 5  # shorter words lie one slip from too many real ones ("kost", "kose")
+SPELLING_TWO_SLIPS = 10  # from this length a word may hold two slips ("datainnsamlinnga"); shorter, two slips reach other words ("konkrete", "concrete")
+SPELLING_DOMAIN_ZIPF = 3.0  # a real word rarer than this, one slip from the guidance's, may be a slip ("innleggleser")
+SPELLING_REAL_WORD_LENGTH = 7  # ...when it is this long: shorter real words are as likely meant ("lefse", "lese")
+SPELLING_WORDS = 30000  # the commonest words of general language a slip is read against
+SPELLING_SEEN = 65536  # slips remembered (each costs a ~1 ms look-up the first time)

@@ -55,6 +55,33 @@ def test_speller_corrects_against_the_vocabulary_only():
     assert s.correct("leveringsfrister") is None  # already known
 
 
+def test_spelling_mends_slips_in_guidance_and_everyday_words_and_leaves_real_words_alone():
+    spelling = language.Spelling({"hvordan": 9, "hvilke": 9, "innleggelser": 2, "aggregerte": 1,
+                                  "datainnsamlinga": 1, "lese": 3})
+    nb = language.get("nb")
+    assert spelling.correct("hovrdan", "hovrdan", nb) == "hvordan"  # two letters swapped
+    assert spelling.correct("hvillke", "hvillke", nb) == "hvilke"  # a letter doubled
+    assert spelling.correct("datainnsamlinnga", "datainnsamlinnga", nb) == "datainnsamlinga"
+    assert spelling.correct("innleggleser", "innleggleser", nb) == "innleggelser"  # a rare word, long
+    # an everyday word the guidance lacks is mended from general language
+    assert spelling.correct("beetale", "beetale", nb) == "betale"
+    # real words stay: rare and short, another form of a guidance word, or not one slip away
+    assert spelling.correct("lefse", "lefse", nb) is None
+    assert spelling.correct("aggregert", "aggregert", nb) is None
+    assert spelling.correct("minnepinne", "minnepinne", nb) is None
+    assert spelling.correct("hvordan", "hvordan", nb) is None  # known
+
+
+def test_a_question_with_slips_is_answered_as_the_one_without(assistant):
+    clean = assistant.ask("Hvordan søker jeg om tilgang til data fra pasientregisteret?")
+    slipped = assistant.ask("Hovrdan søker jeg om tilgnag til data fra pasientregisteret?")
+    assert not clean.abstained and not slipped.abstained
+    assert slipped.citations[0].section == clean.citations[0].section
+    assert slipped.question.startswith("Hovrdan")  # the asker's own words are shown
+    # what the embedding reads
+    assert assistant.lexical.spelled("Hovrdan søker jeg?").startswith("hvordan ")
+
+
 def test_a_nynorsk_question_finds_the_bokmal_section():
     chunks = chunk_sections(load_sections(load_documents(CORPUS)))
     lx = LexicalIndex([c.search_text for c in chunks], Glossary({}))  # no glossary: the language layer alone
