@@ -1,7 +1,8 @@
 """Every question set and e-mail set side by side: `python -m eval.sets` (part of `make eval`).
 
 For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the development sets
-eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind6/) and each
+eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind6/, and the development
+questions again with one typing slip each, eval/slips.py) and each
 configuration (the full corpus folder; documents only: no glossary, no example questions) it
 reports, over all questions:
 - right: answered from an expected section with every fact, all quotes verbatim, or rightly declined;
@@ -34,6 +35,7 @@ offline_environment()
 from . import metrics as m  # noqa: E402
 from .cases import load_cases  # noqa: E402
 from .fit import documents_only  # noqa: E402
+from .slips import slipped  # noqa: E402
 
 HERE = Path(__file__).parent
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
@@ -44,6 +46,9 @@ SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / 
         "blind4 (aggregate seen)": HERE / "blind4" / "questions.jsonl",
         "blind5 (aggregate seen)": HERE / "blind5" / "questions.jsonl",
         "blind6": HERE / "blind6" / "questions.jsonl"}
+# the development sets again, each question with one typing slip (eval/slips.py), generated
+SLIPS = "dev, one slip each (generated)"
+DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
 EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl",
           "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
           "blind2 (aggregate seen)": HERE / "blind2" / "emails.jsonl",
@@ -162,12 +167,15 @@ def main(argv: list[str] | None = None) -> int:
         for name, corpus in configs:
             a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name.replace(" ", "-")))
             files = {d.source: d.text for d in a.documents}
-            wanted = [n for n in SETS if not args.only or any(n.startswith(o) for o in args.only)]
+            wanted = [n for n in (*SETS, SLIPS) if not args.only or any(n.startswith(o) for o in args.only)]
             for set_name in wanted:
-                path = SETS[set_name]
-                if not path.exists():
+                if set_name == SLIPS:
+                    cases = slipped([c for d in DEV_SETS for c in load_cases(SETS[d])])
+                elif SETS[set_name].exists():
+                    cases = load_cases(SETS[set_name])
+                else:
                     continue
-                r = run_set(a, load_cases(path), files)
+                r = run_set(a, cases, files)
                 lines.append(f"| {name} | {set_name} | {r['cases']} | {pct(r['right'])} | {pct(r['false_declines'])} | "
                              f"{pct(r['wrong'])} | {pct(r['declined'])} of {r['must_decline']} | "
                              + " | ".join(pct(r["by_lang"][lang]) for lang in ("nb", "nn", "en"))
