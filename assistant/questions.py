@@ -77,8 +77,33 @@ def split_questions(text: str) -> list[str]:
                     lead = f"{lead}, {p}" if lead else p
             pieces = merged + ([lead] if lead else [])
         parts.extend(pieces)
-    asking = [p for p in parts if is_asking(p)]
-    return asking or parts or [text]
+    asking = [p for p in parts if is_asking(p) and not ANNOUNCES.search(p)]
+    if asking:
+        return asking
+    # nothing asks: every sentence may be the question, but "Jeg har et spørsmål om NPR." only
+    # announces one, and is the question only when nothing but greetings stands beside it
+    said = [p for p in parts if not ANNOUNCES.search(p)]
+    if any(not GREETING.search(p) for p in said):
+        return said
+    return parts or [text]
+
+
+# a sentence that announces a question instead of asking it: "Jeg har et spørsmål om NPR.",
+# "Eg lurer på ein ting.", "I have a quick question about the registry."
+ANNOUNCES = re.compile(
+    r"^\W*(?:(?:jeg|eg|vi|me|i|we)\s+(?:har|have|'ve\s+got|have\s+got)\s+(?:(?:et|eit|ett|en|ein|noen|nokre|nokon|"
+    r"par|a|an|some|few|couple|of|quick|short|small|kort|kjapt?|lite|lita|raskt?)\s+)*(?:spørsmål|sporsmal|question|"
+    r"questions|henvendelse|enquiry|inquiry)\b|(?:jeg|eg|vi|me)\s+lur[ae]r\s+(?:også\s+|òg\s+)?på\s+(?:noe|noko|"
+    r"en\s+ting|ein\s+ting|et\s+par\s+ting|eit\s+par\s+ting)\b(?:\s+(?:om|angående|rundt|vedrørende)\s+[^.?!,;]{0,40})?"
+    r"\W*$)", re.IGNORECASE)
+# a sentence that only greets, thanks or signs off, with at most a name ("Mvh Kari Nordmann",
+# "Takk for hjelpen!"); not "Hei, jeg jobber i en kommune." (names are capitalised: case matters)
+GREETING = re.compile(
+    r"^\W*(?i:hei|hallo|heisann|god\s+(?:dag|morgon|morgen|kveld|ettermiddag)|hi|hello|hey|dear|good\s+(?:morning|"
+    r"afternoon|day|evening)|(?:tusen\s+)?takk|på\s+forhånd\s+takk|takk\s+på\s+førehand|thanks?|thank\s+you|mvh|"
+    r"(?:med\s+)?vennlig\s+hilsen|venleg\s+helsing|helsing|hilsen|best|regards|kind\s+regards|cheers)\b"
+    r"(?:\s*[,!]?\s*(?:(?i:for\s+\w+(?:\s+\w+)?|in\s+advance|på\s+forhånd|på\s+førehand|alle|all|everyone|there|"
+    r"dere|team)|[A-ZÆØÅ][\w.\-]*(?:\s+[A-ZÆØÅ][\w.\-]*){0,3}))?\W*$")
 
 
 # "Vi er en kommune, …", "Eg arbeider som kommuneoverlege …", "I work at a pharmaceutical company …",
@@ -97,9 +122,30 @@ def introductions(text: str) -> str:
     return " ".join(m.group(0).strip() for m in INTRODUCTION.finditer(text))
 
 
+# a sentence in which the asker says who they are or what they do ("Jeg er masterstudent og …",
+# "Hei, eg jobbar i ein kommune.", "I'm a PhD student …", "We are a consultancy.")
+SELF = re.compile(
+    r"^\W*(?:(?:hei|hallo|hi|hello|og|and|men|but)\W+)?(?:(?:jeg|eg|vi|me)\s+(?:er|jobber|jobbar|arbeider|arbeidar|"
+    r"representerer|kommer\s+fra|kjem\s+frå|heter|heiter|studerer|studerar)|(?:i|we)\s*(?:'m|'re|\s+am|\s+are|"
+    r"\s+work|\s+represent|\s+come\s+from|\s+study))\b", re.IGNORECASE)
+
+
+def about_the_question(said: str) -> str:
+    """The statements minus those about the asker: what the embedding of a question may hear.
+    Who asks steers through the routes (their words), and in the embedding it would pull any
+    question towards the examples that name askers ("Vi er en kommune, …").
+
+    about_the_question("Jeg er journalist. Vi trenger tall til en sak.") -> "Vi trenger tall til en sak."
+    """
+    return " ".join(x for x in SENTENCE_BREAK.split(said) if x.strip() and not SELF.search(x))
+
+
 def statements(text: str) -> str:
-    """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context."""
-    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s))
+    """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context.
+    Greetings, thanks and a question's announcement ("Jeg har et spørsmål om NPR.") say nothing
+    about it, and would only pull its embedding towards the guidance."""
+    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s)
+                    and not GREETING.search(s) and not ANNOUNCES.search(s))
 
 
 # asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …"

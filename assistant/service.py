@@ -30,7 +30,7 @@ from .glossary import Glossary
 from .index import IndexStore
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import detect_language, introductions, split_questions, statements
+from .questions import about_the_question, detect_language, introductions, split_questions, statements
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -195,6 +195,7 @@ class Assistant:
         said = statements(shown)
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None
+        about = about_the_question(said)  # what the embedding hears around a question
         asked = split_questions(shown)
         for n, part in enumerate(asked[:T.MAX_PARTS]):
             query = self._with_context(self.lexical.analyze(part), steer)
@@ -203,7 +204,7 @@ class Assistant:
             # the embedding hears only what this message says around the question: the context
             # (an e-mail's other sentences, an earlier question) is about other questions as often
             # as about this one, and steers through its words (CONTEXT_WEIGHT) instead
-            embed = self.lexical.spelled(part if not said else f"{said[-T.CONTEXT_CHARS:]} {part}")
+            embed = self.lexical.spelled(part if not about else f"{about[-T.CONTEXT_CHARS:]} {part}")
             if not any(not g.context for g in query.groups):
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
                 # the statement is what is asked about

@@ -1,6 +1,7 @@
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex, content_stems, fold, stem, words
-from assistant.questions import detect_language, introductions, is_asking, split_questions, statements
+from assistant.questions import (about_the_question, detect_language, introductions, is_asking, split_questions,
+                                 statements)
 from assistant.privacy import mask_personal_numbers
 
 
@@ -49,6 +50,26 @@ def test_a_question_that_opens_with_a_conjunction_still_asks_though_a_dash_took_
     # a statement that opens with a conjunction asks nothing
     assert not is_asking("Men vi er en kommune.")
     assert not is_asking("And we are a municipality.")
+
+
+def test_an_announced_question_is_not_itself_the_question_and_greetings_are_no_context():
+    assert split_questions("Eg lurer på ein ting. Kva kostar det?") == ["Kva kostar det?"]
+    # nothing asks: the other sentences are the question, not the announcement
+    assert "Jeg har et spørsmål om NPR." not in split_questions(
+        "God dag. Jeg har et spørsmål om NPR. asdfgh qwerty  På forhånd takk.")
+    # ...unless nothing but greetings stands beside it: then it names the subject
+    assert split_questions("Hei. Jeg har et spørsmål om prisen. Mvh Kari") == [
+        "Hei.", "Jeg har et spørsmål om prisen.", "Mvh Kari"]
+    text = "God dag. Jeg har et spørsmål om NPR. Vi trenger tall til planlegging. Hva koster det? Mvh Kari Nordmann"
+    assert statements(text) == "Vi trenger tall til planlegging."
+    # a greeting word opening a sentence with content keeps it
+    assert statements("Hei, jeg jobber i en kommune. Hva koster det?") == "Hei, jeg jobber i en kommune."
+
+
+def test_what_the_asker_says_of_themselves_is_left_out_of_what_the_embedding_hears():
+    assert about_the_question("Jeg er journalist. Vi trenger tall til en sak.") == "Vi trenger tall til en sak."
+    assert about_the_question("Hei, eg jobbar i ein kommune.") == ""
+    assert about_the_question("I'm a PhD student. We plan to compare surgery.") == "We plan to compare surgery."
 
 
 def test_glossary_phrases_wildcards_and_ignores():
