@@ -145,14 +145,19 @@ class HybridSearch:
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
         positive, negated = polarity(query)
         route = self.route(positive | asker, negated)
-        # the named route's own closest example, before the routes share theirs (below); only for a
-        # route whose text excludes askers ("andre formål enn forskning"): the other route is where
-        # every unnamed question goes anyway, and "søknad" would pull any question there
-        own_route = (examples.get(route) if route and found and self._excludes(route) else None)
+        # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
+        # examples (below): the other route is where every unnamed question goes anyway, and
+        # "søknad" would pull any researcher's question there
+        excludes = bool(route) and bool(found) and self._excludes(route)
+        # the routes answer one question ("how do we apply?") for different askers, and who asks
+        # decides which: the named route is as close to the question as any route is, but only
+        # where a route is about as close as any section ("Hva er formålet med NPR?" from a
+        # municipality asks what the purpose section says, though the route's text has "formål")
+        routes_fit, routes_best = True, 0.0
         if route:
-            # the routes answer one question ("how do we apply?") for different askers, and who
-            # asks decides which: the named route is as close to the question as any route is
-            examples[route] = max(examples.get(key, floor) for key in self.routes)
+            routes_best = max(examples.get(key, floor) for key in self.routes)
+            routes_fit = not examples or routes_best >= max(examples.values()) - T.ROUTE_FIT_MARGIN
+            examples[route] = routes_best
         candidates = set(lex_rank) | set(passage) | {i for i, c in enumerate(self.chunks)
                                                      if (c.source, c.heading) in examples}
         if not candidates:
@@ -164,9 +169,9 @@ class HybridSearch:
         context_total = sum(w for _, w in context)
         final, cover, ex_of = {}, {}, {}
         # ...or where the question is one the routes answer ("Which application route do we use?",
-        # "Hvordan søker vi om tall?"): the route's own examples are the closest of all sections', and
-        # the route's text holds a word of the question (not "Kan jeg sitere dere i artikkelen?")
-        route_asked = own_route is not None and own_route >= max(examples.values()) - T.ROUTE_EXAMPLE_MARGIN
+        # "Hvordan søker vi om tilgang til data?"): the routes' examples are the closest of all
+        # sections', and the route's text holds a word of the question (not "Kan jeg sitere dere?")
+        route_asked = excludes and routes_best >= max(examples.values()) - T.ROUTE_EXAMPLE_MARGIN
         routed = set()  # the named route's chunks that answer the question
         for i in candidates:
             c = self.chunks[i]
@@ -181,7 +186,7 @@ class HybridSearch:
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"
-            if route and (c.source, c.heading) == route and (
+            if route and routes_fit and (c.source, c.heading) == route and (
                     cover[i] >= T.ROUTE_COVERAGE
                     or (route_asked and self.lexical.coverage(query, self.lexical.doc_sets[i], generic=True)
                         >= T.ROUTE_ASKED_COVERAGE)):

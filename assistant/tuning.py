@@ -21,6 +21,7 @@ ROUTE_BONUS = 0.1  # the route the asker names (asked_by) rises this much, the o
 # (and the decision's margin counts it)
 ROUTE_COVERAGE = 0.5  # ...where the route's section covers this much of the question (not for "Hva koster det?")
 ROUTE_EXAMPLE_MARGIN = 0.01  # ...or (a route whose text excludes askers) where its own closest example is this close to any section's closest
+ROUTE_FIT_MARGIN = 0.02  # ...and only where the routes' closest example is this close to any section's (the question is one the routes answer)
 ROUTE_ASKED_COVERAGE = 0.1  # ...and the route's text covers this much of all the question's words (more than "NPR")
 HEADING_WEIGHT = 0.0  # whether the heading names what is asked: no gain once examples carry the topic
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)

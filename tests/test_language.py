@@ -308,6 +308,25 @@ def test_a_question_the_routes_answer_in_other_words_is_answered_by_the_askers_r
     assert linked.citations[0].section == "Sammenstilling/kobling av data fra flere kilder"
 
 
+def test_a_named_asker_gets_their_route_only_for_a_question_the_routes_answer(assistant):
+    # who asks decides between the routes, never between a route and the section asked about
+    purpose = assistant.ask("Hei, jeg jobber i en kommune. Hva er formålet med NPR? Mvh Kari")
+    assert purpose.citations[0].section == "Formålet med NPR"
+    who = assistant.ask("Hei, jeg jobber i en kommune. Hvem har opplysninger i NPR?")
+    assert who.citations and "Søknad" not in who.citations[0].section
+    # the routes' examples are the closest: the municipality's route, never the research form
+    apply = assistant.ask("Hei, jeg jobber i en kommune. Hvordan søker jeg om tilgang til data fra NPR? Mvh Kari")
+    assert apply.citations[0].section == "Søknad ved andre formål enn forskning"
+    assert not any(c.section == "Søknad om tilgang til data" for c in apply.citations)
+
+
+def test_greetings_around_a_question_the_guidance_does_not_answer_do_not_make_it_answered(assistant):
+    bare = assistant.ask("Hva koster en MR-undersøkelse?")
+    wrapped = assistant.ask("God dag. Jeg har et spørsmål om NPR. Hva koster en MR-undersøkelse?  På forhånd takk.")
+    assert bare.abstained and wrapped.abstained
+    assert assistant.ask("Good morning. I have a question about NPR. asdfgh qwerty zxcvb  Thanks in advance.").abstained
+
+
 def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assistant):
     """The guidance has a section on linking NPR with other sources: a register NPR is to be
     linked with is one of them; a question about that register's own rules stays off topic."""
