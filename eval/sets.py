@@ -2,7 +2,7 @@
 
 For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the development sets
 eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind6/, and the development
-questions again with one typing slip each, eval/slips.py) and each
+questions again with one typing slip each, and greeted and signed, eval/perturb.py) and each
 configuration (the full corpus folder; documents only: no glossary, no example questions) it
 reports, over all questions:
 - right: answered from an expected section with every fact, all quotes verbatim, or rightly declined;
@@ -35,7 +35,7 @@ offline_environment()
 from . import metrics as m  # noqa: E402
 from .cases import load_cases  # noqa: E402
 from .fit import documents_only  # noqa: E402
-from .slips import slipped  # noqa: E402
+from .perturb import greeted, slipped  # noqa: E402
 
 HERE = Path(__file__).parent
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
@@ -46,8 +46,10 @@ SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / 
         "blind4 (aggregate seen)": HERE / "blind4" / "questions.jsonl",
         "blind5 (aggregate seen)": HERE / "blind5" / "questions.jsonl",
         "blind6": HERE / "blind6" / "questions.jsonl"}
-# the development sets again, each question with one typing slip (eval/slips.py), generated
+# the development sets again, each question with one typing slip, or greeted and signed
+# (eval/perturb.py), generated
 SLIPS = "dev, one slip each (generated)"
+GREETED = "dev, greeted and signed (generated)"
 DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
 EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl",
           "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
@@ -167,10 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         for name, corpus in configs:
             a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name.replace(" ", "-")))
             files = {d.source: d.text for d in a.documents}
-            wanted = [n for n in (*SETS, SLIPS) if not args.only or any(n.startswith(o) for o in args.only)]
+            wanted = [n for n in (*SETS, SLIPS, GREETED) if not args.only or any(n.startswith(o) for o in args.only)]
             for set_name in wanted:
-                if set_name == SLIPS:
-                    cases = slipped([c for d in DEV_SETS for c in load_cases(SETS[d])])
+                if set_name in (SLIPS, GREETED):
+                    dev = [c for d in DEV_SETS for c in load_cases(SETS[d])]
+                    cases = slipped(dev) if set_name == SLIPS else greeted(dev)
                 elif SETS[set_name].exists():
                     cases = load_cases(SETS[set_name])
                 else:
