@@ -20,6 +20,7 @@ PERIOD = "Fra 1997 til d.d."
     ("hvor mange ar tilbake finnes data", Asked("count", ("ar", "tilbake", "finnes"))),
     ("Hvor mange prosent mva kommer i tillegg?", Asked("percent")),
     ("What VAT rate is added on top of the hourly price?", Asked("percent")),
+    ("I'd also like to know the exact coverage percentage for 2015.", Asked("percent")),
     ("Hvor ofte oppdateres NPR-dataene?", Asked("frequency")),
     ("How often is NPR data updated?", Asked("frequency")),
 ])
