@@ -185,11 +185,14 @@ class Spelling:
         if len(tok) < T.SPELLING_MIN_LENGTH or not tok.isalpha() or tok in self.known:
             return None
         key = (tok, raw, speech.code)
-        if key not in self._seen:
-            if len(self._seen) >= T.SPELLING_SEEN:
-                self._seen.clear()
-            self._seen[key] = self._correct(tok, raw, speech)
-        return self._seen[key]
+        try:
+            return self._seen[key]
+        except KeyError:
+            found = self._correct(tok, raw, speech)
+        if len(self._seen) >= T.SPELLING_SEEN:  # another thread may clear it too: harmless
+            self._seen.clear()
+        self._seen[key] = found
+        return found
 
     def _correct(self, tok: str, raw: str, speech: "Language") -> str | None:
         z = max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0)
