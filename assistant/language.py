@@ -161,27 +161,26 @@ class Spelling:
     """Typing slips: a word that neither the guidance, its example questions nor general language
     knows, one slip (two in a long word) from one they do, is read as that word.
 
-        Spelling({"koster": "koster", "hvordan": "hvordan"}).correct("hovrdan", "Hovrdan", get("nb"))
-        -> "hvordan"
+        Spelling({"hvordan": 9}).correct("hovrdan", "hovrdan", get("nb")) -> "hvordan"
 
-    The guidance's and its examples' own words come first, for any word rare in general language
-    (a word general language does not know, or a rare one of at least SPELLING_REAL_WORD_LENGTH
-    letters one slip away that is not another form of it: "registeer", "innleggleser"); then the
-    language's commonest words, for a word general language does not know ("beetale" -> "betale"). So a slip in an everyday word no longer reads as a
-    rare topic the guidance lacks (which declines), and a slip in a guidance word finds it. A rare
-    real word ("minnepinne", "Kreftregisteret") is left alone. Deliberately left out: slips in
-    words shorter than SPELLING_MIN_LENGTH (too many real words lie one slip apart).
+    The guidance's and its examples' own words come first, then the language's commonest words
+    ("beetale" -> "betale"); the word comes back as they write it, æøå and all. A slip keeps the
+    first letter, so a prefix is never taken for a slip ("uanonyme", "avidentifisering"), and a
+    real word, however rare, is left alone ("lefse", "forsere", "consents"). So a slip in an
+    everyday word no longer reads as a rare topic the guidance lacks (which declines), and a slip
+    in a guidance word finds it. Deliberately left out: slips in words shorter than
+    SPELLING_MIN_LENGTH (too many real words lie one slip apart) and in a word's first letter.
     """
 
     def __init__(self, domain: dict[str, int]):
-        """`domain`: folded word -> how often the guidance and its examples use it."""
+        """`domain`: word as written (lower case, æøå kept) -> how often the guidance and its examples use it."""
         ordered = sorted(domain, key=lambda w: (-domain[w], w))
-        self.known = frozenset(domain)
-        self._domain, _ = _by_length(ordered)
+        self._domain, self._written = _by_length(ordered)
+        self.known = frozenset(self._written)
         self._seen: dict[tuple[str, str, str], str | None] = {}  # a slip is looked up once
 
     def correct(self, tok: str, raw: str, speech: "Language") -> str | None:
-        """The word `tok` (folded; `raw` as written) was meant to be, or None."""
+        """The word `tok` (folded; `raw` as written) was meant to be, as written, or None."""
         if len(tok) < T.SPELLING_MIN_LENGTH or not tok.isalpha() or tok in self.known:
             return None
         key = (tok, raw, speech.code)
@@ -195,22 +194,20 @@ class Spelling:
         return found
 
     def _correct(self, tok: str, raw: str, speech: "Language") -> str | None:
-        z = max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0)
-        if z == 0.0:  # no word of general language: a slip of the guidance's words, or of everyday ones
-            most = 1 if len(tok) < T.SPELLING_TWO_SLIPS else 2
-            found = _nearest(tok, self._domain, most)
-            if not found:
-                by_len, surface = _general(speech.code)
-                general = _nearest(tok, by_len, most)
-                found = surface[general] if general else None
-            return found
-        if z < T.SPELLING_DOMAIN_ZIPF and len(tok) >= T.SPELLING_REAL_WORD_LENGTH:
-            # a real but rare word one slip from a word of the guidance's, and not another form of
-            # it ("aggregert", "aggregerte"); a short one is as likely meant ("lefse", "lese")
-            found = _nearest(tok, self._domain, 1)
-            if found and not (found.startswith(tok[:-1]) or tok.startswith(found[:-1])):
-                return found
-        return None
+        # only a word general language does not know at all: a rare real word is as likely meant
+        # ("forsere" is not "forskere", "consents" not "contents")
+        if max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0) > 0.0:
+            return None
+        most = 1 if len(tok) < T.SPELLING_TWO_SLIPS else 2
+        found, written = _nearest(tok, self._domain, most), self._written
+        if not found:
+            by_len, written = _general(speech.code)
+            found = _nearest(tok, by_len, most)
+        # a slip keeps the first letter: "atypisk", "ubrukte", "avidentifisering" and
+        # "deidentified" are words of their own, not "typisk", "brukte", "identifisering"
+        if not found or found[0] != tok[0]:
+            return None
+        return written[found]
 
 
 def warm_up() -> None:

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import language
+from . import tuning as T
 from .glossary import Glossary
 from .records import Group, Query
 from .text import WORD, data_text as _data, fold, raw_words, words  # noqa: F401  (re-exported)
@@ -137,9 +138,9 @@ class LexicalIndex:
         self.speller = language.Speller(surface)
         # what a slip is read against: the guidance's words, its examples', the glossary's and the
         # function words (language.Spelling)
-        domain = dict(surface)
-        for t in examples:
-            for w in words(t):
+        domain: dict[str, int] = {}
+        for t in (*texts, *examples):
+            for w in raw_words(t):
                 domain[w] = domain.get(w, 0) + 1
         for key in self.glossary.entries:
             if len(key) == 1 and key[0].isalpha():
@@ -216,8 +217,9 @@ class LexicalIndex:
         raws = raw_words(question)
         if len(raws) != len(toks):  # folding never splits a word, but be safe
             raws = toks
+        budget = [T.SPELLING_PER_TEXT]
         for n, (tok, raw) in enumerate(zip(toks, raws)):  # typing slips: "Hovrdan" -> "hvordan"
-            fixed = self.respelled(tok, raw, speech)
+            fixed = self.respelled(tok, raw, speech, budget)
             if fixed:
                 toks[n], raws[n] = fold(fixed), fixed.lower()
         groups: dict[str, Group] = {}
@@ -274,19 +276,21 @@ class LexicalIndex:
             off_topic = ""
         return Query(question, lang, tuple(groups.values()), off_topic)
 
-    def respelled(self, tok: str, raw: str, speech: language.Language) -> str | None:
-        """The word a slip stands for ("innleggleser" -> "innleggelser"), or None for a word the guidance,
-        a stop list or general language knows."""
-        if tok in stopwords() or stem(tok) in self.df:
+    def respelled(self, tok: str, raw: str, speech: language.Language, budget: list[int]) -> str | None:
+        """The word a slip stands for ("hovrdan" -> "hvordan"), or None for a word the guidance,
+        a stop list or general language knows. `budget`: look-ups left for this text."""
+        if tok in stopwords() or stem(tok) in self.df or tok in self.spelling.known or budget[0] <= 0:
             return None
+        budget[0] -= 1
         return self.spelling.correct(tok, raw, speech)
 
     def spelled(self, text: str, lang: str | None = None) -> str:
         """`text` with its slips mended, for the embedding: "Hovrdan søker jeg?" -> "hvordan søker jeg?"."""
         speech = language.get(lang or language.detect(text))
+        budget = [T.SPELLING_PER_TEXT]
 
         def mend(m) -> str:
-            fixed = self.respelled(fold(m.group(0)), m.group(0).lower(), speech)
+            fixed = self.respelled(fold(m.group(0)), m.group(0).lower(), speech, budget)
             return fixed if fixed else m.group(0)
 
         return WORD.sub(mend, text)

@@ -51,7 +51,6 @@ COMMON_ZIPF = 5.5  # a word this common (everyday words) never counts as a missi
 # Typing slips (language.Spelling)
 SPELLING_MIN_LENGTH = 5  # shorter words lie one slip from too many real ones ("kost", "kose")
 SPELLING_TWO_SLIPS = 10  # from this length a word may hold two slips ("datainnsamlinnga"); shorter, two slips reach other words ("konkrete", "concrete")
-SPELLING_DOMAIN_ZIPF = 3.0  # a real word rarer than this, one slip from the guidance's, may be a slip ("innleggleser")
-SPELLING_REAL_WORD_LENGTH = 7  # ...when it is this long: shorter real words are as likely meant ("lefse", "lese")
+SPELLING_PER_TEXT = 12  # unknown words looked up per text analysed: an e-mail of made-up words stays fast
 SPELLING_WORDS = 30000  # the commonest words of general language a slip is read against
 SPELLING_SEEN = 65536  # slips remembered (each costs a ~1 ms look-up the first time)
