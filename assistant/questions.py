@@ -77,7 +77,7 @@ def split_questions(text: str) -> list[str]:
                     lead = f"{lead}, {p}" if lead else p
             pieces = merged + ([lead] if lead else [])
         parts.extend(pieces)
-    asking = [p for p in parts if is_asking(p) and not ANNOUNCES.search(p)]
+    asking = [p for p in parts if is_asking(p) and not _bare_announcement(p)]
     if asking:
         return asking
     # nothing asks: every sentence may be the question, but "Jeg har et spørsmål om NPR." only
@@ -88,22 +88,31 @@ def split_questions(text: str) -> list[str]:
     return parts or [text]
 
 
-# a sentence that announces a question instead of asking it: "Jeg har et spørsmål om NPR.",
-# "Eg lurer på ein ting.", "I have a quick question about the registry."
+# a sentence that only announces a question, perhaps with its subject: "Jeg har et spørsmål om
+# NPR.", "Eg lurer på ein ting.", "I have a quick question about linking." (not "Jeg har et
+# spørsmål, hva koster det?", which asks it)
 ANNOUNCES = re.compile(
     r"^\W*(?:(?:jeg|eg|vi|me|i|we)\s+(?:har|have|'ve\s+got|have\s+got)\s+(?:(?:et|eit|ett|en|ein|noen|nokre|nokon|"
     r"par|a|an|some|few|couple|of|quick|short|small|kort|kjapt?|lite|lita|raskt?)\s+)*(?:spørsmål|sporsmal|question|"
-    r"questions|henvendelse|enquiry|inquiry)\b|(?:jeg|eg|vi|me)\s+lur[ae]r\s+(?:også\s+|òg\s+)?på\s+(?:noe|noko|"
-    r"en\s+ting|ein\s+ting|et\s+par\s+ting|eit\s+par\s+ting)\b(?:\s+(?:om|angående|rundt|vedrørende)\s+[^.?!,;]{0,40})?"
-    r"\W*$)", re.IGNORECASE)
+    r"questions|henvendelse|enquiry|inquiry)|(?:jeg|eg|vi|me)\s+lur[ae]r\s+(?:også\s+|òg\s+)?på\s+(?:noe|noko|"
+    r"en\s+ting|ein\s+ting|et\s+par\s+ting|eit\s+par\s+ting))(?:\s+(?:om|angående|rundt|vedrørende|til\s+dere|about|"
+    r"regarding|concerning|on|for\s+you)\s+(?P<subject>[^.?!,;:]{0,60}))?\W*$", re.IGNORECASE)
+# what an announcement may name without naming a subject: the register itself
+REGISTER_ONLY = re.compile(r"^(?:\W|the|norsk|norwegian|npr|pasientregister\w*|patient|regist\w*|dere|you|dette|this)*$",
+                           re.IGNORECASE)
 # a sentence that only greets, thanks or signs off, with at most a name ("Mvh Kari Nordmann",
-# "Takk for hjelpen!"); not "Hei, jeg jobber i en kommune." (names are capitalised: case matters)
+# "Takk for hjelpen!", "Beste hilsen Kari, Helse Bergen"); not "Hei, jeg jobber i en kommune."
+# (names are capitalised: case matters)
+_NAME = (r"[A-ZÆØÅ][\w.\-]*(?:,?\s+(?:(?:of|for|i|og|and|de|van|von|the)\s+)?[A-ZÆØÅ][\w.\-]*){0,6}"
+         r"(?:\s+(?i:team|teamet|support))?")
 GREETING = re.compile(
-    r"^\W*(?i:hei|hallo|heisann|god\s+(?:dag|morgon|morgen|kveld|ettermiddag)|hi|hello|hey|dear|good\s+(?:morning|"
-    r"afternoon|day|evening)|(?:tusen\s+)?takk|på\s+forhånd\s+takk|takk\s+på\s+førehand|thanks?|thank\s+you|mvh|"
-    r"(?:med\s+)?vennlig\s+hilsen|venleg\s+helsing|helsing|hilsen|best|regards|kind\s+regards|cheers)\b"
+    r"^\W*(?:(?i:hei(?:\s+igjen)?|hallo|heisann|god\s+(?:dag|morgon|morgen|kveld|ettermiddag|helg)|hi|hello|hey|"
+    r"dear|good\s+(?:morning|afternoon|day|evening)|(?:tusen\s+)?takk(?:\s+skal\s+du\s+ha)?|på\s+forhånd\s+takk|"
+    r"takk\s+på\s+førehand|thanks?|thank\s+you|mvh|(?:med\s+)?vennlig\s+hilsen|(?:med\s+)?venleg\s+helsing|"
+    r"beste\s+hilsen|helsing|hilsen|(?:best|kind|warm)\s+regards|best|regards|(?:yours\s+)?sincerely|all\s+the\s+best|"
+    r"cheers|ha\s+en\s+fin\s+dag|ha\s+ein\s+fin\s+dag|have\s+a\s+nice\s+day)\b"
     r"(?:\s*[,!]?\s*(?:(?i:for\s+\w+(?:\s+\w+)?|in\s+advance|på\s+forhånd|på\s+førehand|alle|all|everyone|there|"
-    r"dere|team)|[A-ZÆØÅ][\w.\-]*(?:\s+[A-ZÆØÅ][\w.\-]*){0,3}))?\W*$")
+    r"dere|team)|" + _NAME + r"))?\W*|" + _NAME + r"\W*)$")
 
 
 # "Vi er en kommune, …", "Eg arbeider som kommuneoverlege …", "I work at a pharmaceutical company …",
@@ -122,30 +131,42 @@ def introductions(text: str) -> str:
     return " ".join(m.group(0).strip() for m in INTRODUCTION.finditer(text))
 
 
-# a sentence in which the asker says who they are or what they do ("Jeg er masterstudent og …",
-# "Hei, eg jobbar i ein kommune.", "I'm a PhD student …", "We are a consultancy.")
+# a sentence in which the asker only says who they are ("Jeg er masterstudent.", "Hei, eg jobbar
+# i ein kommune.", "I'm a PhD student at Karolinska.", "We are a consultancy."); not one that goes
+# on to what they want ("Vi er ute etter data om …", "We are planning to link …", "… og trenger …")
 SELF = re.compile(
-    r"^\W*(?:(?:hei|hallo|hi|hello|og|and|men|but)\W+)?(?:(?:jeg|eg|vi|me)\s+(?:er|jobber|jobbar|arbeider|arbeidar|"
-    r"representerer|kommer\s+fra|kjem\s+frå|heter|heiter|studerer|studerar)|(?:i|we)\s*(?:'m|'re|\s+am|\s+are|"
-    r"\s+work|\s+represent|\s+come\s+from|\s+study))\b", re.IGNORECASE)
+    r"^\W*(?!.*\b(?:og|and|men|but|som|who|that|which|want|need|trenger|ønsker|treng|ynskjer)\b)"
+    r"(?:(?:hei|hallo|hi|hello)\W+)?(?:(?:jeg|eg|vi|me)\s+(?:er\s+(?!(?:usikker|interessert|ute|opptatt|klar|på)\b)"
+    r"(?:(?:en|ein|ei|et|eit)\s+)?\w+(?:\s+\w+)?|(?:jobber|jobbar|arbeider|arbeidar)\s+(?:i|på|ved|hos|for|som)|"
+    r"representerer|kommer\s+fra|kjem\s+frå|heter|heiter)|(?:i|we)\s*(?:'m|'re|\s+am|\s+are)\s+(?:a|an|the|from)\b|"
+    r"(?:i|we)\s+(?:work\s+(?:at|for|in|as|with)|represent|come\s+from))\b[^,;]*$", re.IGNORECASE)
 
 
 def about_the_question(said: str) -> str:
-    """The statements minus those about the asker: what the embedding of a question may hear.
-    Who asks steers through the routes (their words), and in the embedding it would pull any
-    question towards the examples that name askers ("Vi er en kommune, …").
+    """The statements minus a question's announcement without a subject and the sentences that
+    only say who the asker is: what the embedding of a question may hear. Who asks steers through the routes (their
+    words), and in the embedding it would pull any question towards the examples that name askers
+    ("Vi er en kommune, …"); "Jeg har et spørsmål om NPR." pulls any question towards the guidance.
 
     about_the_question("Jeg er journalist. Vi trenger tall til en sak.") -> "Vi trenger tall til en sak."
     """
-    return " ".join(x for x in SENTENCE_BREAK.split(said) if x.strip() and not SELF.search(x))
+    return " ".join(x for x in SENTENCE_BREAK.split(said) if x.strip() and not SELF.search(x)
+                    and not _bare_announcement(x))
+
+
+def _bare_announcement(sentence: str) -> bool:
+    """"Jeg har et spørsmål om NPR." names no subject; "Jeg lurer på noe om leveringstiden." does."""
+    m = ANNOUNCES.search(sentence)
+    return bool(m) and REGISTER_ONLY.match(m.group("subject") or "") is not None
 
 
 def statements(text: str) -> str:
     """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context.
-    Greetings, thanks and a question's announcement ("Jeg har et spørsmål om NPR.") say nothing
-    about it, and would only pull its embedding towards the guidance."""
-    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not is_asking(s)
-                    and not GREETING.search(s) and not ANNOUNCES.search(s))
+    A question's announcement ("Eg lurer på ein ting om prisen.") is context too. Greetings,
+    thanks and signatures say nothing about a question, and would only pull its embedding
+    towards the guidance."""
+    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not GREETING.search(s)
+                    and (not is_asking(s) or ANNOUNCES.search(s)))
 
 
 # asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …"

@@ -204,11 +204,14 @@ class Assistant:
             # the embedding hears only what this message says around the question: the context
             # (an e-mail's other sentences, an earlier question) is about other questions as often
             # as about this one, and steers through its words (CONTEXT_WEIGHT) instead
-            embed = self.lexical.spelled(part if not about else f"{about[-T.CONTEXT_CHARS:]} {part}")
+            around_it = about
             if not any(not g.context for g in query.groups):
-                # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg.":
-                # the statement is what is asked about
+                # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg." (or "What
+                # should we check first?" after "I have a question about linking data."): the
+                # statement is what is asked about
                 query = self.analyze(f"{part} {said}", context)
+                around_it = said
+            embed = self.lexical.spelled(part if not around_it else f"{around_it[-T.CONTEXT_CHARS:]} {part}")
             # who asks: what the message and the e-mail say around the question, and what the
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
             # subject ("tall per kommune")

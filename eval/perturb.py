@@ -52,11 +52,14 @@ def slipped(cases, seed: int = 7) -> list:
 
 FRAMES = {
     "nb": [("Hei! ", " Takk for hjelpen!"), ("God dag. Jeg har et spørsmål om NPR. ", " På forhånd takk. Mvh Kari"),
-           ("Hei, jeg lurer på en ting. ", " Vennlig hilsen Ola Nordmann")],
+           ("Hei, jeg lurer på en ting. ", " Vennlig hilsen Ola Nordmann"),
+           ("Hei igjen!\n", "\nBeste hilsen\nKari Nordmann, Helse Bergen")],
     "nn": [("Hei! ", " Takk for hjelpa!"), ("God dag. Eg har eit spørsmål om NPR. ", " Takk på førehand. Helsing Kari"),
-           ("Hei, eg lurer på ein ting. ", " Venleg helsing Ola Nordmann")],
+           ("Hei, eg lurer på ein ting. ", " Venleg helsing Ola Nordmann"),
+           ("Hei igjen!\n", "\nMed venleg helsing\nKari Nordmann, Helse Førde")],
     "en": [("Hi! ", " Thanks for your help!"), ("Good morning. I have a question about NPR. ", " Thanks in advance. Best, Kari"),
-           ("Hello, I'm wondering about something. ", " Kind regards, Ola Nordmann")],
+           ("Hello, I'm wondering about something. ", " Kind regards, Ola Nordmann"),
+           ("Dear NPR team,\n", "\nBest regards\nKari Nordmann, University of Bergen")],
 }
 
 

@@ -61,7 +61,13 @@ def test_an_announced_question_is_not_itself_the_question_and_greetings_are_no_c
     assert split_questions("Hei. Jeg har et spørsmål om prisen. Mvh Kari") == [
         "Hei.", "Jeg har et spørsmål om prisen.", "Mvh Kari"]
     text = "God dag. Jeg har et spørsmål om NPR. Vi trenger tall til planlegging. Hva koster det? Mvh Kari Nordmann"
-    assert statements(text) == "Vi trenger tall til planlegging."
+    assert statements(text) == "Jeg har et spørsmål om NPR. Vi trenger tall til planlegging."
+    # the announcement is context, but without a subject of its own the embedding does not hear it
+    assert about_the_question(statements(text)) == "Vi trenger tall til planlegging."
+    assert about_the_question("Jeg lurer på noe om leveringstiden.") == "Jeg lurer på noe om leveringstiden."
+    # an announcement that goes on to ask is a question
+    assert split_questions("Jeg har et spørsmål, hva koster det? Vi er en kommune.") == [
+        "Jeg har et spørsmål, hva koster det?"]
     # a greeting word opening a sentence with content keeps it
     assert statements("Hei, jeg jobber i en kommune. Hva koster det?") == "Hei, jeg jobber i en kommune."
 
@@ -70,6 +76,10 @@ def test_what_the_asker_says_of_themselves_is_left_out_of_what_the_embedding_hea
     assert about_the_question("Jeg er journalist. Vi trenger tall til en sak.") == "Vi trenger tall til en sak."
     assert about_the_question("Hei, eg jobbar i ein kommune.") == ""
     assert about_the_question("I'm a PhD student. We plan to compare surgery.") == "We plan to compare surgery."
+    # only a sentence that says no more than who the asker is
+    assert about_the_question("Vi er ute etter data om ventetider.") == "Vi er ute etter data om ventetider."
+    assert about_the_question("We are planning to link NPR with other data.") == "We are planning to link NPR with other data."
+    assert about_the_question("Vi er en pasientforening og ønsker statistikk.") != ""
 
 
 def test_glossary_phrases_wildcards_and_ignores():
