@@ -20,7 +20,7 @@ import threading
 from functools import lru_cache
 
 from . import tuning as T
-from .text import DATA, WORD, data_text
+from .text import DATA, WORD, data_text, fold
 
 LANGS = ("nb", "nn", "en")
 _lock = threading.Lock()
@@ -119,8 +119,6 @@ def _general(code: str) -> tuple[dict[int, list[str]], dict[str, str]]:
     each folded word's written form; nynorsk adds the Apertium word forms (wordfreq has no list)."""
     from wordfreq import top_n_list
 
-    from .text import fold
-
     listed = top_n_list("en" if code == "en" else "nb", T.SPELLING_WORDS)
     if code == "nn":
         listed = listed + list(_mapping("nn_nb.tsv"))
@@ -129,8 +127,6 @@ def _general(code: str) -> tuple[dict[int, list[str]], dict[str, str]]:
 
 def _by_length(listed) -> tuple[dict[int, list[str]], dict[str, str]]:
     """Words best first -> (folded words by length, best first; folded -> as written)."""
-    from .text import fold
-
     by_len: dict[int, list[str]] = {}
     surface: dict[str, str] = {}
     for w in listed:
