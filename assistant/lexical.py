@@ -103,8 +103,14 @@ def _names_npr(groups) -> bool:
     return any(any(n in g.label for n in NPR_NAMES) and g.terms and not g.terms[0].startswith("!") for g in groups)
 
 
-def _is_register(label: str) -> bool:
-    return "regist" in label  # "reseptregisteret", "cancer registry"; not "legevakt", "tannlege"
+# the glossary's outside subjects that are data sources NPR can be linked with, besides registers
+OTHER_SOURCES = frozenset({"ssb", "statistisk sentralbyrå", "statistisk sentralbyra", "kuhr", "fhi",
+                           "folkehelseinstituttet", "mfr", "primary care"})
+
+
+def _is_source(label: str) -> bool:
+    """'reseptregisteret', 'cancer registry', 'ssb'; not 'legevakt', 'tannlege', 'medisin'."""
+    return "regist" in label or label in OTHER_SOURCES
 
 
 def _links(groups) -> bool:
@@ -270,8 +276,8 @@ class LexicalIndex:
                         terms.append(cand)
                         weights.append(0.8 * sim)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
-        if off_topic and npr_before and _is_register(off_topic) and _links(groups.values()):
-            # "koble NPR med Kreftregisteret": the other register is a source NPR is linked with;
+        if off_topic and npr_before and _is_source(off_topic) and _links(groups.values()):
+            # "koble NPR med Kreftregisteret/SSB": the other register is a source NPR is linked with;
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
             off_topic = ""
         return Query(question, lang, tuple(groups.values()), off_topic)

@@ -345,7 +345,12 @@ def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assi
     assert linked.off_topic == ""
     answer = assistant.ask("Kan eg kople NPR-data med Reseptregisteret?")
     assert not answer.abstained and answer.citations[0].section.startswith("Sammenstilling")
+    # another data source than a register
+    assert assistant.lexical.analyze("Kan vi koble NPR med data fra SSB?").off_topic == ""
+    answer = assistant.ask("Vi skal koble NPR med SSB-data. Er det noe vi må sjekke først?")
+    assert not answer.abstained and answer.citations[0].section.startswith("Sammenstilling")
     for question in ("Hvilke krav stiller Reseptregisteret ved kobling med NPR?",  # that register's rules
+                     "Hvilke krav stiller SSB ved kobling med NPR?",
                      "Kan jeg koble Kreftregisteret med Reseptregisteret?",  # NPR not in it
                      "Kan jeg koble data fra et helseregister med Reseptregisteret?",  # nor here
                      "Ikke NPR, men kan jeg koble Kreftregisteret med Reseptregisteret?",
