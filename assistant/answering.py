@@ -145,18 +145,19 @@ def render(lang: str, sections: list[list[Unit]], notes: list[str] = ()) -> str:
     return f"{lead}\n{body}" if lead else body
 
 
-def missing_topics(query: Query, known: frozenset[str]) -> float:
+def missing_topics(query: Query, known: frozenset[str], period: bool = False) -> float:
     """Topic words neither the guidance nor its examples know, weighted by rarity (0 = none).
+    `period`: the section answering states a period ("Fra 1997 til d.d."), which answers for any year.
 
     "Kan dataene leveres på minnepinne?" -> ~1.0 (minnepinne); "Hva koster det, kjære dere?" -> 0.0
     """
-    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known)])
+    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known, period)])
 
 
-def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str]) -> float:
+def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str], period: bool = False) -> float:
     """Of the missing topic words, those the out-of-scope examples use: a subject the guidance
     was seen not to answer. "Kan vi få dataene på minnepinne?" -> ~1.0 (minnepinne)."""
-    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known)
+    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known, period)
                                 and any(t.lstrip("!") in declined for t in g.terms)])
 
 
@@ -167,14 +168,18 @@ def _rare_weight(query: Query, groups) -> float:
 
 
 YEAR = re.compile(r"(19|20)\d\d")
+# a span of years: "Fra 1997 til d.d.", "1997-2020", "from 1997 to date"
+PERIOD = re.compile(r"\b(?:fra|frå|from)\s+(?:19|20)\d\d\s+(?:til|to)\b|\b(?:19|20)\d\d\s*[-–]\s*(?:(?:19|20)\d\d|d\.d\.)",
+                    re.IGNORECASE)
 
 
-def _known(g, known: frozenset[str]) -> bool:
+def _known(g, known: frozenset[str], period: bool = False) -> bool:
     """Whether the guidance or its examples know a question word: itself or what the glossary says
-    it means; a year only as itself (1990 is not 1997), and a compound not by its last part alone
-    (tannbehandling is not behandling)."""
+    it means; a year only as itself (1990 is not 1997) unless the answering section states a
+    period ("prosjektet gjeld 2000-2015, er det dekt?" is answered by "Fra 1997 til d.d."), and a
+    compound not by its last part alone (tannbehandling is not behandling)."""
     if YEAR.fullmatch(g.label):
-        return any(t.lstrip("!") in known for t in g.terms[:1])
+        return period or any(t.lstrip("!") in known for t in g.terms[:1])
     return any(t.lstrip("!") in known for t, w in zip(g.terms, g.weights) if w >= T.KNOWN_BY_WEIGHT)
 
 
@@ -203,8 +208,10 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
             known: frozenset[str], declined: frozenset[str] = frozenset()) -> Signals:
     """What the decision weighs for one question part (see decision.py). `declined`: the words
     only out-of-scope example questions use."""
-    missing = missing_topics(query, known)
-    oos_words = declined_topics(query, known, declined) if declined else 0.0
+    # a section that states a period ("Fra 1997 til d.d.") answers for any year asked about
+    period = bool(chosen) and bool(PERIOD.search(chosen[0].chunk.text))
+    missing = missing_topics(query, known, period)
+    oos_words = declined_topics(query, known, declined, period) if declined else 0.0
     if not chosen:
         return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing, ranking.oos_share, oos_words, 0.0, bool(query.off_topic))
     top = chosen[0]

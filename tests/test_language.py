@@ -202,6 +202,13 @@ def test_a_year_or_compound_the_guidance_lacks_is_a_missing_topic_though_the_glo
     year = next(str(y) for y in range(1980, 1997) if str(y) not in assistant.known)
     assert missing(f"Hvor mange ble innlagt i {year}?") >= 1.0
     assert missing("Har dere data fra 1997?") == 0.0
+    # ...but a section that states a period ("Fra 1997 til d.d.") answers for any year asked about
+    period = assistant.analyze("Prosjektet mitt går fra 2001 til 2015, dekker NPR den perioden?")
+    assert missing_topics(period, assistant.known, period=True) == 0.0
+    assert missing_topics(period, assistant.known) >= 1.0
+    answer = assistant.ask("Prosjektet mitt går fra 2001 til 2015, dekker NPR den perioden?")
+    assert answer.citations and answer.citations[0].section == "Datainnsamlingsperiode"
+    assert assistant.ask(f"Hva kostet en søknad i {year}?").abstained  # the price section states no period
     # a compound is not known by its last part alone: tannbehandling is not behandling
     assert missing("Er tannbehandling registrert i NPR?") > 0.5
     assert missing("Er behandling i spesialisthelsetjenesten registrert i NPR?") == 0.0
