@@ -33,6 +33,8 @@ from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .records import Answer, Citation, Hit, Query, Ranking, Unit
 
 MAX_UNITS = T.MAX_UNITS
+# a sentence that draws the previous one's consequence ("Vi anbefaler derfor …")
+CONSEQUENCE = re.compile(r"\b(?:derfor|difor|dermed|therefore)\b", re.IGNORECASE)
 
 
 def _without_context(query: Query) -> Query:
@@ -101,13 +103,14 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit,
     picked = set(chosen)
     # the sentence right after an answer often completes it ("…skal du ikke bruke søknadsskjema
     # på helsedata.no." -> "Du finner mer informasjon … på hjemmesiden til NPR"): keep it when
-    # it still touches a specific part of the question
+    # it still touches a specific part of the question, or draws the answer's consequence ("…
+    # avhenger av hva du søker om …" -> "Vi anbefaler derfor at du … søknadsveilederne")
     specific = [g for g in query.groups if not g.context and lexical.group_idf(g) >= GENERIC_IDF]
     for i in chosen:
         nxt = i + 1
         if nxt < len(all_units) and all_units[nxt].kind == "sentence" and all_units[i].kind == "sentence":
             stems = set(content_stems(all_units[nxt].text))
-            if any(g.credit(stems) > 0 for g in specific):
+            if any(g.credit(stems) > 0 for g in specific) or CONSEQUENCE.search(all_units[nxt].text):
                 picked.add(nxt)
     for i in chosen:
         u = all_units[i]

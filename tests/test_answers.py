@@ -161,3 +161,14 @@ def test_a_short_section_is_quoted_whole_so_no_qualifier_is_lost(assistant):
     assert "30 dager" in quoted and "60 dager" in quoted and "komplett søknad" in quoted
     longer = assistant.ask("Hvorfor bør jeg bruke god tid på søknadsveilederne?")  # four sentences
     assert [c.quote[:24] for c in longer.citations] == ["Vi anbefaler derfor at d"]
+
+
+def test_a_sentence_that_draws_the_answers_consequence_joins_it(assistant):
+    """'Hvilke … dokumenter du må fremlegge … avhenger av …' is followed by 'Vi anbefaler derfor
+    at du … søknadsveilederne': what to do about it, though it shares no word with the question."""
+    for question in ("Kva dokument og godkjenningar må vi leggje ved?", "Hvilke dokumenter må jeg fremlegge?"):
+        quoted = [c.quote[:24] for c in assistant.ask(question).citations]
+        assert quoted == ["Hvilke typer godkjenning", "Vi anbefaler derfor at d"], question
+    # a sentence without such a word stays out unless it touches the question
+    first = assistant.ask("Hvorfor har datakildene ulike formål?")
+    assert not any(c.quote.startswith("Vi anbefaler") for c in first.citations)
