@@ -162,7 +162,7 @@ class HybridSearch:
                                                      if (c.source, c.heading) in examples}
         if not candidates:
             return Ranking((), vector=vector, dense=bool(found))
-        best_lex = float(lex.max()) if len(lex) else 0.0
+        best_lex = max(float(lex.max()) if len(lex) else 0.0, T.LEXICAL_FLOOR)
         # the context's specific groups and their weights, once per question (not per chunk)
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]

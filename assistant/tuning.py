@@ -13,6 +13,7 @@ LEXICAL_CANDIDATES = 50  # BM25 candidates, enough that fusion never misses a le
 EXAMPLES_PER_SECTION = 1  # a section's example score is its closest example (means of 2 or 3 lost 2-3 points)
 PASSAGE_SHARE = 0.1  # the passage's own similarity next to its examples (examples carry more; 0.0-0.1 tie)
 LEXICAL_SHARE = 0.08  # normalised BM25 next to e5 cosines (which spread over ~0.1): the guidance's own words still count
+LEXICAL_FLOOR = 1.75  # the best BM25 counts as a full LEXICAL_SHARE only from here: "npr" and "data" alone (~1.7) must not outweigh the examples (dev5 +2; 1.75-2.0 alike, 2.5 lost 3 on held-out and dev3)
 COVERAGE_WEIGHT = 0.04  # how much of the question the chunk covers decides between close ranks...
 CONTEXT_WEIGHT = 0.02  # the asker's own statements ("ikke forskning", "vi er en kommune") steer the section
 CONFLICT_PENALTY = 0.05  # a section that negates what the asker says of their purpose ("enn forskning" to a researcher)
