@@ -5,6 +5,7 @@
     gives(asks_for("Hvor mange virkedager tar det?"), "Personidentifiserbare opplysninger - 60 dager") -> True
     asks_for("What VAT rate is added?") -> Asked("percent");  gives(that, "NOK 1100,- eks. mva.") -> False
     asks_for("Hvor finner jeg statistikk over antall pasienter?") -> None (it asks where, not how many)
+    asks_for("Hvilket år ble artikkelen publisert?") -> Asked("year");  gives(that, "Fra 1997 til d.d.") -> True
 
 A section that holds no number of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
@@ -26,7 +27,7 @@ from .text import data_text
 
 @dataclass(frozen=True)
 class Asked:
-    kind: str  # count | percent | frequency
+    kind: str  # count | percent | frequency | year
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
 
 
@@ -42,6 +43,8 @@ def _patterns() -> dict[str, re.Pattern]:
             "percent_gives": re.compile(data["percent"]["gives"], re.I),
             "frequency": re.compile(data["frequency"]["asks"], re.I),
             "frequency_gives": re.compile(data["frequency"]["gives"], re.I),
+            "year": re.compile(data["year"]["asks"], re.I),
+            "year_gives": re.compile(data["year"]["gives"], re.I),
             "number": re.compile(data["number"], re.I)}
 
 
@@ -52,6 +55,8 @@ def asks_for(question: str) -> Asked | None:
         return Asked("percent")
     if p["frequency"].search(question):
         return Asked("frequency")
+    if p["year"].search(question):
+        return Asked("year")
     m = p["count"].search(question)
     if m:
         return Asked("count", tuple(re.findall(r"\w+", m.group(1).lower())))

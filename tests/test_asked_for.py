@@ -23,6 +23,11 @@ PERIOD = "Fra 1997 til d.d."
     ("I'd also like to know the exact coverage percentage for 2015.", Asked("percent")),
     ("Hvor ofte oppdateres NPR-dataene?", Asked("frequency")),
     ("How often is NPR data updated?", Asked("frequency")),
+    ("Hvilket år ble artikkelen publisert?", Asked("year")),
+    ("Fra kva år finst det data?", Asked("year")),
+    ("What year was the article published?", Asked("year")),
+    ("Which year-end report covers it?", None),
+    ("Hvilke årsrapporter finnes?", None),
 ])
 def test_questions_for_a_number_are_recognised(question, asked):
     assert asks_for(question) == asked
@@ -57,6 +62,9 @@ def test_other_questions_ask_for_no_number(question):
     ("Hvor ofte oppdateres registeret?", PERIOD, False),
     ("Hvor ofte publiseres det rapporter om datakvaliteten?", "Helsedirektoratet publiserer også årsrapporter", True),
     ("How often is it updated?", "sykdommens årsaker, utbredelse og forløp", False),  # årsaker is no year
+    ("Fra hvilket år har NPR data?", PERIOD, True),
+    ("Hvilket år ble artikkelen publisert?",
+     "Forskningspotensialet i NPR er omtalt i en artikkel hos Sandinavian Journal of Public Health.", False),
 ])
 def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
@@ -79,3 +87,9 @@ def test_the_assistant_declines_counts_the_guidance_lacks_and_answers_those_it_h
     assert declined.abstained and declined.reason == "not_covered"
     answered = assistant.ask("Hvor mange dager tar det å få anonyme data?")
     assert not answered.abstained and "30 dager" in answered.answer
+
+
+def test_a_year_the_section_does_not_give_is_declined(assistant):
+    assert assistant.ask("Hvilket år ble artikkelen i Scandinavian Journal of Public Health publisert?").abstained
+    since = assistant.ask("Fra hvilket år har NPR data?")
+    assert not since.abstained and "1997" in since.citations[0].quote
