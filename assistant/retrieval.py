@@ -202,7 +202,7 @@ class HybridSearch:
                         + T.CONTEXT_WEIGHT * (sum(w * g.credit(doc) for g, w in context) / context_total
                                               if context_total else 0.0)
                         - T.CONFLICT_PENALTY * contradicts(doc, positive, negated)
-                        + T.AGREEMENT_BONUS * any(f"!{t}" in doc for t in negated)
+                        + T.AGREEMENT_BONUS * (routes_fit and any(f"!{t}" in doc for t in negated))
                         # the route the asker's words name rises where it answers the question, and
                         # the other routes fall: a municipality is never sent to the research form
                         + T.ROUTE_BONUS * (i in routed)

@@ -276,6 +276,10 @@ def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(a
     phd = assistant.ask("Hvordan søker jeg?", context="Jeg er stipendiat ved UiO.")
     assert phd.citations and phd.citations[0].section == "Søknad om tilgang til data"
     assert assistant.ask("Hva koster det?", context="Vi er en kommune.").citations[0].section == "Pris"
+    # the route for other purposes rises by agreeing with what the asker negates only where the
+    # routes answer the question: what NPR's data may be used for is the purpose section's
+    use = assistant.ask("Kan dataene brukes til kvalitetssikring av sykdomsregistre?")
+    assert use.citations[0].section == "Formålet med NPR"
     # both kinds named: no route is assumed
     both = assistant.rank_parts("Hvordan søker vi?", "Vi er en kommune og en forsker skal hjelpe oss.")[1][0][1]
     assert both.route == () and not both.other_routes
