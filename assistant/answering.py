@@ -123,11 +123,18 @@ def pick_units(lexical: LexicalIndex, query: Query, hit: Hit,
         if u.kind == "intro" or (len(items) <= 5 and heading_cov >= 0.5):
             picked.update(members)
         picked.update(j for j in members if all_units[j].kind == "intro")
-    if len(all_units) <= T.WHOLE_SECTION_UNITS:
+    if len(all_units) <= T.WHOLE_SECTION_UNITS or _one_short_list(all_units):
         picked = set(range(len(all_units)))
     ordered = sorted(picked)[:MAX_UNITS]
     return [(all_units[i], round(min(1.0, max(own[i], heading_cov)) * hit.coverage, 4))
             for i in ordered]
+
+
+def _one_short_list(all_units: list[Unit]) -> bool:
+    """A section that is one list of at most five items (the exclusions, the purposes): its items
+    answer together ("Er det nokon pasientgrupper som ikkje er med?" asks for all of them)."""
+    return (len({u.list_id for u in all_units}) == 1 and all_units[0].list_id >= 0
+            and sum(u.kind == "item" for u in all_units) <= 5)
 
 
 def render(lang: str, sections: list[list[Unit]], notes: list[str] = ()) -> str:

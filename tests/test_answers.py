@@ -172,3 +172,11 @@ def test_a_sentence_that_draws_the_answers_consequence_joins_it(assistant):
     # a sentence without such a word stays out unless it touches the question
     first = assistant.ask("Hvorfor har datakildene ulike formål?")
     assert not any(c.quote.startswith("Vi anbefaler") for c in first.citations)
+
+
+def test_a_section_that_is_one_short_list_is_quoted_whole(assistant):
+    """'Er det nokon pasientgrupper som ikkje er med?' asks for every exclusion, not the one whose
+    word ("pasient") it shares."""
+    quoted = " ".join(c.quote for c in assistant.ask("Er det nokon pasientgrupper som ikkje er med i NPR?").citations)
+    for item in ("død ved ankomst", "Opphold gjennom NAV", "Selvbetalende opphold", "Forsikringsfinansierte"):
+        assert item in quoted
