@@ -104,8 +104,9 @@ def _names_npr(groups) -> bool:
 
 
 # the glossary's outside subjects that are data sources NPR can be linked with, besides registers
-OTHER_SOURCES = frozenset({"ssb", "statistisk sentralbyrå", "statistisk sentralbyra", "kuhr", "fhi",
-                           "folkehelseinstituttet", "mfr", "primary care"})
+# (as a question's labels are: folded, "sentralbyrå" -> "sentralbyra")
+OTHER_SOURCES = frozenset({"ssb", "statistisk sentralbyra", "kuhr", "fhi", "folkehelseinstituttet", "mfr",
+                           "primary care"})
 
 
 def _is_source(label: str) -> bool:
