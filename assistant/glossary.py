@@ -34,6 +34,9 @@ class Glossary:
         self.langs = langs or {}  # key -> the question languages it applies to (absent: all)
         self.lines = list(lines)  # (line number, key as written, folded key, alternatives)
         self.longest = max((len(k) for k in entries), default=0)
+        # "*register*" keys (a word inside a compound): few, scanned for every word of a question
+        self.infixes = [(key[0].strip("*"), means) for key, means in entries.items()
+                        if key[0].startswith("*")]
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
@@ -85,9 +88,9 @@ class Glossary:
                 if self._applies(key, lang):
                     return n, self.entries[key]
         tok = toks[i]
-        for key, means in self.entries.items():  # "*register*": few such entries, so a scan is fine
+        for inner, means in self.infixes:
             # "*register*" names another register only as a compound head ("kreftregisteret")
-            if key[0].startswith("*") and tok.find(key[0].strip("*")) >= 3 and "@" not in tok:
+            if tok.find(inner) >= 3 and "@" not in tok:
                 return 1, means
         return None
 

@@ -95,8 +95,8 @@ class VectorIndex:
         self._opener = opener  # opens the Chroma collection when it is first needed
         self.manifest = manifest
         self.url = url
-        # (ids, unit vectors, metadatas, kinds): from the build's snapshot, or read from the store on
-        # first search
+        # (ids, unit vectors, metadatas, {kind: (its rows, their vectors)}): from the build's
+        # snapshot, or read from the store on first search
         self._mirror = mirror
         self._mirror_lock = threading.Lock()
 
@@ -135,12 +135,13 @@ class VectorIndex:
         mirror = self._mirrored() if not self.url and self.count <= MIRROR_MAX_ITEMS else None
         if mirror is not None:
             ids, matrix, metas, kinds = mirror
-            sims = matrix @ np.asarray(vector, dtype=np.float32)
-            rows = np.flatnonzero(kinds == kind) if kind else np.arange(len(ids))
-            if n < len(rows):
-                rows = rows[np.argpartition(-sims[rows], n - 1)[:n]]
-            rows = rows[np.argsort(-sims[rows], kind="stable")]
-            return [(ids[r], float(sims[r]), metas[r]) for r in rows]
+            rows, part = kinds.get(kind, (None, None)) if kind else (np.arange(len(ids)), matrix)
+            if rows is None:
+                return []
+            sims = part @ np.asarray(vector, dtype=np.float32)  # one kind's rows, in their order
+            top = np.argpartition(-sims, n - 1)[:n] if n < len(rows) else np.arange(len(rows))
+            top = top[np.argsort(-sims[top], kind="stable")]
+            return [(ids[rows[t]], float(sims[t]), metas[rows[t]]) for t in top]
         try:
             res = self.collection.query(query_embeddings=[vector], n_results=n,
                                         where={"kind": kind} if kind else None,
@@ -179,7 +180,13 @@ class VectorIndex:
 def _mirror_of(ids: list[str], matrix, metas: list[dict]):
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
-    return ids, matrix, metas, np.array([m.get("kind", "chunk") for m in metas])
+    kinds = np.array([m.get("kind", "chunk") for m in metas])
+    # each kind's rows and vectors apart, once: a search of one kind multiplies only its own
+    parts = {}
+    for kind in dict.fromkeys(kinds.tolist()):
+        rows = np.flatnonzero(kinds == kind)
+        parts[kind] = (rows, np.ascontiguousarray(matrix[rows]))
+    return ids, matrix, metas, parts
 
 
 def write_snapshot(folder: Path, ids: list[str], vectors, metas: list[dict]) -> None:

@@ -125,6 +125,8 @@ class LexicalIndex:
         """`examples`: the example questions' texts, whose words are known words too (for spelling)."""
         import bm25s
 
+        self._weights: dict = {}  # coverage's weights per question (_weighed)
+
         _quiet_bm25s()
 
         self.glossary = glossary or Glossary({})
@@ -329,14 +331,26 @@ class LexicalIndex:
         Words in most chunks ("data", "NPR") say little about which section answers: when the
         question has anything more specific, coverage is measured on that, unless `generic`.
         """
-        own = [g for g in query.groups if not g.context]
-        specific = [g for g in own if self.group_idf(g) >= GENERIC_IDF]
-        own = own if generic else (specific or own)
-        weights = [self.group_weight(g, query.lang) for g in own]
-        total = sum(weights)
+        own, weights, total = self._weighed(query.groups, query.lang, generic)
         if not total:
             return 0.0
         return sum(w * g.credit(terms) for w, g in zip(weights, own)) / total
+
+    def _weighed(self, groups: tuple[Group, ...], lang: str, generic: bool) -> tuple[list, list, float]:
+        """(the groups coverage counts, their weights, the weights' sum): the same for every chunk
+        a question is weighed against, so worked out once per question (kept for the last few)."""
+        key = (groups, lang, generic)
+        found = self._weights.get(key)
+        if found is None:
+            own = [g for g in groups if not g.context]
+            specific = [g for g in own if self.group_idf(g) >= GENERIC_IDF]
+            own = own if generic else (specific or own)
+            weights = [self.group_weight(g, lang) for g in own]
+            found = (own, weights, sum(weights))
+            if len(self._weights) >= 256:
+                self._weights.clear()
+            self._weights[key] = found
+        return found
 
     def scores(self, query: Query) -> np.ndarray:
         """Weighted BM25 per chunk: per group, its best term in full and the others at half.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["encode_term", "text_directive", "fragment_url", "fold", "EXACT_LIMIT", "EDGE_WORDS"]
 
@@ -44,6 +45,7 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+@lru_cache(maxsize=256)  # a quote's document text before it is folded for every answer that quotes it
 def fold(text: str) -> str:
     """Text as the browser compares it (case and accents ignored): "På  Nett" -> "pa nett"."""
     plain = unicodedata.normalize("NFKD", text)

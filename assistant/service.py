@@ -27,7 +27,7 @@ from .decision import Decision
 from .embedding import Embedder, VectorCache, load_embedder
 from .examples import load_examples
 from .glossary import Glossary
-from .index import IndexStore
+from .index import IndexStore, build_threads
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
 from .questions import about_the_question, detect_language, introductions, split_questions, statements
@@ -90,10 +90,32 @@ class Assistant:
         self.store = IndexStore(self.settings.data_dir, self.settings.chroma_url, cache=self.cache)
         self._unit_vectors: dict[str, np.ndarray] = {}
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, examples=self.examples)
+        if self.built:
+            self._embed_units()
         self._engine()
         self.startup_seconds = time.perf_counter() - started
         # simplemma reads its dictionaries (about 1 s each) on first use: do it off the first question's path
         threading.Thread(target=language.warm_up, name="language-warm-up", daemon=True).start()
+
+    def _embed_units(self) -> None:
+        """Embeds every chunk's sentences with a build (through the vector cache, on every core),
+        so no question pays for a section's first quote. Over T.UNITS_AT_BUILD they embed on first
+        use instead (unit_similarities), where a large corpus spreads the cost over its questions."""
+        per_chunk = [[u.text for u in units(c)] for c in self.chunks]
+        texts = [t for texts in per_chunk for t in texts]
+        if not texts or len(texts) > T.UNITS_AT_BUILD:
+            return
+        try:
+            with self.embedder.threads(build_threads()), self.cache.deferred():
+                vectors = self.cache.embed(self.embedder, texts)
+        except Exception as exc:  # the model failing here only moves the work to the first quotes
+            log.warning("could not embed the sentences with the build (%s); they embed on first use", exc)
+            return
+        at = 0
+        for chunk, texts in zip(self.chunks, per_chunk):
+            if texts:
+                self._unit_vectors[chunk.id] = vectors[at:at + len(texts)]
+                at += len(texts)
 
     def unit_similarities(self, chunk, vector) -> list[float]:
         """Cosine of each of the chunk's units (chunking.units) to a question vector; [] without one.
@@ -125,6 +147,7 @@ class Assistant:
         """Force a new dense index build; returns its manifest."""
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, force=True,
                                                    examples=self.examples)
+        self._embed_units()
         self._engine()
         return self.vectors.manifest
 

@@ -182,3 +182,99 @@ def test_builds_embed_on_every_core_while_questions_keep_one_thread(tmp_path, mo
         t = threading.Thread(target=lambda: other.append(e5._omp.omp_get_max_threads()))
         t.start(), t.join()
     assert other == [1] and e5._omp.omp_get_max_threads() == 1
+
+
+def test_a_lone_question_takes_the_spare_core_and_gives_it_back():
+    from assistant.embedding import load_embedder
+
+    e5 = load_embedder("e5")
+    real, seen = e5.model, []
+
+    class Watching:  # what OpenMP allows while the engine runs
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def query(self, texts):
+            seen.append(e5._omp.omp_get_max_threads())
+            return real.query(texts)
+
+        def passage(self, texts):
+            seen.append(e5._omp.omp_get_max_threads())
+            return real.passage(texts)
+
+    e5.model = Watching()
+    question = "Kor lang tid tek det å få personidentifiserbare opplysningar?"
+    e5._spare.look = lambda: True
+    two = e5.embed_queries([question])
+    assert seen == [2] and e5._omp.omp_get_max_threads() == 1
+    e5._asking = 1  # another question is already in or waiting for the model: no core is spare
+    e5.embed_queries([question])
+    e5._asking = 0
+    e5.embed(["Pris per time", "Leveringsfrister"])  # documents: a build's own thread setting
+    e5._spare.look = lambda: False
+    one = e5.embed_queries([question])
+    assert seen == [2, 1, 1, 1] and e5._omp.omp_get_max_threads() == 1
+    assert np.allclose(one, two, atol=1e-5)  # the same vector either way
+
+
+def test_a_spare_core_is_judged_by_what_other_processes_use(monkeypatch):
+    import assistant.embedding as embedding
+
+    clock = {"wall": 0.0, "own": 0.0}
+    machine = [0.0]
+    monkeypatch.setattr(embedding.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(embedding.time, "process_time", lambda: clock["own"])
+    monkeypatch.setattr(embedding.SpareCore, "_machine_busy", lambda self: machine[0])
+
+    def after(seconds, own, others, spare):
+        clock["wall"] += seconds
+        clock["own"] += own
+        machine[0] += own + others
+        return spare.look()
+
+    spare = embedding.SpareCore(cores=2)
+    assert after(1.0, own=1.0, others=0.1, spare=spare)  # only this process at work: a core is spare
+    assert not after(1.0, own=1.0, others=0.9, spare=spare)  # another process takes most of a core
+    assert not after(0.1, own=0.1, others=0.0, spare=spare)  # within SPARE_WINDOW: the last judgement
+    assert after(1.0, own=0.5, others=0.0, spare=spare)
+    assert not after(1.0, own=0.0, others=0.0, spare=embedding.SpareCore(cores=1))  # one core: never
+    monkeypatch.setattr(embedding.SpareCore, "_machine_busy", lambda self: None)  # no /proc/stat
+    assert not after(1.0, own=0.0, others=0.0, spare=embedding.SpareCore(cores=2))
+
+
+def _spying(calls):
+    class Spy(HashEmbedder):
+        def embed(self, texts):
+            calls.append(("passage", list(texts)))
+            return super().embed(texts)
+
+        def embed_queries(self, texts):
+            calls.append(("query", list(texts)))
+            return super().embed(texts)
+
+    return Spy(dim=32)
+
+
+def test_a_build_embeds_the_sentences_so_no_question_does(tmp_path, corpus_copy, monkeypatch):
+    from assistant import Assistant, Settings
+    from assistant import tuning
+    from assistant.chunking import units
+
+    settings = Settings.from_env().with_(corpus_dir=corpus_copy, data_dir=tmp_path / "a",
+                                         cache_dir=tmp_path / "cache")
+    calls = []
+    a = Assistant(settings, embedder=_spying(calls))
+    assert {c.id for c in a.chunks if units(c)} == set(a._unit_vectors)
+    calls.clear()
+    answer = a.ask("Hva koster det?")
+    assert answer.citations and [kind for kind, _ in calls] == ["query"]
+
+    # over UNITS_AT_BUILD they are embedded the first time an answer quotes their section
+    monkeypatch.setattr(tuning, "UNITS_AT_BUILD", 1)
+    lazy = Assistant(settings.with_(data_dir=tmp_path / "b", cache_dir=tmp_path / "cache-b"),
+                     embedder=_spying(calls))
+    assert not lazy._unit_vectors
+    calls.clear()
+    assert lazy.ask("Hva koster det?").citations
+    assert "passage" in [kind for kind, _ in calls]
+
