@@ -231,7 +231,13 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     routed = T.ROUTE_BONUS * ranking.routed
     asked = asks_for(query.text)
     number_missing = asked is not None and not any(gives(asked, h.chunk.text) for h in chosen)
-    return Signals(semantic, round(semantic + routed - ranking.runner_up, 4) if top.example else 0.0, out_of_scope,
+    if top.example:
+        margin = round(semantic + routed - ranking.runner_up, 4)
+    else:  # no example questions: how far the section's whole score stands above the next section's
+        margin = round(top.score - next((h.score for h in ranking.hits
+                                         if (h.chunk.source, h.chunk.heading) != (top.chunk.source, top.chunk.heading)),
+                                        0.0), 4)
+    return Signals(semantic, margin, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
                    out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), number_missing)
 

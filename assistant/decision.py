@@ -4,7 +4,8 @@
 
 The signals (`Signals`), each measured on the part's best section:
 - example:   similarity to the section's example questions (or, documents only, its passage)
-- margin:    how far that section stands above the runner-up section
+- margin:    how far that section stands above the runner-up section (by their closest example
+             questions; documents only, by their ranking scores)
 - out_of_scope: similarity to the nearest out-of-scope example, minus `example`
 - passage:   similarity to the section's own text
 - coverage:  idf-weighted share of the question's words the section holds

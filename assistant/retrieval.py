@@ -92,6 +92,8 @@ class HybridSearch:
         self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
+        # (chunk, question vector) -> the closest of the chunk's sentences (set by the Assistant)
+        self.sentence_best = None
         # (source, heading) -> the stems of each `asked_by` cue: sections that are one route among
         # others, and the words by which askers say they are that route's (set by the Assistant)
         self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
@@ -183,6 +185,8 @@ class HybridSearch:
                 ex, semantic = 0.0, ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps
             else:
                 ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps
+                if T.UNIT_SHARE and self.sentence_best is not None and vector is not None:
+                    semantic += T.UNIT_SHARE * self.sentence_best(c, vector)
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"

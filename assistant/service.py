@@ -138,6 +138,7 @@ class Assistant:
         self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder,
                                    with_examples=self.with_examples)
         self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
+        self.engine.sentence_best = lambda chunk, vector: max(self.unit_similarities(chunk, vector), default=0.0)
         self.engine.routes = {key: tuple(frozenset(content_stems(c)) for c in cues if content_stems(c))
                               for key, cues in self.askers.items()}
         self.engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known

@@ -58,6 +58,14 @@ def collect(assistant, cases) -> list[tuple[list[float], int, bool, bool]]:
     return rows
 
 
+def _shown(path: Path) -> str:
+    """A case file as the decision file names it: relative to the repo, or as given from elsewhere."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def best_threshold(model, rows) -> tuple[float, dict]:
     """The threshold with the best utility, and the figures at it."""
     from assistant.decision import Signals
@@ -84,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=[REPO_ROOT / "eval" / name for name in
                                  ("questions.jsonl", "holdout.jsonl", "dev2.jsonl", "dev3.jsonl")])
     parser.add_argument("--out", type=Path, default=PATH)
+    parser.add_argument("--only", choices=("with_examples", "documents_only"),
+                        help="refit this model only, keeping the other as --out has it")
     args = parser.parse_args(argv)
     if any("blind" in str(c) for c in args.cases):
         print("eval.fit: never fit on a blind set.", file=sys.stderr)
@@ -93,12 +103,24 @@ def main(argv: list[str] | None = None) -> int:
 
     cases = [c for path in args.cases for c in load_cases(path)]
     out = {"_about": "Fitted by `python -m eval.fit` on "
-           + " and ".join(str(p.resolve().relative_to(REPO_ROOT)) for p in args.cases)
+           + " and ".join(_shown(p) for p in args.cases)
            + "; features: " + ", ".join(FEATURES) + ". Do not edit by hand; refit instead."}
+    kept = {}
+    if args.only:
+        try:
+            kept = json.loads(args.out.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"eval.fit: --only needs the other model in {args.out} ({exc}).", file=sys.stderr)
+            return 2
+        other = "documents_only" if args.only == "with_examples" else "with_examples"
+        out[other] = kept[other]
+        out["_about"] += f" The {other} model was kept from the fit before (--only {args.only})."
     with tempfile.TemporaryDirectory() as tmp:
         base = Settings.from_env()
         for name, corpus in (("with_examples", base.corpus_dir),
                              ("documents_only", documents_only(base.corpus_dir, Path(tmp) / "docs"))):
+            if args.only and name != args.only:
+                continue
             a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name, min_confidence=0.0))
             rows = collect(a, cases)
             model = fit([(x, y) for x, y, _, _ in rows])

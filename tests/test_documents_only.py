@@ -1,0 +1,90 @@
+"""A corpus folder with only the documents (no glossary, no example questions): how its ranking
+and its answer/decline decision hear a question (`python -m eval.sets` reports the figures)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from assistant.settings import Settings
+from conftest import CORPUS, REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT))
+from eval.fit import documents_only  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    from assistant import Assistant
+
+    tmp = tmp_path_factory.mktemp("documents-only")
+    return Assistant(Settings.from_env().with_(corpus_dir=documents_only(CORPUS, tmp / "docs"),
+                                               data_dir=tmp / "data"))
+
+
+def _ranking(assistant, question):
+    return assistant.rank_parts(question)[1][0][1]
+
+
+def test_the_margin_is_the_top_sections_score_over_the_next_sections(plain):
+    assert not plain.with_examples
+    trace: list = []
+    assert not plain.ask("Hvem er databehandler?", trace=trace).abstained
+    signals, verdict, heading = trace[0]
+    hits = _ranking(plain, "Hvem er databehandler?").hits
+    top = hits[0]
+    runner_up = next(h for h in hits if h.chunk.heading != top.chunk.heading)
+    assert heading == top.chunk.heading == "Databehandler og databehandlingsansvarlig"
+    assert signals.margin == round(top.score - runner_up.score, 4)
+    assert signals.margin > 0.1 and verdict.answer
+    # a near-miss stands barely above the next section, and is declined
+    trace = []
+    assert plain.ask("Kan jeg få dataene levert på minnepinne?", trace=trace).abstained
+    assert trace[0][0].margin < 0.05
+
+
+def test_a_section_is_heard_by_its_closest_sentence_too(plain, monkeypatch):
+    from assistant import tuning
+
+    share = tuning.UNIT_SHARE
+    assert share > 0
+    question = "Hva koster det?"
+    with_sentences = {h.chunk.id: h.score for h in _ranking(plain, question).hits}
+    monkeypatch.setattr(tuning, "UNIT_SHARE", 0.0)
+    ranking = _ranking(plain, question)
+    compared = 0
+    for hit in ranking.hits:
+        if hit.chunk.id in with_sentences:
+            best = max(plain.unit_similarities(hit.chunk, ranking.vector), default=0.0)
+            assert with_sentences[hit.chunk.id] == pytest.approx(hit.score + share * best, abs=1e-5)
+            compared += 1
+    assert compared >= 3
+
+
+def test_fit_can_refit_one_model_and_keep_the_other(tmp_path):
+    from eval.fit import main
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in (
+        {"id": "t-1", "lang": "nb", "answerable": True, "question": "Hva koster det?", "facts": ["1100"],
+         "section": "Pris"},
+        {"id": "t-2", "lang": "nb", "answerable": True, "question": "Hvem er databehandler?",
+         "facts": ["Helsedirektoratet"], "section": "Databehandler og databehandlingsansvarlig"},
+        {"id": "t-3", "lang": "nb", "answerable": False, "question": "Hva blir været i morgen?", "facts": [],
+         "section": None},
+        {"id": "t-4", "lang": "nb", "answerable": False, "question": "Kan jeg få data på minnepinne?",
+         "facts": [], "section": None})) + "\n", encoding="utf-8")
+    before = json.loads((REPO_ROOT / "assistant" / "data" / "decision.json").read_text(encoding="utf-8"))
+    out = tmp_path / "decision.json"
+    out.write_text(json.dumps(before), encoding="utf-8")
+    assert main(["--cases", str(cases), "--out", str(out), "--only", "documents_only"]) == 0
+    after = json.loads(out.read_text(encoding="utf-8"))
+    assert after["with_examples"] == before["with_examples"]
+    assert after["documents_only"]["fitted_on"]["cases"] == 4
+    assert "kept from the fit before" in after["_about"]
+    # without a file to keep the other model from, it says so and writes nothing
+    missing = tmp_path / "none.json"
+    assert main(["--cases", str(cases), "--out", str(missing), "--only", "with_examples"]) == 2
+    assert not missing.exists()
