@@ -6,13 +6,15 @@
     asks_for("What VAT rate is added?") -> Asked("percent");  gives(that, "NOK 1100,- eks. mva.") -> False
     asks_for("Hvor finner jeg statistikk over antall pasienter?") -> None (it asks where, not how many)
     asks_for("Hvilket år ble artikkelen publisert?") -> Asked("year");  gives(that, "Fra 1997 til d.d.") -> True
+    asks_for("Finnes det et pristak?") -> Asked("limit");  gives(that, "minimum to timer") -> False
 
 A section that holds no number of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
 which counts nobody): the decision declines it (decision.py, `number_missing`). The cue words and
 what a section must hold live in assistant/data/asked_for.json. Deliberately left out: checking
 that the number is the right one (the quote shows it), and questions for amounts of money, which
-the price section answers with its number whatever the wording.
+the price section answers with its number whatever the wording; a cap on them ("pristak", "price
+cap") is a limit, which only a section stating a most or an upper limit gives.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .text import data_text
 
 @dataclass(frozen=True)
 class Asked:
-    kind: str  # count | percent | frequency | year
+    kind: str  # count | percent | frequency | year | limit
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
 
 
@@ -45,6 +47,8 @@ def _patterns() -> dict[str, re.Pattern]:
             "frequency_gives": re.compile(data["frequency"]["gives"], re.I),
             "year": re.compile(data["year"]["asks"], re.I),
             "year_gives": re.compile(data["year"]["gives"], re.I),
+            "limit": re.compile(data["limit"]["asks"], re.I),
+            "limit_gives": re.compile(data["limit"]["gives"], re.I),
             "number": re.compile(data["number"], re.I)}
 
 
@@ -57,6 +61,8 @@ def asks_for(question: str) -> Asked | None:
         return Asked("frequency")
     if p["year"].search(question):
         return Asked("year")
+    if p["limit"].search(question):
+        return Asked("limit")
     m = p["count"].search(question)
     if m:
         return Asked("count", tuple(re.findall(r"\w+", m.group(1).lower())))

@@ -27,6 +27,10 @@ PERIOD = "Fra 1997 til d.d."
     ("Fra kva år finst det data?", Asked("year")),
     ("What year was the article published?", Asked("year")),
     ("Which year-end report covers it?", None),
+    ("Finnes det et pristak for en utlevering?", Asked("limit")),
+    ("Er det eit tak på kor mykje de kan fakturere?", Asked("limit")),
+    ("Er det en øvre grense for kostnaden?", Asked("limit")),
+    ("Is there a price cap, or a maximum fee?", Asked("limit")),
     ("Hvilke årsrapporter finnes?", None),
 ])
 def test_questions_for_a_number_are_recognised(question, asked):
@@ -41,6 +45,8 @@ def test_questions_for_a_number_are_recognised(question, asked):
     "Where can I find statistics on the number of patients treated?",
     "What is the section number of the law NPR is based on?",
     "Hvor stor er NPR?", "Kan jeg få andelen pasienter per fylke?", "Is 100% of hospitals covered?",
+    # a most that the delivery deadline answers, and thanks that are no roof
+    "Hvor lang tid tar det maks?", "Takk, og hva koster det?", "What is the minimum charge?",
 ])
 def test_other_questions_ask_for_no_number(question):
     assert asks_for(question) is None
@@ -63,6 +69,8 @@ def test_other_questions_ask_for_no_number(question):
     ("Hvor ofte publiseres det rapporter om datakvaliteten?", "Helsedirektoratet publiserer også årsrapporter", True),
     ("How often is it updated?", "sykdommens årsaker, utbredelse og forløp", False),  # årsaker is no year
     ("Fra hvilket år har NPR data?", PERIOD, True),
+    ("Finnes det et pristak?", PRICE, False),                   # a minimum is no cap
+    ("Is there a price cap?", "Prisen er maks NOK 5000 per sak.", True),
     ("Hvilket år ble artikkelen publisert?",
      "Forskningspotensialet i NPR er omtalt i en artikkel hos Sandinavian Journal of Public Health.", False),
 ])
@@ -93,3 +101,10 @@ def test_a_year_the_section_does_not_give_is_declined(assistant):
     assert assistant.ask("Hvilket år ble artikkelen i Scandinavian Journal of Public Health publisert?").abstained
     since = assistant.ask("Fra hvilket år har NPR data?")
     assert not since.abstained and "1997" in since.citations[0].quote
+
+
+def test_a_cap_on_the_price_is_declined_while_the_price_is_answered(assistant):
+    capped = assistant.ask("Finnes det et tak på hvor mye dere kan fakturere for en sak?")
+    assert capped.abstained and capped.reason == "not_covered"
+    price = assistant.ask("Hva koster det å få data?")
+    assert not price.abstained and "1100" in price.answer
