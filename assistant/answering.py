@@ -215,9 +215,9 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
 
 
 def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
-            known: frozenset[str], declined: frozenset[str] = frozenset()) -> Signals:
+            known: frozenset[str], declined: frozenset[str] = frozenset(), with_examples: bool = False) -> Signals:
     """What the decision weighs for one question part (see decision.py). `declined`: the words
-    only out-of-scope example questions use."""
+    only out-of-scope example questions use; `with_examples`: some document has example questions."""
     # a section that states a period ("Fra 1997 til d.d.") answers for any year asked about
     period = bool(chosen) and bool(PERIOD.search(chosen[0].chunk.text))
     missing = missing_topics(query, known, period)
@@ -231,15 +231,22 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     routed = T.ROUTE_BONUS * ranking.routed
     asked = asks_for(query.text)
     number_missing = asked is not None and not any(gives(asked, h.chunk.text) for h in chosen)
+    margin_known = True
     if top.example:
         margin = round(semantic + routed - ranking.runner_up, 4)
-    else:  # no example questions: how far the section's whole score stands above the next section's
-        margin = round(top.score - next((h.score for h in ranking.hits
-                                         if (h.chunk.source, h.chunk.heading) != (top.chunk.source, top.chunk.heading)),
-                                        0.0), 4)
+    elif with_examples:
+        # a document without examples beside ones with: its score and theirs are on different
+        # scales, and the documents-only model was fitted on documents alone, so the margin says
+        # nothing (the model counts it as its fitted mean)
+        margin, margin_known = 0.0, False
+    elif ranking.next_section is not None:  # documents only: the section's score over the next section's
+        margin = round(max(0.0, top.score - ranking.next_section), 4)
+    else:  # no other section stands among the candidates
+        margin = 0.0
     return Signals(semantic, margin, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
-                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), number_missing)
+                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), number_missing,
+                   margin_known)
 
 
 def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexical: LexicalIndex,
@@ -257,7 +264,7 @@ def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexica
     sections, citations, notes, scores, seen = [], [], [], [], set()
     for query, ranking in parts:
         chosen, coverage = choose(query, ranking, lexical)
-        sig = signals(query, ranking, chosen, coverage, known, declined)
+        sig = signals(query, ranking, chosen, coverage, known, declined, with_examples)
         # a section without example questions (a document without an example file) is judged
         # by the documents-only model
         verdict = decision.decide(sig, with_examples and bool(chosen) and chosen[0].example > 0,

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing", "oos_share", "oos_words",
             "oos_named")
 PATH = Path(__file__).parent / "data" / "decision.json"
+MARGIN = FEATURES.index("margin")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Signals:
     oos_named: float = 0.0
     off_topic: bool = False
     number_missing: bool = False  # it asks for a number the section does not hold (asked_for.py)
+    margin_known: bool = True  # False: no margin can be measured (the model counts its fitted mean)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, f)) for f in FEATURES]
@@ -81,8 +83,10 @@ class Model:
 
     def score(self, s: Signals) -> float:
         """The fitted probability that answering is right (0..1)."""
-        z = self.bias + sum(w * (x - m) / sc for w, x, m, sc in
-                            zip(self.weights, s.vector(), self.mean, self.scale))
+        x = s.vector()
+        if not s.margin_known:
+            x[MARGIN] = self.mean[MARGIN]
+        z = self.bias + sum(w * (v - m) / sc for w, v, m, sc in zip(self.weights, x, self.mean, self.scale))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod

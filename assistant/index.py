@@ -180,12 +180,17 @@ class VectorIndex:
 def _mirror_of(ids: list[str], matrix, metas: list[dict]):
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
-    kinds = np.array([m.get("kind", "chunk") for m in metas])
-    # each kind's rows and vectors apart, once: a search of one kind multiplies only its own
-    parts = {}
-    for kind in dict.fromkeys(kinds.tolist()):
-        rows = np.flatnonzero(kinds == kind)
-        parts[kind] = (rows, np.ascontiguousarray(matrix[rows]))
+    kinds = [m.get("kind", "chunk") for m in metas]
+    # the items grouped by kind (stably), so a search of one kind multiplies only its own rows: a
+    # view of the matrix, not a copy
+    order = sorted(range(len(ids)), key=lambda i: kinds[i])
+    ids, metas = [ids[i] for i in order], [metas[i] for i in order]
+    matrix = np.ascontiguousarray(matrix[order]) if order else matrix
+    parts, start = {}, 0
+    for kind in sorted(set(kinds)):
+        end = start + kinds.count(kind)
+        parts[kind] = (np.arange(start, end), matrix[start:end])
+        start = end
     return ids, matrix, metas, parts
 
 

@@ -45,9 +45,22 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-@lru_cache(maxsize=256)  # a quote's document text before it is folded for every answer that quotes it
 def fold(text: str) -> str:
     """Text as the browser compares it (case and accents ignored): "På  Nett" -> "pa nett"."""
+    # a quote's document text before it is folded for every answer that quotes it: kept for texts
+    # up to CACHED_CHARS (256 of them, at most ~10 MB); a longer document is folded each time
+    return _fold_cached(text) if len(text) <= CACHED_CHARS else _fold(text)
+
+
+CACHED_CHARS = 20_000
+
+
+@lru_cache(maxsize=256)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text)
     return " ".join("".join(ch for ch in plain if not unicodedata.combining(ch)).casefold().split())
 

@@ -90,6 +90,7 @@ class Ranking:
     vector: object = field(default=None, compare=False, repr=False)  # the question's embedding, or None
     dense: bool = True  # False while the vector store is away: lexical signals only
     routed: bool = False  # the first hit is the named route, raised by what the asker said of themselves
+    next_section: float | None = None  # the ranking score of the best chunk of any other section than the first's
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,9 @@ class HybridSearch:
         # the runner-up is a section that could answer this asker: never a route meant for others
         runner_up = max((v for key, v in examples.items() if key != top_section and key not in others),
                         default=floor)
+        # over every candidate, not only the k hits: a long section's chunks can fill them all
+        next_section = max((final[i] for i in ranked[1:]
+                            if (self.chunks[i].source, self.chunks[i].heading) != top_section), default=None)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
@@ -230,7 +233,8 @@ class HybridSearch:
                          key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
         oos_share = sum(oos for _, oos in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
-                       route, others, vector, bool(found), ranked[0] in routed)
+                       route, others, vector, bool(found), ranked[0] in routed,
+                       None if next_section is None else round(next_section, 6))
 
     def _excludes(self, key: tuple) -> bool:
         """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""

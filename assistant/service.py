@@ -90,32 +90,34 @@ class Assistant:
         self.store = IndexStore(self.settings.data_dir, self.settings.chroma_url, cache=self.cache)
         self._unit_vectors: dict[str, np.ndarray] = {}
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, examples=self.examples)
-        if self.built:
-            self._embed_units()
+        # the sentences' vectors: embedded with a build, read from the vector cache on a later start
+        self.sentences_ready = self._embed_units()
         self._engine()
         self.startup_seconds = time.perf_counter() - started
         # simplemma reads its dictionaries (about 1 s each) on first use: do it off the first question's path
         threading.Thread(target=language.warm_up, name="language-warm-up", daemon=True).start()
 
-    def _embed_units(self) -> None:
-        """Embeds every chunk's sentences with a build (through the vector cache, on every core),
-        so no question pays for a section's first quote. Over T.UNITS_AT_BUILD they embed on first
-        use instead (unit_similarities), where a large corpus spreads the cost over its questions."""
+    def _embed_units(self) -> bool:
+        """Every chunk's sentence vectors, before any question: embedded with a build (through the
+        vector cache, on every core) or read from the cache on a later start, so no question pays for
+        a section's first quote. Over T.UNITS_AT_BUILD they are embedded on first quote instead
+        (unit_similarities), and the documents-only ranking goes without them. True when all are here."""
         per_chunk = [[u.text for u in units(c)] for c in self.chunks]
         texts = [t for texts in per_chunk for t in texts]
         if not texts or len(texts) > T.UNITS_AT_BUILD:
-            return
+            return False
         try:
             with self.embedder.threads(build_threads()), self.cache.deferred():
                 vectors = self.cache.embed(self.embedder, texts)
         except Exception as exc:  # the model failing here only moves the work to the first quotes
             log.warning("could not embed the sentences with the build (%s); they embed on first use", exc)
-            return
+            return False
         at = 0
         for chunk, texts in zip(self.chunks, per_chunk):
             if texts:
                 self._unit_vectors[chunk.id] = vectors[at:at + len(texts)]
                 at += len(texts)
+        return True
 
     def unit_similarities(self, chunk, vector) -> list[float]:
         """Cosine of each of the chunk's units (chunking.units) to a question vector; [] without one.
@@ -138,7 +140,10 @@ class Assistant:
         self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder,
                                    with_examples=self.with_examples)
         self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
-        self.engine.sentence_best = lambda chunk, vector: max(self.unit_similarities(chunk, vector), default=0.0)
+        # the documents-only ranking hears a section's closest sentence, when every sentence is embedded
+        # (never a model call on a question's path)
+        self.engine.sentence_best = ((lambda chunk, vector: max(self.unit_similarities(chunk, vector), default=0.0))
+                                     if self.sentences_ready else None)
         self.engine.routes = {key: tuple(frozenset(content_stems(c)) for c in cues if content_stems(c))
                               for key, cues in self.askers.items()}
         self.engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
@@ -148,7 +153,7 @@ class Assistant:
         """Force a new dense index build; returns its manifest."""
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, force=True,
                                                    examples=self.examples)
-        self._embed_units()
+        self.sentences_ready = self._embed_units()
         self._engine()
         return self.vectors.manifest
 

@@ -37,7 +37,8 @@ QUERY_CACHE = 1024  # question embeddings kept (a repeated question skips the ~5
 # --- question parts (service.py)
 MAX_PARTS = 3  # questions searched per message: each costs one ~60 ms model call, and a request stays under ~200 ms CPU
 UNITS_AT_BUILD = 2000  # sentences embedded with an index build (the guidance has 43; 2,000 cost ~30 s on
-# two cores): beyond that each section's sentences embed the first time an answer quotes it
+# two cores): beyond that each section's sentences embed the first time an answer quotes it, and the
+# documents-only ranking goes without them (UNIT_SHARE)
 CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)
 
 # --- answer composition (answering.py)

@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"eval.fit: --only needs the other model in {args.out} ({exc}).", file=sys.stderr)
             return 2
         other = "documents_only" if args.only == "with_examples" else "with_examples"
+        if not isinstance(kept, dict) or not isinstance(kept.get(other), dict):
+            print(f"eval.fit: --only needs the other model ({other}) in {args.out}.", file=sys.stderr)
+            return 2
         out[other] = kept[other]
         out["_about"] += f" The {other} model was kept from the fit before (--only {args.only})."
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and name != args.only:
                 continue
             a = Assistant(base.with_(corpus_dir=corpus, data_dir=Path(tmp) / name, min_confidence=0.0))
+            if kept.get("embedder") not in (None, a.embedder.name):  # the kept model's similarities are another model's
+                print(f"eval.fit: the kept model was fitted for {kept['embedder']}, not {a.embedder.name}: "
+                      "refit both (without --only).", file=sys.stderr)
+                return 2
             rows = collect(a, cases)
             model = fit([(x, y) for x, y, _, _ in rows])
             t, figures = best_threshold(model, rows)

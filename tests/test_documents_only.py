@@ -84,7 +84,72 @@ def test_fit_can_refit_one_model_and_keep_the_other(tmp_path):
     assert after["with_examples"] == before["with_examples"]
     assert after["documents_only"]["fitted_on"]["cases"] == 4
     assert "kept from the fit before" in after["_about"]
-    # without a file to keep the other model from, it says so and writes nothing
+    # without a file to keep the other model from, or one without that model, or one fitted for
+    # another embedding model, it says so and writes nothing
     missing = tmp_path / "none.json"
     assert main(["--cases", str(cases), "--out", str(missing), "--only", "with_examples"]) == 2
     assert not missing.exists()
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps({"documents_only": before["documents_only"]}), encoding="utf-8")
+    assert main(["--cases", str(cases), "--out", str(partial), "--only", "documents_only"]) == 2
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text(json.dumps({**before, "embedder": "another-model|dim=8"}), encoding="utf-8")
+    assert main(["--cases", str(cases), "--out", str(foreign), "--only", "documents_only"]) == 2
+    assert json.loads(foreign.read_text(encoding="utf-8"))["embedder"] == "another-model|dim=8"
+
+
+def test_a_long_section_filling_every_hit_is_measured_against_the_next_section(tmp_path):
+    """The margin is over every candidate, not the k hits: a section of many chunks can fill them all."""
+    from assistant import Assistant
+    from assistant.embedding import HashEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    long_section = "\n\n".join(
+        f"Del {n}: prisen for saksbehandling er beregnet per time, og prisen for saksbehandling av "
+        + " ".join(f"timepris{n} faktura{n} ledd{k}" for k in range(20)) + "."
+        for n in range(12))
+    (corpus / "guide.txt").write_text(
+        "Pris\n\n" + long_section + "\n\nLeveringsfrister\n\nLevering skjer innen 60 dager, uansett prisen.\n", encoding="utf-8")
+    a = Assistant(Settings.from_env().with_(corpus_dir=corpus, data_dir=tmp_path / "data",
+                                            cache_dir=tmp_path / "cache"), embedder=HashEmbedder(dim=1024))
+    ranking = _ranking(a, "Hva er prisen for saksbehandling?")
+    assert len({h.chunk.heading for h in ranking.hits}) == 1 and len(ranking.hits) >= 5  # Pris fills them
+    # the next section stands below every hit, yet it is there
+    assert ranking.next_section is not None and 0 < ranking.next_section < min(h.score for h in ranking.hits)
+    trace: list = []
+    a.ask("Hva er prisen for saksbehandling?", trace=trace)
+    signals = trace[0][0]
+    top = ranking.hits[0]
+    assert signals.margin == round(max(0.0, top.score - ranking.next_section), 4)
+    assert signals.margin < round(top.score, 4)  # not the whole score, as when no next section was among the hits
+
+
+def test_a_margin_that_cannot_be_measured_counts_as_the_models_mean():
+    """A document without examples beside ones with: its score and theirs are on different scales."""
+    from dataclasses import replace
+
+    from assistant.decision import FEATURES, Decision, Signals
+
+    model = Decision.load().model(with_examples=False)
+    mean = model.mean[FEATURES.index("margin")]
+    base = Signals(0.85, mean, 0.0, 0.85, 0.6, 0.0)
+    unknown = [replace(base, margin=m, margin_known=False) for m in (0.0, 0.5, 5.0)]
+    assert {model.score(s) for s in unknown} == {model.score(base)}
+    assert model.score(replace(base, margin=5.0)) > model.score(base)  # a known margin counts
+
+
+def test_a_document_without_examples_beside_ones_with_gets_no_margin(tmp_path, corpus_copy):
+    from assistant import Assistant
+
+    (corpus_copy / "kantine.txt").write_text(
+        "Kantinen\n\nKantinen i Helsedirektoratet serverer lunsj mellom klokken 11 og 13 hver dag.\n",
+        encoding="utf-8")
+    a = Assistant(Settings.from_env().with_(corpus_dir=corpus_copy, data_dir=tmp_path / "data"))
+    trace: list = []
+    a.ask("Når serverer kantinen i Helsedirektoratet lunsj?", trace=trace)
+    signals, _, heading = trace[0]
+    assert heading == "Kantinen" and signals.margin == 0 and not signals.margin_known
+    trace = []
+    a.ask("Hva koster det å få data fra NPR?", trace=trace)
+    assert trace[0][0].margin_known  # a section with example questions: its margin counts

@@ -217,28 +217,43 @@ def test_a_lone_question_takes_the_spare_core_and_gives_it_back():
     assert np.allclose(one, two, atol=1e-5)  # the same vector either way
 
 
-def test_a_spare_core_is_judged_by_what_other_processes_use(monkeypatch):
+def test_a_spare_core_is_judged_by_what_other_processes_use(monkeypatch, tmp_path):
     import assistant.embedding as embedding
 
-    clock = {"wall": 0.0, "own": 0.0}
-    machine = [0.0]
+    stat = tmp_path / "stat"
+    monkeypatch.setattr(embedding.SpareCore, "STAT", str(stat))
+    clock = {"wall": 0.0, "own": 0.0, "busy": 0.0}
     monkeypatch.setattr(embedding.time, "monotonic", lambda: clock["wall"])
     monkeypatch.setattr(embedding.time, "process_time", lambda: clock["own"])
-    monkeypatch.setattr(embedding.SpareCore, "_machine_busy", lambda self: machine[0])
+    tick = embedding.SpareCore(cores=2)._tick
 
-    def after(seconds, own, others, spare):
+    def write(running):  # /proc/stat's shape: user nice system idle iowait ... (ticks), then more lines
+        busy = round(clock["busy"] * tick)
+        stat.write_text(f"cpu  {busy} 0 0 {10 ** 7} 0 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"
+                        f"intr 1 2 3\nprocs_running {running}\nprocs_blocked 0\n")
+
+    def after(seconds, own, others, spare, running=1):
         clock["wall"] += seconds
         clock["own"] += own
-        machine[0] += own + others
+        clock["busy"] += own + others
+        write(running)
         return spare.look()
 
+    write(1)
     spare = embedding.SpareCore(cores=2)
-    assert after(1.0, own=1.0, others=0.1, spare=spare)  # only this process at work: a core is spare
-    assert not after(1.0, own=1.0, others=0.9, spare=spare)  # another process takes most of a core
+    assert after(0.6, own=0.6, others=0.05, spare=spare)  # only this process at work: a core is spare
+    assert not after(0.6, own=0.6, others=0.5, spare=spare)  # another process takes most of a core
     assert not after(0.1, own=0.1, others=0.0, spare=spare)  # within SPARE_WINDOW: the last judgement
-    assert after(1.0, own=0.5, others=0.0, spare=spare)
+    assert after(0.6, own=0.3, others=0.0, spare=spare)
+    assert not after(0.6, own=0.3, others=0.0, spare=spare, running=2)  # another thread runnable now
+    # after an idle minute the average would hide a process busy for the last second: only now counts
+    assert not after(60.0, own=0.0, others=1.0, spare=spare, running=2)
+    assert after(60.0, own=0.0, others=1.0, spare=spare, running=1)
     assert not after(1.0, own=0.0, others=0.0, spare=embedding.SpareCore(cores=1))  # one core: never
-    monkeypatch.setattr(embedding.SpareCore, "_machine_busy", lambda self: None)  # no /proc/stat
+    for odd in ("", "cpu\n", "cpu  1 2 3\nprocs_running 1\n", "cpu  1 2 3 4 5 6 7 8\n", "\x00\xff"):
+        stat.write_text(odd)  # no /proc/stat line to read: never spare, never an error
+        assert not embedding.SpareCore(cores=2).look()
+    monkeypatch.setattr(embedding.SpareCore, "STAT", str(tmp_path / "missing"))
     assert not after(1.0, own=0.0, others=0.0, spare=embedding.SpareCore(cores=2))
 
 
