@@ -54,11 +54,12 @@ SPARE_OTHERS_MAX = 0.5  # other processes may use this much of a core and one st
 
 
 class SpareCore:
-    """Whether a lone question may take a second core (Linux; elsewhere never). Two views of
-    /proc/stat must agree: the CPU time other processes used since the last look, when that was
-    at most 2 x SPARE_WINDOW ago (minus this process's own), and the threads runnable right now
-    (`procs_running`, this one included) leaving a core free. After an idle spell only the second
-    counts: an average over a minute would hide a process that started a second ago.
+    """Whether a lone question may take a second core (Linux; elsewhere never), from /proc/stat:
+    while questions come often (the last look at most 2 x SPARE_WINDOW ago), the CPU time other
+    processes used since then (this process's own left out: its other threads are not questions);
+    after an idle spell, whether the threads runnable right now (`procs_running`, this one
+    included) leave a core free, since an average over the idle minute would hide a process that
+    started a second ago.
 
     Measured here: a question on two OpenMP threads takes 9-18 ms instead of 13-30, but when the
     other core is busy (a server under load, a test run) the second thread waits for it and one
@@ -103,7 +104,7 @@ class SpareCore:
             free_now = running <= self.cores - 1
             if self._seen and now - self._seen[0] <= 2 * SPARE_WINDOW:
                 others = (busy - self._seen[1]) - (own - self._seen[2])
-                self._spare = free_now and others / (now - self._seen[0]) <= SPARE_OTHERS_MAX
+                self._spare = others / (now - self._seen[0]) <= SPARE_OTHERS_MAX
             else:
                 self._spare = free_now
             self._seen = (now, busy, own)

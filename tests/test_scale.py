@@ -245,7 +245,7 @@ def test_a_spare_core_is_judged_by_what_other_processes_use(monkeypatch, tmp_pat
     assert not after(0.6, own=0.6, others=0.5, spare=spare)  # another process takes most of a core
     assert not after(0.1, own=0.1, others=0.0, spare=spare)  # within SPARE_WINDOW: the last judgement
     assert after(0.6, own=0.3, others=0.0, spare=spare)
-    assert not after(0.6, own=0.3, others=0.0, spare=spare, running=2)  # another thread runnable now
+    assert after(0.6, own=0.3, others=0.0, spare=spare, running=2)  # often: the average decides (own threads left out)
     # after an idle minute the average would hide a process busy for the last second: only now counts
     assert not after(60.0, own=0.0, others=1.0, spare=spare, running=2)
     assert after(60.0, own=0.0, others=1.0, spare=spare, running=1)
