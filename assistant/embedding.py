@@ -101,12 +101,11 @@ class SpareCore:
                 self._spare, self._seen = False, None
                 return False
             busy, running = read
-            free_now = running <= self.cores - 1
             if self._seen and now - self._seen[0] <= 2 * SPARE_WINDOW:
                 others = (busy - self._seen[1]) - (own - self._seen[2])
                 self._spare = others / (now - self._seen[0]) <= SPARE_OTHERS_MAX
             else:
-                self._spare = free_now
+                self._spare = running <= self.cores - 1
             self._seen = (now, busy, own)
             return self._spare
 

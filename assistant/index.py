@@ -134,8 +134,8 @@ class VectorIndex:
             return []
         mirror = self._mirrored() if not self.url and self.count <= MIRROR_MAX_ITEMS else None
         if mirror is not None:
-            ids, matrix, metas, kinds = mirror
-            rows, part = kinds.get(kind, (None, None)) if kind else (np.arange(len(ids)), matrix)
+            ids, matrix, metas, parts = mirror
+            rows, part = parts.get(kind, (None, None)) if kind else (np.arange(len(ids)), matrix)
             if rows is None:
                 return []
             sims = part @ np.asarray(vector, dtype=np.float32)  # one kind's rows, in their order

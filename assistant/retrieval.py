@@ -222,8 +222,8 @@ class HybridSearch:
         runner_up = max((v for key, v in examples.items() if key != top_section and key not in others),
                         default=floor)
         # over every candidate, not only the k hits: a long section's chunks can fill them all
-        next_section = max((final[i] for i in ranked[1:]
-                            if (self.chunks[i].source, self.chunks[i].heading) != top_section), default=None)
+        next_section = next((final[i] for i in ranked
+                             if (self.chunks[i].source, self.chunks[i].heading) != top_section), None)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])

@@ -110,7 +110,7 @@ class Assistant:
             with self.embedder.threads(build_threads()), self.cache.deferred():
                 vectors = self.cache.embed(self.embedder, texts)
         except Exception as exc:  # the model failing here only moves the work to the first quotes
-            log.warning("could not embed the sentences with the build (%s); they embed on first use", exc)
+            log.warning("could not embed the sentences (%s); they embed on first quote", exc)
             return False
         at = 0
         for chunk, texts in zip(self.chunks, per_chunk):
