@@ -1,4 +1,4 @@
-"""One folder on an IMAP server as a mailbox for `assistant inbox` (the surface: mailboxes.py).
+"""One folder on an IMAP server as a mailbox for `assistant inbox` (the surface: mailboxes.py; shared parts: incoming.py).
 
     box = ImapBox("imaps://imap.example.no/INBOX", user, password); box.connect()
     box.drafts -> "Drafts" (SPECIAL-USE \\Drafts, or --drafts NAME); box.idle -> True
@@ -20,8 +20,7 @@ from datetime import date
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from .mailboxes import (ConnectionLost, Incoming, LoginFailed, MailboxUnavailable, ServerUnreachable,
-                        _header_values)
+from .incoming import ConnectionLost, Incoming, LoginFailed, MailboxUnavailable, ServerUnreachable, header_values
 from .replies import DRAFT_FOR, NEEDS_HUMAN_KEYWORD
 
 __all__ = ["ImapBox"]
@@ -146,7 +145,7 @@ class ImapBox:
         keys = set()
         for data in fetched.values():
             head = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"") or b""
-            keys.update(_header_values(head, DRAFT_FOR, "In-Reply-To"))
+            keys.update(header_values(head, DRAFT_FOR, "In-Reply-To"))
         return keys
 
     def done_keys(self) -> set[str]:
@@ -169,7 +168,7 @@ class ImapBox:
                 if uids else {}
         for uid, data in sorted(self._guard(listing).items()):
             head = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"") or b""
-            found = _header_values(head, "Message-ID")
+            found = header_values(head, "Message-ID")
             flags = {f.lower() for f in data.get(b"FLAGS", ())}
             letters = ("R" if b"\\answered" in flags else "") + ("S" if b"\\seen" in flags else "")
             yield Incoming(str(uid), int(data.get(b"RFC822.SIZE", 0)), letters, found[0] if found else "",

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from .mailboxes import Incoming, MailboxUnavailable, _header_values
+from .incoming import Incoming, MailboxUnavailable, header_values
 from .replies import DRAFT_FOR, NEEDS_HUMAN_KEYWORD
 
 __all__ = ["MaildirBox"]
@@ -68,7 +68,7 @@ class MaildirBox:
                         head = f.read(HEADERS_READ).split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
                 except FileNotFoundError:  # moved by a mail client while we listed
                     continue
-                keys.update(_header_values(head, DRAFT_FOR, "In-Reply-To"))
+                keys.update(header_values(head, DRAFT_FOR, "In-Reply-To"))
         return keys
 
     def messages(self, since: date | None = None) -> Iterator[Incoming]:
@@ -83,7 +83,7 @@ class MaildirBox:
                     head = f.read(HEADERS_READ).split(b"\n\n", 1)[0]
             except FileNotFoundError:
                 continue
-            found = _header_values(head, "Message-ID")
+            found = header_values(head, "Message-ID")
             yield Incoming(p.name, size, _flags_of(p.name), found[0] if found else "", p.read_bytes)
 
     def _keyword_letter(self, keyword: str) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .errors import AssistantError, MailError
 from .inbox import read_mail
-from .mailboxes import ConnectionLost, ServerUnreachable
+from .incoming import ConnectionLost, ServerUnreachable
 from .privacy import mask_personal_numbers
 from .replies import MAX_BYTES, SKIP_REASONS, needs_human, parse, message_key, reply_message, skip_reason
 
