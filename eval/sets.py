@@ -41,6 +41,7 @@ HERE = Path(__file__).parent
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
         "dev2 (fitted on)": HERE / "dev2.jsonl", "dev3 (fitted on)": HERE / "dev3.jsonl",
         "dev5": HERE / "dev5.jsonl",
+        "dev6": HERE / "dev6.jsonl",
         "blind (aggregate seen)": HERE / "blind" / "questions.jsonl",
         "blind2 (aggregate seen)": HERE / "blind2" / "questions.jsonl",
         "blind3 (aggregate seen)": HERE / "blind3" / "questions.jsonl",
@@ -58,6 +59,7 @@ GREETED = "dev, greeted and signed (generated)"
 DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
 EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl",
           "dev5 e-mails": HERE / "dev5.emails.jsonl",
+          "dev6 e-mails": HERE / "dev6.emails.jsonl",
           "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
           "blind2 (aggregate seen)": HERE / "blind2" / "emails.jsonl",
           "blind3 (aggregate seen)": HERE / "blind3" / "emails.jsonl",
