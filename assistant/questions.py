@@ -122,13 +122,41 @@ INTRODUCTION = re.compile(
     r"(?:i|we)\s*(?:'m|'re|\s+am|\s+are|\s+work|\s+represent)|som|as\s+an?)\b[^.?!,;]*", re.IGNORECASE)
 
 
+# who the question has do the asking: "Hvordan kan en kommune søke …", "Korleis søkjer ein
+# journalist …", "Kan kommunen bruke …", "Which form should a company use?", "Vi i kommunen …";
+# not what the data is about ("tall per kommune", "data om kommunene")
+ASKER_SUBJECT = re.compile(
+    r"\b(?:kan|skal|må|bør|får|søker|søkjer|bruker|gjør|can|should|may|must|could|does|do|would|will)\s+"
+    r"(?:(?:en|ein|ei|et|eit|a|an|the|vår|vårt|our)\s+)?(?!(?:jeg|eg|vi|me|du|dere|de|dei|man|i|we|you|they|"
+    r"it|he|she|det|dette|den)\b)(?P<noun>\w+)\s+"
+    r"(?:søke|søkje|sende|bruke|bruka|nytte|få|gå|apply|use|send|get|request|go)\b"
+    r"|\b(?:søker|søkjer|applies)\s+(?:en|ein|ei|et|eit|a|an|the)\s+(?P<noun2>\w+)"
+    r"|\b(?:vi|me|we)\s+(?:i|på|ved|hos|at|in)\s+(?:the\s+)?(?P<noun3>\w+)", re.IGNORECASE)
+
+
+# the asker's role, the noun they say they are before where they work: "Vi er forskere i en
+# kommune" -> "forskere" (a researcher in a municipality applies as a researcher); "Vi er en
+# kommune og en forsker hjelper oss" names no role over the other
+ROLE = re.compile(r"\b(?:(?:jeg|eg|vi|me)\s+er|i\s*'?m|i\s+am|we\s*'?re|we\s+are|som|as)\s+"
+                  r"(?:(?:en|ein|ei|et|eit|a|an)\s+)?(\w+)\s+(?:i|ved|på|hos|for|at|in|with)\b", re.IGNORECASE)
+
+
+def roles(text: str) -> str:
+    """roles("Vi er forskere i en kommune.") -> 'forskere'"""
+    return " ".join(m.group(1) for m in ROLE.finditer(text))
+
+
 def introductions(text: str) -> str:
     """The clauses in which the asker says who they are ("Hvordan søker jeg om tall per kommune?"
-    says nothing of the asker; "Vi er en kommune, kan vi søke?" does).
+    says nothing of the asker; "Vi er en kommune, kan vi søke?" does), and who a question has
+    do the asking ("Hvordan kan en kommune søke om data?").
 
     introductions("Vi er en kommune, kan vi søke?") -> "Vi er en kommune"
+    introductions("Can a company use the forms?") -> "company"
     """
-    return " ".join(m.group(0).strip() for m in INTRODUCTION.finditer(text))
+    said = [m.group(0).strip() for m in INTRODUCTION.finditer(text)]
+    said += [next(n for n in m.groups() if n) for m in ASKER_SUBJECT.finditer(text)]
+    return " ".join(said)
 
 
 # a sentence in which the asker only says who they are ("Jeg er masterstudent.", "Hei, eg jobbar

@@ -115,9 +115,11 @@ class HybridSearch:
     def search(self, query: Query, k: int, text: str = "") -> list[Hit]:
         return list(self.rank(query, k, text).hits)
 
-    def rank(self, query: Query, k: int, text: str = "", asker: frozenset[str] = frozenset()) -> Ranking:
+    def rank(self, query: Query, k: int, text: str = "", asker: frozenset[str] = frozenset(),
+             role: frozenset[str] = frozenset()) -> Ranking:
         """The k best chunks for a query; `text` is what is embedded (default: the question);
-        `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes."""
+        `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes;
+        `role`: the stems of what the asker says they are, which decides when `asker` names two."""
         lex = self.lexical.scores(query)
         lex_rank = top_positive(lex, max(k, T.LEXICAL_CANDIDATES))
         vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))
@@ -146,7 +148,7 @@ class HybridSearch:
         floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
         positive, negated = polarity(query)
-        route = self.route(positive | asker, negated)
+        route = self.route(positive | asker | self.cue_heads(asker), negated, role | self.cue_heads(role))
         # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
         # examples (below): the other route is where every unnamed question goes anyway, and
         # "søknad" would pull any researcher's question there
@@ -240,10 +242,19 @@ class HybridSearch:
         """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""
         return any(t.startswith("!") for i in (self._route_chunks or {}).get(key, ()) for t in self.lexical.doc_sets[i])
 
-    def route(self, said: set[str], negated: set[str]) -> tuple:
+    def cue_heads(self, stems: frozenset[str]) -> set[str]:
+        """The one-word `asked_by` cues the asker's compounds end in: "frilansjournalist" and
+        "lokalavis" say "journalist" and "avis" ("konsulentfirma": "firma"). Only the asker's own
+        words: the question's subject may be a compound too ("tall per bostedskommune")."""
+        heads = {c for cues in self.routes.values() for cue in cues if len(cue) == 1
+                 for c in cue if len(c) >= T.CUE_HEAD_MIN}
+        return {c for s in stems for c in heads if len(s) > len(c) and s.endswith(c)}
+
+    def route(self, said: set[str], negated: set[str], role: set[str] = frozenset()) -> tuple:
         """The one route (asked_by section) the asker's words name, or (): a cue's words all said
         and not negated ("vi er en kommune"), or the asker negating what only one route's text
-        negates too ("ikke forskning" ~ "andre formål enn forskning"). Two routes named: none."""
+        negates too ("ikke forskning" ~ "andre formål enn forskning"). Two routes named: the one the
+        asker's `role` names ("Vi er forskere i en kommune"), else none."""
         if not self.routes:
             return ()
         if self._route_chunks is None:
@@ -253,6 +264,8 @@ class HybridSearch:
         named = {key for key, cues in self.routes.items() if any(cue <= said for cue in cues)}
         named |= {key for key, rows in self._route_chunks.items()
                   if any(f"!{t}" in self.lexical.doc_sets[i] for i in rows for t in negated)}
+        if len(named) > 1 and role:  # "Vi er forskere i en kommune": the role decides
+            named = {key for key in named if any(cue <= set(role) for cue in self.routes[key])}
         return next(iter(named)) if len(named) == 1 else ()
 
     def _query_vector(self, text: str):

@@ -30,7 +30,7 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import about_the_question, detect_language, introductions, split_questions, statements
+from .questions import about_the_question, detect_language, introductions, roles, split_questions, statements
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -245,5 +245,6 @@ class Assistant:
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
             # subject ("tall per kommune")
             asker = frozenset(t for t in content_stems(f"{introductions(part)} {around}") if not t.startswith("!"))
-            parts.append((query, self.engine.rank(query, k, embed, asker)))
+            role = frozenset(content_stems(roles(f"{part} {around}")))
+            parts.append((query, self.engine.rank(query, k, embed, asker, role)))
         return asked, parts

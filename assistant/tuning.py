@@ -18,6 +18,7 @@ COVERAGE_WEIGHT = 0.04  # how much of the question the chunk covers decides betw
 CONTEXT_WEIGHT = 0.02  # the asker's own statements ("ikke forskning", "vi er en kommune") steer the section
 CONFLICT_PENALTY = 0.05  # a section that negates what the asker says of their purpose ("enn forskning" to a researcher)
 AGREEMENT_BONUS = 0.05  # ...and one that says the same ("andre formål enn forskning" to "ikke forskning") rises, where the routes answer the question (ROUTE_FIT_MARGIN)
+CUE_HEAD_MIN = 4  # an asker's compound counts as an `asked_by` cue it ends in from this length ("frilansjournalist"; "avis" in "lokalavis")
 ROUTE_BONUS = 0.1  # the route the asker names (asked_by) rises this much, the other routes fall as much: decisive
 # (and the decision's margin counts it)
 ROUTE_COVERAGE = 0.5  # ...where the route's section covers this much of the question (not for "Hva koster det?")

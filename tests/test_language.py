@@ -427,3 +427,28 @@ def test_teach_writes_an_example_and_a_case_with_masked_numbers(tmp_path):
     assert not again.example_added and again.case_id == ""
     off = teach("Hva blir været?", "nb", "", examples, cases)
     assert off.case_id == "staff-002" and "Hva blir været?" in yaml.safe_load(examples.read_text())["out_of_scope"]["nb"]
+
+
+def test_who_a_question_has_apply_names_the_route_never_the_research_form(assistant):
+    """"Hvordan kan en kommune søke?", "Can a company use the forms?": the asker is the question's
+    subject, not a self-introduction; a compound ("frilansjournalist") says its last part; the
+    research form is never the answer. What the data is about ("tall per kommune") names nobody."""
+    research_form = "Søknad om tilgang til data"
+    for question in ["Hvordan kan en kommune søke om data fra NPR?", "Kan kommunen bruke søknadsskjemaene på helsedata.no?",
+                     "Korleis søkjer ein kommune om data?", "Can a company use the forms on helsedata.no?",
+                     "Which form should a company use?", "Vi i kommunen lurer på hvordan vi søker om data fra NPR.",
+                     "Jeg er frilansjournalist. Hvor søker jeg?", "Vi er en bedrift. Hvordan søker vi om data?"]:
+        answer = assistant.ask(question)
+        assert not any(c.section == research_form for c in answer.citations), question
+        assert answer.citations and answer.citations[0].section == "Søknad ved andre formål enn forskning", question
+    assert assistant.rank_parts("Hvordan søker jeg om data per bostedskommune?")[1][0][1].route == ()
+
+
+def test_a_researcher_who_works_in_a_municipality_gets_the_research_form(assistant):
+    # both kinds named, the role the asker says they are decides; where they work comes second
+    for question in ["Vi er forskere i en kommune. Hvordan søker vi?", "Eg er forskar i ein kommune. Korleis søkjer eg?"]:
+        answer = assistant.ask(question)
+        assert answer.citations and answer.citations[0].section == "Søknad om tilgang til data", question
+    # a municipality with a researcher to help: nobody's role is stated over the other's
+    both = assistant.rank_parts("Hvordan søker vi?", "Vi er en kommune og en forsker skal hjelpe oss.")[1][0][1]
+    assert both.route == ()

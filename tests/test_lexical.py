@@ -1,6 +1,6 @@
 from assistant.glossary import Glossary
 from assistant.lexical import LexicalIndex, content_stems, fold, stem, words
-from assistant.questions import (about_the_question, detect_language, introductions, is_asking, split_questions,
+from assistant.questions import (about_the_question, detect_language, introductions, is_asking, roles, split_questions,
                                  statements)
 from assistant.privacy import mask_personal_numbers
 
@@ -126,4 +126,10 @@ def test_introductions_are_what_the_asker_says_of_themselves_not_the_subject():
     assert introductions("Vi er en kommune, kan vi søke via helsedata.no?") == "Vi er en kommune"
     assert introductions("I work at a pharmaceutical company, can we apply?") == "I work at a pharmaceutical company"
     assert introductions("Som journalist, hvordan får jeg tall?") == "Som journalist"
+    # who the question has do the asking is the asker too; what the data is about is not
+    assert introductions("Hvordan kan en kommune søke om data?") == "kommune"
+    assert introductions("Can a company use the forms on helsedata.no?") == "company"
+    assert introductions("Vi i kommunen lurer på hvordan vi søker.") == "kommunen"
+    assert introductions("Hvordan søker jeg om tall per kommune?") == ""
+    assert roles("Vi er forskere i en kommune.") == "forskere" and roles("Vi er en kommune og en forsker hjelper.") == ""
     assert introductions("Hvordan søker jeg om tall per kommune?") == ""
