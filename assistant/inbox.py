@@ -7,13 +7,15 @@
 Plain text, .eml (stdlib `email`, policy=default; an HTML-only body is stripped to text) and
 mbox files (stdlib `mailbox`). A body or header whose charset label is missing or wrong
 (Latin-1 labelled UTF-8, raw 8-bit headers) is decoded with the charset charset-normalizer
-detects among Western European ones. An mbox message that cannot be read is reported by number
+detects among Western European ones; text that starts with a byte-order mark (Notepad's
+"Unicode" is UTF-16) is read in the encoding the mark names. An mbox message that cannot be read is reported by number
 and Message-ID; the others are still read. Personal numbers are masked in every Mail.
 Deliberately left out: attachments. What the text means is mail.py's business.
 """
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.utils
 import mailbox
@@ -76,6 +78,8 @@ class _TextOfHtml(HTMLParser):
             self.out.append("\n")
         elif tag in self.BLOCKS:
             self.out.append("\n")
+        elif tag in ("td", "th"):  # cells apart: "<td>1</td><td>01019012345</td>" is two numbers, not 12 digits
+            self.out.append("\t")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "head", "title"):
@@ -85,6 +89,8 @@ class _TextOfHtml(HTMLParser):
             self.out.append("\n")
         elif tag in self.BLOCKS:
             self.out.append("\n")
+        elif tag in ("td", "th"):
+            self.out.append("\t")
 
     def handle_data(self, data):
         if not self.skip:
@@ -109,18 +115,43 @@ def html_to_text(html: str) -> str:
 WESTERN = ["utf_8", "utf_16", "cp1252", "iso8859_15", "latin_1", "mac_roman", "cp865", "cp850"]
 
 
+# a byte-order mark says the encoding for certain (Notepad's "Unicode" is UTF-16 LE with one);
+# UTF-32's come first, since its little-endian mark begins with UTF-16's
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _unicode_with_bom(data: bytes, name: str) -> str | None:
+    """The text of UTF-16 or UTF-32 bytes that begin with a byte-order mark, else None.
+
+    _unicode_with_bom(b"\\xff\\xfeH\\x00v\\x00a\\x00?\\x00", "x") -> "Hva?"
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise MailError(f"{name} starts like {encoding.upper()} text but is not; save the e-mail as "
+                                "plain text (UTF-8) or .eml and try again.") from None
+    return None
+
+
 def _readable(text: str) -> bool:
     junk = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t" or 0x7f <= ord(c) < 0xa0)
     return junk <= len(text) // 100
 
 
 def _decode(data: bytes, name: str, declared: str | None = None) -> str:
-    """Bytes -> text: the declared charset if it really decodes, else UTF-8, else the charset
-    charset-normalizer detects, else cp1252; raises MailError for binary data.
+    """Bytes -> text: UTF-16/32 when they start with a byte-order mark, else the declared charset
+    if it really decodes, else UTF-8, else the charset charset-normalizer detects, else cp1252;
+    raises MailError for binary data.
 
     _decode("Hva koster det å få data?".encode("latin-1"), "x", "utf-8") -> "Hva koster det å få data?"
     """
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    text = _unicode_with_bom(data, name)
+    if text is not None:
+        return text
+    if b"\x00" in data:
         raise MailError(f"{name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
     for encoding in (declared, "utf-8-sig"):
         if not encoding:
@@ -221,6 +252,9 @@ def read_path(path: Path, errors: list[tuple[str, str]] | None = None) -> list[t
         raise MailError(f"{path} cannot be read ({exc.strerror}); give a readable e-mail file.")
     if path.suffix.lower() == ".mbox" or head.startswith(b"From "):
         return _read_mbox(path, errors)
+    text = _unicode_with_bom(head, path.name)
+    if text is not None:  # e.g. saved as "Unicode" in Notepad: read as the text it is
+        return [(path.name, read_mail(text, path.name, eml=path.suffix.lower() == ".eml"))]
     if b"\x00" in head:  # binary before anything tries to parse it as headers
         raise MailError(f"{path.name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
     return [(path.name, read_mail(head, path.name, eml=path.suffix.lower() == ".eml"))]

@@ -67,7 +67,8 @@ class Summary:
 
 
 def _hash(key: str) -> str:
-    return hashlib.sha256(key.strip().encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    # masked first: a draft names its e-mail's Message-ID masked, and must still match that e-mail
+    return hashlib.sha256(mask_personal_numbers(key.strip()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 class State:

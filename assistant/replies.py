@@ -6,7 +6,10 @@
 
 A reply goes to Reply-To (else From), says "Re: " once (whatever "Re:", "SV:", "AW:" the thread
 already carries), threads with In-Reply-To and References, and carries its UTF-8 body with
-personal numbers masked (the drafter's text and the applicant's quoted text both). A draft the
+personal numbers masked (the drafter's text and the applicant's quoted text both), as they are
+in every header it copies from the e-mail (To, Subject, In-Reply-To, References,
+X-Assistant-Draft-For): a draft is stored, so "Kari 01019012345" <kari@x.no> becomes
+"Kari *********** <kari@x.no>", even where that breaks threading or the address. A draft the
 team must finish by hand gets NEEDS_HUMAN_TAG before its subject and the X-Assistant-Needs-Human
 header (the IMAP keyword $NeedsHuman is set by the mailbox). X-Assistant-Draft-For names the
 e-mail a draft answers, so a later run finds it in the Drafts folder and never drafts it twice.
@@ -137,7 +140,8 @@ def reply_message(msg: Message, key: str, draft, text: str, sender: str, date: s
     manual = needs_human(draft)
     reply = EmailMessage(policy=policy.SMTP)
     reply["From"] = sender
-    reply["To"] = reply_to(msg)
+    # each header copied from the e-mail is masked: a name, address or Message-ID may hold a number
+    reply["To"] = mask_personal_numbers(reply_to(msg))
     reply["Subject"] = mask_personal_numbers(reply_subject(draft.subject or _header(msg, "Subject"), manual))
     reply["Date"] = date or email.utils.formatdate(localtime=True)
     domain = _address(sender).partition("@")[2] or "assistant.invalid"
@@ -146,9 +150,9 @@ def reply_message(msg: Message, key: str, draft, text: str, sender: str, date: s
     if re.fullmatch(r"<[^<>\s]+>", mid):
         refs = _header(msg, "References").split() or _header(msg, "In-Reply-To").split()[:1]
         refs = [r for r in refs if re.fullmatch(r"<[^<>\s]+>", r)][-20:]  # a long thread keeps its tail
-        reply["In-Reply-To"] = mid
-        reply["References"] = " ".join([*refs, mid])
-    reply[DRAFT_FOR] = key
+        reply["In-Reply-To"] = mask_personal_numbers(mid)
+        reply["References"] = mask_personal_numbers(" ".join([*refs, mid]))
+    reply[DRAFT_FOR] = mask_personal_numbers(key)  # mailroom hashes keys masked, so it still matches
     if manual:
         reply["X-Assistant-Needs-Human"] = "yes"
         reply["Keywords"] = NEEDS_HUMAN_KEYWORD

@@ -76,6 +76,15 @@ def test_html_body_becomes_lines_and_blockquotes_become_quoted_history():
         "Hei & takk\n> Gammel tekst"
 
 
+
+def test_html_table_cells_stay_apart_so_a_number_in_one_is_masked():
+    text = html_to_text("<table><tr><td>1</td><td>01019012345</td><td>02029054321</td></tr></table>")
+    assert text.split() == ["1", "01019012345", "02029054321"]
+    mail = read_mail("From: k@x.no\nSubject: Tall\nContent-Type: text/html; charset=utf-8\n\n"
+                     "<table><tr><td>1</td><td>01019012345</td></tr></table><p>Hva koster det?</p>")
+    assert "01019012345" not in mail.text and "0101" not in mail.text
+
+
 @pytest.mark.parametrize("text", [
     "Hei!\nHva koster det?\n\nOn Mon, 1 Mar 2026, NPR wrote:\n> Hei",
     "Hei Kari,\nHva koster det?\n> sitat\n> mer sitat",
@@ -163,6 +172,20 @@ def test_mbox_holds_two_messages_and_junk_or_missing_files_are_clear_errors(tmp_
         read_path(junk)
     with pytest.raises(MailError, match="does not exist"):
         read_path(tmp_path / "missing.txt")
+
+
+def test_a_utf16_file_with_a_byte_order_mark_is_read_as_text_not_binary(tmp_path):
+    text = "Hei!\r\nHva koster det å få data?\r\nMvh Kari\r\n"
+    for encoding in ("utf-16", "utf-16-be", "utf-32"):  # "utf-16": Notepad's "Unicode" (LE, with a mark)
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(text.encode(encoding) if encoding != "utf-16-be" else b"\xfe\xff" + text.encode(encoding))
+        [(label, mail)] = read_path(path)
+        assert (label, mail.text) == (path.name, "Hei!\nHva koster det å få data?\nMvh Kari\n")
+        assert find_questions(mail.text)[0] == ["Hva koster det å få data?"]
+    cut = tmp_path / "cut.txt"  # a mark, then bytes that are not UTF-16 (a lone surrogate)
+    cut.write_bytes(b"\xff\xfeH\x00\x00\xd8")
+    with pytest.raises(MailError, match="starts like UTF-16 text but is not"):
+        read_path(cut)
 
 
 # -- rendering (pure, literal records) ------------------------------------------------------------
