@@ -30,7 +30,7 @@ from assistant.drafting import Drafter
 from assistant.examples import examples_path
 from assistant.feedback import FeedbackStore
 from assistant.limits import Limiter, LockedOut, LoginGuard, RateLimit, port_taken
-from assistant.settings import REPO_ROOT
+from assistant.settings import PORT_MAX, REPO_ROOT, whole_number
 from assistant.teaching import teach
 
 import gradio as gr  # noqa: E402  (after the offline variables)
@@ -277,22 +277,21 @@ def main() -> int:
     _setup_logging()
     host = os.environ.get("ASSISTANT_STAFF_HOST", "127.0.0.1")
     try:
-        port = int(os.environ.get("ASSISTANT_STAFF_PORT", "7861"))
+        # every setting checked before the model loads
+        port = whole_number(os.environ, "ASSISTANT_STAFF_PORT", 7861, high=PORT_MAX)
+        settings = Settings.from_env()
         auth = staff_auth(host)
         limiter = Limiter(RateLimit.from_env(os.environ))
-        taken = port_taken(host, port, "ASSISTANT_STAFF_PORT")  # before the model loads
+        taken = port_taken(host, port, "ASSISTANT_STAFF_PORT", "ASSISTANT_STAFF_HOST")
         if taken:
             print(f"staff_app: {taken}", file=sys.stderr)
             return 2
         if isinstance(auth, tuple):
             auth = guarded_login(*auth)
-        assistant = Assistant(Settings.from_env())
+        assistant = Assistant(settings)
         drafter = Drafter(assistant)
         demo = build_staff_app(assistant, drafter=drafter, limiter=limiter)
         api = staff_api(assistant, auth, limiter=limiter, drafter=drafter)
-    except ValueError:
-        print("staff_app: ASSISTANT_STAFF_PORT must be a whole number, e.g. 7861.", file=sys.stderr)
-        return 2
     except AssistantError as exc:
         print(f"staff_app: {exc}", file=sys.stderr)
         return 2
@@ -300,7 +299,7 @@ def main() -> int:
         launch(demo, host, port, auth, api=api)
     except OSError as exc:  # taken between the check and now
         print(f"staff_app: cannot listen on {host}:{port} ({exc}); stop the other server or set "
-              "ASSISTANT_STAFF_PORT to a free port.", file=sys.stderr)
+              "ASSISTANT_STAFF_HOST / ASSISTANT_STAFF_PORT.", file=sys.stderr)
         return 2
     return 0
 

@@ -7,6 +7,12 @@
 Guarantees, each tested in tests/test_batch.py:
 - nothing is ever written over an input, and an existing draft (which the team may have
   edited) is kept unless `overwrite`; it is listed in the summary instead;
+- --out is never the folder the e-mails are in (a folder given, or a file's own folder): the
+  drafts would be read as e-mails next time;
+- summary.txt is replaced only when it is a summary the drafter wrote; someone else's file of
+  that name (the team's notes) is kept, with or without `overwrite`, and the summary goes to
+  summary-2.txt (-3, …) instead;
+- every file is written whole or not at all (files.write_file), with the umask's mode;
 - draft names cannot collide: `<file name>.utkast.txt` / `.json` (`box.mbox-3.utkast.txt` for
   message 3 of an mbox), with `-2`, `-3` added when two inputs would still share one, and
   summary.txt, which no draft name can take;
@@ -20,6 +26,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +35,17 @@ from typing import Callable
 
 from .drafting import Draft, Drafter
 from .errors import MailError
+from .files import write_file
 from .mail import Mail, read_path
 from .privacy import mask_personal_numbers
 
-__all__ = ["Batch", "FolderReport", "mail_files", "prepare_batch", "run_batch", "draft_folder", "SUMMARY"]
+__all__ = ["Batch", "FolderReport", "mail_files", "prepare_batch", "run_batch", "draft_folder", "summary_path",
+           "SUMMARY"]
 
 SUMMARY = "summary.txt"
 SUFFIX = ".utkast"  # every draft is <name>.utkast.txt / .json, so none can be called summary.txt
+# the first line of every summary the drafter writes (FolderReport.summary): how it knows its own
+SUMMARY_HEAD = re.compile(rb"\d+ utkast, \d+ e-post\(er\) som ikke kunne leses\.\r?\n")
 
 
 @dataclass
@@ -42,6 +54,7 @@ class FolderReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file or message, why)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why): not an e-mail file
     kept: list[tuple[str, str]] = field(default_factory=list)  # (label, draft file) left as it was
+    summary_file: str = SUMMARY  # where run_batch wrote the summary (summary-2.txt beside someone's summary.txt)
 
     def summary(self) -> str:
         """What needs manual work, one block per e-mail; readable by the support team."""
@@ -134,9 +147,10 @@ def _file_stem(label: str) -> str:
 def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False) -> Batch:
     """Reads every input and checks the output folder; raises MailError before any work.
 
-    Refused: a source that does not exist or holds no e-mail files, an --out that is the
-    source folder itself (drafts would be read as e-mails next time), an --out that cannot be
-    written, and a summary.txt that is one of the inputs.
+    Refused: a source that does not exist or holds no e-mail files, a summary.txt that is one
+    of the inputs, an --out that is the folder the e-mails are in (the source folder, or a
+    file's own folder: the drafts would be read as e-mails next time), and an --out that
+    cannot be written.
     """
     source, out_dir = Path(source), Path(out_dir)
     if not source.exists():
@@ -144,14 +158,19 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False) -> Batch
     files, skipped = mail_files(source)
     if not files:
         raise MailError(f"{source} holds no e-mail files; put .txt, .eml or .mbox files in it.")
-    if source.is_dir() and out_dir.resolve() == source.resolve():
-        raise MailError(f"--out {out_dir} is the folder of the e-mails: the drafts would be read as e-mails "
-                        "next time. Give another folder, e.g. --out utkast/.")
+    # a file's folder is the one its name is in, and the one a link to it points into
+    folders = {source.resolve()} if source.is_dir() else {source.absolute().parent.resolve(), source.resolve().parent}
+    own_folder = MailError(f"--out {out_dir} is the folder of the e-mails: the drafts would be read as e-mails "
+                           "next time. Give another folder, e.g. --out utkast/.")
+    if source.is_dir() and out_dir.resolve() in folders:
+        raise own_folder
     inputs = {i for i in map(_identity, files) if i}
     summary_id = _identity(out_dir / SUMMARY)
-    if summary_id and summary_id in inputs:
+    if summary_id and summary_id in inputs:  # said before a file's own folder: it is the worse of the two
         raise MailError(f"{out_dir / SUMMARY} is one of the e-mails to draft and would be overwritten by "
                         "the summary; give another --out folder.")
+    if out_dir.resolve() in folders:
+        raise own_folder
     _check_writable(out_dir)
     report = FolderReport(skipped=skipped)
     jobs, taken = [], set()
@@ -180,16 +199,36 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False) -> Batch
 
 def _write(path: Path, text: str, batch: Batch) -> None:
     """Writes a new file; an existing one only with overwrite, and never an input."""
-    if not batch.overwrite:
-        with open(path, "x", encoding="utf-8") as fh:  # "x": fails rather than replaces
-            fh.write(text)
-        return
-    if _identity(path) in batch.inputs:
+    if batch.overwrite and _identity(path) in batch.inputs:
         raise FileExistsError(f"{path} is an input")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    write_file(path, text, overwrite=batch.overwrite)
+
+
+def _drafters_summary(path: Path, inputs: set[tuple[int, int]]) -> bool:
+    """True when `path` is a summary an earlier run wrote: a regular file (not a link, not an
+    input) whose first line is a summary's ("3 utkast, 0 e-post(er) som ikke kunne leses.")."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in inputs:
+            return False
+        with open(path, "rb") as fh:
+            return bool(SUMMARY_HEAD.match(fh.read(200)))
+    except OSError:
+        return False
+
+
+def summary_path(out_dir: Path, inputs: set[tuple[int, int]] = frozenset()) -> Path:
+    """Where this run's summary goes: summary.txt when it is free or an earlier summary, else the
+    first of summary-2.txt, summary-3.txt, … that is.
+
+    summary_path(out_dir) -> out_dir/"summary-2.txt" when out_dir/summary.txt holds the team's notes
+    """
+    n = 1
+    while True:
+        path = out_dir / (SUMMARY if n == 1 else f"summary-{n}.txt")
+        if not os.path.lexists(path) or _drafters_summary(path, inputs):
+            return path
+        n += 1
 
 
 def run_batch(drafter: Drafter | None, batch: Batch,
@@ -212,11 +251,10 @@ def run_batch(drafter: Drafter | None, batch: Batch,
             report.kept.append((label, text_path.name))
             continue
         report.drafted.append((label, draft))
-    summary = batch.out_dir / SUMMARY
-    fd, tmp = tempfile.mkstemp(dir=batch.out_dir, prefix=".summary.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(report.summary())
-    os.replace(tmp, summary)  # the summary is this run's report: always the newest
+    summary = summary_path(batch.out_dir, batch.inputs)
+    # an earlier summary is replaced: the summary is this run's report, always the newest
+    write_file(summary, report.summary(), overwrite=os.path.lexists(summary))
+    report.summary_file = summary.name
     return report
 
 

@@ -5,7 +5,7 @@
     assistant ask --json < questions.txt      JSON Lines: one object per input line, in order
     assistant index [--force]                 build the index if the corpus changed and say what it holds
     assistant chat                            an interactive prompt
-    assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines)
+    assistant feedback-export [--out FILE]    thumbs-down answers as eval cases (JSON Lines; --overwrite)
     assistant draft MAIL.eml [--json]         a reply draft for one e-mail (.txt, .eml)
     assistant draft FOLDER --out DRAFTS/      a draft per e-mail in a folder or .mbox, plus summary.txt
     assistant inbox --maildir PATH            a reply draft per new e-mail into PATH/.Drafts (--watch: keep going)
@@ -104,15 +104,34 @@ def _ask_lines(assistant, stream, out) -> int:
     return 0
 
 
+def _undecodable(text: str) -> bool:
+    """True for an argument Python could not decode: its bytes are kept as lone surrogates.
+
+    _undecodable("f\\udce5 data") -> True; _undecodable("få data") -> False
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _cmd_ask(args) -> int:
     if not args.question and not args.json:  # before the model loads (8 s) for nothing
         raise AssistantError('Give a question: assistant ask "Hva koster det?" '
                              "(or use --json to read one question per line from stdin).")
+    question = " ".join(args.question)
+    if args.question and _undecodable(question):  # not UTF-8: as in JSON Lines mode, and no model needed
+        from .answering import abstain
+
+        answer = abstain("", "nb", "invalid")
+        print(_dump(answer) if args.json else format_answer(answer))
+        return 0
     from .service import Assistant
 
     assistant = Assistant()
     if args.question:
-        answer = assistant.ask(" ".join(args.question))
+        answer = assistant.ask(question)
         print(_dump(answer) if args.json else format_answer(answer))
         return 0
     return _ask_lines(assistant, sys.stdin.buffer, sys.stdout)
@@ -167,8 +186,15 @@ def _cmd_chat(args) -> int:
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        if not question.strip():
+        except UnicodeDecodeError:  # a terminal that is not UTF-8 (stdin strict): answered as below
+            question = None
+        if question is not None and not question.strip():
             return 0
+        if question is None or _undecodable(question):  # not UTF-8, as in the other modes
+            from .answering import abstain
+
+            print(format_answer(abstain("", "nb", "invalid")))
+            continue
         answer = assistant.ask(question, context=previous)
         print(format_answer(answer))
         if not answer.abstained:
@@ -176,16 +202,29 @@ def _cmd_chat(args) -> int:
 
 
 def _cmd_feedback_export(args) -> int:
+    import io
+
     from .feedback import FeedbackStore, write_jsonl
+    from .files import write_file
     from .settings import Settings
 
+    exists = AssistantError(f"{args.out} already exists; give a new file name with --out, or pass "
+                            "--overwrite to replace it.")
+    if args.out and os.path.isdir(args.out) and not os.path.islink(args.out):
+        raise AssistantError(f"--out {args.out} is a folder; give a file name, e.g. --out tilbakemeldinger.jsonl.")
+    if args.out and os.path.lexists(args.out) and not args.overwrite:  # a user's file, or a link to one
+        raise exists
     cases = FeedbackStore.for_settings(Settings.from_env()).cases()  # FeedbackError if unreadable
     if not args.out:
         write_jsonl(cases, sys.stdout)
         return 0
+    text = io.StringIO()
+    n = write_jsonl(cases, text)
     try:
-        with open(args.out, "w", encoding="utf-8") as out:
-            n = write_jsonl(cases, out)
+        # whole or not at all; a symbolic link at --out is replaced (with --overwrite), never followed
+        write_file(args.out, text.getvalue(), overwrite=args.overwrite)
+    except FileExistsError:  # appeared since the check
+        raise exists
     except OSError as exc:
         raise AssistantError(f"Cannot write {args.out} ({exc.strerror}); give a writable --out path.")
     print(f"{n} thumbs-down case(s) written to {args.out}", file=sys.stderr)
@@ -195,7 +234,7 @@ def _cmd_feedback_export(args) -> int:
 def _cmd_draft(args) -> int:
     from pathlib import Path
 
-    from .batch import prepare_batch, run_batch
+    from .batch import SUMMARY, prepare_batch, run_batch
     from .drafting import TEMPLATES, Drafter, load_templates
     from .mail import MailError, read_path
 
@@ -233,7 +272,10 @@ def _cmd_draft(args) -> int:
     if report.kept:
         print(f"{len(report.kept)} existing draft(s) kept unchanged; pass --overwrite to draft them again.",
               file=sys.stderr)
-    print(f"Drafts and summary.txt written to {args.out}", file=sys.stderr)
+    if report.summary_file != SUMMARY:
+        print(f"{Path(args.out) / SUMMARY} is not a summary the drafter wrote, so it is kept; this run's "
+              f"summary is {report.summary_file}.", file=sys.stderr)
+    print(f"Drafts and {report.summary_file} written to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -245,6 +287,9 @@ def _day(text: str):
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day; give YYYY-MM-DD, e.g. 2026-03-01")
+
+
+MAX_INTERVAL = 86_400  # seconds between polls with --watch: more than a day is a typo, not a schedule
 
 
 class _LazyDrafter:
@@ -273,12 +318,13 @@ def _cmd_inbox(args) -> int:
     from .mailroom import Mailroom
     from .settings import Settings
 
+    if not 0 < args.interval <= MAX_INTERVAL:  # also nan (no comparison holds) and inf
+        raise ConfigError(f"--interval {args.interval:g} cannot be used; give a number of seconds above 0 and "
+                          f"at most {MAX_INTERVAL} (a day), e.g. 60.")
     sender = os.environ.get("ASSISTANT_INBOX_FROM", "").strip()
     if "@" not in email.utils.parseaddr(sender)[1]:
         raise ConfigError("Set ASSISTANT_INBOX_FROM to the address drafts are sent from, e.g. "
                           "ASSISTANT_INBOX_FROM='Brukerstøtte NPR <helseregistre@helsedir.no>'.")
-    if args.interval <= 0:
-        raise ConfigError("--interval must be a positive number of seconds, e.g. 60.")
     load_templates(str(args.templates or TEMPLATES))
     settings = Settings.from_env()
     box = open_mailbox(maildir=args.maildir or "", imap=args.imap or "", drafts=args.drafts or "")
@@ -318,7 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     chat = sub.add_parser("chat", help="an interactive prompt in the terminal")
     chat.set_defaults(func=_cmd_chat)
     fb = sub.add_parser("feedback-export", help="thumbs-down answers from the app as eval cases")
-    fb.add_argument("--out", help="write JSON Lines to this file instead of stdout")
+    fb.add_argument("--out", help="write JSON Lines to this new file instead of stdout")
+    fb.add_argument("--overwrite", action="store_true",
+                    help="replace --out if it exists (a symbolic link there is replaced, never followed)")
     fb.set_defaults(func=_cmd_feedback_export)
     dr = sub.add_parser("draft", help="reply drafts for e-mails (a file, a folder or an mbox)")
     dr.add_argument("path", help="a .txt/.eml e-mail, an .mbox file or a folder of e-mails")

@@ -38,7 +38,11 @@ class ImapBox:
 
     def __init__(self, url: str, user: str, password: str, drafts: str = "", timeout: float = 30.0,
                  cafile: str = ""):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:  # "Invalid IPv6 URL"; the URL is not repeated: it may hold a password
+            raise MailboxUnavailable(f"The --imap URL cannot be read ({exc}); give e.g. imaps://imap.example.no/INBOX "
+                                     "(an IPv6 address in brackets: imaps://[::1]:993/INBOX).") from None
         if parts.scheme not in ("imap", "imaps") or not parts.hostname:
             raise MailboxUnavailable(f"{url!r} is not an IMAP URL; give e.g. imaps://imap.example.no/INBOX.")
         if parts.username or parts.password:

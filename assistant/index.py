@@ -51,6 +51,7 @@ from .corpus_diff import record_build
 from .embedding import Embedder, VectorCache
 from .errors import AssistantError, IndexBuildError
 from .records import Chunk, Example
+from .settings import CORES, whole_number
 from .stores import IndexUnavailableError, LocalBuilds, ServerBuilds, parse_chroma_url, unavailable
 
 __all__ = ["IndexStore", "VectorIndex", "IndexUnavailableError", "fingerprint", "parse_chroma_url"]
@@ -300,11 +301,11 @@ class _LoggedProgress:
 
 
 def build_threads(env=os.environ) -> int:
-    """ASSISTANT_BUILD_THREADS, default every core: threads an index build embeds with."""
-    try:
-        return max(1, int(env.get("ASSISTANT_BUILD_THREADS", "") or (os.cpu_count() or 1)))
-    except ValueError:
-        return os.cpu_count() or 1
+    """ASSISTANT_BUILD_THREADS, default every core: threads an index build embeds with.
+
+    A bad value is a ConfigError; Settings.from_env raises it first, before any build starts.
+    """
+    return whole_number(env, "ASSISTANT_BUILD_THREADS", CORES)
 
 
 class IndexStore:

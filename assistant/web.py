@@ -6,9 +6,10 @@
     GET  /api/v1/openapi.json
     POST /api/v1/draft    {"mail": str} -> the `assistant draft --json` object (staff app, log-in)
 
-Bad requests are JSON errors, never a traceback: 413 over MAX_BODY bytes, 415 for a body that is
-not application/json, 422 for a missing or non-string field (or JSON that does not parse), 429
-with Retry-After over the rate limit, 503 with Retry-After when the answer queue is full.
+Bad requests are JSON errors, never a traceback: 404 for a path under /api/v1 that is no route, 405
+(with Allow) for another method on one, 413 over MAX_BODY bytes, 415 for a body that is not
+application/json, 422 for a missing or non-string field (or JSON that does not parse), 429 with
+Retry-After over the rate limit, 503 with Retry-After when the answer queue is full.
 Answering runs in a bounded thread pool (`AnswerPool`), so the event loop keeps serving.
 Only the apps import this module (FastAPI is Gradio's dependency): the CLI never loads it.
 Deliberately left out: API keys for the applicant API (it is as public as the chat) and
@@ -33,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .errors import AssistantError
 from .limits import Limiter, LockedOut, LoginGuard, client_address
 from .privacy import mask_personal_numbers
+from .settings import Settings, whole_number
 
 log = logging.getLogger("assistant.web")
 
@@ -41,18 +43,19 @@ MAX_BODY = 64 * 1024  # bytes of one request body: a question is at most a few t
 
 
 def pool_size(env=os.environ) -> int:
-    """ASSISTANT_API_THREADS, default two per core.
+    """ASSISTANT_API_THREADS, default two per core; a bad value is a ConfigError naming it.
 
     Why two per core: an answer is CPU work (the e5 question embedding, in C without the GIL, then
     Python ranking with it), so more threads than cores only queue inside the process; a second
     thread per core keeps a core busy while the other thread of its pair waits for the model's lock
     or the GIL. Measured with `make load` (README): 4 threads on this 2-core machine.
     """
-    try:
-        value = int(env.get("ASSISTANT_API_THREADS", "") or 2 * (os.cpu_count() or 1))
-    except ValueError:
-        value = 2 * (os.cpu_count() or 1)
-    return max(1, value)
+    return whole_number(env, "ASSISTANT_API_THREADS", Settings.api_threads)
+
+
+def queue_size(env=os.environ) -> int:
+    """ASSISTANT_API_QUEUE, default 256: requests that may wait for an answer thread (0 or more)."""
+    return whole_number(env, "ASSISTANT_API_QUEUE", Settings.api_queue, low=0)
 
 
 class AnswerPool:
@@ -198,7 +201,7 @@ def build_api(assistant, limiter: Limiter | None = None, pool: AnswerPool | None
     behind HTTP Basic checked by `guard` (the staff UI's log-in: 401 without it, 429 while locked
     out). Without a guard the staff app has no log-in (loopback only), and neither has the API.
     Mount the Gradio UI on it with gr.mount_gradio_app(api, demo, path="/")."""
-    pool = pool or AnswerPool(pool_size(), queue=int(os.environ.get("ASSISTANT_API_QUEUE", "") or 256))
+    pool = pool or AnswerPool(pool_size(), queue=queue_size())
     api = FastAPI(title=title or "NPR data-access assistant", version="1",
                   description="Cited answers from the guidance on getting data from Norsk pasientregister.",
                   openapi_url=f"{PREFIX}/openapi.json", docs_url=None, redoc_url=None)
@@ -309,7 +312,23 @@ def build_api(assistant, limiter: Limiter | None = None, pool: AnswerPool | None
                 return error(503, str(exc), headers={"Retry-After": "5"})
             return JSONResponse(result.to_dict())
 
+    @api.api_route(PREFIX + "/{rest:path}", methods=list(METHODS), include_in_schema=False)
+    async def elsewhere(request: Request, rest: str):
+        """Another method on an API route (405 with Allow) or no such route (404), in the API's error
+        shape: without this route the Gradio UI mounted at / would answer both with its own 404."""
+        path = f"{PREFIX}/{rest}"
+        allowed = sorted({m for r in api.routes if getattr(r, "path", None) == path
+                          and getattr(r, "endpoint", None) is not elsewhere
+                          for m in getattr(r, "methods", None) or ()})
+        if allowed:
+            return error(405, f"{path} takes {' or '.join(allowed)}, not {request.method}.",
+                         headers={"Allow": ", ".join(allowed)})
+        return error(404, f"There is no {path}; the API's routes are in {PREFIX}/openapi.json.")
+
     return api
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")  # what the catch-all route answers
 
 
 class _Unauthorized(Exception):

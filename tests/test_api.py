@@ -121,6 +121,23 @@ def test_a_body_over_64_kb_is_413_whether_declared_or_chunked(url):
     assert status == 200 and data["reason"] == "too_long"
 
 
+@pytest.mark.parametrize("method, path, allow", [
+    ("GET", "ask", "POST"), ("PUT", "ask", "POST"), ("DELETE", "ask", "POST"),
+    ("POST", "health", "GET"), ("DELETE", "openapi.json", "GET, HEAD"),
+])
+def test_a_wrong_method_on_an_api_route_is_405_in_the_apis_error_shape(url, method, path, allow):
+    body = {"question": "Hva koster det?"} if method in ("POST", "PUT") else None
+    status, data, head = call(url + f"api/v1/{path}", body, method=method)
+    assert (status, head["allow"]) == (405, allow)
+    assert data == {"error": f"/api/v1/{path} takes {allow.replace(', ', ' or ')}, not {method}."}
+
+
+def test_a_path_under_the_api_that_is_no_route_is_404_in_the_apis_error_shape(url):
+    status, data, _ = call(url + "api/v1/questions")
+    assert status == 404
+    assert data == {"error": "There is no /api/v1/questions; the API's routes are in /api/v1/openapi.json."}
+
+
 def test_the_gradio_api_and_ui_share_the_port(url):
     from gradio_client import Client
 

@@ -276,6 +276,36 @@ def test_feedback_export_to_an_unwritable_path_is_one_clear_line(tmp_path, capsy
     assert err.startswith("assistant: Cannot write") and "Traceback" not in err
 
 
+def test_feedback_export_never_writes_over_a_file_or_through_a_link(_data_dir, tmp_path, capsys):
+    FeedbackStore.for_settings(Settings.from_env()).record(_answer(), False, session="s1", message=1)
+    mine, target, link = tmp_path / "f.txt", tmp_path / "mål.txt", tmp_path / "lenke.jsonl"
+    mine.write_text("USER\n")
+    target.write_text("TARGET\n")
+    link.symlink_to(target)
+    for out in (mine, link):
+        assert cli_main(["feedback-export", "--out", str(out)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err == (f"assistant: {out} already exists; give a new file name with --out, or pass "
+                       "--overwrite to replace it.")
+    assert mine.read_text() == "USER\n" and target.read_text() == "TARGET\n"
+    assert cli_main(["feedback-export", "--out", str(tmp_path)]) == 2
+    assert "is a folder; give a file name" in capsys.readouterr().err
+
+    assert cli_main(["feedback-export", "--out", str(link), "--overwrite"]) == 0
+    assert not link.is_symlink() and target.read_text() == "TARGET\n"  # the link replaced, not followed
+    assert json.loads(link.read_text())["id"] == "feedback-1"
+    assert cli_main(["feedback-export", "--out", str(mine), "--overwrite"]) == 0
+    assert json.loads(mine.read_text())["id"] == "feedback-1"
+    old = os.umask(0o022)
+    try:
+        assert cli_main(["feedback-export", "--out", str(tmp_path / "ny.jsonl")]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "ny.jsonl").stat().st_mode & 0o777 == 0o644
+    assert len((tmp_path / "ny.jsonl").read_text().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
 # -- bounded work per request (issue #14) ---------------------------------------------------------
 
 class SpyAssistant:

@@ -255,3 +255,90 @@ def test_run_batch_needs_no_drafter_when_everything_is_kept(tmp_path):
     draft_folder(drafter(), src, out)
     batch = prepare_batch(src, out)
     assert batch.jobs == [] and run_batch(None, batch).kept == [("a.txt", "a.txt.utkast.txt")]
+
+
+# -- summary.txt, a file's own folder, file modes (tester's report) ---------------------------------
+
+def test_a_summary_txt_the_drafter_did_not_write_is_kept_and_the_summary_goes_beside_it(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    notes = out / SUMMARY
+    notes.write_text("Kari sine notater\n", encoding="utf-8")
+    report = draft_folder(drafter(), src, out)
+    assert notes.read_text(encoding="utf-8") == "Kari sine notater\n"
+    assert report.summary_file == "summary-2.txt"
+    assert (out / "summary-2.txt").read_text(encoding="utf-8") == report.summary()
+    # the next run, --overwrite or not, replaces its own summary-2.txt and still keeps the notes
+    for overwrite in (False, True):
+        again = draft_folder(drafter(), src, out, overwrite=overwrite)
+        assert again.summary_file == "summary-2.txt" and not (out / "summary-3.txt").exists()
+        assert notes.read_text(encoding="utf-8") == "Kari sine notater\n"
+    # a summary the drafter wrote is replaced in place, as before
+    fresh = tmp_path / "ut2"
+    draft_folder(drafter(), src, fresh)
+    assert draft_folder(drafter(), src, fresh).summary_file == SUMMARY and not (fresh / "summary-2.txt").exists()
+
+
+def test_a_summary_txt_link_is_never_written_through(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    target = tmp_path / "viktig.txt"
+    target.write_text("3 utkast, 0 e-post(er) som ikke kunne leses.\nmen ikke vår\n", encoding="utf-8")
+    (out / SUMMARY).symlink_to(target)
+    assert draft_folder(drafter(), src, out).summary_file == "summary-2.txt"
+    assert target.read_text(encoding="utf-8") == "3 utkast, 0 e-post(er) som ikke kunne leses.\nmen ikke vår\n"
+    assert (out / SUMMARY).is_symlink()
+
+
+def test_cli_says_where_the_summary_went_when_summary_txt_is_someone_elses(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    draft_folder(drafter(), src, out)  # the draft exists, so the CLI has nothing to draft: no model
+    (out / SUMMARY).write_text("notater\n", encoding="utf-8")
+    r = run_cli(["draft", str(src), "--out", str(out)], tmp_path, NO_MODEL)
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert f"{out / SUMMARY} is not a summary the drafter wrote, so it is kept; this run's summary is " \
+           "summary-2.txt." in err and f"Drafts and summary-2.txt written to {out}" in err
+    assert (out / SUMMARY).read_text(encoding="utf-8") == "notater\n"
+    assert (out / "summary-2.txt").read_text(encoding="utf-8").startswith("0 utkast, 0 e-post(er)")
+
+
+def test_a_file_with_out_its_own_folder_is_refused_like_a_folder(tmp_path):
+    src = tmp_path / "inn"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    (src / "b.eml").write_text("Subject: x\n\n" + mail("Hvor lang tid tar det?"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in src.iterdir()}
+    with pytest.raises(MailError, match="is the folder of the e-mails.*--out utkast/"):
+        prepare_batch(src / "a.txt", src)
+    with pytest.raises(MailError, match="is the folder of the e-mails"):
+        prepare_batch(tmp_path / "inn" / ".." / "inn" / "a.txt", tmp_path / "inn" / ".")
+    link = tmp_path / "lenke.txt"  # a link to an e-mail, with --out the folder the e-mail is in
+    link.symlink_to(src / "a.txt")
+    with pytest.raises(MailError, match="is the folder of the e-mails"):
+        prepare_batch(link, src)
+    err = one_line_error(run_cli(["draft", str(src / "a.txt"), "--out", str(src)], tmp_path, NO_MODEL))
+    assert "is the folder of the e-mails" in err and "ASSISTANT_EMBEDDING_MODEL" not in err
+    assert {p.name: p.read_bytes() for p in src.iterdir()} == before
+    assert prepare_batch(src / "a.txt", tmp_path / "ut").jobs  # another folder is fine
+
+
+def test_drafts_and_summary_get_the_umasks_mode_with_or_without_overwrite(tmp_path):
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        draft_folder(drafter(), src, out)
+        first = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+        draft_folder(drafter(), src, out, overwrite=True)
+        second = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    finally:
+        os.umask(old)
+    assert first == second == {"a.txt.utkast.txt": 0o644, "a.txt.utkast.json": 0o644, SUMMARY: 0o644}

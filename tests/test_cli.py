@@ -196,3 +196,45 @@ def test_a_corpus_of_headings_only_is_a_clear_error_and_an_empty_document_a_warn
     assert "21 chunks and " in out and "example questions from 2 document(s)" in out  # as many as it lists
     assert "a.md: 0 sections, 0 chunks" in out and "no text under its headings: not indexed" in out
     assert err.count("a.md has headings but no text under them") == 1
+
+
+# -- non-UTF-8 questions on the command line and in the chat (tester's report) -------------------
+
+def test_a_question_argument_that_is_not_utf8_is_an_invalid_answer_before_the_model_loads(tmp_path):
+    question = "Hva koster det å få data".encode("latin-1")  # \xe5: not UTF-8
+    env = {"ASSISTANT_EMBEDDING_MODEL": "/no/such/model"}  # loading the model would fail loudly
+    r = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json", question], capture_output=True,
+                       env={**os.environ, **env, "ASSISTANT_DATA_DIR": str(tmp_path)}, cwd=REPO_ROOT, timeout=300)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    answer = json.loads(r.stdout)
+    assert (answer["question"], answer["abstained"], answer["reason"]) == ("", True, "invalid")
+    r = subprocess.run([sys.executable, "-m", "assistant", "ask", b"Hva", question], capture_output=True,
+                       env={**os.environ, **env, "ASSISTANT_DATA_DIR": str(tmp_path)}, cwd=REPO_ROOT, timeout=300)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    assert r.stdout.decode() == "Spørsmålet kunne ikke leses (det er ikke gyldig tekst). Skriv det på nytt som vanlig tekst.\n"
+
+
+def test_a_chat_line_that_is_not_utf8_gets_the_invalid_answer_and_the_chat_goes_on(cli_data):
+    r = run(["chat"], stdin="Hva koster det å få data?\n".encode("latin-1") + "Hva koster det?\n\n".encode(),
+            data_dir=cli_data)
+    out = r.stdout.decode()
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr[-2000:]
+    assert "Spørsmålet kunne ikke leses (det er ikke gyldig tekst)." in out
+    assert "Pris per time NOK 1100,- eks. mva." in out  # the next question is answered as usual
+
+
+def test_a_strict_stdin_that_cannot_decode_a_chat_line_gets_the_invalid_answer(monkeypatch, capsys):
+    import builtins
+
+    import assistant.service
+    from assistant.cli import main
+
+    lines = iter([UnicodeDecodeError("utf-8", b"\xe5", 0, 1, "invalid continuation byte"), EOFError()])
+
+    def typed(prompt=""):
+        raise next(lines)
+
+    monkeypatch.setattr(builtins, "input", typed)
+    monkeypatch.setattr(assistant.service, "Assistant", lambda: None)  # nothing is asked of it
+    assert main(["chat"]) == 0
+    assert "Spørsmålet kunne ikke leses (det er ikke gyldig tekst)." in capsys.readouterr().out

@@ -7,9 +7,11 @@ the real CLI: a kill -9 mid-run, SIGTERM in --watch, wrong credentials.
 
 from __future__ import annotations
 
+import base64
 import email
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -190,6 +192,53 @@ def test_maildir_drafts_thread_once_and_leave_flags(tmp_path, drafter):
     assert page.index('class="manual"') < page.index('class="drafted"')  # newest first
     assert "«Hvor mange måner har Jupiter?»" in page and "12345" not in page
     assert "Ingen utkast ennå" in inbox_queue_html(tmp_path / "empty")
+
+
+def leaked(blob: str) -> list[str]:
+    """The test numbers still in `blob`, also cut by spaces, line breaks, quote markers or tags."""
+    joined = re.sub(r"<[^<>]*>|[\s>.\-/=]", "", blob)
+    return [n for n in ("01019012345", "02029054321") if n in joined]
+
+
+def test_drafts_mask_personal_numbers_in_every_copied_header_and_the_decoded_body(tmp_path, drafter):
+    """What a tester found leaking from `assistant inbox`: the To: name, numbers next to numbers
+    in the Subject and the quoted body, numbers cut across quoted lines, a quoted-printable body,
+    a base64 HTML body cut by <br>; and a Message-ID holding a number (In-Reply-To, References,
+    X-Assistant-Draft-For), which must still keep the e-mail from being drafted twice."""
+    html = "<p>Hei!</p><p>Hva koster det? Fnr 01019<br>012345</p><p>Mvh Ola</p>"
+    raws = [
+        mail(1, sender='"Kari 01019012345" <kari@example.no>', subject="Fnr 01019012345 02029054321",
+             body="Hei!\n\nHva koster det? Det gjelder 01019012345 02029054321.\n\nMvh Kari\n\n"
+                  "Den 1. mars skrev Kari:\n> Min mors fødselsnummer er 010190\n> 12345. Hva koster det?\n"),
+        mail(2, body="Hei!\n\nHva koster det for pasient 0101=\n9012345? Og for 0101\n90 12345?\n\nMvh Kari\n")
+        .replace(b"Transfer-Encoding: 8bit", b"Transfer-Encoding: quoted-printable"),
+        mail(3, body=base64.encodebytes(html.encode()).decode())
+        .replace(b"text/plain", b"text/html").replace(b"Transfer-Encoding: 8bit", b"Transfer-Encoding: base64"),
+        mail(4).replace(b"<m4@example.no>", b"<01019012345@example.no>"),
+    ]
+    root = maildir(tmp_path / "Maildir", raws)
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    assert (summary.read, summary.drafted) == (4, 4)
+    drafts = {m["X-Assistant-Draft-For"]: m for _, m in drafts_of(root)}
+    assert set(drafts) == {"<m1@example.no>", "<m2@example.no>", "<m3@example.no>", "<***********@example.no>"}
+    first = drafts["<m1@example.no>"]
+    assert first["To"] == "Kari *********** <kari@example.no>"
+    assert first["Subject"] == "Re: Fnr *********** ***********"
+    assert "> Min mors fødselsnummer er ***********. Hva koster det?" in first.get_content()
+    fourth = drafts["<***********@example.no>"]
+    assert fourth["In-Reply-To"] == "<***********@example.no>" and fourth["References"] == "<***********@example.no>"
+    for name, draft in drafts_of(root):
+        headers = "\n".join(f"{k}: {v}" for k, v in draft.items())
+        assert not leaked(headers + "\n" + draft.get_content()), name
+    for raw in (p.read_bytes() for p in (root / ".Drafts").rglob("*") if p.is_file()):
+        assert not leaked(raw.decode("ascii", "replace"))  # the stored bytes, soft line breaks and all
+    assert not leaked((tmp_path / "data" / "inbox" / "queue.jsonl").read_text(encoding="utf-8"))
+    # the masked Message-ID in the draft still marks its e-mail done, with or without the state file
+    assert Mailroom(box, drafter, SENDER, tmp_path / "data").run().already == 4
+    assert Mailroom(box, drafter, SENDER, tmp_path / "elsewhere").run().already == 4
+    assert len(drafts_of(root)) == 4
 
 
 def test_one_process_per_mailbox(tmp_path, drafter):
@@ -460,6 +509,26 @@ def test_credentials_only_from_the_environment(tmp_path):
     done = subprocess.run([sys.executable, "-m", "assistant", "inbox", "--imap", "imaps://127.0.0.1:1/INBOX"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Set ASSISTANT_IMAP_USER and ASSISTANT_IMAP_PASSWORD" in done.stderr
+
+
+def test_a_url_that_cannot_be_parsed_is_one_line_without_the_url(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "assistant", "inbox", "--imap", "imaps://support:pw@[::1/INBOX"],
+                          env=_env(tmp_path, ASSISTANT_IMAP_USER="u", ASSISTANT_IMAP_PASSWORD="p"),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr == ("assistant: The --imap URL cannot be read (Invalid IPv6 URL); give e.g. "
+                           "imaps://imap.example.no/INBOX (an IPv6 address in brackets: imaps://[::1]:993/INBOX).\n")
+
+
+@pytest.mark.parametrize("interval", ["inf", "nan", "-inf", "0", "-1", "1e9"])
+def test_an_interval_that_is_no_wait_is_one_line_before_anything_starts(tmp_path, interval):
+    root = maildir(tmp_path / "Maildir", [])
+    done = subprocess.run([sys.executable, "-m", "assistant", "inbox", "--maildir", str(root), "--watch",
+                           f"--interval={interval}"], env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"assistant: --interval {float(interval):g} cannot be used; give a number of "
+                                  "seconds above 0 and at most 86400 (a day), e.g. 60.")
+    assert not (tmp_path / "cli-data" / "inbox").exists()  # no state, no lock: it never began
 
 
 def test_tls_and_starttls_check_the_certificate(drafter, tmp_path):

@@ -11,6 +11,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from gradio_client import Client
@@ -188,3 +189,52 @@ def test_a_bad_rate_limit_setting_stops_the_app_with_one_line(tmp_path):
     r = subprocess.run([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, capture_output=True, timeout=120)
     err = r.stderr.decode().strip()
     assert r.returncode == 2 and len(err.splitlines()) == 1 and "ASSISTANT_RATE_LIMIT='fast'" in err
+
+
+# -- every setting checked, with the right advice, before the model loads (tester's report) ------
+
+def test_settings_out_of_range_or_not_numbers_are_config_errors_naming_them():
+    from assistant.settings import Settings
+
+    assert Settings.from_env({"ASSISTANT_PORT": "65535", "ASSISTANT_API_QUEUE": "0"}).api_queue == 0
+    bad = {"ASSISTANT_PORT": ["70000", "0", "-1"], "ASSISTANT_API_QUEUE": ["-5", "many"],
+           "ASSISTANT_API_THREADS": ["abc", "0"], "ASSISTANT_BUILD_THREADS": ["abc", "-2"]}
+    for name, values in bad.items():
+        for value in values:
+            with pytest.raises(ConfigError, match=f"^{name}="):
+                Settings.from_env({name: value})
+
+
+def test_a_host_that_cannot_be_resolved_or_is_not_ours_names_the_host_setting():
+    from assistant.limits import port_taken
+
+    # the resolver's own words in the brackets vary from system to system
+    said = port_taken("no.such.host.invalid", 7860, "ASSISTANT_STAFF_PORT", "ASSISTANT_STAFF_HOST")
+    assert said.startswith("cannot listen on no.such.host.invalid:7860: the host name cannot be resolved")
+    assert "set ASSISTANT_STAFF_HOST" in said and "another server" not in said and "STAFF_PORT" not in said
+    said = port_taken("192.0.2.1", 7860, "ASSISTANT_PORT")  # TEST-NET-1: no machine's own address
+    nonlocal_bind = Path("/proc/sys/net/ipv4/ip_nonlocal_bind")  # where set, any address can be bound
+    if not (nonlocal_bind.exists() and nonlocal_bind.read_text().strip() == "1"):
+        assert "192.0.2.1 is not an address of this machine; set ASSISTANT_HOST" in said
+        assert "another server" not in said
+
+
+@pytest.mark.parametrize("script, setting, named", [
+    ("app.py", "ASSISTANT_PORT=70000", "ASSISTANT_PORT=70000 is out of range; give a whole number from 1 to 65535"),
+    ("app.py", "ASSISTANT_API_QUEUE=-5", "ASSISTANT_API_QUEUE=-5 is too small"),
+    ("app.py", "ASSISTANT_API_THREADS=abc", "ASSISTANT_API_THREADS='abc' is not a whole number"),
+    ("app.py", "ASSISTANT_BUILD_THREADS=abc", "ASSISTANT_BUILD_THREADS='abc' is not a whole number"),
+    ("app.py", "ASSISTANT_HOST=no.such.host.invalid", "the host name cannot be resolved"),
+    ("staff_app.py", "ASSISTANT_STAFF_PORT=70000", "ASSISTANT_STAFF_PORT=70000 is out of range"),
+    ("staff_app.py", "ASSISTANT_API_QUEUE=-5", "ASSISTANT_API_QUEUE=-5 is too small"),
+])
+def test_a_bad_setting_stops_either_app_with_one_line_before_the_model_loads(tmp_path, script, setting, named):
+    name, value = setting.split("=", 1)
+    env = {**os.environ, name: value, "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+           "ASSISTANT_EMBEDDING_MODEL": "/no/such/model"}  # loading the model would fail loudly
+    r = subprocess.run([sys.executable, script], cwd=REPO_ROOT, env=env, capture_output=True, timeout=120)
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert named in err and "ASSISTANT_EMBEDDING_MODEL" not in err
+    if name == "ASSISTANT_HOST":
+        assert "set ASSISTANT_HOST" in err and "another server" not in err
