@@ -98,6 +98,7 @@ class HybridSearch:
         # others, and the words by which askers say they are that route's (set by the Assistant)
         self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
         self._route_chunks: dict[tuple[str, str], tuple[int, ...]] | None = None  # on first use
+        self._heads, self._heads_for = frozenset(), None  # the one-word cues (cue_heads), of which routes
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
         # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
         self.oos_topics: dict[str, frozenset[str]] = {}
@@ -246,9 +247,11 @@ class HybridSearch:
         """The one-word `asked_by` cues the asker's compounds end in: "frilansjournalist" and
         "lokalavis" say "journalist" and "avis" ("konsulentfirma": "firma"). Only the asker's own
         words: the question's subject may be a compound too ("tall per bostedskommune")."""
-        heads = {c for cues in self.routes.values() for cue in cues if len(cue) == 1
-                 for c in cue if len(c) >= T.CUE_HEAD_MIN}
-        return {c for s in stems for c in heads if len(s) > len(c) and s.endswith(c)}
+        if self._heads_for is not self.routes:  # once per set of routes, not per question
+            self._heads = frozenset(c for cues in self.routes.values() for cue in cues if len(cue) == 1
+                                    for c in cue if len(c) >= T.CUE_HEAD_MIN)
+            self._heads_for = self.routes
+        return {c for s in stems for c in self._heads if len(s) > len(c) and s.endswith(c)}
 
     def route(self, said: set[str], negated: set[str], role: set[str] = frozenset()) -> tuple:
         """The one route (asked_by section) the asker's words name, or (): a cue's words all said
