@@ -8,8 +8,10 @@ Each question found by `mail.find_asked` goes to `Assistant.ask` with the e-mail
 sentences as context (a question with no topic of its own, "Kvar gjer eg det?", together with
 the statement before it); the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
-At most MAX_QUESTIONS (20) questions per e-mail are looked up; the rest are listed for staff
-under their own heading (asked=False), never dropped. Folders and mboxes: batch.py.
+A question asked twice is answered once. At most MAX_QUESTIONS (20) questions per e-mail are
+looked up; the rest are listed for staff under their own heading (asked=False), never dropped from
+the draft's items, and the first MAX_LISTED (30) of them are written out in its text, the others
+counted. The signature's title and organisation lines count as context (who asks). Folders and mboxes: batch.py.
 Under each question for manual work, the sections the assistant offers on its decline
 ("Kanskje nyttig", assistant/related.py) are listed with their links, for the team.
 Greeting, lead-ins and sign-off come from data/reply_templates.json (bokmål/nynorsk e-mails get
@@ -25,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .questions import detect_language
-from .mail import Mail, MailError, find_asked, find_name, own_text, signature_name
+from .mail import Mail, MailError, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
 
@@ -33,13 +35,16 @@ __all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES", "MAX_
 
 TEMPLATES = Path(__file__).parent / "data" / "reply_templates.json"
 MAX_QUESTIONS = 20  # per e-mail; the rest are listed for staff, not looked up (bounded work per request)
+MAX_LISTED = 30  # of those, listed one by one; the draft counts the others (a huge e-mail stays a readable draft)
 # optional keys: a templates file written before they existed still loads
 DEFAULTS = {"nb": {"not_asked_heading": "[Må besvares manuelt] E-posten har flere enn {limit} spørsmål; "
                                         "disse er ikke slått opp i veiledningen:",
-                   "related_item": "    Kanskje nyttig: «{section}» {url}"},
+                   "related_item": "    Kanskje nyttig: «{section}» {url}",
+                   "not_listed": "    … og {count} spørsmål til, ikke listet her: se e-posten."},
             "en": {"not_asked_heading": "[Må besvares manuelt] The e-mail asks more than {limit} questions; "
                                         "these were not looked up in the guidance:",
-                   "related_item": "    Kanskje nyttig (possibly related): \"{section}\" {url}"}}
+                   "related_item": "    Kanskje nyttig (possibly related): \"{section}\" {url}",
+                   "not_listed": "    … and {count} more questions, not listed here: see the e-mail."}}
 KEYS = ("greeting_named", "greeting", "intro", "question", "lead", "quote", "source", "manual_heading",
         "manual_item", "no_questions", "closing", "sign_off")
 
@@ -127,8 +132,10 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
         out.append("\n".join(lines))
     not_asked = [i.question for i in items if not i.asked]
     if not_asked:
-        out.append("\n".join([words["not_asked_heading"].format(limit=len(items) - len(not_asked)),
-                              *(words["manual_item"].format(question=q) for q in not_asked)]))
+        listed = [words["manual_item"].format(question=q) for q in not_asked[:MAX_LISTED]]
+        if len(not_asked) > MAX_LISTED:
+            listed.append(words["not_listed"].format(count=len(not_asked) - MAX_LISTED))
+        out.append("\n".join([words["not_asked_heading"].format(limit=len(items) - len(not_asked)), *listed]))
     if not items:
         out.append(words["no_questions"])
     out += [words["closing"], words["sign_off"]]
@@ -144,8 +151,18 @@ class Drafter:
         self.max_questions = max_questions
 
     def draft(self, mail: Mail) -> Draft:
-        body, signed = signature_name(own_text(mail.text))
+        own = own_text(mail.text)
+        body, signed = signature_name(own)
         asked, context = find_asked(body)
+        # who asks steers the answer, and it often stands only under the name ("Rådgiver, Fjellvik
+        # kommune"): the signature's title and organisation lines join the context
+        role = mask_personal_numbers(signature_lines(own))
+        context = f"{context} {role}".strip() if role else context
+        # a question asked twice is answered once ("Hva koster det?" pasted over and over)
+        firsts: dict[str, tuple[str, str]] = {}
+        for q, before in asked:
+            firsts.setdefault(" ".join(q.lower().split()).strip(" ?.!"), (q, before))
+        asked = list(firsts.values())
         questions = [q for q, _ in asked]
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []

@@ -22,6 +22,7 @@ from .privacy import MASK, mask_personal_numbers
 from .questions import LEAD_IN, is_asking, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
+           "signature_lines",
            "find_questions", "find_asked", "find_name", "asks"]
 
 # where the history of a thread begins: everything from here on was written earlier
@@ -83,6 +84,26 @@ def signature_name(text: str) -> tuple[str, str]:
     first = next((line.strip() for line in after.splitlines() if line.strip()), "")
     name = re.fullmatch(NAME, first)
     return text[:m.start()].strip(), name["name"] if name else ""
+
+
+def signature_lines(text: str, most: int = 3) -> str:
+    """What the sender says they are under the sign-off (title, unit, organisation), without the
+    name and without lines holding digits, addresses or links (telephone, e-mail, web):
+    the asker's role often stands only there.
+
+    signature_lines("Hva koster det?\nMvh\nKari Nordmann\nRådgiver, Fjellvik kommune\nTlf. 913 45 672")
+        -> "Rådgiver, Fjellvik kommune."
+    """
+    m = SIGN_OFF.search(text)
+    if not m:
+        return ""
+    lines = [line.strip(" \t,.-–—|") for line in (m["rest"] + "\n" + text[m.end():]).splitlines()]
+    lines = [line for line in lines if line]
+    if lines and re.fullmatch(NAME, lines[0]):
+        lines = lines[1:]
+    kept = [line for line in lines[:most + 2]
+            if not re.search(r"[\d@]|https?:|www\.", line) and len(line) <= 80][:most]
+    return " ".join(f"{line}." for line in kept)
 
 
 def find_name(text: str, signed: str = "", sender: str = "") -> str:

@@ -23,7 +23,7 @@ from assistant.cli import main as cli_main
 from assistant.batch import draft_folder
 from assistant.drafting import Draft, DraftItem, Drafter, by_section, load_templates, render
 from assistant.mail import (MailError, find_name, find_questions, html_to_text, own_text, read_mail,
-                            read_path, signature_name)
+                            read_path, signature_lines, signature_name)
 from assistant.records import Answer, Citation
 from conftest import REPO_ROOT
 
@@ -517,6 +517,33 @@ def test_questions_beyond_twenty_are_listed_for_staff_not_looked_up_and_never_dr
     assert heading + "\n- «Hva gjelder for sak 21?»\n" in draft.text
     assert all(f"- «{q}»" in draft.text for q in questions)
     assert [q["asked"] for q in draft.to_dict()["questions"]][19:21] == [True, False]
+
+
+def test_a_question_pasted_over_and_over_is_asked_once_and_a_huge_list_is_counted_not_written_out():
+    fake = CountingAssistant()
+    draft = Drafter(fake).draft(read_mail("Hei!\n" + "Hva koster det? " * 5000 + "\nhva koster  det\nPris?\nMvh Kari"))
+    assert fake.asked == ["Hva koster det?", "Pris?"] and len(draft.items) == 2
+    questions = [f"Hva gjelder for sak {n}?" for n in range(1, 1001)]
+    draft = Drafter(fake).draft(read_mail("Hei!\n" + "\n".join(questions) + "\nMvh Kari"))
+    assert [i.question for i in draft.items] == questions  # every one stays in the draft's items
+    shown = [q for q in questions[20:] if f"- «{q}»" in draft.text]
+    assert shown == questions[20:50]  # the first 30 beyond the 20 looked up are written out
+    assert "… og 950 spørsmål til, ikke listet her: se e-posten." in draft.text
+    assert len(draft.text) < 5000
+
+
+def test_the_signature_says_who_asks_and_steers_the_route(drafter):
+    assert signature_lines("Hva koster det?\nMed vennlig hilsen\nKari Holm\nRådgiver, Fjellvik kommune\n"
+                           "Tlf. 913 45 672\nkari@fjellvik.kommune.no") == "Rådgiver, Fjellvik kommune."
+    assert signature_lines("Hva koster det?\nMvh Kari") == ""
+    assert signature_lines("Hva koster det?") == ""
+    ask = "Emne: Data\n\nHei,\n\nHvordan søker vi om tilgang til data fra NPR?\n\nMed vennlig hilsen\nKari Holm\n"
+    municipality = drafter.draft(read_mail(ask + "Rådgiver, Fjellvik kommune\nTlf. 913 45 672"))
+    cited = [c.section for c in municipality.citations]
+    assert cited[0] == "Søknad ved andre formål enn forskning", cited
+    assert "Søknad om tilgang til data" not in cited  # the research form is never quoted to them
+    researcher = drafter.draft(read_mail(ask + "Postdoktor, Universitetet i Bergen"))
+    assert [c.section for c in researcher.citations][0] == "Søknad om tilgang til data"
 
 
 def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(drafter):
