@@ -20,6 +20,9 @@ LANG_TAGS = {"nb": frozenset({"nb"}), "nn": frozenset({"nn"}), "en": frozenset({
              "no": frozenset({"nb", "nn"})}
 
 
+HEAD_MIN = 6  # letters of a compound's last part that may stand for the compound (head)
+
+
 class Glossary:
     """Phrases applicants use -> the guidance's words; see corpus/glossary.tsv for the format.
 
@@ -93,6 +96,24 @@ class Glossary:
             if tok.find(inner) >= 3 and "@" not in tok:
                 return 1, means
         return None
+
+    def head(self, tok: str, lang: str | None = None, is_word=None) -> tuple[str, ...]:
+        """The meanings of a compound's last part, for a word no entry starts: "helseforsikring" ->
+        what "forsikring*" means. Norwegian compounds name a kind of their last part; the part kept
+        is at least HEAD_MIN letters, leaves at least three before it and, with `is_word`, is a word
+        of its own ("undersøkelse" is not a kind of "søkelse"). () when none; an "ignore"
+        or off-topic entry's head says nothing of the compound ("masterstudent" is still asked about).
+
+        Glossary.parse("forsikring*\tforsikringsfinansierte").head("helseforsikring") -> ("forsikringsfinansierte",)
+        """
+        for cut in range(3, len(tok) - HEAD_MIN + 1):
+            hit = self.match([tok[cut:]], 0, lang)
+            if hit and is_word is not None and not is_word(cut):
+                continue
+            if hit:
+                means = hit[1]
+                return () if not means or means == ("!",) else means
+        return ()
 
 
 def check(glossary: Glossary, corpus_stems: set[str], stem, en_to_nb: dict, zipf) -> list[str]:

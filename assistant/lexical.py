@@ -278,6 +278,15 @@ class LexicalIndex:
                     if cand not in terms:
                         terms.append(cand)
                         weights.append(0.8 * sim)
+                # a compound the guidance lacks is a kind of its last part: "helseforsikring" is
+                # searched as what "forsikring" means, but never made known by it (the weight stays
+                # under KNOWN_BY_WEIGHT: "tannbehandling" still asks about something missing)
+                tail_is_word = (lambda cut: speech.zipf(raw[cut:]) >= T.COMPOUND_HEAD_ZIPF) if len(raw) == len(tok) else None
+                for alt in self.glossary.head(tok, lang, tail_is_word):
+                    for cand in marked_stems(words(alt)):
+                        if cand not in terms and not cand.startswith("!"):
+                            terms.append(("!" if st.startswith("!") else "") + cand)
+                            weights.append(T.COMPOUND_HEAD_WEIGHT)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
         if off_topic and npr_before and _is_source(off_topic) and _links(groups.values()):
             # "koble NPR med Kreftregisteret/SSB": the other register is a source NPR is linked with;

@@ -52,6 +52,8 @@ UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when th
 
 # --- decision (decision.py): topic words the guidance lacks
 RARE_ZIPF = 2.5  # a word this rare in general language (domain words, names) fully counts as a topic
+COMPOUND_HEAD_WEIGHT = 0.6  # a compound searched by its last part's glossary meaning: below KNOWN_BY_WEIGHT
+COMPOUND_HEAD_ZIPF = 2.5  # that last part is a word of general language (wordfreq), not a chance ending
 KNOWN_BY_WEIGHT = 0.7  # glossary meanings (0.8) make a word known; a compound's last part (0.67) does not
 COMMON_ZIPF = 5.5  # a word this common (everyday words) never counts as a missing topic
 

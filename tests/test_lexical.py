@@ -90,6 +90,25 @@ def test_glossary_phrases_wildcards_and_ignores():
     assert g.match(["ko"], 0) is None
 
 
+def test_a_compound_the_guidance_lacks_is_searched_by_its_last_part_but_never_made_known():
+    g = Glossary.parse("forsikring*\tforsikringsfinansierte\nsøk*\tsøknad\nstudent\t\n*register*\t!\n")
+    assert g.head("helseforsikring") == ("forsikringsfinansierte",)
+    assert g.head("forsikring") == ()  # no part before it: the glossary's own key, not a compound
+    assert g.head("masterstudent") == () and g.head("tannlegeregister") == ()  # ignore, off-topic: no meaning
+    # a last part that is no word of its own is a chance ending: "under|søkelse" is not a søknad
+    assert g.head("undersokelse", is_word=lambda cut: "undersokelse"[cut:] in {"forsikring"}) == ()
+    texts = ["Inklusjons- eller eksklusjonskriterier\nForsikringsfinansierte opphold ved private sykehus",
+             "Pris\nPris per time NOK 1100."]
+    lx = LexicalIndex(texts, Glossary.parse("forsikring*\tforsikringsfinansierte\n"))
+    q = lx.analyze("Er opphold betalt av helseforsikring med?")
+    group = next(gr for gr in q.groups if gr.label == "helseforsikring")
+    assert "forsikringsfinansier" in group.terms
+    assert max(w for t, w in zip(group.terms, group.weights) if t == "forsikringsfinansier") < 0.7  # not known by it
+    assert lx.scores(q)[0] > lx.scores(q)[1]
+    assert "forsikringsfinansier" not in next(gr for gr in lx.analyze("Er opphold betalt av tannregulering med?").groups
+                                             if gr.label == "tannregulering").terms
+
+
 def test_lexical_index_expansion_fuzzy_and_coverage():
     texts = ["Pris\nPris per time NOK 1100.", "Leveringsfrister\nPersonidentifiserbare opplysninger 60 dager."]
     lx = LexicalIndex(texts, Glossary.parse("cost*\tpris\n"))
