@@ -108,11 +108,8 @@ class Glossary:
         """
         for cut in range(3, len(tok) - HEAD_MIN + 1):
             hit = self.match([tok[cut:]], 0, lang)
-            if hit and is_word is not None and not is_word(cut):
-                continue
-            if hit:
-                means = hit[1]
-                return () if not means or means == ("!",) else means
+            if hit and (is_word is None or is_word(cut)):
+                return () if hit[1] in ((), ("!",)) else hit[1]
         return ()
 
 
