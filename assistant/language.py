@@ -98,8 +98,30 @@ class Language:
         """
         if any(c.isdigit() for c in word):
             return 1.0
-        z = max(self.zipf(word), get("en").zipf(word) if self.code != "en" else 0.0)
+        z = max(self.zipf(w) for w in self.written_forms(word))
+        if self.code != "en":
+            z = max(z, get("en").zipf(word))
         return min(1.0, max(0.0, (T.COMMON_ZIPF - z) / (T.COMMON_ZIPF - T.RARE_ZIPF)))
+
+    @lru_cache(maxsize=8192)
+    def written_forms(self, word: str) -> tuple[str, ...]:
+        """The word, and the everyday words it may be written for, whose frequency it shares:
+        without æøå ("altsa" -> "altså", "naar" -> "når") and, in Norwegian, a nynorsk form's
+        bokmål word ("kostar" -> "koster", "sjølv" -> "selv": wordfreq has no nynorsk list, and
+        bokmål questions borrow nynorsk forms). So an everyday word typed on a keyboard without
+        æøå, or in nynorsk, never reads as a rare topic the guidance lacks.
+
+            get("nn").written_forms("berre") -> ('berre', 'bare')
+        """
+        forms = [word]
+        if word.isascii() and word.isalpha():
+            _, surface = _general(self.code)
+            for folded in {word, fold(word.replace("aa", "å"))}:
+                if surface.get(folded, word) != word:
+                    forms.append(surface[folded])
+        if self.code != "en":
+            forms += _mapping("nn_nb.tsv").get(word, ())
+        return tuple(dict.fromkeys(forms))
 
     def to_guidance(self, word: str) -> list[str]:
         """Bokmål words for a word of this language (nn via Apertium, en via FreeDict); [] for nb."""

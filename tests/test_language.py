@@ -43,6 +43,17 @@ def test_rarity_lets_everyday_words_pass_and_flags_specific_ones():
     assert nb.rarity("minnepinne") > 0.8 and nb.rarity("1995") == 1.0
 
 
+def test_everyday_words_without_aeoeaa_or_in_nynorsk_are_as_common_as_their_written_form():
+    nb, nn = language.get("nb"), language.get("nn")
+    # a keyboard without æøå ("naar", "altsa") and nynorsk forms (wordfreq has no nynorsk list)
+    assert nb.rarity("naar") == 0.0 and nb.rarity("altsa") == 0.0 and nb.rarity("paa") == 0.0
+    assert nn.rarity("berre") == 0.0 and nn.rarity("sjølv") == 0.0 and nb.rarity("sjølv") == 0.0
+    assert nn.written_forms("kostar") == ("kostar", "koster") and nn.rarity("kostar") < 0.5
+    # a specific word stays specific, whatever its spelling
+    assert nn.rarity("heimel") == nb.rarity("hjemmel") > 0.4 and nb.rarity("minnepinne") > 0.8
+    assert language.get("en").written_forms("naar") == ("naar",)  # English: no æøå, no nynorsk
+
+
 def test_lemmas_per_language():
     assert language.get("nn").lemma("opplysningane") == "opplysning"
     assert language.get("nb").lemma("søknadene") == "søknad"
