@@ -8,7 +8,8 @@ nearest items: passages (chunks) and the example questions each section answers.
                + COVERAGE_WEIGHT * coverage + HEADING_WEIGHT * heading coverage
                + what the asker says of their purpose (CONTEXT_WEIGHT, CONFLICT_PENALTY, AGREEMENT_BONUS)
                ± ROUTE_BONUS for the route the asker's words name (asked_by) and the other routes
-Without example questions (documents only) the passage similarity stands alone. The Ranking also
+Without example questions (documents only) the passage similarity stands alone, with its closest
+sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question). The Ranking also
 carries, for the decision, the nearest out-of-scope example (and whether the question names its
 subject), the share of out-of-scope examples among the nearest ten, the best example similarity
 of any other section that could answer this asker, and the route named with the routes it rules out. When the Chroma server is unreachable the search degrades to lexical only, with a
@@ -94,6 +95,9 @@ class HybridSearch:
         self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
         # (chunk, question vector) -> the closest of the chunk's sentences (set by the Assistant)
         self.sentence_best = None
+        # documents only: chunk position -> how much nearer it stands to every question than the
+        # mean chunk (set by the Assistant; {} with example questions)
+        self.hubness: dict[int, float] = {}
         # (source, heading) -> the stems of each `asked_by` cue: sections that are one route among
         # others, and the words by which askers say they are that route's (set by the Assistant)
         self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
@@ -190,6 +194,7 @@ class HybridSearch:
                 ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps
                 if T.UNIT_SHARE and self.sentence_best is not None and vector is not None:
                     semantic += T.UNIT_SHARE * self.sentence_best(c, vector)
+                semantic -= T.HUB_SHARE * self.hubness.get(i, 0.0)
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"

@@ -92,6 +92,7 @@ class Assistant:
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, examples=self.examples)
         # the sentences' vectors: embedded with a build, read from the vector cache on a later start
         self.sentences_ready = self._embed_units()
+        self.hubness = self._hubness()
         self._engine()
         self.startup_seconds = time.perf_counter() - started
         # simplemma reads its dictionaries (about 1 s each) on first use: do it off the first question's path
@@ -119,6 +120,34 @@ class Assistant:
                 at += len(texts)
         return True
 
+    def _hubness(self) -> dict[int, float]:
+        """Documents only: how close each chunk stands to questions about other chunks, over its
+        mean (chunk position -> excess). A short section of general words ("Annen relevant
+        informasjon om innholdet i datakilden") is near every question and would win the vague
+        ones; the ranking takes its excess off (hubness reduction, as CSLS does for cross-lingual
+        retrieval). The questions are the guidance's own sentences, embedded as questions; a chunk's
+        hubness is its mean similarity to the HUB_NEIGHBOURS closest of those from other chunks.
+        With example questions, or without every sentence embedded, none: {}."""
+        if self.with_examples or not self.sentences_ready or not T.HUB_SHARE or len(self.chunks) < 3:
+            return {}
+        owner = [i for i, c in enumerate(self.chunks) for _ in units(c)]
+        texts = [u.text for c in self.chunks for u in units(c)]
+        try:
+            with self.embedder.threads(build_threads()), self.cache.deferred():
+                asked = np.asarray(self.cache.embed(self.embedder, texts, "query"), dtype=np.float32)
+                passages = np.asarray(self.cache.embed(self.embedder, [c.context for c in self.chunks]),
+                                      dtype=np.float32)
+        except Exception as exc:  # the ranking simply goes without it
+            log.warning("could not measure the sections' hubness (%s)", exc)
+            return {}
+        asked /= np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-9)
+        passages /= np.maximum(np.linalg.norm(passages, axis=1, keepdims=True), 1e-9)
+        sims = asked @ passages.T  # sentence-as-question x chunk
+        owner = np.asarray(owner)
+        raw = np.array([np.sort(sims[owner != j, j])[::-1][:T.HUB_NEIGHBOURS].mean() if (owner != j).any() else 0.0
+                        for j in range(len(self.chunks))])
+        return {j: float(v) for j, v in enumerate(raw - raw.mean())}
+
     def unit_similarities(self, chunk, vector) -> list[float]:
         """Cosine of each of the chunk's units (chunking.units) to a question vector; [] without one.
 
@@ -142,6 +171,7 @@ class Assistant:
         self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
         # the documents-only ranking hears a section's closest sentence, when every sentence is embedded
         # (never a model call on a question's path)
+        self.engine.hubness = self.hubness
         self.engine.sentence_best = ((lambda chunk, vector: max(self.unit_similarities(chunk, vector), default=0.0))
                                      if self.sentences_ready else None)
         self.engine.routes = {key: tuple(frozenset(content_stems(c)) for c in cues if content_stems(c))

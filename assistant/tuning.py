@@ -31,6 +31,11 @@ DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is t
 UNIT_SHARE = 0.6  # documents only: the closest sentence's similarity beside the passage's (a long section's
 # one sentence on the question is diluted in its passage vector); dev2+dev3+dev5 hit@1 61.5 -> 63.8 %, 0.3 and 1.0 less
 
+HUB_SHARE = 0.5  # documents only: a chunk's hubness (service._hubness) comes off its similarity this much.
+# dev2+3+5+6, documents only (881 questions): 0 -> 436 right, 26 wrong, hit@1 61.0 %; 0.5 -> 446, 26,
+# 61.9 %; 1.0 -> 443, 30; 2.0 -> 446, 33, 58.2 % (alone, without BM25 and coverage, 1.0 did best)
+HUB_NEIGHBOURS = 5  # the closest other-section sentences a chunk's hubness is measured on (3 and 8 alike, all 43 less)
+
 OOS_NEIGHBOURS = 10  # nearest example questions the out-of-scope share is counted over
 
 QUERY_CACHE = 1024  # question embeddings kept (a repeated question skips the ~50 ms model call)

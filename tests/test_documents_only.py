@@ -153,3 +153,24 @@ def test_a_document_without_examples_beside_ones_with_gets_no_margin(tmp_path, c
     trace = []
     a.ask("Hva koster det å få data fra NPR?", trace=trace)
     assert trace[0][0].margin_known  # a section with example questions: its margin counts
+
+
+def test_a_section_near_every_question_loses_its_excess_nearness(plain, assistant, monkeypatch):
+    from assistant import tuning
+
+    hub = plain.hubness
+    assert len(hub) == len(plain.chunks) and abs(sum(hub.values())) < 1e-4  # centred on the mean (float32)
+    heading = {c.heading: i for i, c in enumerate(plain.chunks)}
+    # the short section of general words stands nearer every question than the price list does
+    assert hub[heading["Annen relevant informasjon om innholdet i datakilden"]] > 0 > hub[heading["Pris"]]
+    assert assistant.hubness == {}  # with example questions the ranking hears those instead
+    question = "Hva står det om datakvaliteten?"
+    corrected = {h.chunk.id: h.score for h in _ranking(plain, question).hits}
+    monkeypatch.setattr(tuning, "HUB_SHARE", 0.0)
+    compared = 0
+    for hit in _ranking(plain, question).hits:
+        i = plain.chunks.index(hit.chunk)
+        if hit.chunk.id in corrected:
+            assert corrected[hit.chunk.id] == pytest.approx(hit.score - 0.5 * hub[i], abs=1e-5)
+            compared += 1
+    assert compared >= 3
