@@ -106,9 +106,9 @@ class Language:
     @lru_cache(maxsize=8192)
     def written_forms(self, word: str) -> tuple[str, ...]:
         """The word, and the everyday words it may be written for, whose frequency it shares:
-        without æøå ("altsa" -> "altså", "naar" -> "når") and, in Norwegian, a nynorsk form's
-        bokmål word ("kostar" -> "koster", "sjølv" -> "selv": wordfreq has no nynorsk list, and
-        bokmål questions borrow nynorsk forms). So an everyday word typed on a keyboard without
+        without æøå ("altsa" -> "altså", "naar" -> "når"), in Norwegian a nynorsk form's bokmål
+        word ("kostar" -> "koster", "sjølv" -> "selv": wordfreq has no nynorsk list, and bokmål
+        questions borrow nynorsk forms), and its lemma ("approvals" -> "approval"). So an everyday word typed on a keyboard without
         æøå, or in nynorsk, never reads as a rare topic the guidance lacks.
 
             get("nn").written_forms("berre") -> ('berre', 'bare')
@@ -121,6 +121,8 @@ class Language:
                     forms.append(surface[folded])
         if self.code != "en":
             forms += _mapping("nn_nb.tsv").get(word, ())
+        if word.isalpha():  # an inflected form is no rarer a topic than its word ("approvals", "ventelister")
+            forms.append(self.lemma(word))
         return tuple(dict.fromkeys(forms))
 
     def to_guidance(self, word: str) -> list[str]:
