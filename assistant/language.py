@@ -106,7 +106,7 @@ class Language:
     @lru_cache(maxsize=8192)
     def written_forms(self, word: str) -> tuple[str, ...]:
         """The word, and the everyday words it may be written for, whose frequency it shares:
-        without æøå ("altsa" -> "altså", "naar" -> "når"), in Norwegian a nynorsk form's bokmål
+        without æøå ("altsa" -> "altså", "naar" -> "når", ø as "oe"), in Norwegian a nynorsk form's bokmål
         word ("kostar" -> "koster", "sjølv" -> "selv": wordfreq has no nynorsk list, and bokmål
         questions borrow nynorsk forms), and its lemma ("approvals" -> "approval"). So an everyday word typed on a keyboard without
         æøå, or in nynorsk, never reads as a rare topic the guidance lacks.
@@ -116,7 +116,7 @@ class Language:
         forms = [word]
         if word.isascii() and word.isalpha():
             _, surface = _general(self.code)
-            for folded in {word, fold(word.replace("aa", "å"))}:
+            for folded in {word, fold(word.replace("aa", "å")), fold(word.replace("oe", "ø"))}:
                 if surface.get(folded, word) != word:
                     forms.append(surface[folded])
         if self.code != "en":

@@ -47,6 +47,7 @@ def test_everyday_words_without_aeoeaa_or_in_nynorsk_are_as_common_as_their_writ
     nb, nn = language.get("nb"), language.get("nn")
     # a keyboard without æøå ("naar", "altsa") and nynorsk forms (wordfreq has no nynorsk list)
     assert nb.rarity("naar") == 0.0 and nb.rarity("altsa") == 0.0 and nb.rarity("paa") == 0.0
+    assert nb.rarity("foer") == 0.0  # ø typed as oe
     assert nn.rarity("berre") == 0.0 and nn.rarity("sjølv") == 0.0 and nb.rarity("sjølv") == 0.0
     assert nn.written_forms("kostar")[:2] == ("kostar", "koster") and nn.rarity("kostar") < 0.5
     # a specific word stays specific, whatever its spelling
