@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from . import language
 from . import tuning as T
-from .answering import abstain, compose, message
+from .answering import YEAR, abstain, compose, message
 from .chunking import chunk_sections, units
 from .corpus import load_documents, load_sections
 from .decision import Decision
@@ -77,9 +77,12 @@ class Assistant:
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir),
                                     examples=tuple(e.text for e in self.examples))
-        # words the guidance or its example questions use: a question's other words may be missing topics
+        # words the guidance or its example questions use: a question's other words may be missing
+        # topics. A year only from the guidance: an example may ask about any year ("Har dere data
+        # fra 1995?", answered by "Fra 1997 til d.d."), which the guidance does not state
         self.known = frozenset(self.lexical.df) | frozenset(
-            t.lstrip("!") for e in self.examples if e.section for t in content_stems(e.text))
+            t.lstrip("!") for e in self.examples if e.section for t in content_stems(e.text)
+            if not YEAR.fullmatch(t.lstrip("!")))
         # words only the out-of-scope examples use: subjects the guidance was seen not to answer
         self.declined = frozenset(
             t.lstrip("!") for e in self.examples if not e.section for t in content_stems(e.text)) - self.known

@@ -180,3 +180,13 @@ def test_a_section_that_is_one_short_list_is_quoted_whole(assistant):
     quoted = " ".join(c.quote for c in assistant.ask("Er det nokon pasientgrupper som ikkje er med i NPR?").citations)
     for item in ("død ved ankomst", "Opphold gjennom NAV", "Selvbetalende opphold", "Forsikringsfinansierte"):
         assert item in quoted
+
+
+def test_a_year_the_guidance_does_not_state_is_missing_even_when_an_example_names_it(assistant):
+    # example questions ask about 1995 ("Finnes det data fra 1995?"); the guidance states no 1995
+    assert "1995" not in assistant.known and "1997" in assistant.known
+    # so today's price is never given as the price of another year...
+    assert assistant.ask("Hva var prisen per time i 1995?").abstained
+    # ...while the collection period still answers for any year
+    answer = assistant.ask("Finnes det data fra 1995?")
+    assert not answer.abstained and "Fra 1997 til d.d." in answer.citations[0].quote
