@@ -106,10 +106,11 @@ class Language:
     @lru_cache(maxsize=8192)
     def written_forms(self, word: str) -> tuple[str, ...]:
         """The word, and the everyday words it may be written for, whose frequency it shares:
-        without æøå ("altsa" -> "altså", "naar" -> "når", ø as "oe"), in Norwegian a nynorsk form's bokmål
-        word ("kostar" -> "koster", "sjølv" -> "selv": wordfreq has no nynorsk list, and bokmål
-        questions borrow nynorsk forms), and its lemma ("approvals" -> "approval"). So an everyday word typed on a keyboard without
-        æøå, or in nynorsk, never reads as a rare topic the guidance lacks.
+        without æøå ("altsa" -> "altså", "naar" -> "når", ø as "oe"), in Norwegian a nynorsk
+        form's bokmål word ("kostar" -> "koster", "sjølv" -> "selv": wordfreq has no nynorsk list,
+        and bokmål questions borrow nynorsk forms), and its lemma ("approvals" -> "approval"). So
+        an everyday word typed without æøå, in nynorsk or inflected never reads as a rare topic
+        the guidance lacks.
 
             get("nn").written_forms("berre") -> ('berre', 'bare')
         """

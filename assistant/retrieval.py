@@ -9,8 +9,8 @@ nearest items: passages (chunks) and the example questions each section answers.
                + what the asker says of their purpose (CONTEXT_WEIGHT, CONFLICT_PENALTY, AGREEMENT_BONUS)
                ± ROUTE_BONUS for the route the asker's words name (asked_by) and the other routes
 Without example questions (documents only) the passage similarity stands alone, with its closest
-sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question). The Ranking also
-carries, for the decision, the nearest out-of-scope example (and whether the question names its
+sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question). The
+Ranking also carries, for the decision, the nearest out-of-scope example (and whether the question names its
 subject), the share of out-of-scope examples among the nearest ten, the best example similarity
 of any other section that could answer this asker, and the route named with the routes it rules out. When the Chroma server is unreachable the search degrades to lexical only, with a
 warning, and dense hits come back by themselves once the server answers again.

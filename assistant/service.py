@@ -187,6 +187,7 @@ class Assistant:
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, force=True,
                                                    examples=self.examples)
         self.sentences_ready = self._embed_units()
+        self.hubness = self._hubness()
         self._engine()
         return self.vectors.manifest
 
