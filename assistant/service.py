@@ -133,8 +133,9 @@ class Assistant:
         With example questions, or without every sentence embedded, none: {}."""
         if self.with_examples or not self.sentences_ready or not T.HUB_SHARE or len(self.chunks) < 3:
             return {}
-        owner = [i for i, c in enumerate(self.chunks) for _ in units(c)]
-        texts = [u.text for c in self.chunks for u in units(c)]
+        pairs = [(i, u.text) for i, c in enumerate(self.chunks) for u in units(c)]
+        owner = np.asarray([i for i, _ in pairs])
+        texts = [t for _, t in pairs]
         try:
             with self.embedder.threads(build_threads()), self.cache.deferred():
                 asked = np.asarray(self.cache.embed(self.embedder, texts, "query"), dtype=np.float32)
@@ -146,7 +147,6 @@ class Assistant:
         asked /= np.maximum(np.linalg.norm(asked, axis=1, keepdims=True), 1e-9)
         passages /= np.maximum(np.linalg.norm(passages, axis=1, keepdims=True), 1e-9)
         sims = asked @ passages.T  # sentence-as-question x chunk
-        owner = np.asarray(owner)
         raw = np.array([np.sort(sims[owner != j, j])[::-1][:T.HUB_NEIGHBOURS].mean() if (owner != j).any() else 0.0
                         for j in range(len(self.chunks))])
         return {j: float(v) for j, v in enumerate(raw - raw.mean())}

@@ -56,11 +56,11 @@ def test_everyday_words_without_aeoeaa_or_in_nynorsk_are_as_common_as_their_writ
     # an inflected form is as common a topic as its word
     en = language.get("en")
     assert en.written_forms("approvals") == ("approvals", "approval")
-    assert en.rarity("approvals") == en.rarity("approval") < zipf_rarity_of(en, "approvals")
+    assert en.rarity("approvals") == en.rarity("approval") < english_rarity_by_own_frequency("approvals")
 
 
-def zipf_rarity_of(speech, word: str) -> float:
-    """The rarity a word would have by its own frequency alone."""
+def english_rarity_by_own_frequency(word: str) -> float:
+    """The rarity an English word would have by its own frequency alone."""
     from assistant import tuning as T
 
     z = zipf_frequency(word, "en")
