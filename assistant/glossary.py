@@ -61,7 +61,7 @@ class Glossary:
                 key_words = ("*" + key_words[0],)
             if key_words:
                 alts = tuple(a.strip() for a in means.split(",") if a.strip())
-                entries[key_words] = entries.get(key_words, ()) + alts
+                entries[key_words] = tuple(dict.fromkeys(entries.get(key_words, ()) + alts))  # a repeated line adds nothing
                 if only:
                     langs[key_words] = only
                 lines.append((number, key.strip(), key_words, alts))

@@ -106,7 +106,8 @@ def _names_npr(groups) -> bool:
 # the glossary's outside subjects that are data sources NPR can be linked with, besides registers
 # (as a question's labels are: folded, "sentralbyrå" -> "sentralbyra")
 OTHER_SOURCES = frozenset({"ssb", "statistisk sentralbyra", "kuhr", "fhi", "folkehelseinstituttet", "mfr",
-                           "primary care"})
+                           "primary care", "kpr", "prescription database", "norwegian prescription database",
+                           "statistics norway", "norwegian institute of public health", "institute of public health"})
 
 
 def _is_source(label: str) -> bool:

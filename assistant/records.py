@@ -168,7 +168,7 @@ class Group:
     def credit(self, stems) -> float:
         """Share of the group a text with these stems covers (0..1): the best alternative's."""
         alts = self.alternatives or tuple((t,) for t in self.terms)
-        return max(sum(t in stems for t in alt) / len(alt) for alt in alts)
+        return max((sum(t in stems for t in alt) / len(alt) for alt in alts if alt), default=0.0)
 
 
 @dataclass(frozen=True)
