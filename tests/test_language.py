@@ -398,6 +398,25 @@ def test_another_register_linked_with_npr_is_no_veto_but_one_asked_about_is(assi
     assert assistant.lexical.analyze("Hva er registrert om meg i helseregistrene?").off_topic == ""
 
 
+def test_other_registers_by_their_english_names_are_no_veto_only_when_linked_with_npr(assistant):
+    for question in ("Does the NOK 1100 per hour also apply to data from the Norwegian Prescription Database?",
+                     "What is the delivery time for anonymous data from the Medical Birth Registry?"):
+        assert assistant.lexical.analyze(question).off_topic, question
+        assert assistant.ask(question).abstained, question
+    for question in ("I want to link NPR with the Prescription Database. What should I check?",
+                     "Skal kople NPR med SSB-data, noe jeg må sjekke først?",  # nynorsk "kople" links too
+                     "Kan vi kombinere NPR-data med data fra Reseptregisteret?"):
+        assert assistant.lexical.analyze(question).off_topic == "", question
+        answer = assistant.ask(question)
+        assert not answer.abstained and "sammenstilling" in answer.citations[0].section.lower(), question
+
+
+def test_a_repeated_glossary_line_keeps_its_meaning():
+    g = Glossary.parse("cause of death regist*\t!\ncause of death regist*\t!\nkost*\tpris\nkost*\tpris\n")
+    assert g.match(["cause", "of", "death", "registry"], 0) == (4, ("!",))  # still off-topic
+    assert g.match(["kostnad"], 0) == (1, ("pris",))
+
+
 def test_a_threshold_override_wins():
     n = len(FEATURES)
     m = Model((0,) * n, 0.0, (0,) * n, (1,) * n, 0.5)  # always scores 0.5
