@@ -68,6 +68,11 @@ def stopwords() -> frozenset[str]:
 
 # A word after one of these is about its opposite: "andre formål enn forskning" is not research.
 NEGATORS = frozenset({"enn", "ikke", "ikkje", "not", "non", "than", "uten", "utan", "without"})
+# words that qualify what a negation denies without ending it: "not formal research", "ikke egentlig
+# forskning" deny research (as written: "formal" folds to "formål")
+QUALIFIERS = frozenset({"formal", "formally", "academic", "scientific", "actual", "real", "proper", "strictly",
+                        "traditional", "pure", "formell", "formelt", "akademisk", "vitenskapelig", "vitskapleg",
+                        "egentlig", "eigentleg", "ordentlig", "tradisjonell"})
 
 
 def marked_stems(toks: list[str]) -> list[str]:
@@ -232,6 +237,9 @@ class LexicalIndex:
             fixed = self.respelled(tok, raw, speech, budget)
             if fixed:
                 toks[n], raws[n] = fold(fixed), fixed.lower()
+        # "not formal research" denies research as "not research" does
+        keep = [n for n in range(len(toks)) if not (raws[n] in QUALIFIERS and n and toks[n - 1] in NEGATORS)]
+        toks, raws = [toks[n] for n in keep], [raws[n] for n in keep]
         groups: dict[str, Group] = {}
         i, negate, off_topic, npr_before = 0, False, "", False
         while i < len(toks):

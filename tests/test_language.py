@@ -411,6 +411,18 @@ def test_other_registers_by_their_english_names_are_no_veto_only_when_linked_wit
         assert not answer.abstained and "sammenstilling" in answer.citations[0].section.lower(), question
 
 
+def test_a_qualified_negation_still_denies_research_and_planning_a_study_is_research(assistant):
+    """"not formal research" is the non-research route, like "not research"; a research group
+    "planning a study" is the research route ("planning" as a purpose names the other)."""
+    for question in ("I'm a nurse doing a quality-improvement project (not formal research). Do I use helsedata.no?",
+                     "Vi er en kommune, ikke egentlig forskning. Hvordan søker vi?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == "Søknad ved andre formål enn forskning", question
+    answer = assistant.ask("We're a research group planning a registry study with Norwegian data. "
+                           "Where do we submit the application?")
+    assert not answer.abstained and answer.citations[0].section == "Søknad om tilgang til data"
+
+
 def test_a_repeated_glossary_line_keeps_its_meaning():
     g = Glossary.parse("cause of death regist*\t!\ncause of death regist*\t!\nkost*\tpris\nkost*\tpris\n")
     assert g.match(["cause", "of", "death", "registry"], 0) == (4, ("!",))  # still off-topic
