@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .chunking import ABBREVIATIONS
 from .language import detect as detect_language, markers as language_markers  # noqa: F401
 
 
@@ -36,6 +37,25 @@ QUESTION_WORD = (r"(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korle
 # mot Dødsårsaksregisteret – hvor lang tid tar det?" asks only the part after the dash
 LEAD_IN = r"\s+[–—]\s+(?=" + QUESTION_WORD + r")|(?<=:)\s+(?=" + QUESTION_WORD + r")"
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+|" + LEAD_IN, re.IGNORECASE)
+# a dot that ends an abbreviation ends no sentence: "What VAT rate is added to the NOK 1100 eks. mva.
+# price?" is one question (the guidance's own abbreviations, and a few more applicants write)
+ABBREVIATED = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in sorted(
+    ABBREVIATIONS | {"mva", "inkl", "ekskl", "pga", "mht", "iht", "approx", "incl", "excl"}, key=len, reverse=True))
+                         + r")\.$", re.IGNORECASE)
+
+
+def sentences(text: str, pattern: re.Pattern = SENTENCE_BREAK) -> list[str]:
+    """`text` split where `pattern` breaks it, except after an abbreviation.
+
+    sentences("Prisen er 1100 eks. mva. per time? Og leveringstiden?") -> ["Prisen er 1100 eks. mva. per time?", "Og leveringstiden?"]
+    """
+    out: list[str] = []
+    for piece in pattern.split(text):
+        if out and ABBREVIATED.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def is_asking(sentence: str) -> bool:
@@ -56,7 +76,7 @@ def split_questions(text: str) -> list[str]:
     'Statistikk og anonyme opplysninger?' -> ['Statistikk og anonyme opplysninger?']
     """
     parts = []
-    for sentence in SENTENCE_BREAK.split(text):
+    for sentence in sentences(text):
         start, pieces = 0, []
         for m in QUESTION_START.finditer(sentence):
             piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
@@ -178,7 +198,7 @@ def about_the_question(said: str) -> str:
 
     about_the_question("Jeg er journalist. Vi trenger tall til en sak.") -> "Vi trenger tall til en sak."
     """
-    return " ".join(x for x in SENTENCE_BREAK.split(said) if x.strip() and not SELF.search(x)
+    return " ".join(x for x in sentences(said) if x.strip() and not SELF.search(x)
                     and not _bare_announcement(x))
 
 
@@ -193,7 +213,7 @@ def statements(text: str) -> str:
     A question's announcement ("Eg lurer på ein ting om prisen.") is context too. Greetings,
     thanks and signatures say nothing about a question, and would only pull its embedding
     towards the guidance."""
-    return " ".join(s for s in SENTENCE_BREAK.split(text) if s.strip() and not GREETING.search(s)
+    return " ".join(s for s in sentences(text) if s.strip() and not GREETING.search(s)
                     and (not is_asking(s) or ANNOUNCES.search(s)))
 
 

@@ -31,6 +31,8 @@ PERIOD = "Fra 1997 til d.d."
     ("Er det eit tak på kor mykje de kan fakturere?", Asked("limit")),
     ("Er det en øvre grense for kostnaden?", Asked("limit")),
     ("Is there a price cap, or a maximum fee?", Asked("limit")),
+    ("What is the maximum total price for a single delivery?", Asked("limit")),  # a word between
+    ("Hva er høyeste samlede pris?", Asked("limit")),
     ("Hvilke årsrapporter finnes?", None),
 ])
 def test_questions_for_a_number_are_recognised(question, asked):

@@ -24,6 +24,15 @@ def test_language():
     assert detect_language("Hvem er ekskludert fra registeret?") == "nb"
 
 
+def test_an_abbreviation_ends_no_question(assistant):
+    assert split_questions("What VAT rate is added to the NOK 1100 eks. mva. price?") == [
+        "What VAT rate is added to the NOK 1100 eks. mva. price?"]
+    assert split_questions("Gjelder f.eks. prisen inkl. mva.? Og hvor lang tid tar det?") == [
+        "Gjelder f.eks. prisen inkl. mva.?", "Og hvor lang tid tar det?"]
+    # asked whole, it is a question for a rate the price line does not give: declined
+    assert assistant.ask("What VAT rate is added to the NOK 1100 eks. mva. price?").abstained
+
+
 def test_split_questions():
     assert split_questions("Hva koster det, og hvor lang tid tar det?") == ["Hva koster det",
                                                                           "hvor lang tid tar det?"]
