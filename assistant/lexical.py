@@ -244,6 +244,8 @@ class LexicalIndex:
         i, negate, off_topic, npr_before = 0, False, "", False
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
+            if hit and hit[1] == ("!",) and hit[0] == 1 and stem(toks[i]) in self.df:
+                hit = None  # a word the guidance itself uses ("kvalitetsregistre") is no other subject
             if hit:
                 n, means = hit
                 label = " ".join(toks[i:i + n])

@@ -423,6 +423,16 @@ def test_a_qualified_negation_still_denies_research_and_planning_a_study_is_rese
     assert not answer.abstained and answer.citations[0].section == "Søknad om tilgang til data"
 
 
+def test_a_register_the_guidance_itself_names_is_no_other_subject(assistant):
+    """The guidance names "sykdoms- og kvalitetsregistre" among NPR's purposes: asked about, they
+    are no other register ("*registre*" in the glossary)."""
+    for question in ("Kan NPR brukes til å etablere nye kvalitetsregistre?", "Kan NPR brukes til å lage sykdomsregistre?"):
+        assert assistant.lexical.analyze(question).off_topic == "", question
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == "Formålet med NPR", question
+    assert assistant.lexical.analyze("Hvordan søker jeg om data fra Kreftregisteret?").off_topic
+
+
 def test_a_repeated_glossary_line_keeps_its_meaning():
     g = Glossary.parse("cause of death regist*\t!\ncause of death regist*\t!\nkost*\tpris\nkost*\tpris\n")
     assert g.match(["cause", "of", "death", "registry"], 0) == (4, ("!",))  # still off-topic
