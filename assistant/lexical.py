@@ -238,7 +238,10 @@ class LexicalIndex:
             if fixed:
                 toks[n], raws[n] = fold(fixed), fixed.lower()
         # "not formal research" denies research as "not research" does
-        keep = [n for n in range(len(toks)) if not (raws[n] in QUALIFIERS and n and toks[n - 1] in NEGATORS)]
+        keep: list[int] = []
+        for n in range(len(toks)):
+            if not (raws[n] in QUALIFIERS and keep and toks[keep[-1]] in NEGATORS):
+                keep.append(n)
         toks, raws = [toks[n] for n in keep], [raws[n] for n in keep]
         groups: dict[str, Group] = {}
         i, negate, off_topic, npr_before = 0, False, "", False

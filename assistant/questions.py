@@ -37,24 +37,27 @@ QUESTION_WORD = (r"(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korle
 # mot Dødsårsaksregisteret – hvor lang tid tar det?" asks only the part after the dash
 LEAD_IN = r"\s+[–—]\s+(?=" + QUESTION_WORD + r")|(?<=:)\s+(?=" + QUESTION_WORD + r")"
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+|" + LEAD_IN, re.IGNORECASE)
-# a dot that ends an abbreviation ends no sentence: "What VAT rate is added to the NOK 1100 eks. mva.
-# price?" is one question (the guidance's own abbreviations, and a few more applicants write)
-ABBREVIATED = re.compile(r"(?:^|[\s(])(?:" + "|".join(re.escape(a) for a in sorted(
+# a dot that ends an abbreviation ends no sentence when the text goes on in lower case or with a
+# number: "What VAT rate is added to the NOK 1100 eks. mva. price?" is one question, "Prisen er
+# 1100 eks. mva. Hvor lang tid tar det?" two (the guidance's own abbreviations, and a few more)
+ABBREVIATION = re.compile(r"\(?(?:" + "|".join(re.escape(a) for a in sorted(
     ABBREVIATIONS | {"mva", "inkl", "ekskl", "pga", "mht", "iht", "approx", "incl", "excl"}, key=len, reverse=True))
-                         + r")\.$", re.IGNORECASE)
+                          + r")\.", re.IGNORECASE)
 
 
 def sentences(text: str, pattern: re.Pattern = SENTENCE_BREAK) -> list[str]:
-    """`text` split where `pattern` breaks it, except after an abbreviation.
+    """`text` split where `pattern` breaks it, except after an abbreviation the text goes on from.
 
-    sentences("Prisen er 1100 eks. mva. per time? Og leveringstiden?") -> ["Prisen er 1100 eks. mva. per time?", "Og leveringstiden?"]
+    sentences("Gjelder prisen eks. mva. per time? Og leveringstiden?") -> ["Gjelder prisen eks. mva. per time?", "Og leveringstiden?"]
     """
     out: list[str] = []
     for piece in pattern.split(text):
-        if out and ABBREVIATED.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
+        last = out[-1].rsplit(None, 1)[-1] if out and out[-1].strip() else ""
+        if last and piece[:1].islower() or last and piece[:1].isdigit():
+            if ABBREVIATION.fullmatch(last):
+                out[-1] = f"{out[-1]} {piece}"
+                continue
+        out.append(piece)
     return out
 
 

@@ -34,6 +34,8 @@ PERIOD = "Fra 1997 til d.d."
     ("What is the maximum total price for a single delivery?", Asked("limit")),  # a word between
     ("Hva er høyeste samlede pris?", Asked("limit")),
     ("Hvilke årsrapporter finnes?", None),
+    ("Hva er prisen per time?", None),
+    ("Is the maximum of two hours of work billed?", None),
 ])
 def test_questions_for_a_number_are_recognised(question, asked):
     assert asks_for(question) == asked

@@ -409,12 +409,16 @@ def test_other_registers_by_their_english_names_are_no_veto_only_when_linked_wit
         assert assistant.lexical.analyze(question).off_topic == "", question
         answer = assistant.ask(question)
         assert not answer.abstained and "sammenstilling" in answer.citations[0].section.lower(), question
+    # "registered" is no register
+    for question in ("Is the cause of death registered in NPR?", "Is date of birth registered in NPR?"):
+        assert assistant.lexical.analyze(question).off_topic == "", question
 
 
 def test_a_qualified_negation_still_denies_research_and_planning_a_study_is_research(assistant):
     """"not formal research" is the non-research route, like "not research"; a research group
     "planning a study" is the research route ("planning" as a purpose names the other)."""
     for question in ("I'm a nurse doing a quality-improvement project (not formal research). Do I use helsedata.no?",
+                     "We are a hospital quality team, not strictly formal research. Do we use helsedata.no?",
                      "Vi er en kommune, ikke egentlig forskning. Hvordan søker vi?"):
         answer = assistant.ask(question)
         assert not answer.abstained and answer.citations[0].section == "Søknad ved andre formål enn forskning", question

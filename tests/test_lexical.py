@@ -29,6 +29,10 @@ def test_an_abbreviation_ends_no_question(assistant):
         "What VAT rate is added to the NOK 1100 eks. mva. price?"]
     assert split_questions("Gjelder f.eks. prisen inkl. mva.? Og hvor lang tid tar det?") == [
         "Gjelder f.eks. prisen inkl. mva.?", "Og hvor lang tid tar det?"]
+    # an abbreviation that ends a sentence: the next one, in capitals, is a question of its own
+    assert split_questions("Prisen er 1100 kr eks. mva. Hvor lang tid tar det?") == ["Hvor lang tid tar det?"]
+    assert split_questions("Vi trenger diagnoser, prosedyrer osv. Kva kostar det? Og kor lang tid tek det?") == [
+        "Kva kostar det?", "Og kor lang tid tek det?"]
     # asked whole, it is a question for a rate the price line does not give: declined
     assert assistant.ask("What VAT rate is added to the NOK 1100 eks. mva. price?").abstained
 
