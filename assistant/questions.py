@@ -52,12 +52,11 @@ def sentences(text: str, pattern: re.Pattern = SENTENCE_BREAK) -> list[str]:
     """
     out: list[str] = []
     for piece in pattern.split(text):
-        last = out[-1].rsplit(None, 1)[-1] if out and out[-1].strip() else ""
-        if last and piece[:1].islower() or last and piece[:1].isdigit():
-            if ABBREVIATION.fullmatch(last):
-                out[-1] = f"{out[-1]} {piece}"
-                continue
-        out.append(piece)
+        last = (out[-1].rsplit(None, 1) or [""])[-1] if out else ""  # from the right: the join stays linear
+        if (piece[:1].islower() or piece[:1].isdigit()) and ABBREVIATION.fullmatch(last):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
     return out
 
 
