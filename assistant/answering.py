@@ -230,7 +230,7 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     # the route the asker named stands above the runner-up by what the asker said too
     routed = T.ROUTE_BONUS * ranking.routed
     asked = asks_for(query.text)
-    number_missing = asked is not None and not any(gives(asked, h.chunk.text) for h in chosen)
+    kind_missing = asked is not None and not any(gives(asked, h.chunk.text) for h in chosen)
     margin_known = True
     if top.example:
         margin = round(semantic + routed - ranking.runner_up, 4)
@@ -245,7 +245,7 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
         margin = 0.0
     return Signals(semantic, margin, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
-                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), number_missing,
+                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), kind_missing,
                    margin_known)
 
 

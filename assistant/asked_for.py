@@ -1,4 +1,5 @@
-"""Questions that ask for a number, and whether a section gives one.
+"""Questions that ask for a kind of fact (a number, an amount, a span of time, a language), and
+whether a section gives one.
 
     asks_for("Hvor mange pasienter er registrert?") -> Asked("count", ("pasienter", "er", "registrert"))
     gives(that, "Alle personer som ...")   -> False (no number of patients)
@@ -7,14 +8,18 @@
     asks_for("Hvor finner jeg statistikk over antall pasienter?") -> None (it asks where, not how many)
     asks_for("Hvilket år ble artikkelen publisert?") -> Asked("year");  gives(that, "Fra 1997 til d.d.") -> True
     asks_for("Finnes det et pristak?") -> Asked("limit");  gives(that, "minimum to timer") -> False
+    asks_for("Koster det noe å be om innsyn?") -> Asked("price");  gives(that, "gå til Helsenorge") -> False
+    asks_for("Kor lenge vert opplysningane lagra?") -> Asked("duration");  gives(that, "30 dager") -> True
+    asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
 
-A section that holds no number of the kind asked for cannot answer the question, however close its
+A section that holds no fact of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
-which counts nobody): the decision declines it (decision.py, `number_missing`). The cue words and
-what a section must hold live in assistant/data/asked_for.json. Deliberately left out: checking
-that the number is the right one (the quote shows it), and questions for amounts of money, which
-the price section answers with its number whatever the wording; a cap on them ("pristak", "price
-cap") is a limit, which only a section stating a most or an upper limit gives.
+which counts nobody; "Koster det noe å be om innsyn på Helsenorge?" is near the Helsenorge
+section, which names no price): the decision declines it (decision.py, `kind_missing`). The cue
+words and what a section must hold live in assistant/data/asked_for.json. Deliberately left out:
+checking that the fact is the right one (the quote shows it: a price question lands on the price
+section, which answers with its number whatever the wording); a cap on the price ("pristak",
+"price cap") is a limit, which only a section stating a most or an upper limit gives.
 """
 
 from __future__ import annotations
@@ -29,8 +34,13 @@ from .text import data_text
 
 @dataclass(frozen=True)
 class Asked:
-    kind: str  # count | percent | frequency | year | limit
+    kind: str  # count | percent | frequency | year | limit | price | duration | language
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
+
+
+# the kinds besides "count", in the order they are tried: a percentage before a count ("Hvor mange
+# prosent ..."), a cap on the price before the price, a price before a span of time
+KINDS = ("percent", "frequency", "year", "limit", "price", "duration", "language")
 
 
 @lru_cache(maxsize=1)
@@ -38,31 +48,24 @@ def _patterns() -> dict[str, re.Pattern]:
     data = json.loads(data_text("asked_for.json"))
     units = data["count"]["units"]
     long_units = "|".join(u for u in units.split("|") if len(u.rstrip("?s")) >= 4)
-    return {"count": re.compile(data["count"]["asks"], re.I),
-            # a unit itself, or a compound ending in a long one ("virkedager", "arbeidsdagar")
-            "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
-            "percent": re.compile(data["percent"]["asks"], re.I),
-            "percent_gives": re.compile(data["percent"]["gives"], re.I),
-            "frequency": re.compile(data["frequency"]["asks"], re.I),
-            "frequency_gives": re.compile(data["frequency"]["gives"], re.I),
-            "year": re.compile(data["year"]["asks"], re.I),
-            "year_gives": re.compile(data["year"]["gives"], re.I),
-            "limit": re.compile(data["limit"]["asks"], re.I),
-            "limit_gives": re.compile(data["limit"]["gives"], re.I),
-            "number": re.compile(data["number"], re.I)}
+    patterns = {"count": re.compile(data["count"]["asks"], re.I),
+                # a unit itself, or a compound ending in a long one ("virkedager", "arbeidsdagar")
+                "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
+                "number": re.compile(data["number"], re.I)}
+    for kind in KINDS:
+        patterns[kind] = re.compile(data[kind]["asks"], re.I)
+        patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
+        # words that look like the cue but ask for nothing: "Sorry for writing in English"
+        patterns[f"{kind}_not"] = re.compile(data[kind].get("not", r"(?!)"), re.I)
+    return patterns
 
 
 def asks_for(question: str) -> Asked | None:
-    """The kind of number a question asks for, or None. A percentage first ('Hvor mange prosent ...')."""
+    """The kind of fact a question asks for, or None (see KINDS for the order they are tried in)."""
     p = _patterns()
-    if p["percent"].search(question):
-        return Asked("percent")
-    if p["frequency"].search(question):
-        return Asked("frequency")
-    if p["year"].search(question):
-        return Asked("year")
-    if p["limit"].search(question):
-        return Asked("limit")
+    kind = next((k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))), None)
+    if kind:
+        return Asked(kind)
     m = p["count"].search(question)
     if m:
         return Asked("count", tuple(re.findall(r"\w+", m.group(1).lower())))
@@ -70,7 +73,7 @@ def asks_for(question: str) -> Asked | None:
 
 
 def gives(asked: Asked, text: str) -> bool:
-    """Whether `text` holds a number of the kind asked for (see the module's examples)."""
+    """Whether `text` holds a fact of the kind asked for (see the module's examples)."""
     p = _patterns()
     if asked.kind != "count":
         return bool(p[f"{asked.kind}_gives"].search(text))

@@ -23,8 +23,9 @@ threshold is the one that was best on the development sets. Weights and threshol
 assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl,
 eval/holdout.jsonl, eval/dev2.jsonl and eval/dev3.jsonl (556 questions, 161 must-decline; never
 from a blind set), one model with example questions and one for documents only. A subject the
-glossary marks as outside the guidance always declines, and so does a question for a number (how
-many, what percentage, how often) that the section does not hold (asked_for.py).
+glossary marks as outside the guidance always declines, and so does a question for a kind of fact
+(how many, what percentage, how often, what it costs, how long, in which language) that the section
+does not hold (asked_for.py).
 Deliberately left out: per-language models (too few cases per language to fit them apart).
 """
 
@@ -56,7 +57,7 @@ class Signals:
     oos_words: float = 0.0
     oos_named: float = 0.0
     off_topic: bool = False
-    number_missing: bool = False  # it asks for a number the section does not hold (asked_for.py)
+    kind_missing: bool = False  # it asks for a kind of fact (a number, a price, a span of time, a language) the section does not hold (asked_for.py)
     margin_known: bool = True  # False: no margin can be measured (the model counts its fitted mean)
 
     def vector(self) -> list[float]:
@@ -128,7 +129,7 @@ class Decision:
         """`lexical_only`: the vector store is away, so only the coverage rule can judge."""
         if s.off_topic:
             return Verdict(False, 0.0, "off_topic")
-        if s.number_missing:
+        if s.kind_missing:
             return Verdict(False, 0.0, "not_covered")
         m = FALLBACK if lexical_only else self.model(with_examples)
         score = m.score(s)

@@ -52,7 +52,7 @@ def collect(assistant, cases) -> list[tuple[list[float], int, bool, bool]]:
             rows.append(([0.0] * len(FEATURES), 0, case.answerable, True))
             continue
         sig, verdict, heading = max(trace, key=lambda t: t[1].score)
-        vetoed = sig.off_topic or sig.number_missing
+        vetoed = sig.off_topic or sig.kind_missing
         right = int(case.answerable and heading in case.sections and not vetoed)
         rows.append((sig.vector(), right, case.answerable, vetoed))
     return rows

@@ -11,6 +11,7 @@ DELIVERY = "Statistikk og anonyme opplysninger - 30 dager\nPersonidentifiserbare
 PRICE = "Pris per time NOK 1100,- eks. mva.\nHelsedirektoratet fakturerer medgått tid til saksbehandling, minimum to timer."
 EXCLUSIONS = 'Pasienter som er "død ved ankomst"\nOpphold gjennom NAV\nSelvbetalende opphold'
 PERIOD = "Fra 1997 til d.d."
+HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjenesten Helseregistre (helsenorge.no) finner du"
 
 
 @pytest.mark.parametrize("question, asked", [
@@ -36,21 +37,36 @@ PERIOD = "Fra 1997 til d.d."
     ("Hvilke årsrapporter finnes?", None),
     ("Hva er prisen per time?", None),
     ("Is the maximum of two hours of work billed?", None),
+    ("Hva koster det?", Asked("price")),
+    ("Takk, og hva koster det?", Asked("price")),
+    ("What is the minimum charge?", Asked("price")),
+    ("Må vi betale for å lage variabellister?", Asked("price")),
+    ("Is it free to see my own records?", Asked("price")),
+    ("Hvor lang tid tar det?", Asked("duration")),
+    ("Hvor lang tid tar det maks?", Asked("duration")),  # a most that the delivery deadline answers
+    ("Kor lenge vert opplysningane lagra?", Asked("duration")),
+    ("How quickly can we get the data?", Asked("duration")),
+    ("Finst skjemaet på engelsk òg?", Asked("language")),
+    ("Can the application be written in Norwegian or English?", Asked("language")),
+    ("Is there an English version of the variable list?", Asked("language")),
+    ("Is there an English-language codebook?", Asked("language")),
+    # a language only named in passing
+    ("Er pasienter som behandles på norsk sykehus med?", None),
+    ("Sorry for writing in English: which data does NPR hold?", None),
+    ("I want to see my data in Norwegian registries. Where do I go?", None),
 ])
 def test_questions_for_a_number_are_recognised(question, asked):
     assert asks_for(question) == asked
 
 
 @pytest.mark.parametrize("question", [
-    "What is the hourly rate?", "Hva koster det?", "Hvor lang tid tar det?",
+    "What is the hourly rate?",
     "Does the Directorate publish annual reports?", "Hvem er databehandlingsansvarlig?",
     # the number describes the data wanted; the question asks where or what
     "Hvor finner jeg statistikk over antall pasienter?",
     "Where can I find statistics on the number of patients treated?",
     "What is the section number of the law NPR is based on?",
     "Hvor stor er NPR?", "Kan jeg få andelen pasienter per fylke?", "Is 100% of hospitals covered?",
-    # a most that the delivery deadline answers, and thanks that are no roof
-    "Hvor lang tid tar det maks?", "Takk, og hva koster det?", "What is the minimum charge?",
 ])
 def test_other_questions_ask_for_no_number(question):
     assert asks_for(question) is None
@@ -77,6 +93,14 @@ def test_other_questions_ask_for_no_number(question):
     ("Is there a price cap?", "Prisen er maks NOK 5000 per sak.", True),
     ("Hvilket år ble artikkelen publisert?",
      "Forskningspotensialet i NPR er omtalt i en artikkel hos Sandinavian Journal of Public Health.", False),
+    ("Hva koster det?", PRICE, True),
+    ("Koster det noe å be om innsyn?", HELSENORGE, False),     # the Helsenorge section names no price
+    ("Do we have to pay for the variable lists?", "Gå til variabeloversikten for å lage variabellister", False),
+    ("Hvor lang tid tar det?", DELIVERY, True),
+    ("Blir prisen etter hvor lang tid saksbehandlingen tar?", PRICE, True),  # 'to timer' in words
+    ("How long back do the data go?", PERIOD, True),
+    ("Hvor lenge lagres opplysningene om meg?", HELSENORGE, False),
+    ("Is the form available in English?", "Du kan søke om tilgang til data via søknadsskjemaene på helsedata.no.", False),
 ])
 def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
@@ -90,7 +114,7 @@ def test_an_article_is_no_number():
 def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     close = Signals(0.99, 0.1, -0.1, 0.9, 1.0, 0.0)
     assert Decision.load().decide(close).answer
-    verdict = Decision.load().decide(Signals(0.99, 0.1, -0.1, 0.9, 1.0, 0.0, number_missing=True))
+    verdict = Decision.load().decide(Signals(0.99, 0.1, -0.1, 0.9, 1.0, 0.0, kind_missing=True))
     assert (verdict.answer, verdict.reason) == (False, "not_covered")
 
 
@@ -112,3 +136,15 @@ def test_a_cap_on_the_price_is_declined_while_the_price_is_answered(assistant):
     assert capped.abstained and capped.reason == "not_covered"
     price = assistant.ask("Hva koster det å få data?")
     assert not price.abstained and "1100" in price.answer
+
+
+def test_a_price_or_a_time_the_section_does_not_give_is_declined_while_the_real_ones_are_answered(assistant):
+    free = assistant.ask("Koster det noe å få innsyn i mine egne opplysninger via Helsenorge?")
+    assert free.abstained and free.reason == "not_covered"
+    when = assistant.ask("Hvor lang tid tar det å få anonym statistikk?")
+    assert not when.abstained and "30 dager" in when.answer
+
+
+def test_a_language_the_guidance_never_names_is_declined(assistant):
+    english = assistant.ask("Can I fill in the application form on helsedata.no in English?")
+    assert english.abstained and english.reason == "not_covered"
