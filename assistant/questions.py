@@ -220,6 +220,10 @@ def statements(text: str) -> str:
 
 
 # asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …"
-WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|skulle|ville)\s+(?:(?:også|òg|gjerne|bare)\s+)*(?:å\s+)?vite\b|"
-                           r"\blur[ae]r\s+(?:(?:også|òg)\s+)?på\b|\bwould\s+(?:also\s+)?like\s+to\s+know\b",
+WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|skulle|ville|trenger|treng|må)\s+(?:(?:også|òg|gjerne|bare)\s+)*"
+                           r"(?:å\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
+                           r"\blur[ae]r\s+(?:(?:også|òg)\s+)?på\b|"
+                           r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
+                           r"(?:know|find\s+out)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
+                           r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b",
                            re.IGNORECASE)

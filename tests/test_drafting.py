@@ -152,6 +152,12 @@ def test_questions_are_found_with_and_without_question_marks():
                           "Takk for hjelpen!") == \
         (["Jeg lurer på prisen.", "Jeg vil også vite hvem som er databehandlingsansvarlig."], "")
     assert find_questions("Takk for svaret.") == ([], "")
+    # a wish to know, however it is worded, asks
+    wishes = ["I'd also like to know the coverage for 2015.", "We also need to know the delivery time.",
+              "I was wondering about the price.", "Please let me know who the data processor is.",
+              "Vi trenger å vite leveringstiden.", "Eg skulle gjerne visst kva det kostar."]
+    assert find_questions(" ".join(wishes)) == (wishes, "")
+    assert find_questions("We need to link the data. I know the price.") == ([], "We need to link the data. I know the price.")
 
 
 def test_eml_gives_sender_subject_and_masked_body():
