@@ -34,13 +34,14 @@ from .text import data_text
 
 @dataclass(frozen=True)
 class Asked:
-    kind: str  # count | percent | frequency | year | limit | price | duration | language
+    kind: str  # count, or one of KINDS
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
 
 
 # the kinds besides "count", in the order they are tried: a percentage before a count ("Hvor mange
-# prosent ..."), a cap on the price before the price, a price before a span of time
-KINDS = ("percent", "frequency", "year", "limit", "price", "duration", "language")
+# prosent ..."), a cap or a discount on the price before the price, a price before a span of time,
+# and a span of time ("Hvor lang tid tar det?") before a date ("Når får vi data?")
+KINDS = ("percent", "frequency", "year", "limit", "exception", "price", "duration", "date", "author", "language")
 
 
 @lru_cache(maxsize=1)

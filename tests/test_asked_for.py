@@ -50,6 +50,18 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Can the application be written in Norwegian or English?", Asked("language")),
     ("Is there an English version of the variable list?", Asked("language")),
     ("Is there an English-language codebook?", Asked("language")),
+    ("Når kan vi få dataene?", Asked("date")),
+    ("When is the next annual report published?", Asked("date")),
+    ("Is there a yearly deadline for applications?", Asked("date")),
+    ("Kva er betalingsfristen?", Asked("date")),
+    ("Who wrote the article?", Asked("author")),
+    ("Is there a student discount?", Asked("exception")),
+    ("Kan dere levere raskere enn 60 dager?", Asked("exception")),
+    ("Can we pay to get the data faster than that?", Asked("exception")),
+    # 'når' and 'when' that open a clause ask for no date
+    ("Når vi har fått godkjenning, hva gjør vi da?", None),
+    ("When we apply, do we need an approval?", None),
+    ("Hvem er ansvarlig når data blir koblet?", None),
     # a language only named in passing
     ("Er pasienter som behandles på norsk sykehus med?", None),
     ("Sorry for writing in English: which data does NPR hold?", None),
@@ -101,6 +113,13 @@ def test_other_questions_ask_for_no_number(question):
     ("How long back do the data go?", PERIOD, True),
     ("Hvor lenge lagres opplysningene om meg?", HELSENORGE, False),
     ("Is the form available in English?", "Du kan søke om tilgang til data via søknadsskjemaene på helsedata.no.", False),
+    ("Når starter behandlingstiden?", DELIVERY + "\nBehandlingstiden starter når komplett søknad er mottatt.", True),
+    ("Når kan vi få dataene?", DELIVERY, True),
+    ("Kva tid kjem neste årsrapport?", "Helsedirektoratet publiserer også årsrapporter", False),
+    ("Kva er betalingsfristen?", PRICE, False),                   # 'to timer' is no deadline
+    ("Who wrote the article?", "Forskningspotensialet i NPR er omtalt i en artikkel", False),
+    ("Is there a student discount?", PRICE, False),
+    ("Kan dere levere raskere enn 60 dager?", DELIVERY, False),
 ])
 def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
