@@ -210,6 +210,26 @@ def _bare_announcement(sentence: str) -> bool:
     return bool(m) and REGISTER_ONLY.match(m.group("subject") or "") is not None
 
 
+# a wish joined to what came before it: "Jeg var innlagt i 2019 og vil se hva som er registrert om meg."
+WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?:vil|ville|ønsker|ønskjer|trenger|"
+                  r"treng|lurer|want|wants|need|needs|would|'d)\b)", re.IGNORECASE)
+
+
+def wished(said: str) -> str:
+    """Of each statement, the wish it ends in: what a question without a topic of its own asks
+    about ("Hvordan får jeg se det?"). What comes before the wish tells the asker's story (a
+    hospital, a year), which is no subject the guidance must hold.
+
+    wished("Jeg var innlagt på Ullevål i 2019 og vil se hva som er registrert om meg.")
+        -> "vil se hva som er registrert om meg."
+    """
+    out = []
+    for x in sentences(said):
+        cuts = list(WISH.finditer(x))
+        out.append(x[cuts[-1].end():] if cuts else x)
+    return " ".join(y for y in out if y.strip())
+
+
 def statements(text: str) -> str:
     """The sentences that ask nothing ("Jeg trenger data til et kvalitetsprosjekt."): context.
     A question's announcement ("Eg lurer på ein ting om prisen.") is context too. Greetings,

@@ -30,7 +30,8 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import about_the_question, detect_language, introductions, roles, split_questions, statements
+from .questions import (about_the_question, detect_language, introductions, roles, split_questions, statements,
+                        wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -271,8 +272,9 @@ class Assistant:
             if not any(not g.context for g in query.groups):
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg." (or "What
                 # should we check first?" after "I have a question about linking data."): the
-                # statement is what is asked about
-                query = self.analyze(f"{part} {said}", context)
+                # statement is what is asked about, its wish and not the story before it
+                # ("innlagt på Ullevål i 2019 og vil se …": the hospital and the year are no subject)
+                query = self.analyze(f"{part} {wished(said)}", context)
                 around_it = said
             embed = self.lexical.spelled(part if not around_it else f"{around_it[-T.CONTEXT_CHARS:]} {part}")
             # who asks: what the message and the e-mail say around the question, and what the

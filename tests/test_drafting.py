@@ -578,3 +578,8 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(
     assert not first.manual and first.answer.citations[0].section.startswith("Leter du etter dine egne")
     assert drafter.assistant.ask("Korleis gjer eg det?").abstained
     assert "12345" not in draft.text and "010190" not in draft.text
+    # the story before the wish (a hospital, a year) is no subject the guidance must hold
+    story = drafter.draft_text("hei. jeg var innlagt pa Ulleval i 2019 og vil se hva som er registrert om meg "
+                               "i pasientregisteret. hvordan far jeg se det?")
+    assert not story.items[0].manual
+    assert story.items[0].answer.citations[0].section.startswith("Leter du etter dine egne")

@@ -165,3 +165,12 @@ def test_introductions_are_what_the_asker_says_of_themselves_not_the_subject():
     assert introductions("Hvordan søker jeg om tall per kommune?") == ""
     assert roles("Vi er forskere i en kommune.") == "forskere" and roles("Vi er en kommune og en forsker hjelper.") == ""
     assert introductions("Hvordan søker jeg om tall per kommune?") == ""
+
+
+def test_a_statement_is_read_from_its_wish():
+    from assistant.questions import wished
+    assert wished("Jeg var innlagt på Ullevål i 2019 og vil se hva som er registrert om meg.") == \
+        "vil se hva som er registrert om meg."
+    assert wished("I had surgery in 2018 and I want to see my data. We are researchers.") == \
+        "want to see my data. We are researchers."
+    assert wished("Vi planlegger en studie og en kohort.") == "Vi planlegger en studie og en kohort."
