@@ -62,6 +62,18 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Når vi har fått godkjenning, hva gjør vi da?", None),
     ("When we apply, do we need an approval?", None),
     ("Hvem er ansvarlig når data blir koblet?", None),
+    ("Når data er personidentifiserbare, hvilken godkjenning trengs?", None),
+    ("When linking data from several sources, what should I check first?", None),
+    ("Når pasienter er døde ved ankomst blir de registrert da?", None),
+    # words that look like a cue but ask about something the guidance has
+    ("Er det noen unntak fra hvem som er med i registeret?", None),   # the exclusion list
+    ("Is anonymous data delivered faster than identifiable data?", None),
+    ("Where can I find the coverage rate for NPR?", None),             # a place, not a rate
+    ("Kan NPR-data kobles i lag med data fra andre registre?", None),  # 'i lag med': together
+    ("Who is in charge of NPR?", None),
+    ("Are stays where patients have to pay themselves included?", None),
+    ("Are patients treated in Norwegian and foreign hospitals included?", None),
+    ("As the author of a PhD thesis, how do I apply?", None),
     # a language only named in passing
     ("Er pasienter som behandles på norsk sykehus med?", None),
     ("Sorry for writing in English: which data does NPR hold?", None),
