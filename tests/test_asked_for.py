@@ -172,6 +172,9 @@ def test_a_cap_on_the_price_is_declined_while_the_price_is_answered(assistant):
 def test_a_price_or_a_time_the_section_does_not_give_is_declined_while_the_real_ones_are_answered(assistant):
     free = assistant.ask("Koster det noe å få innsyn i mine egne opplysninger via Helsenorge?")
     assert free.abstained and free.reason == "not_covered"
+    # the price section beside the Helsenorge one answers nothing a patient asked
+    patients = assistant.ask("Må pasientene betale for å få innsyn?")
+    assert patients.abstained and patients.reason == "not_covered"
     when = assistant.ask("Hvor lang tid tar det å få anonym statistikk?")
     assert not when.abstained and "30 dager" in when.answer
 
