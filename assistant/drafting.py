@@ -22,7 +22,6 @@ Deliberately left out: paraphrase (answers are quotes only) and sending anything
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -143,10 +142,6 @@ def render(words: dict, name: str, items: list[DraftItem]) -> str:
     return mask_personal_numbers("\n\n".join(out)) + "\n"
 
 
-# "Re:", "SV:", "Fwd:" before a subject say nothing of it
-SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|sv|vs|fw|fwd|videresend)\s*:\s*)+", re.IGNORECASE)
-
-
 class Drafter:
     """Drafts replies with one Assistant; `templates` is a path to a reply_templates.json."""
 
@@ -163,9 +158,6 @@ class Drafter:
         # kommune"): the signature's title and organisation lines join the context
         role = mask_personal_numbers(signature_lines(own))
         context = f"{context} {role}".strip() if role else context
-        # the subject names what the whole e-mail is about ("Innsyn i opplysninger om meg")
-        subject = mask_personal_numbers(SUBJECT_PREFIX.sub("", mail.subject or "")).strip()
-        context = f"{subject}. {context}".strip() if subject else context
         # a question asked twice is answered once ("Hva koster det?" pasted over and over)
         firsts: dict[str, tuple[str, str]] = {}
         for q, before in asked:

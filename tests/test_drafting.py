@@ -158,9 +158,6 @@ def test_questions_are_found_with_and_without_question_marks():
               "Vi trenger å vite leveringstiden.", "Eg skulle gjerne visst kva det kostar."]
     assert find_questions(" ".join(wishes)) == (wishes, "")
     assert find_questions("We need to link the data. I know the price.") == ([], "We need to link the data. I know the price.")
-    # an announcement that names no subject asks nothing itself: the next sentence asks
-    assert find_questions("Hei! Jeg lurer på en ting. Må jeg bruke søknadsskjemaet?") == \
-        (["Må jeg bruke søknadsskjemaet?"], "Hei! Jeg lurer på en ting.")
 
 
 def test_eml_gives_sender_subject_and_masked_body():
@@ -586,22 +583,3 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(
                                "i pasientregisteret. hvordan far jeg se det?")
     assert not story.items[0].manual
     assert story.items[0].answer.citations[0].section.startswith("Leter du etter dine egne")
-
-
-def test_a_patient_is_never_sent_to_the_research_form_when_the_subject_says_what_they_want(drafter):
-    # the question itself names only the form; the subject and the question before it say it is
-    # the asker's own data, which the Helsenorge section answers (innsyn names that route)
-    mail = ("Emne: Innsyn i det som er lagret om meg\nFra: Ola Hansen <ola@example.no>\n\nHei,\n\n"
-            "Jeg er pensjonist og har vært innlagt flere ganger. Hvor ser jeg hva som er registrert? "
-            "Må jeg bruke søknadsskjemaet på helsedata.no for det?\n\nHilsen Ola")
-    draft = drafter.draft_text(mail)
-    form = next(i for i in draft.items if "søknadsskjemaet" in i.question)
-    assert not form.manual and form.answer.citations[0].section.startswith("Leter du etter dine egne")
-    assert "søknadsskjemaene på helsedata" not in draft.text
-    english = drafter.draft_text("Subject: Access to my own records\n\nHello, I was treated at a Norwegian "
-                                 "hospital last year. Do I have to use the application form on helsedata.no?\n\nJohn")
-    assert english.items[0].answer.citations[0].section.startswith("Leter du etter dine egne")
-    # a researcher's subject keeps the research route
-    research = drafter.draft_text("Emne: Søknad om data til doktorgrad\n\nHei, jeg er stipendiat. "
-                                  "Må jeg bruke søknadsskjemaet på helsedata.no?\n\nKari")
-    assert research.items[0].answer.citations[0].section == "Søknad om tilgang til data"
