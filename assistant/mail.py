@@ -19,7 +19,7 @@ import re
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
 from .privacy import MASK, mask_personal_numbers
-from .questions import LEAD_IN, bare_announcement, is_asking, sentences, split_questions
+from .questions import LEAD_IN, is_asking, sentences, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
            "signature_lines",
@@ -117,9 +117,8 @@ def find_name(text: str, signed: str = "", sender: str = "") -> str:
 
 
 def asks(sentence: str) -> bool:
-    """'Jeg vil også vite prisen.' -> True; 'Takk for hjelpen!' -> False; 'Jeg lurer på en ting.'
-    -> False (it announces a question and names no subject: the next sentence asks it)"""
-    return is_asking(sentence) and not bare_announcement(sentence)
+    """'Jeg vil også vite prisen.' -> True; 'Takk for hjelpen!' -> False"""
+    return is_asking(sentence)
 
 
 def _tidy(part: str, sentence: str) -> str:

@@ -99,7 +99,7 @@ def split_questions(text: str) -> list[str]:
                     lead = f"{lead}, {p}" if lead else p
             pieces = merged + ([lead] if lead else [])
         parts.extend(pieces)
-    asking = [p for p in parts if is_asking(p) and not bare_announcement(p)]
+    asking = [p for p in parts if is_asking(p) and not _bare_announcement(p)]
     if asking:
         return asking
     # nothing asks: every sentence may be the question, but "Jeg har et spørsmål om NPR." only
@@ -201,10 +201,10 @@ def about_the_question(said: str) -> str:
     about_the_question("Jeg er journalist. Vi trenger tall til en sak.") -> "Vi trenger tall til en sak."
     """
     return " ".join(x for x in sentences(said) if x.strip() and not SELF.search(x)
-                    and not bare_announcement(x))
+                    and not _bare_announcement(x))
 
 
-def bare_announcement(sentence: str) -> bool:
+def _bare_announcement(sentence: str) -> bool:
     """"Jeg har et spørsmål om NPR." names no subject; "Jeg lurer på noe om leveringstiden." does."""
     m = ANNOUNCES.search(sentence)
     return bool(m) and REGISTER_ONLY.match(m.group("subject") or "") is not None
