@@ -9,7 +9,7 @@ whether a section gives one.
     asks_for("Hvilket år ble artikkelen publisert?") -> Asked("year");  gives(that, "Fra 1997 til d.d.") -> True
     asks_for("Finnes det et pristak?") -> Asked("limit");  gives(that, "minimum to timer") -> False
     asks_for("Koster det noe å be om innsyn?") -> Asked("price");  gives(that, "gå til Helsenorge") -> False
-    asks_for("Kor lenge vert opplysningane lagra?") -> Asked("duration");  gives(that, "30 dager") -> True
+    asks_for("Kor lang tid tek det?") -> Asked("duration");  gives(that, "60 dager") -> True
     asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
 
 A section that holds no fact of the kind asked for cannot answer the question, however close its

@@ -149,36 +149,26 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     assert (verdict.answer, verdict.reason) == (False, "not_covered")
 
 
-def test_the_assistant_declines_counts_the_guidance_lacks_and_answers_those_it_has(assistant):
-    declined = assistant.ask("Hvor mange pasienter ble registrert som død ved ankomst i fjor?")
-    assert declined.abstained and declined.reason == "not_covered"
-    answered = assistant.ask("Hvor mange dager tar det å få anonyme data?")
-    assert not answered.abstained and "30 dager" in answered.answer
-
-
-def test_a_year_the_section_does_not_give_is_declined(assistant):
-    assert assistant.ask("Hvilket år ble artikkelen i Scandinavian Journal of Public Health publisert?").abstained
-    since = assistant.ask("Fra hvilket år har NPR data?")
-    assert not since.abstained and "1997" in since.citations[0].quote
-
-
-def test_a_cap_on_the_price_is_declined_while_the_price_is_answered(assistant):
-    capped = assistant.ask("Finnes det et tak på hvor mye dere kan fakturere for en sak?")
-    assert capped.abstained and capped.reason == "not_covered"
-    price = assistant.ask("Hva koster det å få data?")
-    assert not price.abstained and "1100" in price.answer
-
-
-def test_a_price_or_a_time_the_section_does_not_give_is_declined_while_the_real_ones_are_answered(assistant):
-    free = assistant.ask("Koster det noe å få innsyn i mine egne opplysninger via Helsenorge?")
-    assert free.abstained and free.reason == "not_covered"
+@pytest.mark.parametrize("question", [
+    "Hvor mange pasienter ble registrert som død ved ankomst i fjor?",   # a count the list does not give
+    "Hvilket år ble artikkelen i Scandinavian Journal of Public Health publisert?",
+    "Finnes det et tak på hvor mye dere kan fakturere for en sak?",       # a minimum is no cap
+    "Koster det noe å få innsyn i mine egne opplysninger via Helsenorge?",
     # the price section beside the Helsenorge one answers nothing a patient asked
-    patients = assistant.ask("Må pasientene betale for å få innsyn?")
-    assert patients.abstained and patients.reason == "not_covered"
-    when = assistant.ask("Hvor lang tid tar det å få anonym statistikk?")
-    assert not when.abstained and "30 dager" in when.answer
+    "Må pasientene betale for å få innsyn?",
+    "Can I fill in the application form on helsedata.no in English?",
+])
+def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.reason == "not_covered"
 
 
-def test_a_language_the_guidance_never_names_is_declined(assistant):
-    english = assistant.ask("Can I fill in the application form on helsedata.no in English?")
-    assert english.abstained and english.reason == "not_covered"
+@pytest.mark.parametrize("question, quoted", [
+    ("Hvor mange dager tar det å få anonyme data?", "30 dager"),
+    ("Fra hvilket år har NPR data?", "1997"),
+    ("Hva koster det å få data?", "1100"),
+    ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
+])
+def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
+    answer = assistant.ask(question)
+    assert not answer.abstained and quoted in answer.answer
