@@ -239,11 +239,20 @@ def statements(text: str) -> str:
                     and (not is_asking(s) or ANNOUNCES.search(s)))
 
 
-# asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …"
-WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|skulle|ville|trenger|treng|må)\s+(?:(?:også|òg|gjerne|bare)\s+)*"
+# asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …",
+# with the subject after the verb too ("Til slutt lurer vi på …", "Dessuten vil vi gjerne vite …"), and
+# a question named as such ("Et tredje spørsmål er om …", "Another question is whether …")
+_SUBJECT = r"(?:jeg|eg|vi|me|de|dei|han|hun|ho)"
+_WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|whether|if|about|how|what|"
+       r"when|where|who|which|why)")
+WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|skulle|ville|trenger|treng|må)\s+"
+                           rf"(?:(?:også|òg|gjerne|bare|{_SUBJECT})\s+)*"
                            r"(?:å\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
-                           r"\blur[ae]r\s+(?:(?:også|òg)\s+)?på\b|"
+                           rf"\blur[ae]r\s+(?:(?:også|òg|{_SUBJECT})\s+){{0,2}}på\b|"
                            r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
                            r"(?:know|find\s+out)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
-                           r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b",
+                           r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b|"
+                           r"\bsp(?:ø|o|oe)rsm(?:å|a|aa)l(?:et|a)?\s+(?:(?:mitt|mine|vårt|våre|min|mi)\s+)?"
+                           rf"(?:er\s+{_WH}\b|gjeld(?:er)?\s+\w)|"
+                           rf"\bquestions?\s+(?:(?:is|are)\s+{_WH}\b|(?:concerns?|regards?|relates?\s+to)\s+\w)",
                            re.IGNORECASE)

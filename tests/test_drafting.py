@@ -158,6 +158,14 @@ def test_questions_are_found_with_and_without_question_marks():
               "Vi trenger å vite leveringstiden.", "Eg skulle gjerne visst kva det kostar."]
     assert find_questions(" ".join(wishes)) == (wishes, "")
     assert find_questions("We need to link the data. I know the price.") == ([], "We need to link the data. I know the price.")
+    # the subject after the verb ("Til slutt lurer vi på …"), and a question named as one
+    named = ["Til slutt lurer vi på hvor ofte dataene oppdateres.", "Så lurar me på kva det kostar.",
+             "Dessuten vil vi gjerne vite leveringstiden.", "Et tredje spørsmål er om selvbetalende opphold er med.",
+             "Mitt andre spørsmål gjeld prisen.", "Another question is whether private clinics report.",
+             "My final question concerns the price."]
+    assert find_questions(" ".join(named)) == (named, "")
+    told = "Et spørsmål er sendt til REK. The question is answered on your site. Spørsmålet er viktig for oss."
+    assert find_questions(told) == ([], told)
 
 
 def test_eml_gives_sender_subject_and_masked_body():
