@@ -26,6 +26,7 @@ import threading
 import numpy as np
 
 from . import tuning as T
+from .asked_for import asks_for, gives
 from .embedding import Embedder
 from .index import IndexUnavailableError, VectorIndex
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
@@ -110,6 +111,7 @@ class HybridSearch:
         self._vector_lock = threading.Lock()
         self.dense_down = False  # so an outage is logged once, not per question
         self._headings: dict[int, frozenset[str]] = {}
+        self._gives: dict[tuple[int, object], bool] = {}  # (chunk, kind asked for) -> whether its text holds one
 
     def heading_terms(self, i: int) -> frozenset[str]:
         if i not in self._headings:
@@ -176,6 +178,9 @@ class HybridSearch:
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
         context_total = sum(w for _, w in context)
+        # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
+        # a little, so the year's section wins over a neighbour about the register's content
+        wanted = asks_for(query.text) if T.KIND_BONUS else None
         final, cover, ex_of = {}, {}, {}
         # ...or where the question is one the routes answer ("Which application route do we use?",
         # "Hvordan søker vi om tilgang til data?"): the routes' examples are the closest of all
@@ -218,6 +223,7 @@ class HybridSearch:
                         # the route the asker's words name rises where it answers the question, and
                         # the other routes fall: a municipality is never sent to the research form
                         + T.ROUTE_BONUS * (i in routed)
+                        + T.KIND_BONUS * (wanted is not None and self.holds(i, wanted))
                         - T.ROUTE_BONUS * (bool(route) and (c.source, c.heading) in self.routes
                                            and (c.source, c.heading) != route))
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
@@ -243,6 +249,13 @@ class HybridSearch:
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
                        None if next_section is None else round(next_section, 6))
+
+    def holds(self, i: int, wanted) -> bool:
+        """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""
+        key = (i, wanted)
+        if key not in self._gives:
+            self._gives[key] = gives(wanted, self.chunks[i].text)
+        return self._gives[key]
 
     def _excludes(self, key: tuple) -> bool:
         """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""

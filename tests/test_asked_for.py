@@ -172,3 +172,10 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
     assert not answer.abstained and quoted in answer.answer
+
+
+def test_a_section_holding_the_kind_asked_for_wins_a_near_tie(assistant):
+    # "Innhold i NPR" is about as close to "From which year …" as the collection period is, and
+    # names no year: the section that holds one ranks first (tuning.KIND_BONUS)
+    _, [(_, ranking)] = assistant.rank_parts("From which year does NPR have data?")
+    assert ranking.hits[0].chunk.heading == "Datainnsamlingsperiode"
