@@ -138,6 +138,9 @@ def test_lexical_index_expansion_fuzzy_and_coverage():
     # an unknown topic word weighs most: "parkering" leaves the price chunk half-covered
     park = lx.analyze("Hva koster parkering?")
     assert lx.coverage(park, lx.doc_sets[0]) == 0.0
+    # a contraction typed without its apostrophe is no topic: "whats" is "what's"
+    for typed in ("whats the cost", "what's the cost", "dont know the cost", "isnt it the cost"):
+        assert [g.label for g in lx.analyze(typed).groups] == ["cost"], typed
 
 
 def test_personal_numbers_are_masked():
