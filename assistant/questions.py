@@ -215,6 +215,27 @@ WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?
                   r"treng|lurer|want|wants|need|needs|would|'d)\b)", re.IGNORECASE)
 
 
+def story_apart(text: str) -> str:
+    """A question whose sentence tells the asker's story before the wish -> the story as a
+    statement of its own, then the wish: the story steers the answer as context and never vetoes it
+    (the hospital and the year are no subject). A first part that asks something itself, or says
+    who the asker is, stays.
+
+    story_apart("Jeg var innlagt på Ullevål i 2019 og lurer på hvordan jeg ser det?")
+        -> "Jeg var innlagt på Ullevål i 2019. Lurer på hvordan jeg ser det?"
+    """
+    for sentence in sentences(text):
+        cut = next((m for m in WISH.finditer(sentence) if not is_asking(sentence[:m.start()])), None) \
+            if is_asking(sentence) else None
+        story = sentence[:cut.start()].strip(" ,;") if cut else ""
+        # who the asker is ("Vi er et forsikringsselskap og lurer på …") stays: it steers the route
+        # as it is (introductions), and its words can be the subject
+        if story and any(c.isalpha() for c in story) and not introductions(story):
+            wish = sentence[cut.start():].split(None, 1)[1]  # from the subject or the verb, without "og"
+            text = text.replace(sentence, f"{story}. {wish[:1].upper()}{wish[1:]}", 1)  # the rest as it was
+    return text
+
+
 def wished(said: str) -> str:
     """Of each statement, the wish it ends in: what a question without a topic of its own asks
     about ("Hvordan får jeg se det?"). What comes before the wish tells the asker's story (a

@@ -31,7 +31,7 @@ from .index import IndexStore, build_threads
 from .lexical import LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
 from .questions import (about_the_question, detect_language, introductions, roles, split_questions, statements,
-                        wished)
+                        story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -256,6 +256,8 @@ class Assistant:
         parts: list[tuple[Query, Ranking]] = []
         # what the asker says around the question ("Vi trenger data til planlegging.")
         # steers it like an earlier question would; analysed once for all parts
+        # "Jeg var innlagt på Ullevål i 2019 og lurer på …?": the story before the wish is context
+        shown = story_apart(shown)
         said = statements(shown)
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None

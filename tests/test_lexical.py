@@ -177,3 +177,22 @@ def test_a_statement_is_read_from_its_wish():
     assert wished("I had surgery in 2018 and I want to see my data. We are researchers.") == \
         "want to see my data. We are researchers."
     assert wished("Vi planlegger en studie og en kohort.") == "Vi planlegger en studie og en kohort."
+
+
+def test_the_story_before_a_questions_wish_is_told_apart():
+    from assistant.questions import story_apart
+    assert story_apart("Jeg var innlagt på Ullevål i 2019 og lurer på hvordan jeg ser det?") == \
+        "Jeg var innlagt på Ullevål i 2019. Lurer på hvordan jeg ser det?"
+    assert story_apart("I had surgery in 2018 and I want to know what is stored about me.") == \
+        "I had surgery in 2018. I want to know what is stored about me."
+    # a first part that asks is no story, nor is who the asker is ("forsikringsselskap" can be the
+    # subject), and a statement stays as it is
+    for text in ("Hva koster det og vil det ta lang tid?", "Vi er et forsikringsselskap og lurer på om vi får data?",
+                 "Vi har søkt og vil gjerne ha data."):
+        assert story_apart(text) == text
+
+
+def test_a_story_told_inside_the_question_steers_but_never_declines(assistant):
+    answer = assistant.ask("Hei! Jeg var innlagt på Ullevål i 2019 etter en ulykke og lurer på hvordan jeg kan "
+                           "se hva som er registrert om meg i pasientregisteret?")
+    assert not answer.abstained and answer.citations[0].section == "Leter du etter dine egne helseopplysninger?"
