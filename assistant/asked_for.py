@@ -38,10 +38,11 @@ class Asked:
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
 
 
-# the kinds besides "count", in the order they are tried: a percentage before a count ("Hvor mange
+# the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
+# price go up next year?" asks for no price), a percentage before a count ("Hvor mange
 # prosent ..."), a cap or a discount on the price before the price, a price before a span of time,
 # and a span of time ("Hvor lang tid tar det?") before a date ("Når får vi data?")
-KINDS = ("percent", "frequency", "year", "limit", "exception", "price", "duration", "date", "author", "language")
+KINDS = ("change", "percent", "frequency", "year", "limit", "exception", "price", "duration", "date", "author", "language")
 
 
 @lru_cache(maxsize=1)

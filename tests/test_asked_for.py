@@ -58,6 +58,14 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is there a student discount?", Asked("exception")),
     ("Kan dere levere raskere enn 60 dager?", Asked("exception")),
     ("Can we pay to get the data faster than that?", Asked("exception")),
+    # a change to come: the guidance says what is, not what will be
+    ("Will the price of NOK 1100 per hour go up next year?", Asked("change")),
+    ("Blir timeprisen høyere neste år?", Asked("change")),
+    ("Kjem leveringstida til å endre seg i framtida?", Asked("change")),
+    ("We plan a study next year. What does it cost?", Asked("price")),
+    ("Does the price change with the number of hours?", None),  # no change to come
+    ("We need data for the coming years, is the coverage higher now?", None),
+    ("Vi har data fra 2020 og lurer på om vi kan endre søknaden?", None),
     # 'når' and 'when' that open a clause ask for no date
     ("Når vi har fått godkjenning, hva gjør vi da?", None),
     ("When we apply, do we need an approval?", None),
@@ -157,6 +165,7 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     # the price section beside the Helsenorge one answers nothing a patient asked
     "Må pasientene betale for å få innsyn?",
     "Can I fill in the application form on helsedata.no in English?",
+    "Blir timeprisen høyere neste år?",  # the price section says what it is, not what it will be
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -179,3 +188,22 @@ def test_a_section_holding_the_kind_asked_for_wins_a_near_tie(assistant):
     # names no year: the section that holds one ranks first (tuning.KIND_BONUS)
     _, [(_, ranking)] = assistant.rank_parts("From which year does NPR have data?")
     assert ranking.hits[0].chunk.heading == "Datainnsamlingsperiode"
+
+
+def test_a_stated_change_gives_the_change_asked_for():
+    assert gives(Asked("change"), "Prisen økes fra 1. januar 2027 til NOK 1200.")
+    assert not gives(Asked("change"), "Pris per time NOK 1100,- eks. mva.")
+
+
+@pytest.mark.parametrize("question", [
+    # found by an independent review: change and the future in one question, but no change asked for
+    "Vi skal endre prosjektet neste år, hvor lang tid tar utlevering?",
+    "Is the delivery time shorter for anonymous data if we apply next year?",
+    "Er det dyrere å få koblede data til en studie som starter neste år?",
+    "Our project looks at climate change and hospital admissions in the coming years. Which years does NPR cover?",
+    "Er minimum to timer? budsjettet vårt blir lavere neste år",
+    "Vi ønsker å øke kunnskapen om ventetider i fremtiden, hvilke pasienter er med i NPR?",
+    "we are a higher education institution planning a study next year, what is the hourly price?",
+])
+def test_change_and_the_future_in_passing_ask_for_no_change(question):
+    assert asks_for(question) != Asked("change")
