@@ -26,9 +26,9 @@ QUESTION_START = re.compile(
 # preposition ("Fra hvilket år …")
 ASKING = re.compile(r"^(?:(?:og|men|eller|and|but|or)\s+)?(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
                     r"skal|er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|"
-                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?på|"
+                    r"are|must|should|will)\b|lur[ae]r (?:også |og )?p(?:å|aa|a)\b|"
                     r"\b(?:is (?:that|it|this) possible|er det mulig|går det an)\b|vil (?:også |gjerne )?vite|"
-                    r"ønsker (?:også )?å vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
+                    r"(?:ønsker|onsker|oensker) (?:også )?(?:å|aa|a) vite|gjerne vite|fortell|wonder|would (?:also )?like to know|"
                     r"please tell|\?\s*$", re.IGNORECASE)
 QUESTION_WORD = (r"(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|skal|"
                  r"er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|are|must|"
@@ -116,7 +116,7 @@ def split_questions(text: str) -> list[str]:
 ANNOUNCES = re.compile(
     r"^\W*(?:(?:jeg|eg|vi|me|i|we)\s+(?:har|have|'ve\s+got|have\s+got)\s+(?:(?:et|eit|ett|en|ein|noen|nokre|nokon|"
     r"par|a|an|some|few|couple|of|quick|short|small|kort|kjapt?|lite|lita|raskt?)\s+)*(?:spørsmål|sporsmal|question|"
-    r"questions|henvendelse|enquiry|inquiry)|(?:jeg|eg|vi|me)\s+lur[ae]r\s+(?:også\s+|òg\s+)?på\s+(?:noe|noko|"
+    r"questions|henvendelse|enquiry|inquiry)|(?:jeg|eg|vi|me)\s+lur[ae]r\s+(?:også\s+|òg\s+)?p(?:å|aa|a)\s+(?:noe|noko|"
     r"en\s+ting|ein\s+ting|et\s+par\s+ting|eit\s+par\s+ting))(?:\s+(?:om|angående|rundt|vedrørende|til\s+dere|about|"
     r"regarding|concerning|on|for\s+you)\s+(?P<subject>[^.?!,;:]{0,60}))?\W*$", re.IGNORECASE)
 # what an announcement may name without naming a subject: the register itself
@@ -211,7 +211,7 @@ def _bare_announcement(sentence: str) -> bool:
 
 
 # a wish joined to what came before it: "Jeg var innlagt i 2019 og vil se hva som er registrert om meg."
-WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?:vil|ville|ønsker|ønskjer|trenger|"
+WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?:vil|ville|ønsker|ønskjer|onsker|oensker|trenger|"
                   r"treng|lurer|want|wants|need|needs|would|'d)\b)", re.IGNORECASE)
 
 
@@ -266,10 +266,10 @@ def statements(text: str) -> str:
 _SUBJECT = r"(?:jeg|eg|vi|me|de|dei|han|hun|ho)"
 _WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|whether|if|about|how|what|"
        r"when|where|who|which|why)")
-WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|skulle|ville|trenger|treng|må)\s+"
+WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|ville|trenger|treng|må|ma)\s+"
                            rf"(?:(?:også|òg|gjerne|bare|{_SUBJECT})\s+)*"
-                           r"(?:å\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
-                           rf"\blur[ae]r\s+(?:(?:også|òg|{_SUBJECT})\s+){{0,2}}på\b|"
+                           r"(?:(?:å|aa|a)\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
+                           rf"\blur[ae]r\s+(?:(?:også|ogsa|òg|{_SUBJECT})\s+){{0,2}}p(?:å|aa|a)\b|"
                            r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
                            r"(?:know|find\s+out)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
                            r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b|"

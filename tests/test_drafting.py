@@ -164,6 +164,9 @@ def test_questions_are_found_with_and_without_question_marks():
              "Mitt andre spørsmål gjeld prisen.", "Another question is whether private clinics report.",
              "My final question concerns the price."]
     assert find_questions(" ".join(named)) == (named, "")
+    # typed without æøå
+    plain = ["Jeg lurer paa prisen.", "Vi onsker aa vite leveringstiden.", "Eg lurar pa kva det kostar."]
+    assert find_questions(" ".join(plain)) == (plain, "")
     told = "Et spørsmål er sendt til REK. The question is answered on your site. Spørsmålet er viktig for oss."
     assert find_questions(told) == ([], told)
 
