@@ -253,9 +253,12 @@ class HybridSearch:
     def holds(self, i: int, wanted) -> bool:
         """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""
         key = (i, wanted)
-        if key not in self._gives:
-            self._gives[key] = gives(wanted, self.chunks[i].text)
-        return self._gives[key]
+        found = self._gives.get(key)
+        if found is None:
+            if len(self._gives) >= T.KIND_CACHE:  # a count's key holds the asker's words: keep it bounded
+                self._gives.clear()  # (another thread clearing it too is harmless)
+            found = self._gives[key] = gives(wanted, self.chunks[i].text)
+        return found
 
     def _excludes(self, key: tuple) -> bool:
         """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""

@@ -20,6 +20,7 @@ CONFLICT_PENALTY = 0.05  # a section that negates what the asker says of their p
 AGREEMENT_BONUS = 0.05  # ...and one that says the same ("andre formål enn forskning" to "ikke forskning") rises, where the routes answer the question (ROUTE_FIT_MARGIN)
 CUE_HEAD_MIN = 4  # an asker's compound counts as an `asked_by` cue it ends in from this length ("frilansjournalist"; "avis" in "lokalavis")
 KIND_BONUS = 0.03  # a section holding the kind of fact asked for (a year, a price, a span of time: asked_for.py) rises this much: it settles near ties, as between the content and the collection period for "from which year"
+KIND_CACHE = 50_000  # (chunk, kind asked for) answers kept by the ranking before they are dropped (a count's kind holds the asker's words, so the set grows with new questions)
 ROUTE_BONUS = 0.1  # the route the asker names (asked_by) rises this much, the other routes fall as much: decisive
 # (and the decision's margin counts it)
 ROUTE_COVERAGE = 0.5  # ...where the route's section covers this much of the question (not for "Hva koster det?")

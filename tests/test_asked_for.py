@@ -207,3 +207,13 @@ def test_a_stated_change_gives_the_change_asked_for():
 ])
 def test_change_and_the_future_in_passing_ask_for_no_change(question):
     assert asks_for(question) != Asked("change")
+
+
+def test_the_rankings_kind_answers_stay_bounded(assistant, monkeypatch):
+    from assistant import tuning
+    monkeypatch.setattr(tuning, "KIND_CACHE", 3)
+    engine = assistant.engine
+    for n in range(6):  # every count's words make a key of their own
+        engine.holds(n % len(engine.chunks), Asked("count", (f"ord{n}",)))
+    assert len(engine._gives) <= 3
+    assert engine.holds(0, Asked("year")) == gives(Asked("year"), engine.chunks[0].text)
