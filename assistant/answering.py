@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import language
 from . import tuning as T
-from .asked_for import asks_for, gives
+from .asked_for import gives
 from .chunking import units
 from .decision import Decision, Signals
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
@@ -229,7 +229,7 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     out_of_scope = round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0
     # the route the asker named stands above the runner-up by what the asker said too
     routed = T.ROUTE_BONUS * ranking.routed
-    asked = asks_for(query.text)
+    asked = ranking.asked  # asked_for.asks_for(query.text), found once by the ranking
     # the first section must hold it: a second one beside it (the price beside the Helsenorge
     # section) answers what the asker did not ask
     kind_missing = asked is not None and not gives(asked, chosen[0].chunk.text)

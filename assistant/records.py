@@ -91,6 +91,7 @@ class Ranking:
     dense: bool = True  # False while the vector store is away: lexical signals only
     routed: bool = False  # the first hit is the named route, raised by what the asker said of themselves
     next_section: float | None = None  # the ranking score of the best chunk of any other section than the first's
+    asked: object = None  # the kind of fact the question asks for (asked_for.Asked), or None
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,10 @@ class HybridSearch:
         """The k best chunks for a query; `text` is what is embedded (default: the question);
         `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes;
         `role`: the stems of what the asker says they are, which decides when `asker` names two."""
+        # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
+        # a little (the year's section wins over a neighbour about the register's content), and the
+        # decision needs the first section to hold one (answering.signals)
+        wanted = asks_for(query.text)
         lex = self.lexical.scores(query)
         lex_rank = top_positive(lex, max(k, T.LEXICAL_CANDIDATES))
         vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))
@@ -172,15 +176,12 @@ class HybridSearch:
         candidates = set(lex_rank) | set(passage) | {i for i, c in enumerate(self.chunks)
                                                      if (c.source, c.heading) in examples}
         if not candidates:
-            return Ranking((), vector=vector, dense=bool(found))
+            return Ranking((), vector=vector, dense=bool(found), asked=wanted)
         best_lex = max(float(lex.max()) if len(lex) else 0.0, T.LEXICAL_FLOOR)
         # the context's specific groups and their weights, once per question (not per chunk)
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
         context_total = sum(w for _, w in context)
-        # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
-        # a little, so the year's section wins over a neighbour about the register's content
-        wanted = asks_for(query.text) if T.KIND_BONUS else None
         final, cover, ex_of = {}, {}, {}
         # ...or where the question is one the routes answer ("Which application route do we use?",
         # "Hvordan søker vi om tilgang til data?"): the routes' examples are the closest of all
@@ -223,7 +224,7 @@ class HybridSearch:
                         # the route the asker's words name rises where it answers the question, and
                         # the other routes fall: a municipality is never sent to the research form
                         + T.ROUTE_BONUS * (i in routed)
-                        + T.KIND_BONUS * (wanted is not None and self.holds(i, wanted))
+                        + (T.KIND_BONUS * self.holds(i, wanted) if wanted is not None and T.KIND_BONUS else 0.0)
                         - T.ROUTE_BONUS * (bool(route) and (c.source, c.heading) in self.routes
                                            and (c.source, c.heading) != route))
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
@@ -248,7 +249,7 @@ class HybridSearch:
         oos_share = sum(oos for _, oos in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
-                       None if next_section is None else round(next_section, 6))
+                       None if next_section is None else round(next_section, 6), wanted)
 
     def holds(self, i: int, wanted) -> bool:
         """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""
