@@ -2,7 +2,8 @@
 the guidance's own (bokmål) words.
 
     get("nn").to_guidance("kostar") -> ['koster']           (Apertium nno-nob, assistant/data/lang)
-    get("en").to_guidance("fee")    -> ['gebyr', 'avgift']  (FreeDict eng-nor)
+    get("en").to_guidance("price")   -> ['pris']           (FreeDict eng-nor)
+    get("en").to_guidance("consent") -> ['samtykke']       (FreeDict dan-eng read backwards)
     get("nb").rarity("pris") -> 0.0 (everyday: never a missing topic); rarity("minnepinne") -> ~1.0
     detect("Kva kostar det?") -> "nn"
 
@@ -44,7 +45,7 @@ def detect(text: str) -> str:
     return "en" if en > nb else "nb"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _mapping(name: str) -> dict[str, tuple[str, ...]]:
     """A word-mapping file of assistant/data/lang: 'word<TAB>a|b' lines -> {word: (a, b)}."""
     path = DATA / "lang" / name
@@ -127,14 +128,19 @@ class Language:
         return tuple(dict.fromkeys(forms))
 
     def to_guidance(self, word: str) -> list[str]:
-        """Bokmål words for a word of this language (nn via Apertium, en via FreeDict); [] for nb."""
+        """Bokmål words for a word of this language (nn via Apertium, en via FreeDict's eng-nor,
+        then dan-eng read backwards); [] for nb."""
         if self.code == "nn":
             return list(_mapping("nn_nb.tsv").get(word, ()))
         if self.code == "en":
-            table = _mapping("en_nb.tsv")
-            # the dictionary has no plurals ("variables"): fall back on the lemma
-            found = table.get(word) or (table.get(self.lemma(word)) if len(word) > 3 else ())
-            return list(found or ())[:4]
+            # FreeDict eng-nor first; only for words it lacks ("purpose", "consent"), the
+            # Danish-English dictionary read backwards (the Danish words bokmål shares)
+            for name in ("en_nb.tsv", "en_nb_via_da.tsv"):
+                table = _mapping(name)
+                # the dictionaries have no plurals ("variables"): fall back on the lemma
+                found = table.get(word) or (table.get(self.lemma(word)) if len(word) > 3 else ())
+                if found:
+                    return list(found)[:4]
         return []
 
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Regenerate the word-mapping files in assistant/data/lang/ from installed Debian data.
 
-    apt-get install -y apertium-nno-nob dict-freedict-eng-nor lttoolbox lttoolbox-dev
+    apt-get install -y apertium-nno-nob dict-freedict-eng-nor dict-freedict-dan-eng \
+        lttoolbox lttoolbox-dev
     pip install wordfreq
-    python3 scripts/extract_language_data.py
+    python3 scripts/extract_language_data.py [--english-only]
 
 Writes (lowercase, UTF-8, sorted, one entry a line):
-  assistant/data/lang/nn_nb.tsv   nynorsk word form <TAB> bokmål word form
-  assistant/data/lang/en_nb.tsv   English word <TAB> nb1|nb2|nb3|nb4
-  assistant/data/lang/LICENSES.md source, licence and package versions of both
+  assistant/data/lang/nn_nb.tsv        nynorsk word form <TAB> bokmål word form
+  assistant/data/lang/en_nb.tsv        English word <TAB> nb1|nb2|nb3|nb4
+  assistant/data/lang/en_nb_via_da.tsv English word <TAB> nb1|...: only words en_nb.tsv lacks
+  assistant/data/lang/LICENSES.md      source, licence and package versions of each
+(--english-only keeps nn_nb.tsv as it is: the Apertium expansion is the slow part.)
 
 This is a build-time tool, not a runtime dependency of the assistant. Apart from the
 standard library it needs the Debian tools above (lt-print is in lttoolbox-dev) and the
@@ -24,6 +27,14 @@ Pairs are dropped when identical, when the bokmål side has Zipf <= MIN_ZIPF, wh
 nynorsk form is at least as common in bokmål as its translation (a bokmål word, e.g.
 "et"), or when one reading translates to the form itself and the margins below are not
 met (so "bruke", "liten", "vare" stay as they are, while "kor" -> "hvor").
+
+en_nb_via_da: FreeDict's English-Norwegian dictionary is small (9,000 headwords; no "purpose",
+"consent", "delivery", "period"). Danish and bokmål share most of their written words, so the
+Danish-English dictionary read backwards fills some of its gaps: an English word gets the Danish
+headwords that list it as a translation, kept only when they are bokmål words too (wordfreq
+"nb" Zipf >= PIVOT_MIN_ZIPF: "formål", "samtykke", "levering" stay; Danish spellings such as
+"hensigt" or "undersøgelse" go). It holds only English words en_nb.tsv has no entry for, and
+the assistant reads it only after en_nb.tsv.
 """
 from __future__ import annotations
 
@@ -39,7 +50,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "assistant" / "data" / "lang"
-APT_PACKAGES = ["apertium-nno-nob", "dict-freedict-eng-nor", "lttoolbox", "lttoolbox-dev"]
+APT_PACKAGES = ["apertium-nno-nob", "dict-freedict-eng-nor", "dict-freedict-dan-eng",
+                "lttoolbox", "lttoolbox-dev"]
 INSTALL_HINT = f"apt-get install -y {' '.join(APT_PACKAGES)} && pip install wordfreq"
 
 NNO_NOB = Path("/usr/share/apertium/apertium-nno-nob")
@@ -47,6 +59,9 @@ FREEDICT_DICT = Path("/usr/share/dictd/freedict-eng-nor.dict.dz")
 FREEDICT_INDEX = Path("/usr/share/dictd/freedict-eng-nor.index")
 COPYRIGHT_NNO_NOB = Path("/usr/share/doc/apertium-nno-nob/copyright")
 COPYRIGHT_FREEDICT = Path("/usr/share/doc/dict-freedict-eng-nor/copyright")
+DAN_ENG_DICT = Path("/usr/share/dictd/freedict-dan-eng.dict.dz")
+DAN_ENG_INDEX = Path("/usr/share/dictd/freedict-dan-eng.index")
+COPYRIGHT_DAN_ENG = Path("/usr/share/doc/dict-freedict-dan-eng/copyright")
 TOOLS = ["lt-print", "lt-proc", "apertium", "apertium-pretransfer", "lrx-proc",
          "apertium-transfer", "apertium-interchunk", "apertium-postchunk", "dpkg-query"]
 
@@ -59,6 +74,7 @@ IDENTITY_MARGIN = 1.5
 STRONG_MARGIN = 2.5
 CLOSED_CLASS = {"<adv>", "<prn>", "<det>", "<pr>", "<cnjcoo>", "<cnjsub>", "<ij>"}
 MAX_EN_TRANSLATIONS = 4
+PIVOT_MIN_ZIPF = 2.0    # a Danish word is kept as bokmål only if this frequent in bokmål
 # Transducer arcs that start a compound: cutting them keeps the expansion finite.
 COMPOUND_TAGS = {"<cmp>", "<cmp-split>", "<compound-R>", "<compound-only-L>"}
 NN_WORD = re.compile(r"^[a-zæøåéèêóòôâäöüç]+$")
@@ -74,7 +90,8 @@ def log(msg: str) -> None:
 
 def check_requirements():
     missing = [t for t in TOOLS if shutil.which(t) is None]
-    missing += [str(p) for p in (NNO_NOB / "nno-nob.automorf.bin", FREEDICT_DICT, FREEDICT_INDEX)
+    missing += [str(p) for p in (NNO_NOB / "nno-nob.automorf.bin", FREEDICT_DICT, FREEDICT_INDEX,
+                                 DAN_ENG_DICT, DAN_ENG_INDEX)
                 if not p.exists()]
     try:
         import wordfreq  # noqa: F401
@@ -270,24 +287,46 @@ def parse_translations(entry: str) -> list[str]:
     return out
 
 
-def build_en_nb() -> dict[str, list[str]]:
-    data = gzip.open(FREEDICT_DICT).read()
+def read_dictd(dict_path: Path, index_path: Path) -> dict[str, list[str]]:
+    """A dictd dictionary: folded headword -> its translations, in the entries' order."""
+    data = gzip.open(dict_path).read()
     merged: dict[str, list[str]] = {}
-    for line in FREEDICT_INDEX.read_text(encoding="utf-8").splitlines():
+    for line in index_path.read_text(encoding="utf-8").splitlines():
         head, off, size = line.split("\t")
         if head.startswith("00database"):
             continue
-        key = " ".join(head.lower().split())
-        words = key.split(" ")
-        if len(words) > 2 or not all(EN_WORD.match(w) for w in words):
-            continue
         entry = data[_b64(off): _b64(off) + _b64(size)].decode("utf-8")
-        lst = merged.setdefault(key, [])
+        lst = merged.setdefault(" ".join(head.lower().split()), [])
         for t in parse_translations(entry):
             if t not in lst:
                 lst.append(t)
+    return merged
+
+
+def english_key(phrase: str) -> bool:
+    words = phrase.split(" ")
+    return len(words) <= 2 and all(EN_WORD.match(w) for w in words)
+
+
+def build_en_nb() -> dict[str, list[str]]:
+    merged = {k: v for k, v in read_dictd(FREEDICT_DICT, FREEDICT_INDEX).items() if english_key(k)}
     # an entry whose only translation is the headword itself ("barbados") tells nothing
     return {k: v[:MAX_EN_TRANSLATIONS] for k, v in merged.items() if v and v != [k]}
+
+
+def build_en_nb_via_da(en_nb: dict[str, list[str]]) -> dict[str, list[str]]:
+    """English words en_nb lacks -> the bokmål-spelled Danish words whose entries list them."""
+    from wordfreq import zipf_frequency
+
+    found: dict[str, set[str]] = collections.defaultdict(set)
+    for danish, english in read_dictd(DAN_ENG_DICT, DAN_ENG_INDEX).items():
+        if not NB_WORD.match(danish) or zipf_frequency(danish, "nb") < PIVOT_MIN_ZIPF:
+            continue
+        for en in english:
+            if english_key(en) and en != danish and en not in en_nb:
+                found[en].add(danish)
+    return {en: sorted(nb, key=lambda w: (-zipf_frequency(w, "nb"), w))[:MAX_EN_TRANSLATIONS]
+            for en, nb in found.items()}
 
 
 # ---------------------------------------------------------------- output
@@ -301,7 +340,7 @@ def licence_summary(path: Path, stanza: str | None = None) -> str:
     return m.group(1).strip() if m else "see copyright file"
 
 
-def write_licenses(n_nn: int, n_en: int) -> None:
+def write_licenses(n_nn: int, n_en: int, n_da: int) -> None:
     v = {p: package_version(p) for p in APT_PACKAGES + ["apertium", "apertium-lex-tools"]}
     try:
         from importlib.metadata import version
@@ -310,6 +349,7 @@ def write_licenses(n_nn: int, n_en: int) -> None:
         wf = "unknown"
     nno_lic = licence_summary(COPYRIGHT_NNO_NOB)
     fd_lic = licence_summary(COPYRIGHT_FREEDICT, "eng-nor/*")
+    da_lic = licence_summary(COPYRIGHT_DAN_ENG, "dan-eng/*")
     text = f"""# Sources and licences of the files in this folder
 
 Generated by `scripts/extract_language_data.py`; do not edit by hand.
@@ -357,8 +397,26 @@ CC BY-SA 3.0: https://creativecommons.org/licenses/by-sa/3.0/
 Only one- and two-word headwords are kept, and entries whose only translation is the
 headword itself are left out. The source mixes in some nynorsk translations
 ("utfordrar"); they are kept as given.
+
+## en_nb_via_da.tsv ({n_da} lines)
+
+English word -> up to {MAX_EN_TRANSLATIONS} bokmål words, for English words en_nb.tsv has no
+entry for. From the FreeDict Danish-English dictionary read backwards: Debian package
+`dict-freedict-dan-eng` {v['dict-freedict-dan-eng']} (upstream https://freedict.org/).
+Licence: **{da_lic}** (Debian copyright file: /usr/share/doc/dict-freedict-dan-eng/copyright,
+"Copyright 2000-2022 FreeDict contributors"). As a work derived from it, this file is
+distributed under the GNU GPL, version 3 or later.
+Method: each English translation of a Danish headword gets that headword, kept only if it is
+written the same in bokmål, judged by its bokmål frequency (wordfreq {wf} "nb" Zipf >=
+{PIVOT_MIN_ZIPF}; no wordfreq data is included), most frequent first.
 """
     (OUT_DIR / "LICENSES.md").write_text(text, encoding="utf-8")
+
+
+def write_table(name: str, table: dict[str, list[str]]) -> None:
+    with open(OUT_DIR / name, "w", encoding="utf-8", newline="\n") as fh:
+        for key in sorted(table):
+            fh.write(f"{key}\t{'|'.join(table[key])}\n")
 
 
 def main() -> None:
@@ -367,18 +425,20 @@ def main() -> None:
     check_requirements()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
 
-    nn_nb = build_nn_nb()
-    with open(OUT_DIR / "nn_nb.tsv", "w", encoding="utf-8", newline="\n") as fh:
-        for nn in sorted(nn_nb):
-            fh.write(f"{nn}\t{nn_nb[nn]}\n")
+    if "--english-only" in sys.argv[1:]:
+        n_nn = len((OUT_DIR / "nn_nb.tsv").read_text(encoding="utf-8").splitlines())
+    else:
+        nn_nb = build_nn_nb()
+        write_table("nn_nb.tsv", {nn: [nb] for nn, nb in nn_nb.items()})
+        n_nn = len(nn_nb)
 
     en_nb = build_en_nb()
-    with open(OUT_DIR / "en_nb.tsv", "w", encoding="utf-8", newline="\n") as fh:
-        for en in sorted(en_nb):
-            fh.write(f"{en}\t{'|'.join(en_nb[en])}\n")
+    write_table("en_nb.tsv", en_nb)
+    via_da = build_en_nb_via_da(en_nb)
+    write_table("en_nb_via_da.tsv", via_da)
 
-    write_licenses(len(nn_nb), len(en_nb))
-    for name in ("nn_nb.tsv", "en_nb.tsv", "LICENSES.md"):
+    write_licenses(n_nn, len(en_nb), len(via_da))
+    for name in ("nn_nb.tsv", "en_nb.tsv", "en_nb_via_da.tsv", "LICENSES.md"):
         p = OUT_DIR / name
         print(f"wrote {p.relative_to(ROOT)}: {p.stat().st_size} bytes")
 

@@ -37,6 +37,20 @@ def test_nynorsk_and_english_words_lead_to_the_guidance_words():
     assert language.get("nb").to_guidance("koster") == []
 
 
+def test_english_words_freedict_lacks_come_from_danish_read_backwards_and_never_override_it():
+    en = language.get("en")
+    # eng-nor has no "consent" or "purpose"; Danish headwords that list them are bokmål words too
+    assert en.to_guidance("consent") == ["samtykke"]
+    assert "formål" in en.to_guidance("purposes")  # a plural falls back on its lemma here too
+    # a word eng-nor has keeps eng-nor's translations only
+    assert en.to_guidance("price") == ["pris"] and "time" in en.to_guidance("hour")
+    direct = language._mapping("en_nb.tsv")
+    via_da = language._mapping("en_nb_via_da.tsv")
+    assert via_da and not set(via_da) & set(direct)
+    # Danish-only spellings were dropped: every word is one bokmål has
+    assert all(zipf_frequency(w, "nb") >= 2.0 for words in via_da.values() for w in words)
+
+
 def test_rarity_lets_everyday_words_pass_and_flags_specific_ones():
     nb = language.get("nb")
     assert nb.rarity("og") == 0.0 and nb.rarity("pris") < 0.15 and nb.rarity("kommune") < 0.15
