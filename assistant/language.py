@@ -133,14 +133,16 @@ class Language:
         if self.code == "nn":
             return list(_mapping("nn_nb.tsv").get(word, ()))
         if self.code == "en":
-            # FreeDict eng-nor first; only for words it lacks ("purpose", "consent"), the
-            # Danish-English dictionary read backwards (the Danish words bokmål shares)
-            for name in ("en_nb.tsv", "en_nb_via_da.tsv"):
-                table = _mapping(name)
-                # the dictionaries have no plurals ("variables"): fall back on the lemma
-                found = table.get(word) or (table.get(self.lemma(word)) if len(word) > 3 else ())
-                if found:
-                    return list(found)[:4]
+            # FreeDict eng-nor first; for words it lacks ("purpose", "consent"), the Danish-English
+            # dictionary read backwards (the Danish words bokmål shares). The word's own entry in
+            # either before its lemma's ("records": "arkiv", not "record"'s "spille inn"); eng-nor
+            # has few plurals ("variables"), so the lemma is the fallback
+            tables = (_mapping("en_nb.tsv"), _mapping("en_nb_via_da.tsv"))
+            keys = (word, self.lemma(word)) if len(word) > 3 else (word,)
+            for key in dict.fromkeys(keys):
+                for table in tables:
+                    if table.get(key):
+                        return list(table[key])[:4]
         return []
 
 

@@ -31,10 +31,12 @@ met (so "bruke", "liten", "vare" stay as they are, while "kor" -> "hvor").
 en_nb_via_da: FreeDict's English-Norwegian dictionary is small (9,000 headwords; no "purpose",
 "consent", "delivery", "period"). Danish and bokmål share most of their written words, so the
 Danish-English dictionary read backwards fills some of its gaps: an English word gets the Danish
-headwords that list it as a translation, kept only when they are bokmål words too (wordfreq
-"nb" Zipf >= PIVOT_MIN_ZIPF: "formål", "samtykke", "levering" stay; Danish spellings such as
-"hensigt" or "undersøgelse" go). It holds only English words en_nb.tsv has no entry for, and
-the assistant reads it only after en_nb.tsv.
+headwords that list it as a translation, kept only when bokmål uses them too (wordfreq "nb" Zipf
+>= PIVOT_MIN_ZIPF, and not DANISH_MARGIN commoner in Danish: "formål", "samtykke", "levering"
+stay; "hensigt", "undersøgelse", "noget" go). A filter on frequencies, not a dictionary: some
+wrong senses stay (the source's own, "count" -> "greve"), and they count only where the guidance
+uses the word. It holds only English words en_nb.tsv has no entry for, and the assistant reads
+it after en_nb.tsv (a word's own entry in either file before a lemma's).
 """
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ STRONG_MARGIN = 2.5
 CLOSED_CLASS = {"<adv>", "<prn>", "<det>", "<pr>", "<cnjcoo>", "<cnjsub>", "<ij>"}
 MAX_EN_TRANSLATIONS = 4
 PIVOT_MIN_ZIPF = 2.0    # a Danish word is kept as bokmål only if this frequent in bokmål
+DANISH_MARGIN = 1.0     # and not this much commoner in Danish ("noget" da 6.3, nb 3.0: Danish text in bokmål data)
 # Transducer arcs that start a compound: cutting them keeps the expansion finite.
 COMPOUND_TAGS = {"<cmp>", "<cmp-split>", "<compound-R>", "<compound-only-L>"}
 NN_WORD = re.compile(r"^[a-zæøåéèêóòôâäöüç]+$")
@@ -88,11 +91,14 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def check_requirements():
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    missing += [str(p) for p in (NNO_NOB / "nno-nob.automorf.bin", FREEDICT_DICT, FREEDICT_INDEX,
-                                 DAN_ENG_DICT, DAN_ENG_INDEX)
-                if not p.exists()]
+def check_requirements(english_only: bool = False):
+    missing = [] if english_only else [t for t in TOOLS if shutil.which(t) is None]
+    needed = (FREEDICT_DICT, FREEDICT_INDEX, DAN_ENG_DICT, DAN_ENG_INDEX)
+    if english_only:
+        needed += (OUT_DIR / "nn_nb.tsv", OUT_DIR / "LICENSES.md")  # kept as they are
+    else:
+        needed += (NNO_NOB / "nno-nob.automorf.bin",)
+    missing += [str(p) for p in needed if not p.exists()]
     try:
         import wordfreq  # noqa: F401
     except ImportError:
@@ -320,7 +326,8 @@ def build_en_nb_via_da(en_nb: dict[str, list[str]]) -> dict[str, list[str]]:
 
     found: dict[str, set[str]] = collections.defaultdict(set)
     for danish, english in read_dictd(DAN_ENG_DICT, DAN_ENG_INDEX).items():
-        if not NB_WORD.match(danish) or zipf_frequency(danish, "nb") < PIVOT_MIN_ZIPF:
+        nb = zipf_frequency(danish, "nb")
+        if not NB_WORD.match(danish) or nb < PIVOT_MIN_ZIPF or nb < zipf_frequency(danish, "da") - DANISH_MARGIN:
             continue
         for en in english:
             if english_key(en) and en != danish and en not in en_nb:
@@ -340,7 +347,8 @@ def licence_summary(path: Path, stanza: str | None = None) -> str:
     return m.group(1).strip() if m else "see copyright file"
 
 
-def write_licenses(n_nn: int, n_en: int, n_da: int) -> None:
+def write_licenses(n_nn: int, n_en: int, n_da: int, keep_nn: bool = False) -> None:
+    """LICENSES.md; `keep_nn`: nn_nb.tsv was not rebuilt, so its section is kept as it was."""
     v = {p: package_version(p) for p in APT_PACKAGES + ["apertium", "apertium-lex-tools"]}
     try:
         from importlib.metadata import version
@@ -406,10 +414,18 @@ entry for. From the FreeDict Danish-English dictionary read backwards: Debian pa
 Licence: **{da_lic}** (Debian copyright file: /usr/share/doc/dict-freedict-dan-eng/copyright,
 "Copyright 2000-2022 FreeDict contributors"). As a work derived from it, this file is
 distributed under the GNU GPL, version 3 or later.
-Method: each English translation of a Danish headword gets that headword, kept only if it is
-written the same in bokmål, judged by its bokmål frequency (wordfreq {wf} "nb" Zipf >=
-{PIVOT_MIN_ZIPF}; no wordfreq data is included), most frequent first.
+Method: each English translation of a Danish headword gets that headword, kept only if bokmål
+uses it too, judged by frequencies (wordfreq {wf}: "nb" Zipf >= {PIVOT_MIN_ZIPF} and at most
+{DANISH_MARGIN} below its "da" Zipf; no wordfreq data is included), most frequent in bokmål
+first. A filter on frequencies: some Danish spellings and wrong senses remain.
 """
+    if keep_nn:
+        before = (OUT_DIR / "LICENSES.md").read_text(encoding="utf-8")
+        section = re.compile(r"^## nn_nb\.tsv .*?(?=^## )", re.M | re.S)
+        kept = section.search(before)
+        if not kept:
+            sys.exit("error: LICENSES.md has no nn_nb.tsv section to keep; run without --english-only")
+        text = section.sub(lambda _: kept.group(0), text, count=1)
     (OUT_DIR / "LICENSES.md").write_text(text, encoding="utf-8")
 
 
@@ -420,12 +436,18 @@ def write_table(name: str, table: dict[str, list[str]]) -> None:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--english-only", action="store_true",
+                        help="rebuild the English files only; nn_nb.tsv and its licence text stay as they are")
+    args = parser.parse_args()
     print(f"needs Debian packages: apt-get install -y {' '.join(APT_PACKAGES)}"
           " (and: pip install wordfreq)")
-    check_requirements()
+    check_requirements(args.english_only)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
 
-    if "--english-only" in sys.argv[1:]:
+    if args.english_only:
         n_nn = len((OUT_DIR / "nn_nb.tsv").read_text(encoding="utf-8").splitlines())
     else:
         nn_nb = build_nn_nb()
@@ -437,7 +459,7 @@ def main() -> None:
     via_da = build_en_nb_via_da(en_nb)
     write_table("en_nb_via_da.tsv", via_da)
 
-    write_licenses(n_nn, len(en_nb), len(via_da))
+    write_licenses(n_nn, len(en_nb), len(via_da), keep_nn=args.english_only)
     for name in ("nn_nb.tsv", "en_nb.tsv", "en_nb_via_da.tsv", "LICENSES.md"):
         p = OUT_DIR / name
         print(f"wrote {p.relative_to(ROOT)}: {p.stat().st_size} bytes")
