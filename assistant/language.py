@@ -138,11 +138,13 @@ class Language:
             # either before its lemma's ("records": "arkiv", not "record"'s "spille inn"); eng-nor
             # has few plurals ("variables"), so the lemma is the fallback
             tables = (_mapping("en_nb.tsv"), _mapping("en_nb_via_da.tsv"))
-            keys = (word, self.lemma(word)) if len(word) > 3 else (word,)
-            for key in dict.fromkeys(keys):
-                for table in tables:
-                    if table.get(key):
-                        return list(table[key])[:4]
+            for table in tables:
+                if table.get(word):
+                    return list(table[word])[:4]
+            lemma = self.lemma(word) if len(word) > 3 else word  # only when the word has no entry
+            for table in tables:
+                if lemma != word and table.get(lemma):
+                    return list(table[lemma])[:4]
         return []
 
 
