@@ -45,6 +45,21 @@ class Asked:
 KINDS = ("change", "percent", "frequency", "year", "limit", "exception", "price", "duration", "date", "author", "language")
 
 
+def _with_parts(pattern: str, parts: dict[str, str]) -> str:
+    """`pattern` with each {name} of `parts` written out; a part may use the parts before it.
+
+    _with_parts("{a}+", {"x": "b", "a": "(?:{x}|c)"}) -> "(?:b|c)+"
+    """
+    done: dict[str, str] = {}
+    for name, value in parts.items():
+        for prior, text in done.items():
+            value = value.replace("{" + prior + "}", text)
+        done[name] = value
+    for name, text in done.items():
+        pattern = pattern.replace("{" + name + "}", text)
+    return pattern
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     data = json.loads(data_text("asked_for.json"))
@@ -55,7 +70,7 @@ def _patterns() -> dict[str, re.Pattern]:
                 "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
                 "number": re.compile(data["number"], re.I)}
     for kind in KINDS:
-        patterns[kind] = re.compile(data[kind]["asks"], re.I)
+        patterns[kind] = re.compile(_with_parts(data[kind]["asks"], data[kind].get("parts", {})), re.I)
         patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
         # words that look like the cue but ask for nothing: "Sorry for writing in English"
         patterns[f"{kind}_not"] = re.compile(data[kind].get("not", r"(?!)"), re.I)

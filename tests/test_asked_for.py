@@ -217,3 +217,15 @@ def test_the_rankings_kind_answers_stay_bounded(assistant, monkeypatch):
         engine.holds(n % len(engine.chunks), Asked("count", (f"ord{n}",)))
     assert len(engine._gives) <= 3
     assert engine.holds(0, Asked("year")) == gives(Asked("year"), engine.chunks[0].text)
+
+
+def test_a_kinds_named_parts_are_written_out_before_it_is_compiled():
+    import re
+
+    from assistant.asked_for import _patterns, _with_parts
+
+    assert _with_parts("{a}+", {"x": "b", "a": "(?:{x}|c)"}) == "(?:b|c)+"
+    assert _with_parts("x{0,5}", {"a": "b"}) == "x{0,5}"  # a repetition is no part's name
+    # the shipped patterns keep no {name} unwritten (only repetitions like {0,5} have braces)
+    for kind, pattern in _patterns().items():
+        assert not re.search(r"\{[a-z_]+\}", pattern.pattern), kind
