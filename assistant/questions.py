@@ -192,6 +192,17 @@ SELF = re.compile(
     r"(?:i|we)\s+(?:work\s+(?:at|for|in|as|with)|represent|come\s+from))\b[^,;]*$", re.IGNORECASE)
 
 
+# a word that points back to what was said before the question ("Kan NPR brukes til det?", "Finnes
+# de i NPR?", "Are there any for NPR?"): such a question asks about the statement before it
+POINTS_BACK = re.compile(r"\b(?:det|dette|de|dem|dei|disse|desse|slike|slikt|it|that|this|these|those|they|them|"
+                         r"such|any)\b", re.IGNORECASE)
+
+
+def points_back(question: str) -> bool:
+    """points_back("Finnes de i NPR?") -> True; points_back("Hvor søker jeg?") -> False"""
+    return POINTS_BACK.search(question) is not None
+
+
 def about_the_question(said: str) -> str:
     """The statements minus a question's announcement without a subject and the sentences that
     only say who the asker is: what the embedding of a question may hear. Who asks steers through the routes (their

@@ -28,10 +28,10 @@ from .embedding import Embedder, VectorCache, load_embedder
 from .examples import load_examples
 from .glossary import Glossary
 from .index import IndexStore, build_threads
-from .lexical import LexicalIndex, content_stems
+from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import (about_the_question, detect_language, introductions, roles, split_questions, statements,
-                        story_apart, wished)
+from .questions import (about_the_question, detect_language, introductions, points_back, roles, split_questions,
+                        statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -278,6 +278,14 @@ class Assistant:
                 # ("innlagt på Ullevål i 2019 og vil se …": the hospital and the year are no subject)
                 query = self.analyze(f"{part} {wished(said)}", context)
                 around_it = said
+            elif about and points_back(part) and not any(not g.context and self.lexical.group_idf(g) >= GENERIC_IDF
+                                                          for g in query.groups):
+                # "Are there any for NPR?" after "We must state the exclusion criteria.": a question
+                # that points back and whose other words are the guidance's everyday ones ("NPR",
+                # "data") asks about the statement before it (not about who the asker is: `about`
+                # leaves that out); "Hvor søker jeg?" after "Jeg er masterstudent og …" does not
+                query = self.analyze(f"{part} {wished(about)}", context)
+                around_it = about
             embed = self.lexical.spelled(part if not around_it else f"{around_it[-T.CONTEXT_CHARS:]} {part}")
             # who asks: what the message and the e-mail say around the question, and what the
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its

@@ -130,6 +130,21 @@ def test_follow_up_uses_context(assistant):
     assert "60 dager" in a.answer
 
 
+def test_a_question_that_points_back_asks_about_the_statement_before_it(assistant):
+    # "Are they in NPR?" says only the register's name: who "they" are is in the sentence before,
+    # and the register's introduction ("alle personer …") is the wrong answer for them
+    a = assistant.ask("Our study covers patients who paid for their treatment themselves. Are they in NPR?")
+    assert not a.abstained
+    assert a.citations[0].section == "Inklusjons- eller eksklusjonskriterier"
+    assert "Selvbetalende opphold" in a.answer
+    _grounded(a)
+    a = assistant.ask("Vi skal følge pasienter som bor i Sverige men behandles i Norge. Er de med i NPR?")
+    assert not a.abstained
+    assert a.citations[0].section == "Populasjon og geografi"
+    assert "bostedsadresse utenfor Norge" in a.answer
+    _grounded(a)
+
+
 def test_context_never_hijacks_a_new_topic(assistant):
     a = assistant.ask("Hvem er databehandler?", context="Hva koster det?")
     assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"

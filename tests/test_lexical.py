@@ -179,6 +179,14 @@ def test_a_statement_is_read_from_its_wish():
     assert wished("Vi planlegger en studie og en kohort.") == "Vi planlegger en studie og en kohort."
 
 
+def test_a_question_that_points_back_is_told_from_one_that_does_not():
+    from assistant.questions import points_back
+    for question in ("Finnes de i NPR?", "Kan NPR brukast til det?", "Are there any for NPR?", "Are they in NPR?"):
+        assert points_back(question), question
+    for question in ("Hvor søker jeg?", "How do I apply?", "Hvordan går jeg fram?", "Kva kostar ein time?"):
+        assert not points_back(question), question
+
+
 def test_the_story_before_a_questions_wish_is_told_apart():
     from assistant.questions import story_apart
     assert story_apart("Jeg var innlagt på Ullevål i 2019 og lurer på hvordan jeg ser det?") == \
