@@ -22,6 +22,11 @@ QUESTION_START = re.compile(
     r"do|does|is|are|must|should|will)\b)", re.IGNORECASE)
 
 
+# a verb that opens a yes/no question ("Skal jeg …?", "Can we …?"), but after "og"/"and" in a sentence
+# that ends without a question mark, the statement's next verb ("Vi er forskere og skal søke.")
+AUXILIARY = re.compile(r"(?:kan|må|skal|er|får|finnes|can|do|does|is|are|must|should|will)\b", re.IGNORECASE)
+
+
 # a question may open with a conjunction ("Og kven er databehandlar – …", "But how long …") or a
 # preposition ("Fra hvilket år …")
 ASKING = re.compile(r"^(?:(?:og|men|eller|and|but|or)\s+)?(?:(?:fra|frå|til|med|om|for|i|på|from|to|with|for|in|on|since)\s+)?(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|kan|må|"
@@ -80,7 +85,10 @@ def split_questions(text: str) -> list[str]:
     parts = []
     for sentence in sentences(text):
         start, pieces = 0, []
+        asks = sentence.rstrip().endswith("?")
         for m in QUESTION_START.finditer(sentence):
+            if not asks and sentence[m.start()] not in "?;" and AUXILIARY.match(sentence, m.end()):
+                continue  # "Jeg er stipendiat og skal bruke NPR.": the statement's second verb, no question
             piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
             if piece:
                 pieces.append(piece)

@@ -42,6 +42,14 @@ def test_split_questions():
                                                                           "hvor lang tid tar det?"]
     assert split_questions("Statistikk og anonyme opplysninger?") == ["Statistikk og anonyme opplysninger?"]
     assert split_questions("Hvis det er kvalitetsarbeid, må jeg søke?") == ["Hvis det er kvalitetsarbeid, må jeg søke?"]
+    # a statement's second verb after "og"/"and" is no yes/no question of its own
+    assert split_questions("Jeg er stipendiat og skal bruke NPR i avhandlingen. Hvordan søker jeg?") == [
+        "Hvordan søker jeg?"]
+    assert split_questions("We are a small team and will apply soon. Where is the form?") == ["Where is the form?"]
+    # ... but it is where the sentence asks, and a question word after "og" asks in any sentence
+    assert split_questions("Er det gratis, og kan studenter få rabatt?") == ["Er det gratis", "kan studenter få rabatt?"]
+    assert split_questions("Vi lurer på prisen og hvor lang tid tar det.") == ["Vi lurer på prisen",
+                                                                               "hvor lang tid tar det."]
 
 
 def test_a_statement_led_into_a_question_by_a_dash_or_colon_is_context_not_the_question():
