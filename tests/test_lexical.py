@@ -46,7 +46,12 @@ def test_split_questions():
     assert split_questions("Jeg er stipendiat og skal bruke NPR i avhandlingen. Hvordan søker jeg?") == [
         "Hvordan søker jeg?"]
     assert split_questions("We are a small team and will apply soon. Where is the form?") == ["Where is the form?"]
-    # ... but it is where the sentence asks, and a question word after "og" asks in any sentence
+    # ... but a subject after the verb makes it a question typed without its mark, and so does a
+    # clause before it that asks
+    assert split_questions("Vi er en kommune og kan vi få tall per bydel. Hva koster det?") == [
+        "kan vi få tall per bydel.", "Hva koster det?"]
+    assert split_questions("What does it cost, and is VAT included") == ["What does it cost", "is VAT included"]
+    # ... and where the sentence asks, or a question word follows "og", it splits in any sentence
     assert split_questions("Er det gratis, og kan studenter få rabatt?") == ["Er det gratis", "kan studenter få rabatt?"]
     assert split_questions("Vi lurer på prisen og hvor lang tid tar det.") == ["Vi lurer på prisen",
                                                                                "hvor lang tid tar det."]
@@ -189,9 +194,12 @@ def test_a_statement_is_read_from_its_wish():
 
 def test_a_question_that_points_back_is_told_from_one_that_does_not():
     from assistant.questions import points_back
-    for question in ("Finnes de i NPR?", "Kan NPR brukast til det?", "Are there any for NPR?", "Are they in NPR?"):
+    for question in ("Finnes de i NPR?", "Kan NPR brukast til det?", "Are there any for NPR?", "Are they in NPR?",
+                     "Hvem er det for NPR?", "Går det an med NPR-data?"):
         assert points_back(question), question
-    for question in ("Hvor søker jeg?", "How do I apply?", "Hvordan går jeg fram?", "Kva kostar ein time?"):
+    # "det", "it" and "any" where they point at nothing
+    for question in ("Hvor søker jeg?", "How do I apply?", "Hvordan går jeg fram?", "Kva kostar ein time?",
+                     "Hva koster det?", "Finnes det et skjema?", "Is it free?", "Are there any fees?"):
         assert not points_back(question), question
 
 
