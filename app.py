@@ -24,6 +24,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 
 # importing the package sets the offline variables (HF_HUB_OFFLINE, GRADIO_ANALYTICS_ENABLED...)
 from assistant import Answer, Assistant, AssistantError, Citation, Related, Settings
@@ -66,6 +67,7 @@ def main() -> int:
     run = _Run()
     signal.signal(signal.SIGTERM, run.stop)  # before anything slow: the model load, Gradio's import
     signal.signal(signal.SIGINT, run.stop)
+    sys.unraisablehook = run.unraisable
     try:
         return run.start()
     except KeyboardInterrupt:
@@ -93,6 +95,21 @@ class _Run:
             self.served.server.should_exit = True
         if not self.deferred:
             raise KeyboardInterrupt
+
+    def unraisable(self, info) -> None:
+        """sys.unraisablehook: the interrupt `stop` raised where Python can only print and drop it
+        (a signal that lands in a weakref callback, such as the import system's module locks while
+        Gradio loads) is sent again a moment later, from a thread, once the callback has returned:
+        the stop still happens at once, and prints no traceback."""
+        import signal
+
+        if issubclass(info.exc_type, KeyboardInterrupt) and self.signalled and not self.deferred:
+            again = threading.Timer(0.01, signal.pthread_kill,
+                                    (threading.main_thread().ident, self.signalled.pop()))
+            again.daemon = True
+            again.start()
+            return
+        sys.__unraisablehook__(info)
 
     def start(self) -> int:
         import time
