@@ -205,3 +205,31 @@ def test_a_year_the_guidance_does_not_state_is_missing_even_when_an_example_name
     # ...while the collection period still answers for any year
     answer = assistant.ask("Finnes det data fra 1995?")
     assert not answer.abstained and "Fra 1997 til d.d." in answer.citations[0].quote
+
+
+def test_the_example_questions_decide_where_they_clearly_prefer_a_section(assistant, monkeypatch):
+    # the delivery times' text names "Personidentifiserbare opplysninger" and "anonyme
+    # opplysninger", so BM25 and coverage favour it; the example questions know whether the
+    # register identifies people is the section on its content's other details
+    from assistant import tuning
+
+    question = "Er opplysningane i registeret personidentifiserbare eller anonyme?"
+    answer = assistant.ask(question)
+    assert not answer.abstained and "personidentifiserbart register" in answer.citations[0].quote
+    assert assistant.search(question)[0].chunk.heading.startswith("Annen relevant informasjon")
+    monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.0)  # without the rule the words win
+    assert assistant.search(question)[0].chunk.heading == "Leveringsfrister"
+
+
+def test_a_near_miss_far_from_every_example_is_not_lifted(assistant, monkeypatch):
+    # no section speaks of a reporting lag: the closest example is itself far from the question,
+    # so the examples' preference decides nothing (without that floor it would move the ranking)
+    from assistant import tuning
+
+    question = "what's the reporting lag?"
+    first = assistant.search(question)[0].chunk.heading
+    monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.0)
+    assert assistant.search(question)[0].chunk.heading == first
+    monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.02)
+    monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE_FLOOR", 0.0)
+    assert assistant.search(question)[0].chunk.heading != first
