@@ -67,7 +67,7 @@ def main() -> int:
     run = _Run()
     signal.signal(signal.SIGTERM, run.stop)  # before anything slow: the model load, Gradio's import
     signal.signal(signal.SIGINT, run.stop)
-    sys.unraisablehook = run.unraisable
+    run.chained, sys.unraisablehook = sys.unraisablehook, run.unraisable
     try:
         return run.start()
     except KeyboardInterrupt:
@@ -86,11 +86,16 @@ class _Run:
         self.served = None  # the server, once it is ours
         self.signalled: list[int] = []
         self.deferred = False  # True while the server starts: it is stopped as soon as it is ours
+        self.resent = 0  # a first signal `unraisable` sends again: not a second one
+        self.chained = sys.__unraisablehook__  # the hook before ours, for everything else
 
     def stop(self, signum, frame) -> None:
-        if self.signalled:  # a second signal: now
+        if self.resent:
+            self.resent -= 1
+        elif self.signalled:  # a second signal: now
             os._exit(128 + signum)
-        self.signalled.append(signum)
+        else:
+            self.signalled.append(signum)
         if self.served is not None:
             self.served.server.should_exit = True
         if not self.deferred:
@@ -104,12 +109,12 @@ class _Run:
         import signal
 
         if issubclass(info.exc_type, KeyboardInterrupt) and self.signalled and not self.deferred:
-            again = threading.Timer(0.01, signal.pthread_kill,
-                                    (threading.main_thread().ident, self.signalled.pop()))
+            self.resent += 1  # the signal sent again is not a second one (which would exit at once)
+            again = threading.Timer(0.01, signal.pthread_kill, (threading.main_thread().ident, self.signalled[0]))
             again.daemon = True
             again.start()
             return
-        sys.__unraisablehook__(info)
+        self.chained(info)
 
     def start(self) -> int:
         import time

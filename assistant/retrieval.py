@@ -10,7 +10,8 @@ nearest items: passages (chunks) and the example questions each section answers.
                ± ROUTE_BONUS for the route the asker's words name (asked_by) and the other routes
 and where the example questions clearly prefer another section than the first (its closest
 example EXAMPLE_DECISIVE nearer, and itself at least EXAMPLE_DECISIVE_FLOOR near), that section
-goes first, whatever BM25 and coverage say; the rest keep their order.
+goes first, whatever the sum says; the rest keep their order. Not where the asker named a route,
+and not away from a section holding the kind of fact asked for to one that does not.
 Without example questions (documents only) the passage similarity stands alone, with its closest
 sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question). The
 Ranking also carries, for the decision, the nearest out-of-scope example (and whether the question names its
@@ -231,23 +232,28 @@ class HybridSearch:
                         - T.ROUTE_BONUS * (bool(route) and (c.source, c.heading) in self.routes
                                            and (c.source, c.heading) != route))
         # the example questions decide where they clearly prefer one section: when the first
-        # section's closest example stands EXAMPLE_DECISIVE below the best section's, that section
-        # goes first, however many of the question's words the other's text holds (the delivery
-        # times name "statistikk" and "anonyme opplysninger", which is no answer to "Finnes det
-        # publisert statistikk?"); the rest keep their order (a second section may still be
-        # quoted beside it), and a route the asker named stays where it is
+        # section's closest example stands EXAMPLE_DECISIVE or more below the best section's (and
+        # that one is itself EXAMPLE_DECISIVE_FLOOR near), that section goes first, however many
+        # of the question's words the other's text holds (the delivery times name "anonyme
+        # opplysninger", which does not say whether the register is anonymous); the rest keep
+        # their order (a second section may still be quoted beside it). Not where the asker named
+        # a route (who asks decides there), not between a section with example questions and
+        # one without (other scales), and not away from a section holding the kind of fact asked
+        # for to one that does not ("Er det gratis?" stays with the price)
         if examples and not route and T.EXAMPLE_DECISIVE and final:
             best_key = max(examples, key=examples.get)
             first = max(final, key=lambda i: (final[i], -i))
             first_key = (self.chunks[first].source, self.chunks[first].heading)
             # (a document without example questions is on another scale: it keeps its place)
             if best_key != first_key and {best_key, first_key} <= self.sections_with_examples \
-                    and ex_of[first] < examples[best_key] - T.EXAMPLE_DECISIVE \
+                    and ex_of[first] <= examples[best_key] - T.EXAMPLE_DECISIVE \
                     and examples[best_key] >= T.EXAMPLE_DECISIVE_FLOOR:
                 own = [i for i in final if (self.chunks[i].source, self.chunks[i].heading) == best_key]
-                lift = final[first] - max(final[i] for i in own) + 1e-6 if own else 0.0
-                for i in own:
-                    final[i] += lift
+                if own and not (wanted is not None and self.holds(first, wanted)
+                                and not any(self.holds(i, wanted) for i in own)):
+                    lift = final[first] - max(final[i] for i in own) + 1e-6
+                    for i in own:
+                        final[i] += lift
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}

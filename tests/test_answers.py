@@ -233,3 +233,18 @@ def test_a_near_miss_far_from_every_example_is_not_lifted(assistant, monkeypatch
     monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.02)
     monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE_FLOOR", 0.0)
     assert assistant.search(question)[0].chunk.heading != first
+
+
+def test_a_section_holding_the_kind_of_fact_asked_for_keeps_its_place(assistant, monkeypatch):
+    # "gratis" is a price question: the price section holds one, the open-data section (whose
+    # examples lie closer) does not, so the examples' preference does not move it
+    from assistant.retrieval import HybridSearch
+
+    question = "Er det gratis å få data fra registeret?"
+    assert assistant.search(question)[0].chunk.heading == "Pris"
+    monkeypatch.setattr(HybridSearch, "holds", lambda self, i, wanted: False)  # no section holds a price
+    assert assistant.search(question)[0].chunk.heading != "Pris"  # the examples' preference moves it...
+    from assistant import tuning
+
+    monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.0)
+    assert assistant.search(question)[0].chunk.heading == "Pris"  # ...and nothing else does

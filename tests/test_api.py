@@ -404,6 +404,32 @@ def test_an_interrupt_python_drops_in_a_callback_is_delivered_again(app_main, mo
     assert "stopping" in err and "Traceback" not in err and "Exception ignored" not in err
 
 
+def test_the_interrupt_sent_again_is_not_a_second_signal(app_main, monkeypatch):
+    import os
+    import signal
+    import types
+
+    class Exited(Exception):
+        pass
+
+    def exit_now(code):
+        raise Exited(code)
+
+    sent = []
+    monkeypatch.setattr(os, "_exit", exit_now)
+    monkeypatch.setattr(app_main.threading, "Timer",
+                        lambda delay, send, args: types.SimpleNamespace(start=lambda: sent.append(args[1])))
+    run = app_main._Run()
+    with pytest.raises(KeyboardInterrupt):
+        run.stop(signal.SIGINT, None)  # the first Ctrl-C, dropped by Python in a callback...
+    run.unraisable(types.SimpleNamespace(exc_type=KeyboardInterrupt))
+    assert sent == [signal.SIGINT]
+    with pytest.raises(KeyboardInterrupt):  # ...arrives again: still a clean stop, not "now"
+        run.stop(signal.SIGINT, None)
+    with pytest.raises(Exited):  # while a real second one still exits at once
+        run.stop(signal.SIGINT, None)
+
+
 def test_a_signal_while_the_server_starts_stops_it_once_it_is_ours(app_main, monkeypatch):
     import os
     import signal
