@@ -244,7 +244,6 @@ class HybridSearch:
             best_key = max(examples, key=examples.get)
             first = max(final, key=lambda i: (final[i], -i))
             first_key = (self.chunks[first].source, self.chunks[first].heading)
-            # (a document without example questions is on another scale: it keeps its place)
             if best_key != first_key and {best_key, first_key} <= self.sections_with_examples \
                     and ex_of[first] <= examples[best_key] - T.EXAMPLE_DECISIVE \
                     and examples[best_key] >= T.EXAMPLE_DECISIVE_FLOOR:
