@@ -609,3 +609,17 @@ def test_a_question_pointing_back_to_a_patients_question_is_not_answered_with_th
     assert not any("via søknadsskjemaene" in c.quote.replace("\u00a0", " ")
                    for i in draft.items for c in i.answer.citations)
     assert draft.items[0].answer.citations[0].section == "Leter du etter dine egne helseopplysninger?"
+
+
+def test_who_asks_does_not_stop_the_example_questions_deciding_between_two_sections_that_are_no_routes(drafter):
+    # a journalist names the non-research route, but "published statistics" is a question for the
+    # open-data section, which the example questions clearly prefer to the delivery times the
+    # waiting-time story pulls towards: the route decides between routes, not between those two
+    mail = read_mail("Emne: Tall om ventetider\n\nHei,\n\nJeg er journalist i en regionavis og skriver en "
+                     "sak om hvor lenge pasienter venter på operasjon. Saken skal trykkes om noen uker, og "
+                     "jeg trenger tall raskt. Finnes det statistikk som allerede er publisert, slik at jeg "
+                     "slipper å søke?\n\nHilsen Per Olsen")
+    item = drafter.draft(mail).items[0]
+    assert not item.manual
+    assert item.answer.citations[0].section == "Åpne data"
+    assert "aktuell statistikk" in item.answer.answer
