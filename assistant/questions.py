@@ -306,3 +306,35 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            rf"(?:er\s+{_WH}\b|gjeld(?:er)?\s+\w)|"
                            rf"\bquestions?\s+(?:(?:is|are)\s+{_WH}\b|(?:concerns?|regards?|relates?\s+to)\s+\w)",
                            re.IGNORECASE)
+
+
+_ASKED_AFTER_WISH = re.compile(rf"^\W*({_WH})\b\s*(.+?)[\s.!?]*$", re.IGNORECASE | re.DOTALL)
+
+
+def as_asked(part: str, words: int = 6) -> str:
+    """A question worded as a wish, as the question it stands for: what its embedding should hear
+    (the example questions are asked straight out, and "Eg lurer òg på om …" lies farther from
+    them than "Om …?" does). Only where the wish opens the sentence (at most `words` words before
+    it, "Til slutt lurer vi på"); what stands before it stays when it says more than who asks.
+    The routes read the sentence as written.
+
+    as_asked("Eg lurer òg på om opplysningane er anonyme.") -> "Om opplysningane er anonyme?"
+    as_asked("I'd like to know how long it takes.") -> "How long it takes?"
+    as_asked("Hva koster det?") -> "Hva koster det?"
+    """
+    m = WANTS_TO_KNOW.search(part)
+    if not m or len(part[:m.start()].split()) > words:
+        return part
+    # "wondering whether …": the wish's own last word may be the question word
+    last = re.search(rf"\b{_WH}$", m.group(0), re.IGNORECASE)
+    rest = _ASKED_AFTER_WISH.match(part[m.start() + last.start():] if last else part[m.end():])
+    if not rest or not rest.group(2).strip():
+        return part
+    asked = f"{rest.group(1)[:1].upper()}{rest.group(1)[1:]} {rest.group(2)}?"
+    # what stands before the wish may name the subject ("Vi er et forsikringsselskap og lurer på om
+    # …"): it stays, as a sentence of its own; a bare subject or adverb ("Eg", "Til slutt") goes
+    before = re.sub(rf"\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we)\s*$", "", part[:m.start()],
+                    flags=re.IGNORECASE).strip(" ,;:-")
+    if len(before.split()) < 3:
+        return asked
+    return f"{before}. {asked}"

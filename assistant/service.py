@@ -30,7 +30,7 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import (about_the_question, detect_language, introductions, points_back, roles, split_questions,
+from .questions import (about_the_question, as_asked, detect_language, introductions, points_back, roles, split_questions,
                         statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
@@ -286,7 +286,9 @@ class Assistant:
                 # leaves that out); "Hvor søker jeg?" after "Jeg er masterstudent og …" does not
                 query = self.analyze(f"{part} {wished(about)}", context)
                 around_it = about
-            embed = self.lexical.spelled(part if not around_it else f"{around_it[-T.CONTEXT_CHARS:]} {part}")
+            # a wish ("Eg lurer òg på om …") is embedded as the question it stands for ("Om …?")
+            straight = as_asked(part)
+            embed = self.lexical.spelled(straight if not around_it else f"{around_it[-T.CONTEXT_CHARS:]} {straight}")
             # who asks: what the message and the e-mail say around the question, and what the
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
             # subject ("tall per kommune")

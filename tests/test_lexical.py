@@ -220,3 +220,29 @@ def test_a_story_told_inside_the_question_steers_but_never_declines(assistant):
     answer = assistant.ask("Hei! Jeg var innlagt på Ullevål i 2019 etter en ulykke og lurer på hvordan jeg kan "
                            "se hva som er registrert om meg i pasientregisteret?")
     assert not answer.abstained and answer.citations[0].section == "Leter du etter dine egne helseopplysninger?"
+
+
+def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for():
+    from assistant.questions import as_asked
+
+    assert as_asked("Eg lurer òg på om opplysningane i registeret er personidentifiserbare eller anonyme.") == \
+        "Om opplysningane i registeret er personidentifiserbare eller anonyme?"
+    assert as_asked("I was wondering whether NPR includes private clinics.") == "Whether NPR includes private clinics?"
+    assert as_asked("Til slutt lurer vi på hva det koster.") == "Hva det koster?"
+    # what comes before the wish may be the subject: it stays, as a sentence of its own
+    assert as_asked("Vi er et forsikringsselskap og lurer på om behandlinger vi betaler for er med.") == \
+        "Vi er et forsikringsselskap. Om behandlinger vi betaler for er med?"
+    # a question asked straight out, a wish without a question word, and a wish deep in a sentence
+    assert as_asked("Hva koster det?") == "Hva koster det?"
+    assert as_asked("Jeg lurer på prisen.") == "Jeg lurer på prisen."
+    long = "Vi har lest veiledningen nøye flere ganger i høst og lurer på om dataene er anonyme."
+    assert as_asked(long) == long
+
+
+def test_a_wish_worded_question_finds_the_section_its_direct_form_finds(assistant):
+    # "Eg lurer òg på om …" lay farther from the example questions than the question asked
+    # straight out, and the delivery times, which name "anonyme opplysninger", came first
+    a = assistant.ask("Eg lurer òg på om opplysningane i registeret er personidentifiserbare eller anonyme.")
+    assert not a.abstained
+    assert a.citations[0].section == "Annen relevant informasjon om innholdet i datakilden"
+    assert "personidentifiserbart register" in a.answer
