@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .questions import detect_language, points_back
+from .questions import detect_language
 from .mail import Mail, MailError, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
@@ -166,16 +166,11 @@ class Drafter:
         questions = [q for q, _ in asked]
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []
-        previous = ""
         for q, before in asked[:self.max_questions]:
             # "Kvar gjer eg det?" says nothing of its own: it asks about the sentence before it,
             # as it would in the chat, where the message holds both
             text = f"{before} {q}" if before and not self.assistant.has_topic(q) else q
-            # "Må jeg bruke skjemaet for det?" points back to the question before it, which comes
-            # first in its context, as the question before it in the chat does
-            here = f"{previous} {context}".strip() if previous and points_back(q) else context
-            answer = replace(self.assistant.ask(text, context=here), question=mask_personal_numbers(q))
-            previous = q
+            answer = replace(self.assistant.ask(text, context=context), question=mask_personal_numbers(q))
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
         for q in questions[self.max_questions:]:  # listed for staff, never dropped
             q = mask_personal_numbers(q)

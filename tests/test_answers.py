@@ -275,12 +275,3 @@ def test_a_section_holding_the_kind_of_fact_asked_for_keeps_its_place(assistant,
 
     monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.0)
     assert assistant.search(question)[0].chunk.heading == "Pris"  # ...and nothing else does
-
-
-def test_a_follow_up_pointing_back_to_an_own_data_question_in_the_chat_is_not_sent_to_the_research_form(assistant):
-    # the chat's context is the question answered before: "for det" points back to it
-    a = assistant.ask("Må jeg bruke søknadsskjemaet på helsedata.no for det?",
-                      context="Hvor kan jeg se hvilke opplysninger som er registrert om meg?")
-    assert "Søknad om tilgang til data" not in {c.section for c in a.citations}
-    assert "via søknadsskjemaene" not in a.answer.replace("\u00a0", " ")
-    _grounded(a)

@@ -596,21 +596,6 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(
     assert story.items[0].answer.citations[0].section.startswith("Leter du etter dine egne")
 
 
-def test_a_question_pointing_back_to_a_patients_question_is_not_answered_with_the_research_form(drafter):
-    # "… til det?" points back to the question before it, which says who asks (what is registered
-    # about me), as the question before it in the chat does
-    mail = read_mail("Emne: Spørsmål\n\nHei,\n\nHvor kan jeg se hva NPR har registrert om meg? "
-                     "Trenger jeg søknadsskjemaet på helsedata.no til det?\n\nHilsen Kari Holm")
-    draft = drafter.draft(mail)
-    second = draft.items[1]
-    assert second.question == "Trenger jeg søknadsskjemaet på helsedata.no til det?"
-    cited = [c.section for i in draft.items if not i.manual for c in i.answer.citations]
-    assert "Søknad om tilgang til data" not in cited, cited
-    assert not any("via søknadsskjemaene" in c.quote.replace("\u00a0", " ")
-                   for i in draft.items for c in i.answer.citations)
-    assert draft.items[0].answer.citations[0].section == "Leter du etter dine egne helseopplysninger?"
-
-
 def test_who_asks_does_not_stop_the_example_questions_deciding_between_two_sections_that_are_no_routes(drafter):
     # a journalist names the non-research route, but "published statistics" is a question for the
     # open-data section, which the example questions clearly prefer to the delivery times the
