@@ -35,7 +35,7 @@ from .questions import (about_the_question, as_asked, detect_language, introduct
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
-from .retrieval import HybridSearch, polarity
+from .retrieval import HybridSearch
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -293,12 +293,6 @@ class Assistant:
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
             # subject ("tall per kommune")
             asker = frozenset(t for t in content_stems(f"{introductions(part)} {around}") if not t.startswith("!"))
-            if n and points_back(part):
-                # "Må jeg bruke søknadsskjemaet for det?" after "Hvor ser jeg hva som er registrert om
-                # meg?": the wish it points back to says who asks, with what the glossary says it
-                # means ("om meg": innsyn)
-                positive, _ = polarity(self.lexical.analyze(asked[n - 1]))
-                asker |= positive
             role = frozenset(content_stems(roles(f"{part} {around}")))
             parts.append((query, self.engine.rank(query, k, embed, asker, role)))
         return asked, parts

@@ -37,18 +37,6 @@ def test_someone_asking_for_their_own_data_is_sent_to_helsenorge_not_to_the_rese
     _grounded(a)
 
 
-def test_a_question_pointing_back_to_an_own_data_wish_is_not_sent_to_the_research_form(assistant):
-    # "for det" points back to the question before it, which says who asks (what is registered
-    # about me): the second part is no researcher's either
-    a = assistant.ask("Hvor kan jeg se hvilke opplysninger som er registrert om meg? "
-                      "Må jeg bruke søknadsskjemaet på helsedata.no for det?")
-    assert not a.abstained
-    assert a.citations[0].section == "Leter du etter dine egne helseopplysninger?"
-    assert "Søknad om tilgang til data" not in {c.section for c in a.citations}
-    assert "via søknadsskjemaene" not in a.answer.replace("\u00a0", " ")
-    _grounded(a)
-
-
 def test_price(assistant):
     a = assistant.ask("Hva koster det?")
     assert not a.abstained
