@@ -22,21 +22,6 @@ def test_non_research_requests_do_not_use_the_helsedata_form(assistant):
     _grounded(a)
 
 
-@pytest.mark.parametrize("question", [
-    "Jeg vil se hva som er registrert om meg. Må jeg fylle ut søknadsskjemaet på helsedata.no?",
-    "Do I have to use the application form on helsedata.no to see the data about me?"])
-def test_someone_asking_for_their_own_data_is_sent_to_helsenorge_not_to_the_research_form(assistant, question):
-    # the own-data section is a route (asked_by): who asks for their own data is never quoted the
-    # research route, however close the form's words are
-    a = assistant.ask(question)
-    assert not a.abstained
-    assert a.citations[0].section == "Leter du etter dine egne helseopplysninger?"
-    assert "Helsenorge" in a.answer
-    assert "via søknadsskjemaene" not in a.answer.replace("\u00a0", " ")
-    assert {c.section for c in a.citations}.isdisjoint({"Søknad om tilgang til data"})
-    _grounded(a)
-
-
 def test_price(assistant):
     a = assistant.ask("Hva koster det?")
     assert not a.abstained
