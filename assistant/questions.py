@@ -308,7 +308,7 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            re.IGNORECASE)
 
 
-_ASKED_AFTER_WISH = re.compile(rf"^\W*({_WH})\b\s*(.+?)[\s.!?]*$", re.IGNORECASE | re.DOTALL)
+_ASKED_AFTER_WISH = re.compile(rf"^\W*({_WH})\b(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def as_asked(part: str, words: int = 6) -> str:
@@ -328,12 +328,13 @@ def as_asked(part: str, words: int = 6) -> str:
     # "wondering whether …": the wish's own last word may be the question word
     last = re.search(rf"\b{_WH}$", m.group(0), re.IGNORECASE)
     rest = _ASKED_AFTER_WISH.match(part[m.start() + last.start():] if last else part[m.end():])
-    if not rest or not rest.group(2).strip():
+    said = rest.group(2).strip().rstrip(" \t\n.!?") if rest else ""
+    if not re.search(r"[^\W\d_]", said):  # "Jeg lurer på om." asks nothing
         return part
-    asked = f"{rest.group(1)[:1].upper()}{rest.group(1)[1:]} {rest.group(2)}?"
+    asked = f"{rest.group(1)[:1].upper()}{rest.group(1)[1:]} {said}?"
     # what stands before the wish may name the subject ("Vi er et forsikringsselskap og lurer på om
     # …"): it stays, as a sentence of its own; a bare subject or adverb ("Eg", "Til slutt") goes
-    before = re.sub(rf"\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we)\s*$", "", part[:m.start()],
+    before = re.sub(rf"(?:\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we))+\s*$", "", part[:m.start()],
                     flags=re.IGNORECASE).strip(" ,;:-")
     if len(before.split()) < 3:
         return asked

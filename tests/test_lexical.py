@@ -237,6 +237,13 @@ def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for()
     assert as_asked("Jeg lurer på prisen.") == "Jeg lurer på prisen."
     long = "Vi har lest veiledningen nøye flere ganger i høst og lurer på om dataene er anonyme."
     assert as_asked(long) == long
+    # a wish that asks nothing stays as written, and so does empty input
+    assert as_asked("Jeg lurer på om.") == "Jeg lurer på om."
+    assert as_asked("I wonder if?") == "I wonder if?"
+    assert as_asked("") == ""
+    # every filler word before the wish goes, not only the last
+    assert as_asked("Nummeret er *********** og jeg lurer på om dere har data.") == \
+        "Nummeret er ***********. Om dere har data?"
 
 
 def test_a_wish_worded_question_finds_the_section_its_direct_form_finds(assistant):
