@@ -10,8 +10,8 @@ nearest items: passages (chunks) and the example questions each section answers.
                ± ROUTE_BONUS for the route the asker's words name (asked_by) and the other routes
 and where the example questions clearly prefer another section than the first (its closest
 example EXAMPLE_DECISIVE nearer, and itself at least EXAMPLE_DECISIVE_FLOOR near), that section
-goes first, whatever the sum says; the rest keep their order. Not to or from a route where the
-asker named one, and not away from a section holding the kind of fact asked for to one that does not.
+goes first, whatever the sum says; the rest keep their order. Not where the asker named a route,
+and not away from a section holding the kind of fact asked for to one that does not.
 Without example questions (documents only) the passage similarity stands alone, with its closest
 sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question). The
 Ranking also carries, for the decision, the nearest out-of-scope example (and whether the question names its
@@ -236,17 +236,15 @@ class HybridSearch:
         # that one is itself EXAMPLE_DECISIVE_FLOOR near), that section goes first, however many
         # of the question's words the other's text holds (the delivery times name "anonyme
         # opplysninger", which does not say whether the register is anonymous); the rest keep
-        # their order (a second section may still be quoted beside it). Not to or from a route
-        # where the asker named one (who asks decides there; between two other sections the
-        # examples still do), not between a section with example questions and one without
-        # (other scales), and not away from a section holding the kind of fact asked for to one
-        # that does not ("Er det gratis?" stays with the price)
-        if examples and T.EXAMPLE_DECISIVE and final:
+        # their order (a second section may still be quoted beside it). Not where the asker named
+        # a route (who asks decides there), not between a section with example questions and
+        # one without (other scales), and not away from a section holding the kind of fact asked
+        # for to one that does not ("Er det gratis?" stays with the price)
+        if examples and not route and T.EXAMPLE_DECISIVE and final:
             best_key = max(examples, key=examples.get)
             first = max(final, key=lambda i: (final[i], -i))
             first_key = (self.chunks[first].source, self.chunks[first].heading)
-            if best_key != first_key and not (route and {best_key, first_key} & set(self.routes)) \
-                    and {best_key, first_key} <= self.sections_with_examples \
+            if best_key != first_key and {best_key, first_key} <= self.sections_with_examples \
                     and ex_of[first] <= examples[best_key] - T.EXAMPLE_DECISIVE \
                     and examples[best_key] >= T.EXAMPLE_DECISIVE_FLOOR:
                 own = [i for i in final if (self.chunks[i].source, self.chunks[i].heading) == best_key]

@@ -594,17 +594,3 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(
                                "i pasientregisteret. hvordan far jeg se det?")
     assert not story.items[0].manual
     assert story.items[0].answer.citations[0].section.startswith("Leter du etter dine egne")
-
-
-def test_who_asks_does_not_stop_the_example_questions_deciding_between_two_sections_that_are_no_routes(drafter):
-    # a journalist names the non-research route, but "published statistics" is a question for the
-    # open-data section, which the example questions clearly prefer to the delivery times the
-    # waiting-time story pulls towards: the route decides between routes, not between those two
-    mail = read_mail("Emne: Tall om ventetider\n\nHei,\n\nJeg er journalist i en regionavis og skriver en "
-                     "sak om hvor lenge pasienter venter på operasjon. Saken skal trykkes om noen uker, og "
-                     "jeg trenger tall raskt. Finnes det statistikk som allerede er publisert, slik at jeg "
-                     "slipper å søke?\n\nHilsen Per Olsen")
-    item = drafter.draft(mail).items[0]
-    assert not item.manual
-    assert item.answer.citations[0].section == "Åpne data"
-    assert "aktuell statistikk" in item.answer.answer
