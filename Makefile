@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser axe dovecot run chat index test eval eval-checked fit fit-related eval-holdout bench bench-inbox load staff clean
+.PHONY: setup browser axe dovecot run chat index test eval eval-checked fit fit-related vectors eval-holdout bench bench-inbox load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,9 @@ fit: setup                         ## refit the answer/decline decision on the e
 
 fit-related: setup               ## refit the floor for the sections offered on a decline (assistant/data/related.json)
 	$(BIN)/python -m eval.fit_related
+
+vectors: setup                     ## after changing the bundled guidance or its example questions: re-embed them into assistant/data/vectors
+	$(BIN)/python scripts/ship_vectors.py
 
 eval-holdout: setup                ## held-out questions (never tuned to): does tuning generalise?
 	$(BIN)/python -m eval --cases eval/holdout.jsonl --out test-artifacts/holdout --no-baseline --no-gate

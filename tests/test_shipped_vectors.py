@@ -1,0 +1,121 @@
+"""The bundled corpus's vectors ship with the package (assistant/data/vectors, `make vectors`):
+a first build reads them instead of embedding, they are what the model gives, and a text they
+lack (an edited example, a new document) is still embedded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.embedding import SHIPPED, Embedder, HashEmbedder, VectorCache, load_embedder
+from assistant.errors import ConfigError
+from assistant.settings import Settings
+
+from conftest import CORPUS
+
+
+class Counting(Embedder):
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self, inner: Embedder):
+        self.inner, self.name, self.calls = inner, inner.name, []
+
+    def embed(self, texts):
+        self.calls.append(("passage", list(texts)))
+        return self.inner.embed(texts)
+
+    def embed_queries(self, texts):
+        self.calls.append(("query", list(texts)))
+        return self.inner.embed_queries(texts)
+
+    def threads(self, n):
+        return self.inner.threads(n)
+
+
+def _shipped(model: str) -> dict:
+    with np.load(VectorCache(None)._path(model, SHIPPED), allow_pickle=False) as data:
+        blob, ends = bytes(data["texts"]), data["ends"].tolist()
+        texts = [blob[a:b].decode() for a, b in zip([0, *ends[:-1]], ends)]
+        return {"keys": data["keys"].tolist(), "vectors": data["vectors"], "roles": data["roles"].tolist(),
+                "texts": texts, "model": str(data["model"])}
+
+
+def test_a_first_build_of_the_bundled_corpus_embeds_nothing(tmp_path):
+    from assistant import Assistant
+
+    model = Counting(load_embedder(""))
+    settings = Settings.from_env().with_(corpus_dir=CORPUS, data_dir=tmp_path / "data", cache_dir=tmp_path / "empty")
+    assistant = Assistant(settings, embedder=model)
+    # fails after an edit of the guidance or its example questions until `make vectors` is run
+    assert assistant.built and model.calls == [], (
+        f"{sum(len(t) for _, t in model.calls)} texts of the bundled corpus are not in the shipped "
+        "vectors: run `make vectors` and commit assistant/data/vectors")
+    answer = assistant.ask("Hva koster det?")
+    assert not answer.abstained and "1100" in answer.answer
+    assert [kind for kind, _ in model.calls] == ["query"]  # only the question was embedded
+
+
+def test_the_shipped_vectors_are_what_the_model_gives():
+    real = load_embedder("")
+    shipped = _shipped(real.name)
+    assert shipped["model"] == real.name
+    assert len(shipped["keys"]) == len(shipped["texts"]) == len(shipped["roles"]) == len(shipped["vectors"])
+    for key, role, text in zip(shipped["keys"], shipped["roles"], shipped["texts"]):
+        assert key == VectorCache.key(real.name, role, text)
+    rng = np.random.default_rng(7)
+    for role in ("passage", "query"):
+        rows = [i for i, r in enumerate(shipped["roles"]) if r == role]
+        assert rows, role
+        sample = rng.choice(rows, size=32, replace=False)
+        texts = [shipped["texts"][i] for i in sample]
+        fresh = real.embed_queries(texts) if role == "query" else real.embed(texts)
+        similarity = np.sum(fresh * shipped["vectors"][sample], axis=1)
+        assert np.all(similarity > 0.9999), (role, similarity)
+
+
+def test_shipped_vectors_stand_in_for_the_cache_and_a_new_text_is_still_embedded(tmp_path):
+    model = HashEmbedder(dim=16)
+    VectorCache(tmp_path / "ship").embed(model, ["Fra 1997 til d.d.", "Pris per time"])
+    calls = []
+
+    class Spy(HashEmbedder):
+        def embed(self, texts):
+            calls.append(list(texts))
+            return super().embed(texts)
+
+    spy = Spy(dim=16)
+    cache = VectorCache(tmp_path / "mine", shipped=tmp_path / "ship")
+    got = cache.embed(spy, ["Fra 1997 til d.d.", "En ny tekst"])
+    assert calls == [["En ny tekst"]]  # the shipped one was read, the new one embedded
+    assert np.allclose(got, model.embed(["Fra 1997 til d.d.", "En ny tekst"]))
+    # without the shipped folder every text is embedded
+    calls.clear()
+    VectorCache(tmp_path / "other").embed(spy, ["Fra 1997 til d.d."])
+    assert calls == [["Fra 1997 til d.d."]]
+    # the user's own file keeps only what was embedded here, never the shipped vectors
+    with np.load(VectorCache(None)._path(model.name, tmp_path / "mine")) as data:
+        assert data["keys"].tolist() == [VectorCache.key(model.name, "passage", "En ny tekst")]
+    # the user's own vector comes before a shipped one for the same text
+    mine = VectorCache(tmp_path / "mine")
+    mine._memory[model.name] = {VectorCache.key(model.name, "passage", "Pris per time"): np.full(16, 0.25, np.float32)}
+    mine._save(model.name, mine._memory[model.name])
+    calls.clear()
+    got = VectorCache(tmp_path / "mine", shipped=tmp_path / "ship").embed(spy, ["Pris per time", "Fra 1997 til d.d."])
+    assert calls == [] and np.allclose(got[0], 0.25) and np.allclose(got[1], model.embed(["Fra 1997 til d.d."])[0])
+    # a corrupt file of the user's own: the shipped vectors still stand in
+    VectorCache(None)._path(model.name, tmp_path / "mine").write_bytes(b"PK\x03\x04 truncated")
+    assert np.allclose(VectorCache(tmp_path / "mine", shipped=tmp_path / "ship").embed(spy, ["Pris per time"]),
+                       model.embed(["Pris per time"])) and calls == []
+    # a corrupt shipped file only costs time
+    (tmp_path / "ship" / next((tmp_path / "ship").iterdir()).name).write_bytes(b"\x00junk")
+    calls.clear()
+    VectorCache(tmp_path / "third", shipped=tmp_path / "ship").embed(spy, ["Pris per time"])
+    assert calls == [["Pris per time"]]
+
+
+def test_the_setting_switches_the_shipped_vectors_off(tmp_path):
+    assert Settings.from_env({}).shipped_vectors
+    assert not Settings.from_env({"ASSISTANT_SHIPPED_VECTORS": "0"}).shipped_vectors
+    assert Settings.from_env({"ASSISTANT_SHIPPED_VECTORS": "on"}).shipped_vectors
+    with pytest.raises(ConfigError, match="ASSISTANT_SHIPPED_VECTORS"):
+        Settings.from_env({"ASSISTANT_SHIPPED_VECTORS": "maybe"})
