@@ -211,12 +211,7 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
         if _uncovered_share(lexical, query, frozenset(covered), terms) >= T.SECOND_SECTION_SHARE:
             chosen.append(h)
             covered |= terms
-    coverage = lexical.coverage(query, frozenset(covered))
-    if ranking.route and (primary.chunk.source, primary.chunk.heading) == ranking.route:
-        # the route the asker's words named answers how they apply, whatever data they want: its
-        # everyday words of applying count ("kommunen vil ha statistikk, hvordan søker vi?")
-        coverage = max(coverage, lexical.coverage(query, frozenset(covered), generic=True))
-    return chosen, coverage
+    return chosen, lexical.coverage(query, frozenset(covered))
 
 
 def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,

@@ -22,15 +22,6 @@ def test_non_research_requests_do_not_use_the_helsedata_form(assistant):
     _grounded(a)
 
 
-def test_the_route_an_asker_names_answers_how_they_apply_whatever_data_they_want(assistant):
-    # the section says nothing of statistics or admissions, but it is how a municipality applies:
-    # its words of applying count once the asker's words have named it ("kommunen")
-    a = assistant.ask("kommunen vaar vil ha statistikk om innleggelser, hvordan soker vi")
-    assert not a.abstained
-    assert a.citations[0].section == "Søknad ved andre formål enn forskning"
-    assert "søknadsskjemaene på helsedata.no" not in a.answer  # never the research route
-
-
 def test_price(assistant):
     a = assistant.ask("Hva koster det?")
     assert not a.abstained
