@@ -327,8 +327,13 @@ class VectorCache:
     def key(model: str, role: str, text: str) -> str:
         return hashlib.sha1(f"{model}\x00{role}\x00{text}".encode()).hexdigest()
 
+    @staticmethod
+    def file(folder: Path, model: str) -> Path:
+        """The .npz holding `model`'s vectors in `folder` (a user's cache or SHIPPED)."""
+        return Path(folder) / f"vectors-{hashlib.sha1(model.encode()).hexdigest()[:12]}.npz"
+
     def _path(self, model: str, folder: Path | None = None) -> Path:
-        return (folder or self.folder) / f"vectors-{hashlib.sha1(model.encode()).hexdigest()[:12]}.npz"
+        return self.file(folder or self.folder, model)
 
     def _load(self, model: str, folder: Path | None = None) -> dict[str, np.ndarray]:
         folder = folder or self.folder

@@ -33,7 +33,7 @@ class Counting(Embedder):
 
 
 def _shipped(model: str) -> dict:
-    with np.load(VectorCache(None)._path(model, SHIPPED), allow_pickle=False) as data:
+    with np.load(VectorCache.file(SHIPPED, model), allow_pickle=False) as data:
         blob, ends = bytes(data["texts"]), data["ends"].tolist()
         texts = [blob[a:b].decode() for a, b in zip([0, *ends[:-1]], ends)]
         return {"keys": data["keys"].tolist(), "vectors": data["vectors"], "roles": data["roles"].tolist(),
@@ -93,7 +93,7 @@ def test_shipped_vectors_stand_in_for_the_cache_and_a_new_text_is_still_embedded
     VectorCache(tmp_path / "other").embed(spy, ["Fra 1997 til d.d."])
     assert calls == [["Fra 1997 til d.d."]]
     # the user's own file keeps only what was embedded here, never the shipped vectors
-    with np.load(VectorCache(None)._path(model.name, tmp_path / "mine")) as data:
+    with np.load(VectorCache.file(tmp_path / "mine", model.name)) as data:
         assert data["keys"].tolist() == [VectorCache.key(model.name, "passage", "En ny tekst")]
     # the user's own vector comes before a shipped one for the same text
     mine = VectorCache(tmp_path / "mine")
@@ -103,7 +103,7 @@ def test_shipped_vectors_stand_in_for_the_cache_and_a_new_text_is_still_embedded
     got = VectorCache(tmp_path / "mine", shipped=tmp_path / "ship").embed(spy, ["Pris per time", "Fra 1997 til d.d."])
     assert calls == [] and np.allclose(got[0], 0.25) and np.allclose(got[1], model.embed(["Fra 1997 til d.d."])[0])
     # a corrupt file of the user's own: the shipped vectors still stand in
-    VectorCache(None)._path(model.name, tmp_path / "mine").write_bytes(b"PK\x03\x04 truncated")
+    VectorCache.file(tmp_path / "mine", model.name).write_bytes(b"PK\x03\x04 truncated")
     assert np.allclose(VectorCache(tmp_path / "mine", shipped=tmp_path / "ship").embed(spy, ["Pris per time"]),
                        model.embed(["Pris per time"])) and calls == []
     # a corrupt shipped file only costs time
