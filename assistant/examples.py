@@ -57,32 +57,44 @@ def parse_examples(data, source: str, headings: set[str], where: str = "") -> tu
     return out, problems
 
 
-def parse_askers(data, source: str, headings: set[str], where: str = "") -> tuple[dict, list[str]]:
-    """`asked_by:` -> {(source, heading): (cue, ...)}, and the problems found.
+def parse_askers(data, source: str, headings: set[str], where: str = "", key: str = "asked_by") -> tuple[dict, list[str]]:
+    """`asked_by:` -> {(source, heading): (cue, ...)}, and the problems found; `not_for:` (a list,
+    or {askers: [...], unless: [...]}) -> {(source, heading): ((cue, ...), (unless, ...))}.
 
     parse_askers({"asked_by": {"Pris": ["kommune"]}}, "x", {"Pris"}) -> ({("x", "Pris"): ("kommune",)}, [])
     """
     out, problems = {}, []
-    block = data.get("asked_by") if isinstance(data, dict) else None
+    block = data.get(key) if isinstance(data, dict) else None
     if block is None:
         return out, problems
     if not isinstance(block, dict):
-        return out, [f"{where}asked_by: expected section headings, each with a list of words; left out."]
+        return out, [f"{where}{key}: expected section headings, each with a list of words; left out."]
     for heading, cues in block.items():
         heading = str(heading)
         if heading not in headings:
-            problems.append(f"{where}asked_by: {heading!r} is not a heading of the document; left out.")
+            problems.append(f"{where}{key}: {heading!r} is not a heading of the document; left out.")
+        elif key == "not_for" and isinstance(cues, dict):  # {askers: [...], unless: [...]}
+            askers, unless = cues.get("askers"), cues.get("unless", [])
+            if not isinstance(askers, list) or not isinstance(unless, list):
+                problems.append(f"{where}{key}: {heading}: expected lists `askers` and `unless`.")
+            else:
+                out[(source, heading)] = (_words(askers), _words(unless))
         elif not isinstance(cues, list):
-            problems.append(f"{where}asked_by: {heading}: expected a list of words.")
+            problems.append(f"{where}{key}: {heading}: expected a list of words.")
         else:
-            out[(source, heading)] = tuple(" ".join(str(c).split()) for c in cues
-                                           if c is not None and str(c).strip())
+            out[(source, heading)] = _words(cues) if key != "not_for" else (_words(cues), ())
     return out, problems
 
 
-def load_examples(documents, sections: list[Section], askers: dict | None = None) -> list[Example]:
+def _words(cues: list) -> tuple[str, ...]:
+    return tuple(" ".join(str(c).split()) for c in cues if c is not None and str(c).strip())
+
+
+def load_examples(documents, sections: list[Section], askers: dict | None = None,
+                  not_for: dict | None = None) -> list[Example]:
     """Every document's examples (a document without an example file simply has none); with
-    `askers` (a dict) also fills it with every document's `asked_by` cues."""
+    `askers` (a dict) also fills it with every document's `asked_by` cues, and with `not_for` its
+    `not_for` cues (the askers a section must never be quoted to)."""
     import yaml
 
     # libyaml's safe loader when PyYAML was built with it: the same data, parsed 10x faster
@@ -103,6 +115,10 @@ def load_examples(documents, sections: list[Section], askers: dict | None = None
         if askers is not None:
             cues, more = parse_askers(data, doc.source, headings, f"{path.name}: ")
             askers.update(cues)
+            problems += more
+        if not_for is not None:
+            cues, more = parse_askers(data, doc.source, headings, f"{path.name}: ", "not_for")
+            not_for.update(cues)
             problems += more
         for p in problems:
             log.warning(p)

@@ -106,6 +106,10 @@ class HybridSearch:
         # (source, heading) -> the stems of each `asked_by` cue: sections that are one route among
         # others, and the words by which askers say they are that route's (set by the Assistant)
         self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
+        # (source, heading) -> (the stems of each `not_for` cue, of each `unless` word): askers a
+        # section is never quoted to ("egne helseopplysninger": the research form, to a patient),
+        # unless they also say what it is for ("forskning")
+        self.not_for: dict[tuple[str, str], tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]] = {}
         self._route_chunks: dict[tuple[str, str], tuple[int, ...]] | None = None  # on first use
         self._heads, self._heads_for = frozenset(), None  # the one-word cues (cue_heads), of which routes
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
@@ -127,10 +131,11 @@ class HybridSearch:
         return list(self.rank(query, k, text).hits)
 
     def rank(self, query: Query, k: int, text: str = "", asker: frozenset[str] = frozenset(),
-             role: frozenset[str] = frozenset()) -> Ranking:
+             role: frozenset[str] = frozenset(), heard: frozenset[str] = frozenset()) -> Ranking:
         """The k best chunks for a query; `text` is what is embedded (default: the question);
         `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes;
-        `role`: the stems of what the asker says they are, which decides when `asker` names two."""
+        `role`: the stems of what the asker says they are, which decides when `asker` names two;
+        `heard`: the stems (glossary meanings included) of the whole message, for `not_for`."""
         # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
         # a little (the year's section wins over a neighbour about the register's content), and the
         # decision needs the first section to hold one (answering.signals)
@@ -259,6 +264,11 @@ class HybridSearch:
         ranked = sorted(final, key=lambda i: (-final[i], i))
         top_section = (self.chunks[ranked[0]].source, self.chunks[ranked[0]].heading)
         others = frozenset(key for key in self.routes if route and key != route)
+        said = (positive | asker | heard) - negated
+        # a section is never quoted to the askers it is not for, unless they say what it is for
+        # ("my own data" from a patient, but not "my own data for research"), or name it as their route
+        others |= {key for key, (cues, unless) in self.not_for.items()
+                   if any(cue <= said for cue in cues) and not any(w <= said for w in unless) and key != route}
         # the runner-up is a section that could answer this asker: never a route meant for others
         runner_up = max((v for key, v in examples.items() if key != top_section and key not in others),
                         default=floor)

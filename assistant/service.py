@@ -35,7 +35,7 @@ from .questions import (about_the_question, as_asked, detect_language, introduct
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
-from .retrieval import HybridSearch
+from .retrieval import HybridSearch, polarity
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ class Assistant:
             self._sections.setdefault((section.source, section.heading), section)
         self.related_floor = load_floor()
         self.askers: dict = {}
-        self.examples = load_examples(self.documents, self.sections, self.askers)
+        self.not_for: dict = {}
+        self.examples = load_examples(self.documents, self.sections, self.askers, self.not_for)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir),
                                     examples=tuple(e.text for e in self.examples))
@@ -180,6 +181,9 @@ class Assistant:
                                      if self.sentences_ready else None)
         self.engine.routes = {key: tuple(frozenset(content_stems(c)) for c in cues if content_stems(c))
                               for key, cues in self.askers.items()}
+        self.engine.not_for = {key: tuple(tuple(frozenset(content_stems(c)) for c in words if content_stems(c))
+                                          for words in (askers, unless))
+                               for key, (askers, unless) in self.not_for.items()}
         self.engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
                                   for e in self.examples if not e.section}
 
@@ -216,8 +220,10 @@ class Assistant:
         text = clean_question(question) or ""
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)
 
-    def ask(self, question, context: str = "", trace: list | None = None) -> Answer:
-        """The grounded answer to one question (never raises for bad input)."""
+    def ask(self, question, context: str = "", trace: list | None = None, whole: str = "") -> Answer:
+        """The grounded answer to one question (never raises for bad input). `whole`: the whole
+        message the question comes from (an e-mail's other questions too), heard only for the
+        sections never quoted to some askers (`not_for`)."""
         started = time.perf_counter()
         text = clean_question(question)
         if text is None:
@@ -231,7 +237,7 @@ class Assistant:
             elif len(text) > limit:
                 answer = abstain(shown[:200] + "…", lang, "too_long", length=len(text), limit=limit)
             else:
-                asked, parts = self.rank_parts(shown, context)
+                asked, parts = self.rank_parts(shown, context, whole)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities, self.declined)
                 if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
@@ -250,7 +256,7 @@ class Assistant:
         page_url, text = self._pages.get(source, ("", ""))
         return fragment_url(page_url, text, start, end)
 
-    def rank_parts(self, shown: str, context: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
+    def rank_parts(self, shown: str, context: str = "", whole: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
         """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
         k = max(self.settings.top_k, 5)
         parts: list[tuple[Query, Ranking]] = []
@@ -262,6 +268,13 @@ class Assistant:
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None
         about = about_the_question(said)  # what the embedding hears around a question
+        # everything the message says, glossary meanings included, for the sections never quoted to
+        # some askers (`not_for`: "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?")
+        # (its own words' stems too: "research project" is heard as such, not only as "forskning")
+        everything = f"{shown} {context} {whole}"[:T.HEARD_CHARS]
+        heard = (frozenset(polarity(self.lexical.analyze(everything))[0]
+                           | {t for t in content_stems(everything) if not t.startswith("!")})
+                 if self.engine.not_for else frozenset())
         asked = split_questions(shown)
         for n, part in enumerate(asked[:T.MAX_PARTS]):
             query = self._with_context(self.lexical.analyze(part), steer)
@@ -294,5 +307,5 @@ class Assistant:
             # subject ("tall per kommune")
             asker = frozenset(t for t in content_stems(f"{introductions(part)} {around}") if not t.startswith("!"))
             role = frozenset(content_stems(roles(f"{part} {around}")))
-            parts.append((query, self.engine.rank(query, k, embed, asker, role)))
+            parts.append((query, self.engine.rank(query, k, embed, asker, role, heard)))
         return asked, parts

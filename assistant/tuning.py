@@ -49,6 +49,7 @@ MAX_PARTS = 3  # questions searched per message: each costs one ~60 ms model cal
 UNITS_AT_BUILD = 2000  # sentences embedded with an index build (the guidance has 43; 2,000 cost ~30 s on
 # two cores): beyond that each section's sentences embed the first time an answer quotes it, and the
 # documents-only ranking goes without them (UNIT_SHARE)
+HEARD_CHARS = 20_000  # of a message, analysed for the askers a section is never for (`not_for`): an e-mail's length, bounded
 CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)
 
 # --- answer composition (answering.py)

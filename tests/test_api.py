@@ -243,7 +243,7 @@ class Gated:
     def __getattr__(self, name):
         return getattr(self.real, name)
 
-    def ask(self, question, context=""):
+    def ask(self, question, context="", whole=""):
         self.entered.release()
         assert self.gate.wait(60)
         return self.real.ask(question, context)

@@ -37,7 +37,7 @@ class EchoAssistant:
     def __init__(self):
         self.asked: list[str] = []
 
-    def ask(self, question, context=""):
+    def ask(self, question, context="", whole=""):
         self.asked.append(question)
         return Answer(question, f"svar på {question}", False)
 

@@ -518,7 +518,7 @@ class CountingAssistant:
     def __init__(self):
         self.asked: list[str] = []
 
-    def ask(self, question, context=""):
+    def ask(self, question, context="", whole=""):
         self.asked.append(question)
         return Answer(question, "", True, reason="not_covered")
 
@@ -561,6 +561,18 @@ def test_the_signature_says_who_asks_and_steers_the_route(drafter):
     assert "Søknad om tilgang til data" not in cited  # the research form is never quoted to them
     researcher = drafter.draft(read_mail(ask + "Postdoktor, Universitetet i Bergen"))
     assert [c.section for c in researcher.citations][0] == "Søknad om tilgang til data"
+
+
+def test_a_patients_form_question_is_never_answered_with_the_research_form(drafter):
+    """The form question says nothing of the asker; the e-mail's other question does (the whole
+    e-mail is heard for `not_for`)."""
+    mail = read_mail("Emne: Mine opplysninger\n\nHei,\n\nHvor kan jeg se hvilke opplysninger som er registrert "
+                     "om meg? Må jeg bruke søknadsskjemaet på helsedata.no for det?\n\nHilsen Ola")
+    draft = drafter.draft(mail)
+    cited = [c.section for c in draft.citations]
+    assert cited and cited[0] == "Leter du etter dine egne helseopplysninger?", cited
+    assert "Søknad om tilgang til data" not in cited
+    assert "via\u00a0søknadsskjemaene" not in draft.text
 
 
 def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(drafter):

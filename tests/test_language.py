@@ -326,6 +326,37 @@ def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(a
     assert both.route == () and not both.other_routes
 
 
+def test_the_research_form_is_never_quoted_to_an_asker_after_their_own_health_information(assistant):
+    """`not_for`: whoever speaks of their own (or a relative's) health information is not sent to
+    the research form, whichever part of the message says so; a researcher still is."""
+    from assistant.examples import parse_askers
+
+    research = "Søknad om tilgang til data"
+    found, problems = parse_askers({"not_for": {research: ["egne helseopplysninger"], "Prsi": ["x"]}}, "doc",
+                                   {research}, key="not_for")
+    assert found == {("doc", research): (("egne helseopplysninger",), ())} and "not_for: 'Prsi'" in problems[0]
+    found, problems = parse_askers({"not_for": {research: {"askers": ["egne"], "unless": ["phd", None]}}}, "doc",
+                                   {research}, key="not_for")
+    assert found == {("doc", research): (("egne",), ("phd",))} and problems == []
+    assert parse_askers({"not_for": {research: {"askers": "egne"}}}, "doc", {research}, key="not_for")[0] == {}
+    for question, whole in [("Må jeg bruke søknadsskjemaet på helsedata.no for det?",
+                             "Hvor kan jeg se hvilke opplysninger som er registrert om meg? "
+                             "Må jeg bruke søknadsskjemaet på helsedata.no for det?"),
+                            ("Trenger jeg å fylle ut søknadsskjema for å se min egen journal?", ""),
+                            ("my dad wants to see his own data in the registry. does he have to apply the way "
+                             "researchers do?", "")]:
+        answer = assistant.ask(question, whole=whole)
+        assert not any(c.section == research for c in answer.citations), question
+        assert research not in {r.section for r in answer.related}, question
+    # the same question without the asker's own information, and a researcher's, get the form
+    for question, context in [("Må jeg bruke søknadsskjemaet på helsedata.no?", ""),
+                              ("Hvordan søker jeg?", "Jeg er stipendiat og skal koble egne data med NPR."),
+                              # "my own data" with what the form is for (`unless`) is a researcher's
+                              ("I need my own data for a research project, where do I send the application?", ""),
+                              ("My own cohort data should be linked to NPR. Where do I apply?", "")]:
+        assert assistant.ask(question, context=context).citations[0].section == research, question
+
+
 def test_a_bare_how_do_we_apply_from_a_named_asker_is_answered_by_their_route(assistant):
     """The routes answer one question for different askers: "How do we apply?" sits nearer the
     research form's examples, but from a municipality it is the other route's question, and the
