@@ -223,7 +223,7 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     missing = missing_topics(query, known, period)
     oos_words = declined_topics(query, known, declined, period) if declined else 0.0
     if not chosen:
-        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing, ranking.oos_share, oos_words, 0.0, bool(query.off_topic))
+        return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing, ranking.oos_share, oos_words, 0.0, off_topic=bool(query.off_topic))
     top = chosen[0]
     semantic = top.example or top.dense
     out_of_scope = round(ranking.out_of_scope - semantic, 4) if ranking.out_of_scope else 0.0
@@ -245,9 +245,12 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
         margin = round(max(0.0, top.score - ranking.next_section), 4)
     else:  # no other section stands among the candidates
         margin = 0.0
+    # the neighbours' vote: how many of the nearest example questions are the section's own
+    own = (top.chunk.source, top.chunk.heading)
+    share = round(sum(key == own for key in ranking.neighbours) / len(ranking.neighbours), 4) if ranking.neighbours else 0.0
     return Signals(semantic, margin, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
-                   out_of_scope if ranking.oos_named else 0.0, bool(query.off_topic), kind_missing,
+                   out_of_scope if ranking.oos_named else 0.0, share, bool(query.off_topic), kind_missing,
                    margin_known)
 
 

@@ -18,6 +18,9 @@ The signals (`Signals`), each measured on the part's best section:
 - oos_named: `out_of_scope` again, but only when the question names what makes that example out
              of scope ("kor lang tid tek det" is close to "kor lang tid tek ei klage" without
              asking about a complaint); 0 otherwise
+- share:     the share of the section's own among the ten nearest example questions (a vote of
+             the neighbours: a real question sits among its section's examples, a near-miss among
+             several sections' and out-of-scope ones); 0 documents only
 A logistic model turns them into a score (the fitted probability that answering is right); the
 threshold is the one that was best on the development sets. Weights and threshold live in
 assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl,
@@ -40,7 +43,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing", "oos_share", "oos_words",
-            "oos_named")
+            "oos_named", "share")
 PATH = Path(__file__).parent / "data" / "decision.json"
 MARGIN = FEATURES.index("margin")
 
@@ -56,6 +59,7 @@ class Signals:
     oos_share: float = 0.0
     oos_words: float = 0.0
     oos_named: float = 0.0
+    share: float = 0.0
     off_topic: bool = False
     kind_missing: bool = False  # it asks for a kind of fact (a number, a price, a span of time, a language) the section does not hold (asked_for.py)
     margin_known: bool = True  # False: no margin can be measured (the model counts its fitted mean)
@@ -97,7 +101,7 @@ class Model:
 
 
 # Before any fit: answer when the lexical coverage is at least half, as the first version did.
-FALLBACK = Model((0, 0, 0, 0, 10.0, 0, 0, 0, 0), -5.0, (0,) * 9, (1,) * 9, 0.5)
+FALLBACK = Model((0, 0, 0, 0, 10.0, 0, 0, 0, 0, 0), -5.0, (0,) * len(FEATURES), (1,) * len(FEATURES), 0.5)
 
 
 class Decision:

@@ -92,6 +92,7 @@ class Ranking:
     routed: bool = False  # the first hit is the named route, raised by what the asker said of themselves
     next_section: float | None = None  # the ranking score of the best chunk of any other section than the first's
     asked: object = None  # the kind of fact the question asks for (asked_for.Asked), or None
+    neighbours: tuple = ()  # (source, heading) of each of the nearest example questions, nearest first ("" heading: out of scope)
 
 
 @dataclass(frozen=True)

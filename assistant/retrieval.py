@@ -280,12 +280,13 @@ class HybridSearch:
                      for i in ranked[:k])
         # how many of the nearest example questions are ones the guidance does not answer: a
         # near-miss sits among several out-of-scope examples, a real question among its section's
-        nearest = sorted(((s, not m.get("heading")) for _, s, m in found if m.get("kind") == "example"),
-                         key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
-        oos_share = sum(oos for _, oos in nearest) / len(nearest) if nearest else 0.0
+        nearest = sorted(((s, (m.get("source", ""), m.get("heading") or "")) for _, s, m in found
+                          if m.get("kind") == "example"), key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
+        oos_share = sum(not key[1] for _, key in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
-                       None if next_section is None else round(next_section, 6), wanted)
+                       None if next_section is None else round(next_section, 6), wanted,
+                       tuple(key for _, key in nearest))
 
     def holds(self, i: int, wanted) -> bool:
         """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""

@@ -66,7 +66,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def best_threshold(model, rows) -> tuple[float, dict]:
+def best_threshold(model, rows, wrong_cost: float = WRONG_COST) -> tuple[float, dict]:
     """The threshold with the best utility, and the figures at it."""
     from assistant.decision import Signals
 
@@ -77,7 +77,7 @@ def best_threshold(model, rows) -> tuple[float, dict]:
     for t in [(lo + hi) / 2 for lo, hi in zip(values, values[1:])] or [0.5]:
         right = sum(1 for s, y, a in scored if s >= t and y) + sum(1 for s, y, a in scored if s < t and not a)
         wrong = sum(1 for s, y, a in scored if s >= t and not y)
-        utility = right - WRONG_COST * wrong
+        utility = right - wrong_cost * wrong
         if best is None or utility > best[0]:
             best = (utility, t, right, wrong)
     _, t, right, wrong = best
@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=[REPO_ROOT / "eval" / name for name in
                                  ("questions.jsonl", "holdout.jsonl", "dev2.jsonl", "dev3.jsonl")])
     parser.add_argument("--out", type=Path, default=PATH)
+    parser.add_argument("--wrong-cost", type=float, default=WRONG_COST,
+                        help=f"what a wrong answer costs against a right one (default {WRONG_COST})")
     parser.add_argument("--only", choices=("with_examples", "documents_only"),
                         help="refit this model only, keeping the other as --out has it")
     args = parser.parse_args(argv)
@@ -131,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             rows = collect(a, cases)
             model = fit([(x, y) for x, y, _, _ in rows])
-            t, figures = best_threshold(model, rows)
+            t, figures = best_threshold(model, rows, args.wrong_cost)
             out["embedder"] = a.embedder.name
             out[name] = {"weights": model.weights, "bias": model.bias, "mean": model.mean,
                          "scale": model.scale, "threshold": t, "fitted_on": figures}
