@@ -166,13 +166,14 @@ class Drafter:
         questions = [q for q, _ in asked]
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []
+        whole = mask_personal_numbers(body)
         for q, before in asked[:self.max_questions]:
             # "Kvar gjer eg det?" says nothing of its own: it asks about the sentence before it,
             # as it would in the chat, where the message holds both
             text = f"{before} {q}" if before and not self.assistant.has_topic(q) else q
             # the whole e-mail is heard for whom a section is never for: "Må jeg bruke skjemaet?"
             # after "Hvor ser jeg hva som er registrert om meg?" comes from a patient
-            answer = replace(self.assistant.ask(text, context=context, whole=body), question=mask_personal_numbers(q))
+            answer = replace(self.assistant.ask(text, context=context, whole=whole), question=mask_personal_numbers(q))
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
         for q in questions[self.max_questions:]:  # listed for staff, never dropped
             q = mask_personal_numbers(q)

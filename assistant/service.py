@@ -10,6 +10,7 @@ too long or unreadable input gets an abstaining Answer with a clear message.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -75,6 +76,7 @@ class Assistant:
         self.related_floor = load_floor()
         self.askers: dict = {}
         self.not_for: dict = {}
+        self._heard: dict[bytes, frozenset[str]] = {}  # a text's digest -> the stems it says (heard)
         self.examples = load_examples(self.documents, self.sections, self.askers, self.not_for)
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir),
@@ -256,6 +258,22 @@ class Assistant:
         page_url, text = self._pages.get(source, ("", ""))
         return fragment_url(page_url, text, start, end)
 
+    def heard(self, text: str) -> frozenset[str]:
+        """The stems a text says, unnegated, glossary meanings included: what `not_for` is read
+        against. An e-mail's are worked out once for all its questions (the last HEARD_KEPT texts are kept)."""
+        text = text[:T.HEARD_CHARS].strip()
+        if not text:
+            return frozenset()
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()  # never the text itself
+        found = self._heard.get(key)
+        if found is None:
+            found = frozenset(polarity(self.lexical.analyze(text))[0]
+                              | {t for t in content_stems(text) if not t.startswith("!")})
+            if len(self._heard) >= T.HEARD_KEPT:
+                self._heard.clear()  # (another thread clearing it too is harmless)
+            self._heard[key] = found
+        return found
+
     def rank_parts(self, shown: str, context: str = "", whole: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
         """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
         k = max(self.settings.top_k, 5)
@@ -271,10 +289,7 @@ class Assistant:
         # everything the message says, glossary meanings included, for the sections never quoted to
         # some askers (`not_for`: "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?")
         # (its own words' stems too: "research project" is heard as such, not only as "forskning")
-        everything = f"{shown} {context} {whole}"[:T.HEARD_CHARS]
-        heard = (frozenset(polarity(self.lexical.analyze(everything))[0]
-                           | {t for t in content_stems(everything) if not t.startswith("!")})
-                 if self.engine.not_for else frozenset())
+        heard = (self.heard(f"{shown} {context}") | self.heard(whole)) if self.engine.not_for else frozenset()
         asked = split_questions(shown)
         for n, part in enumerate(asked[:T.MAX_PARTS]):
             query = self._with_context(self.lexical.analyze(part), steer)

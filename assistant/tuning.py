@@ -50,6 +50,7 @@ UNITS_AT_BUILD = 2000  # sentences embedded with an index build (the guidance ha
 # two cores): beyond that each section's sentences embed the first time an answer quotes it, and the
 # documents-only ranking goes without them (UNIT_SHARE)
 HEARD_CHARS = 20_000  # of a message, analysed for the askers a section is never for (`not_for`): an e-mail's length, bounded
+HEARD_KEPT = 64  # messages whose stems are kept: a draft reads its e-mail once for all its questions (a 20,000-character e-mail takes ~40 ms)
 CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)
 
 # --- answer composition (answering.py)

@@ -573,6 +573,12 @@ def test_a_patients_form_question_is_never_answered_with_the_research_form(draft
     assert cited and cited[0] == "Leter du etter dine egne helseopplysninger?", cited
     assert "Søknad om tilgang til data" not in cited
     assert "via\u00a0søknadsskjemaene" not in draft.text
+    # what the whole e-mail says is kept by digest, and read with personal numbers masked
+    drafter.draft(read_mail("Emne: Innsyn\n\nHei, fnr 01019012345. Hvor ser jeg hva som er registrert om meg? "
+                            "Må jeg bruke skjemaet?\n\nHilsen Ola"))
+    kept = drafter.assistant._heard
+    assert kept and all(isinstance(k, bytes) and len(k) == 16 for k in kept)
+    assert not any("01019012345" in t or "0101901" in t for v in kept.values() for t in v)
 
 
 def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(drafter):
