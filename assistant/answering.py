@@ -245,13 +245,17 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
         margin = round(max(0.0, top.score - ranking.next_section), 4)
     else:  # no other section stands among the candidates
         margin = 0.0
-    # the neighbours' vote: how many of the nearest example questions are the section's own
-    own = (top.chunk.source, top.chunk.heading)
-    share = round(sum(key == own for key in ranking.neighbours) / len(ranking.neighbours), 4) if ranking.neighbours else 0.0
+    # the neighbours' vote: how many of the nearest example questions are the section's own (for
+    # the route the asker named, any route's: the routes answer one question for different askers);
+    # a section without examples has no vote (the model counts its fitted mean, as for the margin)
+    first = (top.chunk.source, top.chunk.heading)
+    own = {first} | ({ranking.route} | set(ranking.other_routes) if ranking.routed else set())
+    share = round(sum(key in own for key in ranking.neighbours) / len(ranking.neighbours), 4) if ranking.neighbours else 0.0
+    share_known = first in ranking.with_examples and bool(ranking.neighbours)
     return Signals(semantic, margin, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,
                    out_of_scope if ranking.oos_named else 0.0, share, bool(query.off_topic), kind_missing,
-                   margin_known)
+                   margin_known, share_known)
 
 
 def compose(question: str, lang: str, parts: list[tuple[Query, Ranking]], lexical: LexicalIndex,

@@ -46,6 +46,7 @@ FEATURES = ("example", "margin", "out_of_scope", "passage", "coverage", "missing
             "oos_named", "share")
 PATH = Path(__file__).parent / "data" / "decision.json"
 MARGIN = FEATURES.index("margin")
+SHARE = FEATURES.index("share")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Signals:
     off_topic: bool = False
     kind_missing: bool = False  # it asks for a kind of fact (a number, a price, a span of time, a language) the section does not hold (asked_for.py)
     margin_known: bool = True  # False: no margin can be measured (the model counts its fitted mean)
+    share_known: bool = True  # False: the section has no example questions to vote (its fitted mean counts)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, f)) for f in FEATURES]
@@ -91,6 +93,8 @@ class Model:
         x = s.vector()
         if not s.margin_known:
             x[MARGIN] = self.mean[MARGIN]
+        if not s.share_known:
+            x[SHARE] = self.mean[SHARE]
         z = self.bias + sum(w * (v - m) / sc for w, v, m, sc in zip(self.weights, x, self.mean, self.scale))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 

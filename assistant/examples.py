@@ -75,7 +75,10 @@ def parse_askers(data, source: str, headings: set[str], where: str = "", key: st
             problems.append(f"{where}{key}: {heading!r} is not a heading of the document; left out.")
         elif key == "not_for" and isinstance(cues, dict):  # {askers: [...], unless: [...]}
             askers, unless = cues.get("askers"), cues.get("unless", [])
-            if not isinstance(askers, list) or not isinstance(unless, list):
+            unknown = sorted(str(k) for k in cues if k not in ("askers", "unless"))
+            if unknown:  # a misspelt "unles:" must not silently leave the askers unqualified
+                problems.append(f"{where}{key}: {heading}: unknown keys {', '.join(unknown)} (expected askers, unless); left out.")
+            elif not isinstance(askers, list) or not isinstance(unless, list):
                 problems.append(f"{where}{key}: {heading}: expected lists `askers` and `unless`.")
             else:
                 out[(source, heading)] = (_words(askers), _words(unless))

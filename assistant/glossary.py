@@ -21,6 +21,7 @@ LANG_TAGS = {"nb": frozenset({"nb"}), "nn": frozenset({"nn"}), "en": frozenset({
 
 
 HEAD_MIN = 6  # letters of a compound's last part that may stand for the compound (head)
+HEAD_SPAN = 30  # the longest last part tried (a longer tail is no compound head; bounds the look-ups of a pasted run of letters)
 
 
 class Glossary:
@@ -106,7 +107,9 @@ class Glossary:
 
         Glossary.parse("forsikring*\tforsikringsfinansierte").head("helseforsikring") -> ("forsikringsfinansierte",)
         """
-        for cut in range(3, len(tok) - HEAD_MIN + 1):
+        # a compound's last part lies in its last HEAD_SPAN letters: a 20,000-letter "word" (pasted
+        # junk) is looked up HEAD_SPAN times, not once per letter (each look-up slices the word)
+        for cut in range(max(3, len(tok) - HEAD_SPAN), len(tok) - HEAD_MIN + 1):
             hit = self.match([tok[cut:]], 0, lang)
             if hit and (is_word is None or is_word(cut)):
                 return () if hit[1] in ((), ("!",)) else hit[1]

@@ -93,6 +93,7 @@ class Ranking:
     next_section: float | None = None  # the ranking score of the best chunk of any other section than the first's
     asked: object = None  # the kind of fact the question asks for (asked_for.Asked), or None
     neighbours: tuple = ()  # (source, heading) of each of the nearest example questions, nearest first ("" heading: out of scope)
+    with_examples: frozenset = frozenset()  # (source, heading) of every section with example questions
 
 
 @dataclass(frozen=True)

@@ -106,10 +106,11 @@ class HybridSearch:
         # (source, heading) -> the stems of each `asked_by` cue: sections that are one route among
         # others, and the words by which askers say they are that route's (set by the Assistant)
         self.routes: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
-        # (source, heading) -> (the stems of each `not_for` cue, of each `unless` word): askers a
-        # section is never quoted to ("egne helseopplysninger": the research form, to a patient),
-        # unless they also say what it is for ("forskning")
-        self.not_for: dict[tuple[str, str], tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]] = {}
+        # (source, heading) -> (each `not_for` cue, each `unless` word, as stems joined by a space):
+        # askers a section is never quoted to ("egn helseopplysning": the research form, to a
+        # patient), unless they also say what it is for ("forskningsprosjekt"); `heard` holds the
+        # message's stems, its glossary phrases and its words two by two (Assistant.heard)
+        self.not_for: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._route_chunks: dict[tuple[str, str], tuple[int, ...]] | None = None  # on first use
         self._heads, self._heads_for = frozenset(), None  # the one-word cues (cue_heads), of which routes
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
@@ -135,7 +136,7 @@ class HybridSearch:
         """The k best chunks for a query; `text` is what is embedded (default: the question);
         `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes;
         `role`: the stems of what the asker says they are, which decides when `asker` names two;
-        `heard`: the stems (glossary meanings included) of the whole message, for `not_for`."""
+        `heard`: what the whole message says (stems, glossary phrases, words two by two), for `not_for`."""
         # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
         # a little (the year's section wins over a neighbour about the register's content), and the
         # decision needs the first section to hold one (answering.signals)
@@ -262,19 +263,23 @@ class HybridSearch:
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
         ranked = sorted(final, key=lambda i: (-final[i], i))
-        top_section = (self.chunks[ranked[0]].source, self.chunks[ranked[0]].heading)
         others = frozenset(key for key in self.routes if route and key != route)
         said = (positive | asker | heard) - negated
         # a section is never quoted to the askers it is not for, unless they say what it is for
         # ("my own data" from a patient, but not "my own data for research"), or name it as their route
         others |= {key for key, (cues, unless) in self.not_for.items()
-                   if any(cue <= said for cue in cues) and not any(w <= said for w in unless) and key != route}
+                   if any(cue in said for cue in cues) and not any(w in said for w in unless) and key != route}
+
+        def key_of(i: int) -> tuple[str, str]:
+            return self.chunks[i].source, self.chunks[i].heading
+
+        # the first section that may be quoted to this asker (answering.py leaves the others out)
+        top_section = next((key_of(i) for i in ranked if key_of(i) not in others), key_of(ranked[0]))
         # the runner-up is a section that could answer this asker: never a route meant for others
         runner_up = max((v for key, v in examples.items() if key != top_section and key not in others),
                         default=floor)
         # over every candidate, not only the k hits: a long section's chunks can fill them all
-        next_section = next((final[i] for i in ranked
-                             if (self.chunks[i].source, self.chunks[i].heading) != top_section), None)
+        next_section = next((final[i] for i in ranked if key_of(i) != top_section and key_of(i) not in others), None)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
                      for i in ranked[:k])
@@ -286,7 +291,7 @@ class HybridSearch:
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
                        None if next_section is None else round(next_section, 6), wanted,
-                       tuple(key for _, key in nearest))
+                       tuple(key for _, key in nearest), frozenset(self.sections_with_examples))
 
     def holds(self, i: int, wanted) -> bool:
         """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""

@@ -173,21 +173,32 @@ class Assistant:
         return [float(x) for x in self._unit_vectors[chunk.id] @ np.asarray(vector, dtype=np.float32)]
 
     def _engine(self) -> None:
-        self.engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder,
-                                   with_examples=self.with_examples)
-        self.engine.sections_with_examples = {(e.source, e.section) for e in self.examples if e.section}
+        # built whole before it is put in place: a question during a rebuild sees the old engine
+        # or the new one, never one without its routes
+        engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder, with_examples=self.with_examples)
+        engine.sections_with_examples = frozenset((e.source, e.section) for e in self.examples if e.section)
         # the documents-only ranking hears a section's closest sentence, when every sentence is embedded
         # (never a model call on a question's path)
-        self.engine.hubness = self.hubness
-        self.engine.sentence_best = ((lambda chunk, vector: max(self.unit_similarities(chunk, vector), default=0.0))
-                                     if self.sentences_ready else None)
-        self.engine.routes = {key: tuple(frozenset(content_stems(c)) for c in cues if content_stems(c))
-                              for key, cues in self.askers.items()}
-        self.engine.not_for = {key: tuple(tuple(frozenset(content_stems(c)) for c in words if content_stems(c))
-                                          for words in (askers, unless))
-                               for key, (askers, unless) in self.not_for.items()}
-        self.engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
-                                  for e in self.examples if not e.section}
+        engine.hubness = self.hubness
+        engine.sentence_best = ((lambda chunk, vector: max(self.unit_similarities(chunk, vector), default=0.0))
+                                if self.sentences_ready else None)
+
+        def stems(words) -> tuple[frozenset[str], ...]:
+            return tuple(frozenset(content_stems(c)) for c in words if content_stems(c))
+
+        def phrases(words) -> tuple[str, ...]:  # "egne helseopplysninger" -> "egn helseopplysning"
+            return tuple(" ".join(content_stems(c)) for c in words if content_stems(c))
+
+        engine.routes = {key: stems(cues) for key, cues in self.askers.items()}
+        # a section is never for some askers, unless they say what it is for: its `unless` words,
+        # and the words by which its own askers name it (`asked_by`: "stipendiat", "thesis"); a cue
+        # of several words is heard only as one phrase (side by side, or one glossary meaning):
+        # "Vi har egne data og trenger helseopplysninger" does not say "egne helseopplysninger"
+        engine.not_for = {key: (phrases(askers), phrases(unless) + phrases(self.askers.get(key, ())))
+                          for key, (askers, unless) in self.not_for.items()}
+        engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
+                             for e in self.examples if not e.section}
+        self.engine = engine
 
     def rebuild(self) -> dict:
         """Force a new dense index build; returns its manifest."""
@@ -259,16 +270,17 @@ class Assistant:
         return fragment_url(page_url, text, start, end)
 
     def heard(self, text: str) -> frozenset[str]:
-        """The stems a text says, unnegated, glossary meanings included: what `not_for` is read
-        against. An e-mail's are worked out once for all its questions (the last HEARD_KEPT texts are kept)."""
+        """What a text says, for `not_for`: its stems unnegated, glossary meanings included, a
+        meaning of several words also as one phrase, and its own words each and two by two
+        ("egn helseopplysning"). An e-mail's are worked out once for all its questions (the last
+        HEARD_KEPT texts are kept, by digest: never the text itself)."""
         text = text[:T.HEARD_CHARS].strip()
         if not text:
             return frozenset()
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()  # never the text itself
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         found = self._heard.get(key)
         if found is None:
-            found = frozenset(polarity(self.lexical.analyze(text))[0]
-                              | {t for t in content_stems(text) if not t.startswith("!")})
+            found = _said_in(self.lexical.analyze(text)) | _written(text)
             if len(self._heard) >= T.HEARD_KEPT:
                 self._heard.clear()  # (another thread clearing it too is harmless)
             self._heard[key] = found
@@ -286,11 +298,8 @@ class Assistant:
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None
         about = about_the_question(said)  # what the embedding hears around a question
-        # everything the message says, glossary meanings included, for the sections never quoted to
-        # some askers (`not_for`: "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?")
-        # (its own words' stems too: "research project" is heard as such, not only as "forskning")
-        heard = (self.heard(f"{shown} {context}") | self.heard(whole)) if self.engine.not_for else frozenset()
         asked = split_questions(shown)
+        prepared = []  # each part's (query, what is embedded, who asks, their role), ranked below
         for n, part in enumerate(asked[:T.MAX_PARTS]):
             query = self._with_context(self.lexical.analyze(part), steer)
             if n and part[:1].islower():  # "…, og kor lang tid tek det?" was cut from a sentence:
@@ -322,5 +331,30 @@ class Assistant:
             # subject ("tall per kommune")
             asker = frozenset(t for t in content_stems(f"{introductions(part)} {around}") if not t.startswith("!"))
             role = frozenset(content_stems(roles(f"{part} {around}")))
+            prepared.append((query, embed, asker, role))
+        # everything the message says, for the sections never quoted to some askers (`not_for`:
+        # "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?"): its parts and what
+        # stands around them as analysed above, its words as written, and the whole e-mail
+        heard = frozenset()
+        if self.engine.not_for:
+            heard = frozenset().union(*(_said_in(q) for q, *_ in prepared), _said_in(steer) if steer else (),
+                                      _written(f"{shown} {context}"[:T.HEARD_CHARS]), self.heard(whole))
+        for query, embed, asker, role in prepared:
             parts.append((query, self.engine.rank(query, k, embed, asker, role, heard)))
         return asked, parts
+
+
+def _said_in(query: Query) -> frozenset[str]:
+    """A Query's unnegated stems (glossary meanings included), and each meaning of several words
+    also as one phrase ("egne helseopplysninger" for "om meg" -> "egn helseopplysning")."""
+    found = set(polarity(query)[0])
+    for g in query.groups:
+        found.update(" ".join(alt) for alt in g.alternatives if len(alt) > 1 and not any(t.startswith("!") for t in alt))
+    return frozenset(found)
+
+
+def _written(text: str) -> frozenset[str]:
+    """A text's own stems, each and two side by side ("research project"), unnegated."""
+    own = content_stems(text)
+    return frozenset([t for t in own if not t.startswith("!")]
+                     + [f"{a} {b}" for a, b in zip(own, own[1:]) if "!" not in a + b])

@@ -147,12 +147,14 @@ def test_a_document_without_examples_beside_ones_with_gets_no_margin(tmp_path, c
         encoding="utf-8")
     a = Assistant(Settings.from_env().with_(corpus_dir=corpus_copy, data_dir=tmp_path / "data"))
     trace: list = []
-    a.ask("Når serverer kantinen i Helsedirektoratet lunsj?", trace=trace)
+    answer = a.ask("Når serverer kantinen i Helsedirektoratet lunsj?", trace=trace)
     signals, _, heading = trace[0]
     assert heading == "Kantinen" and signals.margin == 0 and not signals.margin_known
+    # nor a neighbours' vote: none of the nearest example questions can be its own
+    assert not signals.share_known and not answer.abstained and "lunsj" in answer.answer
     trace = []
     a.ask("Hva koster det å få data fra NPR?", trace=trace)
-    assert trace[0][0].margin_known  # a section with example questions: its margin counts
+    assert trace[0][0].margin_known and trace[0][0].share_known  # a section with example questions: they count
 
 
 def test_a_section_near_every_question_loses_its_excess_nearness(plain, assistant, monkeypatch):

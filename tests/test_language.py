@@ -339,6 +339,9 @@ def test_the_research_form_is_never_quoted_to_an_asker_after_their_own_health_in
                                    {research}, key="not_for")
     assert found == {("doc", research): (("egne",), ("phd",))} and problems == []
     assert parse_askers({"not_for": {research: {"askers": "egne"}}}, "doc", {research}, key="not_for")[0] == {}
+    found, problems = parse_askers({"not_for": {research: {"askers": ["egne"], "unles": ["phd"]}}}, "doc",
+                                   {research}, key="not_for")
+    assert found == {} and "unknown keys unles" in problems[0]  # a misspelt key never leaves it unqualified
     for question, whole in [("Må jeg bruke søknadsskjemaet på helsedata.no for det?",
                              "Hvor kan jeg se hvilke opplysninger som er registrert om meg? "
                              "Må jeg bruke søknadsskjemaet på helsedata.no for det?"),
@@ -348,12 +351,22 @@ def test_the_research_form_is_never_quoted_to_an_asker_after_their_own_health_in
         answer = assistant.ask(question, whole=whole)
         assert not any(c.section == research for c in answer.citations), question
         assert research not in {r.section for r in answer.related}, question
+    # nor the route for other purposes: neither form is the way to one's own health information
+    for question in ("Jeg vil se journalen min. Hvordan søker jeg?",
+                     "My mother wants her own data from NPR. Which application form should she use?"):
+        cited = {c.section for c in assistant.ask(question).citations}
+        assert not cited & {research, "Søknad ved andre formål enn forskning"}, (question, cited)
     # the same question without the asker's own information, and a researcher's, get the form
     for question, context in [("Må jeg bruke søknadsskjemaet på helsedata.no?", ""),
                               ("Hvordan søker jeg?", "Jeg er stipendiat og skal koble egne data med NPR."),
                               # "my own data" with what the form is for (`unless`) is a researcher's
                               ("I need my own data for a research project, where do I send the application?", ""),
-                              ("My own cohort data should be linked to NPR. Where do I apply?", "")]:
+                              ("My own cohort data should be linked to NPR. Where do I apply?", ""),
+                              # a research asker's own words (`asked_by`) say what the form is for
+                              ("I'm a master's student using my own data. How do I apply for NPR data?", ""),
+                              # "egne" and "helseopplysninger" apart are no patient's "egne helseopplysninger"
+                              ("Vi har egne data og trenger helseopplysninger fra NPR om pasienter med hjertesvikt. "
+                               "Hvordan søker vi?", "")]:
         assert assistant.ask(question, context=context).citations[0].section == research, question
 
 
