@@ -97,7 +97,7 @@ class HybridSearch:
         self.embedder = embedder
         self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
-        self.sections_with_examples: set[tuple[str, str]] = set()  # set by the Assistant
+        self.sections_with_examples: frozenset[tuple[str, str]] = frozenset()  # set by the Assistant (shared by every Ranking, never copied)
         # (chunk, question vector) -> the closest of the chunk's sentences (set by the Assistant)
         self.sentence_best = None
         # documents only: chunk position -> how much nearer it stands to every question than the
@@ -291,7 +291,7 @@ class HybridSearch:
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
                        None if next_section is None else round(next_section, 6), wanted,
-                       tuple(key for _, key in nearest), frozenset(self.sections_with_examples))
+                       tuple(key for _, key in nearest), self.sections_with_examples)
 
     def holds(self, i: int, wanted) -> bool:
         """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""
