@@ -3,7 +3,8 @@
     Decision.load().decide(signals) -> Verdict(answer=True, score=0.91, reason="answered")
 
 The signals (`Signals`), each measured on the part's best section:
-- example:   similarity to the section's example questions (or, documents only, its passage)
+- example:   similarity to the section's example questions (or, for a section without any, its
+             documents-only ranking score: its passage, its closest sentence and its words)
 - margin:    how far that section stands above the runner-up section (by their closest example
              questions; documents only, by their ranking scores)
 - out_of_scope: similarity to the nearest out-of-scope example, minus `example`
@@ -23,9 +24,10 @@ The signals (`Signals`), each measured on the part's best section:
              several sections' and out-of-scope ones); 0 documents only
 A logistic model turns them into a score (the fitted probability that answering is right); the
 threshold is the one that was best on the development sets. Weights and threshold live in
-assistant/data/decision.json, written by `python -m eval.fit` from eval/questions.jsonl,
-eval/holdout.jsonl, eval/dev2.jsonl and eval/dev3.jsonl (556 questions, 161 must-decline; never
-from a blind set), one model with example questions and one for documents only. A subject the
+assistant/data/decision.json, written by `python -m eval.fit` (never from a blind set): one model
+with example questions, from eval/questions.jsonl, eval/holdout.jsonl, eval/dev2.jsonl and
+eval/dev3.jsonl (556 questions, 161 must-decline), and one for documents only, from every
+development set (1,563 questions: its threshold was unstable on 556). A subject the
 glossary marks as outside the guidance always declines, and so does a question for a kind of fact
 (how many, what percentage, how often, what it costs, how long, in which language) that the section
 does not hold (asked_for.py).

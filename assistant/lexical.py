@@ -203,6 +203,13 @@ class LexicalIndex:
                 break
         return sorted(found.items(), key=lambda kv: -kv[1])[:limit]
 
+    def compounds_of(self, term: str) -> list[tuple[str, float]]:
+        """The guidance's compounds whose last part is `term`: compounds_of('kvalitet') ->
+        [('datakvalitet', 0.875)] (a compound is a kind of its last part)."""
+        if len(term) < T.COMPOUND_PART_MIN or term in self.df:
+            return []
+        return [(v, 0.875) for v in self.vocab if v.endswith(term) and len(v) - len(term) >= 3][:3]
+
     def guidance_terms(self, raw: str, tok: str, lang: language.Language) -> list[tuple[str, float]]:
         """Stems the guidance uses for a word it does not have, best first, with weights.
 
@@ -210,10 +217,17 @@ class LexicalIndex:
         spelling correction against the guidance's words.
         """
         out: dict[str, float] = {}
+        unmatched: list[str] = []
         for cand in lang.to_guidance(raw):
             for st in marked_stems(words(cand)):
                 if st in self.df:
                     out.setdefault(st, 0.8)
+                else:
+                    unmatched.append(st)
+        if not out and T.TRANSLATION_PARTS:
+            for st in unmatched:
+                for cand, sim in self.similar(st) + self.compounds_of(st):
+                    out.setdefault(cand, T.TRANSLATION_PARTS * sim)
         if not out:
             lemma = fold(lang.lemma(raw))
             if lemma != tok and stem(lemma) in self.df:

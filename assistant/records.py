@@ -73,7 +73,11 @@ class Hit:
     lexical: float  # weighted BM25
     dense: float  # cosine similarity of the passage, 0 when it was not among the dense hits
     coverage: float  # idf-weighted share of the question's terms found in the chunk (0..1)
-    example: float = 0.0  # similarity to the section's example questions (mean of the best two)
+    example: float = 0.0  # similarity to the section's example questions (its closest)
+    # a section without example questions: the score a documents-only ranking gives it (its passage,
+    # its closest sentence, its words), which the documents-only decision weighs, on that scale
+    # also beside sections with examples (whose `score` is on theirs); 0 for a section with examples
+    plain: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,7 @@ class HybridSearch:
         context = [(g, w) for g in query.groups if g.context
                    for w in (self.lexical.group_idf(g),) if w >= GENERIC_IDF]
         context_total = sum(w for _, w in context)
-        final, cover, ex_of = {}, {}, {}
+        final, cover, ex_of, plain_of = {}, {}, {}, {}
         # ...or where the question is one the routes answer ("Which application route do we use?",
         # "Hvordan søker vi om tilgang til data?"): the routes' examples are the closest of all
         # sections', and the route's text holds a word of the question (not "Kan jeg sitere dere?")
@@ -201,16 +201,18 @@ class HybridSearch:
         for i in candidates:
             c = self.chunks[i]
             ps = passage.get(i, passage_floor)
+            plain = 0.0  # documents only, the semantic part of the score (stays 0 for a section with examples)
             if (c.source, c.heading) in self.sections_with_examples:
                 ex = examples.get((c.source, c.heading), floor if found else 0.0)
                 semantic = ex + T.PASSAGE_SHARE * ps
-            elif self.with_examples:  # a document without examples beside ones with: put it on their scale
-                ex, semantic = 0.0, ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps
             else:
-                ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps
+                ex, plain = 0.0, T.DENSE_ONLY_WEIGHT * ps
                 if T.UNIT_SHARE and self.sentence_best is not None and vector is not None:
-                    semantic += T.UNIT_SHARE * self.sentence_best(c, vector)
-                semantic -= T.HUB_SHARE * self.hubness.get(i, 0.0)
+                    plain += T.UNIT_SHARE * self.sentence_best(c, vector)
+                plain -= T.HUB_SHARE * self.hubness.get(i, 0.0)
+                # a document without examples beside ones with: ranked on their scale
+                semantic = ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps if self.with_examples else plain
+            plain_of[i] = plain - semantic  # made a score below, once the shared parts are summed
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"
@@ -280,8 +282,12 @@ class HybridSearch:
                         default=floor)
         # over every candidate, not only the k hits: a long section's chunks can fill them all
         next_section = next((final[i] for i in ranked if key_of(i) != top_section and key_of(i) not in others), None)
+        # a section without examples: its documents-only score, the shared parts (words, coverage,
+        # what the asker says) with its documents-only semantic part (0 for one with examples)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
-                         round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4))
+                         round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4),
+                         0.0 if ex_of[i] or key_of(i) in self.sections_with_examples
+                         else round(final[i] + plain_of.get(i, 0.0), 6))
                      for i in ranked[:k])
         # how many of the nearest example questions are ones the guidance does not answer: a
         # near-miss sits among several out-of-scope examples, a real question among its section's

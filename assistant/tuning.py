@@ -74,3 +74,7 @@ SPELLING_TWO_SLIPS = 10  # from this length a word may hold two slips ("datainns
 SPELLING_PER_TEXT = 12  # unknown words looked up per text analysed: an e-mail of made-up words stays fast
 SPELLING_WORDS = 30000  # the commonest words of general language a slip is read against
 SPELLING_SEEN = 65536  # slips remembered (each costs a ~1 ms look-up the first time)
+
+# Translations (lexical.guidance_terms)
+TRANSLATION_PARTS = 0.8  # a translation the guidance lacks is searched by the guidance words it is close to or the last part of ("quality" -> "kvalitet" -> "datakvalitet"), at this times their closeness
+COMPOUND_PART_MIN = 5  # ...a last part from this length ("leve" is no part of "leveringsfrist" worth having)

@@ -79,11 +79,18 @@ def test_fit_can_refit_one_model_and_keep_the_other(tmp_path):
     before = json.loads((REPO_ROOT / "assistant" / "data" / "decision.json").read_text(encoding="utf-8"))
     out = tmp_path / "decision.json"
     out.write_text(json.dumps(before), encoding="utf-8")
-    assert main(["--cases", str(cases), "--out", str(out), "--only", "documents_only"]) == 0
+    # the documents-only model is fitted on its own case files (--documents-cases), and says which
+    assert main(["--documents-cases", str(cases), "--out", str(out), "--only", "documents_only"]) == 0
     after = json.loads(out.read_text(encoding="utf-8"))
     assert after["with_examples"] == before["with_examples"]
     assert after["documents_only"]["fitted_on"]["cases"] == 4
+    assert after["documents_only"]["sets"] == [str(cases)]
     assert "kept from the fit before" in after["_about"]
+    # never on a blind set, for either model
+    blind = tmp_path / "blind9.jsonl"
+    blind.write_text(cases.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["--documents-cases", str(blind), "--out", str(out), "--only", "documents_only"]) == 2
+    assert json.loads(out.read_text(encoding="utf-8")) == after
     # without a file to keep the other model from, or one without that model, or one fitted for
     # another embedding model, it says so and writes nothing
     missing = tmp_path / "none.json"
@@ -150,6 +157,10 @@ def test_a_document_without_examples_beside_ones_with_gets_no_margin(tmp_path, c
     answer = a.ask("Når serverer kantinen i Helsedirektoratet lunsj?", trace=trace)
     signals, _, heading = trace[0]
     assert heading == "Kantinen" and signals.margin == 0 and not signals.margin_known
+    # its first signal is its documents-only score (passage, closest sentence, words), on the scale
+    # the documents-only model was fitted on, not its rank beside the sections with examples
+    hit = a.rank_parts("Når serverer kantinen i Helsedirektoratet lunsj?")[1][0][1].hits[0]
+    assert signals.example == hit.plain > hit.dense and hit.plain != hit.score
     # nor a neighbours' vote: none of the nearest example questions can be its own
     assert not signals.share_known and not answer.abstained and "lunsj" in answer.answer
     trace = []
@@ -176,3 +187,29 @@ def test_a_section_near_every_question_loses_its_excess_nearness(plain, assistan
             assert corrected[hit.chunk.id] == pytest.approx(hit.score - 0.5 * hub[i], abs=1e-5)
             compared += 1
     assert compared >= 3
+
+
+def test_a_translation_the_guidance_lacks_finds_the_compounds_it_ends(plain):
+    """Without the glossary an English word's dictionary translation ("quality" -> "kvalitet") is
+    searched by the guidance's compounds that end in it ("datakvalitet"); a short one is no part."""
+    lexical = plain.lexical
+    assert "kvalit" not in lexical.df and "datakvalit" in lexical.df  # stems
+    query = lexical.analyze("Where can I read about the quality of the data?", "en")
+    quality = next(g for g in query.groups if g.label == "quality")
+    assert "datakvalit" in quality.terms
+    assert lexical.compounds_of("kvalit") == [("datakvalit", 0.875)]
+    assert lexical.compounds_of("lev") == []  # no part of "leveringsfrist"
+    ranking = _ranking(plain, "Where can I read about the quality of the data?")
+    assert ranking.hits[0].chunk.heading == "Datakvalitet"
+
+
+def test_the_documents_only_decision_weighs_the_sections_ranking_score(plain, assistant):
+    """Documents only, a hit's documents-only score is its ranking score, and the decision's first
+    signal; with example questions a section's own examples are (its `plain` stays 0)."""
+    trace: list = []
+    plain.ask("Hva koster det å få data fra NPR?", trace=trace)
+    ranking = _ranking(plain, "Hva koster det å få data fra NPR?")
+    assert all(h.plain == h.score for h in ranking.hits)
+    assert trace[0][0].example == ranking.hits[0].score != ranking.hits[0].dense
+    with_examples = _ranking(assistant, "Hva koster det å få data fra NPR?")
+    assert all(h.plain == 0.0 and h.example > 0 for h in with_examples.hits)
