@@ -145,6 +145,7 @@ class LexicalIndex:
         self.postings = {t: frozenset(ids) for t, ids in postings.items()}
         self.df = {t: len(ids) for t, ids in self.postings.items()}
         self.vocab = sorted(self.df)
+        self._backwards: list[str] | None = None  # on first use (compounds_of)
         self.n = len(texts)
         surface: dict[str, int] = {}
         for t in texts:
@@ -208,7 +209,15 @@ class LexicalIndex:
         [('datakvalitet', 0.875)] (a compound is a kind of its last part)."""
         if len(term) < T.COMPOUND_PART_MIN or term in self.df:
             return []
-        return [(v, 0.875) for v in self.vocab if v.endswith(term) and len(v) - len(term) >= 3][:3]
+        if self._backwards is None:  # the vocabulary spelt backwards: its words ending so stand together
+            self._backwards = sorted(v[::-1] for v in self.vocab)
+        backwards, tail, found = self._backwards, term[::-1], []
+        at = bisect.bisect_left(backwards, tail)
+        while at < len(backwards) and backwards[at].startswith(tail) and len(found) < 3:
+            if len(backwards[at]) - len(tail) >= 3:
+                found.append((backwards[at][::-1], 0.875))
+            at += 1
+        return found
 
     def guidance_terms(self, raw: str, tok: str, lang: language.Language) -> list[tuple[str, float]]:
         """Stems the guidance uses for a word it does not have, best first, with weights.
