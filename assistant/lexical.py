@@ -124,6 +124,17 @@ def _links(groups) -> bool:
     return any(t in LINKING for g in groups for t in g.terms)  # a negated "!kobl" is not in it
 
 
+def _starting(ordered: list[str], part: str, most: int = 3) -> list[str]:
+    """The first `most` words of a sorted list that start with `part` and go on for three letters
+    or more: _starting(["leveringsfrist", "levert"], "levering") -> ["leveringsfrist"]."""
+    found, at = [], bisect.bisect_left(ordered, part)
+    while at < len(ordered) and ordered[at].startswith(part) and len(found) < most:
+        if len(ordered[at]) - len(part) >= 3:
+            found.append(ordered[at])
+        at += 1
+    return found
+
+
 class LexicalIndex:
     """BM25 over the chunks' stems plus the vocabulary for fuzzy matching and coverage."""
 
@@ -204,26 +215,27 @@ class LexicalIndex:
                 break
         return sorted(found.items(), key=lambda kv: -kv[1])[:limit]
 
-    def compounds_of(self, term: str) -> list[tuple[str, float]]:
-        """The guidance's compounds whose last part is `term`: compounds_of('kvalitet') ->
-        [('datakvalitet', 0.875)] (a compound is a kind of its last part)."""
+    def compounds_of(self, term: str) -> list[str]:
+        """The guidance's compounds that `term` is the last or the first part of, at most three of
+        each (stems): compounds_of('kvalit') -> ['datakvalit'], compounds_of('levering') ->
+        ['leveringsfrist']. An ending or beginning shorter than COMPOUND_PART_MIN is no part ("sjon"
+        of "informasjon"); a longer one that only looks like one ("handling" of "saksbehandling")
+        is taken all the same. By bisection, in the vocabulary and in it spelt backwards: never a
+        pass over the corpus's words."""
         if len(term) < T.COMPOUND_PART_MIN or term in self.df:
             return []
         if self._backwards is None:  # the vocabulary spelt backwards: its words ending so stand together
             self._backwards = sorted(v[::-1] for v in self.vocab)
-        backwards, tail, found = self._backwards, term[::-1], []
-        at = bisect.bisect_left(backwards, tail)
-        while at < len(backwards) and backwards[at].startswith(tail) and len(found) < 3:
-            if len(backwards[at]) - len(tail) >= 3:
-                found.append((backwards[at][::-1], 0.875))
-            at += 1
-        return found
+        ending = [w[::-1] for w in _starting(self._backwards, term[::-1])]
+        return ending + [w for w in _starting(self.vocab, term) if w not in ending]
 
     def guidance_terms(self, raw: str, tok: str, lang: language.Language) -> list[tuple[str, float]]:
         """Stems the guidance uses for a word it does not have, best first, with weights.
 
-        In order: the language's way to bokmål (nn: Apertium, en: FreeDict), its lemma, and a
-        spelling correction against the guidance's words.
+        In order: the language's way to bokmål (nn: Apertium, en: FreeDict), its lemma, the
+        guidance's compounds a translation is part of ("quality" -> "kvalitet" -> "datakvalitet",
+        "delivery" -> "levering" -> "leveringsfrist"), and a spelling correction against the
+        guidance's words.
         """
         out: dict[str, float] = {}
         unmatched: list[str] = []
@@ -233,14 +245,14 @@ class LexicalIndex:
                     out.setdefault(st, 0.8)
                 else:
                     unmatched.append(st)
-        if not out and T.TRANSLATION_PARTS:
-            for st in unmatched:
-                for cand, sim in self.similar(st) + self.compounds_of(st):
-                    out.setdefault(cand, T.TRANSLATION_PARTS * sim)
         if not out:
             lemma = fold(lang.lemma(raw))
             if lemma != tok and stem(lemma) in self.df:
                 out[stem(lemma)] = 0.9
+        if not out and T.TRANSLATION_COMPOUND:
+            for st in unmatched:
+                for cand in self.compounds_of(st):
+                    out.setdefault(cand, T.TRANSLATION_COMPOUND)
         if not out:
             fixed = self.speller.correct(tok)
             if fixed and stem(fixed) in self.df:

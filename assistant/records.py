@@ -75,8 +75,9 @@ class Hit:
     coverage: float  # idf-weighted share of the question's terms found in the chunk (0..1)
     example: float = 0.0  # similarity to the section's example questions (its closest)
     # a section without example questions: the score a documents-only ranking gives it (its passage,
-    # its closest sentence, its words), which the documents-only decision weighs, on that scale
-    # also beside sections with examples (whose `score` is on theirs); 0 for a section with examples
+    # its closest sentence, its words), which the documents-only decision weighs; beside sections
+    # with examples (whose `score` is on theirs) as near that scale as it can be measured there
+    # (no hubness, the glossary's words); 0 for a section with examples
     plain: float = 0.0
 
 

@@ -13,7 +13,11 @@ example EXAMPLE_DECISIVE nearer, and itself at least EXAMPLE_DECISIVE_FLOOR near
 goes first, whatever the sum says; the rest keep their order. Not where the asker named a route,
 and not away from a section holding the kind of fact asked for to one that does not.
 Without example questions (documents only) the passage similarity stands alone, with its closest
-sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question). The
+sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to every question); a
+document without examples beside ones with is ranked on their scale (its passage + EXAMPLE_GAP),
+and each such section's Hit also carries `plain`, the score a documents-only ranking gives it
+(with the passage in its closest sentence's place when the sentences are not embedded), which the
+documents-only decision weighs. The
 Ranking also carries, for the decision, the nearest out-of-scope example (and whether the question names its
 subject), the share of out-of-scope examples among the nearest ten, the best example similarity
 of any other section that could answer this asker, and the route named with the routes it rules out. When the Chroma server is unreachable the search degrades to lexical only, with a
@@ -201,18 +205,22 @@ class HybridSearch:
         for i in candidates:
             c = self.chunks[i]
             ps = passage.get(i, passage_floor)
-            plain = 0.0  # documents only, the semantic part of the score (stays 0 for a section with examples)
+            # a section without examples: the semantic part of its documents-only score, which the
+            # decision weighs (stays 0 for a section with examples); made a score below
+            plain = 0.0
             if (c.source, c.heading) in self.sections_with_examples:
                 ex = examples.get((c.source, c.heading), floor if found else 0.0)
                 semantic = ex + T.PASSAGE_SHARE * ps
             else:
-                ex, plain = 0.0, T.DENSE_ONLY_WEIGHT * ps
+                ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps - T.HUB_SHARE * self.hubness.get(i, 0.0)
                 if T.UNIT_SHARE and self.sentence_best is not None and vector is not None:
-                    plain += T.UNIT_SHARE * self.sentence_best(c, vector)
-                plain -= T.HUB_SHARE * self.hubness.get(i, 0.0)
-                # a document without examples beside ones with: ranked on their scale
-                semantic = ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps if self.with_examples else plain
-            plain_of[i] = plain - semantic  # made a score below, once the shared parts are summed
+                    semantic += T.UNIT_SHARE * self.sentence_best(c, vector)
+                    plain = semantic
+                else:  # no sentence vectors (over UNITS_AT_BUILD): the passage stands for its closest
+                    plain = semantic + T.UNIT_SHARE * ps  # sentence in the decision's scale
+                if self.with_examples:  # a document without examples beside ones with: ranked on their scale
+                    semantic = ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps
+            plain_of[i] = plain - semantic
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"
@@ -264,6 +272,7 @@ class HybridSearch:
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
+            plain_of = {}  # ...which is every section's documents-only score too
         ranked = sorted(final, key=lambda i: (-final[i], i))
         others = frozenset(key for key in self.routes if route and key != route)
         said = (positive | asker | heard) - negated
@@ -286,7 +295,7 @@ class HybridSearch:
         # what the asker says) with its documents-only semantic part (0 for one with examples)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4),
-                         0.0 if ex_of[i] or key_of(i) in self.sections_with_examples
+                         0.0 if key_of(i) in self.sections_with_examples
                          else round(final[i] + plain_of.get(i, 0.0), 6))
                      for i in ranked[:k])
         # how many of the nearest example questions are ones the guidance does not answer: a

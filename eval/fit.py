@@ -92,19 +92,27 @@ def best_threshold(model, rows, wrong_cost: float = WRONG_COST) -> tuple[float, 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.fit", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, nargs="+",
-                        default=[REPO_ROOT / "eval" / name for name in
-                                 ("questions.jsonl", "holdout.jsonl", "dev2.jsonl", "dev3.jsonl")])
+                        help="the cases the model with example questions is fitted on (default: "
+                             "eval/questions.jsonl, holdout.jsonl, dev2.jsonl, dev3.jsonl)")
     parser.add_argument("--documents-cases", type=Path, nargs="+",
-                        default=[REPO_ROOT / "eval" / name for name in
-                                 ("questions.jsonl", "holdout.jsonl", "dev2.jsonl", "dev3.jsonl",
-                                  "dev5.jsonl", "dev6.jsonl", "dev7.jsonl", "dev8.jsonl")],
-                        help="the cases the documents-only model is fitted on")
+                        help="the cases the documents-only model is fitted on (default: those and "
+                             "eval/dev5.jsonl to dev8.jsonl)")
     parser.add_argument("--out", type=Path, default=PATH)
     parser.add_argument("--wrong-cost", type=float, default=WRONG_COST,
                         help=f"what a wrong answer costs against a right one (default {WRONG_COST})")
     parser.add_argument("--only", choices=("with_examples", "documents_only"),
                         help="refit this model only, keeping the other as --out has it")
     args = parser.parse_args(argv)
+    for given, model in ((args.cases, "with_examples"), (args.documents_cases, "documents_only")):
+        if given and args.only and args.only != model:
+            flag = "--cases" if model == "with_examples" else "--documents-cases"
+            print(f"eval.fit: {flag} names the {model} model's cases, which --only {args.only} does not fit.",
+                  file=sys.stderr)
+            return 2
+    first = ("questions.jsonl", "holdout.jsonl", "dev2.jsonl", "dev3.jsonl")
+    args.cases = args.cases or [REPO_ROOT / "eval" / name for name in first]
+    args.documents_cases = args.documents_cases or [
+        REPO_ROOT / "eval" / name for name in (*first, "dev5.jsonl", "dev6.jsonl", "dev7.jsonl", "dev8.jsonl")]
     if any("blind" in str(c) for c in (*args.cases, *args.documents_cases)):
         print("eval.fit: never fit on a blind set.", file=sys.stderr)
         return 2
@@ -112,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import Settings
 
     sets = {"with_examples": args.cases, "documents_only": args.documents_cases}
-    out = {"_about": "Fitted by `python -m eval.fit`, each model on the case files its `sets` names; features: "
+    out = {"_about": "Fitted by `python -m eval.fit`, each model on the case files its `sets` names (one kept by "
+           "--only from an older fit may not name them); features: "
            + ", ".join(FEATURES) + ". Do not edit by hand; refit instead."}
     kept = {}
     if args.only:

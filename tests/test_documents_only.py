@@ -86,6 +86,9 @@ def test_fit_can_refit_one_model_and_keep_the_other(tmp_path):
     assert after["documents_only"]["fitted_on"]["cases"] == 4
     assert after["documents_only"]["sets"] == [str(cases)]
     assert "kept from the fit before" in after["_about"]
+    # the other model's cases beside --only are refused, not silently ignored
+    assert main(["--cases", str(cases), "--out", str(out), "--only", "documents_only"]) == 2
+    assert main(["--documents-cases", str(cases), "--out", str(out), "--only", "with_examples"]) == 2
     # never on a blind set, for either model
     blind = tmp_path / "blind9.jsonl"
     blind.write_text(cases.read_text(encoding="utf-8"), encoding="utf-8")
@@ -98,10 +101,10 @@ def test_fit_can_refit_one_model_and_keep_the_other(tmp_path):
     assert not missing.exists()
     partial = tmp_path / "partial.json"
     partial.write_text(json.dumps({"documents_only": before["documents_only"]}), encoding="utf-8")
-    assert main(["--cases", str(cases), "--out", str(partial), "--only", "documents_only"]) == 2
+    assert main(["--documents-cases", str(cases), "--out", str(partial), "--only", "documents_only"]) == 2
     foreign = tmp_path / "foreign.json"
     foreign.write_text(json.dumps({**before, "embedder": "another-model|dim=8"}), encoding="utf-8")
-    assert main(["--cases", str(cases), "--out", str(foreign), "--only", "documents_only"]) == 2
+    assert main(["--documents-cases", str(cases), "--out", str(foreign), "--only", "documents_only"]) == 2
     assert json.loads(foreign.read_text(encoding="utf-8"))["embedder"] == "another-model|dim=8"
 
 
@@ -189,18 +192,42 @@ def test_a_section_near_every_question_loses_its_excess_nearness(plain, assistan
     assert compared >= 3
 
 
-def test_a_translation_the_guidance_lacks_finds_the_compounds_it_ends(plain):
+def test_a_translation_the_guidance_lacks_finds_the_compounds_it_is_part_of(plain):
     """Without the glossary an English word's dictionary translation ("quality" -> "kvalitet") is
-    searched by the guidance's compounds that end in it ("datakvalitet"); a short one is no part."""
+    searched by the guidance's compounds it ends or begins ("datakvalitet"); a short one is no part."""
     lexical = plain.lexical
     assert "kvalit" not in lexical.df and "datakvalit" in lexical.df  # stems
     query = lexical.analyze("Where can I read about the quality of the data?", "en")
     quality = next(g for g in query.groups if g.label == "quality")
     assert "datakvalit" in quality.terms
-    assert lexical.compounds_of("kvalit") == [("datakvalit", 0.875)]
-    assert lexical.compounds_of("lev") == []  # no part of "leveringsfrist"
+    assert lexical.compounds_of("kvalit")[0] == "datakvalit"  # its last part first, then its first part
+    assert set(lexical.compounds_of("kvalit")[1:]) == {"kvalitetsregistr", "kvalitetssikring"}
+    assert lexical.compounds_of("levering") == ["leveringsfrist"]
+    # no fuzzy neighbours of a translation: "rate" -> "prosent" is not "prosjekt", "talk" ->
+    # "forelesning" is not "forskning"
+    for word, never in (("rate", "prosjekt"), ("talk", "forskning"), ("reporting", "begrensning")):
+        assert never not in {t for g in lexical.analyze(f"What about the {word}?", "en").groups for t in g.terms}
+    # a short ending is no part: "sjon" of "informasjon"
+    assert "informasjon" in lexical.df and lexical.compounds_of("sjon") == []
+    # a compound part makes the word known (no missing topic): its weight is the glossary's threshold
+    from assistant import tuning
+    assert dict(zip(quality.terms, quality.weights))["datakvalit"] >= tuning.KNOWN_BY_WEIGHT
     ranking = _ranking(plain, "Where can I read about the quality of the data?")
     assert ranking.hits[0].chunk.heading == "Datakvalitet"
+
+
+def test_without_sentence_vectors_the_passage_stands_for_the_closest_sentence(plain, monkeypatch):
+    """Over UNITS_AT_BUILD sentences (or when embedding them failed) there is no closest sentence:
+    the decision's score then counts the passage in its place, on the scale it was fitted on."""
+    question = "Hvem er databehandler for NPR?"
+    with_sentences = _ranking(plain, question).hits[0]
+    monkeypatch.setattr(plain.engine, "sentence_best", None)
+    without = _ranking(plain, question).hits[0]
+    assert without.chunk.heading == with_sentences.chunk.heading == "Databehandler og databehandlingsansvarlig"
+    from assistant import tuning
+    assert without.plain == pytest.approx(without.score + tuning.UNIT_SHARE * without.dense, abs=1e-4)  # dense: 4 places
+    assert abs(without.plain - with_sentences.plain) < 0.1  # the same scale, near the same value
+    assert not plain.ask(question).abstained
 
 
 def test_the_documents_only_decision_weighs_the_sections_ranking_score(plain, assistant):
