@@ -205,9 +205,6 @@ class HybridSearch:
         for i in candidates:
             c = self.chunks[i]
             ps = passage.get(i, passage_floor)
-            # a section without examples: the semantic part of its documents-only score, which the
-            # decision weighs (stays 0 for a section with examples); made a score below
-            plain = 0.0
             if (c.source, c.heading) in self.sections_with_examples:
                 ex = examples.get((c.source, c.heading), floor if found else 0.0)
                 semantic = ex + T.PASSAGE_SHARE * ps
@@ -220,7 +217,8 @@ class HybridSearch:
                     plain = semantic + T.UNIT_SHARE * ps  # sentence in the decision's scale
                 if self.with_examples:  # a document without examples beside ones with: ranked on their scale
                     semantic = ps + T.EXAMPLE_GAP + T.PASSAGE_SHARE * ps
-            plain_of[i] = plain - semantic
+                # its documents-only score, which the decision weighs, is final[i] plus this
+                plain_of[i] = plain - semantic
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"
@@ -272,7 +270,7 @@ class HybridSearch:
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
-            plain_of = {}  # ...which is every section's documents-only score too
+            plain_of = dict.fromkeys(plain_of, 0.0)  # ...which is every section's documents-only score too
         ranked = sorted(final, key=lambda i: (-final[i], i))
         others = frozenset(key for key in self.routes if route and key != route)
         said = (positive | asker | heard) - negated
@@ -295,8 +293,7 @@ class HybridSearch:
         # what the asker says) with its documents-only semantic part (0 for one with examples)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
                          round(passage.get(i, 0.0), 4), round(cover[i], 4), round(ex_of[i], 4),
-                         0.0 if key_of(i) in self.sections_with_examples
-                         else round(final[i] + plain_of.get(i, 0.0), 6))
+                         round(final[i] + plain_of[i], 6) if i in plain_of else 0.0)
                      for i in ranked[:k])
         # how many of the nearest example questions are ones the guidance does not answer: a
         # near-miss sits among several out-of-scope examples, a real question among its section's
