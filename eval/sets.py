@@ -1,7 +1,7 @@
 """Every question set and e-mail set side by side: `python -m eval.sets` (part of `make eval`).
 
 For each set (eval/questions.jsonl, the older eval/holdout.jsonl, the development sets
-eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind20/, and the development
+eval/dev2.jsonl and eval/dev3.jsonl, the blind sets eval/blind/ to eval/blind21/, and the development
 questions again with one typing slip each, and greeted and signed, eval/perturb.py) and each
 configuration (the full corpus folder; documents only: no glossary, no example questions) it
 reports, over all questions:
@@ -63,7 +63,8 @@ SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / 
         "blind17": HERE / "blind17" / "questions.jsonl",
         "blind18": HERE / "blind18" / "questions.jsonl",
         "blind19": HERE / "blind19" / "questions.jsonl",
-        "blind20": HERE / "blind20" / "questions.jsonl"}
+        "blind20": HERE / "blind20" / "questions.jsonl",
+        "blind21": HERE / "blind21" / "questions.jsonl"}
 # the development sets again, each question with one typing slip, or greeted and signed
 # (eval/perturb.py), generated
 SLIPS = "dev, one slip each (generated)"
@@ -93,7 +94,8 @@ EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "de
           "blind17": HERE / "blind17" / "emails.jsonl",
           "blind18": HERE / "blind18" / "emails.jsonl",
           "blind19": HERE / "blind19" / "emails.jsonl",
-          "blind20": HERE / "blind20" / "emails.jsonl"}
+          "blind20": HERE / "blind20" / "emails.jsonl",
+          "blind21": HERE / "blind21" / "emails.jsonl"}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
 
