@@ -75,6 +75,7 @@ EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "de
           "dev6 e-mails": HERE / "dev6.emails.jsonl",
           "dev7 e-mails": HERE / "dev7.emails.jsonl",
           "dev8 e-mails": HERE / "dev8.emails.jsonl",
+          "dev9 e-mails": HERE / "dev9.emails.jsonl",
           "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
           "blind2 (aggregate seen)": HERE / "blind2" / "emails.jsonl",
           "blind3 (aggregate seen)": HERE / "blind3" / "emails.jsonl",
