@@ -38,65 +38,21 @@ from .fit import documents_only  # noqa: E402
 from .perturb import greeted, slipped  # noqa: E402
 
 HERE = Path(__file__).parent
+# the blind sets, by their report name and folder (questions.jsonl and emails.jsonl in each); the
+# first five's aggregates were seen while the pipeline was tuned
+_FOLDERS = ["blind"] + [f"blind{n}" for n in range(2, 22)]
+BLIND = {folder + (" (aggregate seen)" if n <= 5 else ""): HERE / folder for n, folder in enumerate(_FOLDERS, 1)}
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
         "dev2 (fitted on)": HERE / "dev2.jsonl", "dev3 (fitted on)": HERE / "dev3.jsonl",
-        "dev5": HERE / "dev5.jsonl",
-        "dev6": HERE / "dev6.jsonl",
-        "dev7": HERE / "dev7.jsonl",
-        "dev8": HERE / "dev8.jsonl",
-        "blind (aggregate seen)": HERE / "blind" / "questions.jsonl",
-        "blind2 (aggregate seen)": HERE / "blind2" / "questions.jsonl",
-        "blind3 (aggregate seen)": HERE / "blind3" / "questions.jsonl",
-        "blind4 (aggregate seen)": HERE / "blind4" / "questions.jsonl",
-        "blind5 (aggregate seen)": HERE / "blind5" / "questions.jsonl",
-        "blind6": HERE / "blind6" / "questions.jsonl",
-        "blind7": HERE / "blind7" / "questions.jsonl",
-        "blind8": HERE / "blind8" / "questions.jsonl",
-        "blind9": HERE / "blind9" / "questions.jsonl",
-        "blind10": HERE / "blind10" / "questions.jsonl",
-        "blind11": HERE / "blind11" / "questions.jsonl",
-        "blind12": HERE / "blind12" / "questions.jsonl",
-        "blind13": HERE / "blind13" / "questions.jsonl",
-        "blind14": HERE / "blind14" / "questions.jsonl",
-        "blind15": HERE / "blind15" / "questions.jsonl",
-        "blind16": HERE / "blind16" / "questions.jsonl",
-        "blind17": HERE / "blind17" / "questions.jsonl",
-        "blind18": HERE / "blind18" / "questions.jsonl",
-        "blind19": HERE / "blind19" / "questions.jsonl",
-        "blind20": HERE / "blind20" / "questions.jsonl",
-        "blind21": HERE / "blind21" / "questions.jsonl"}
+        **{f"dev{n}": HERE / f"dev{n}.jsonl" for n in range(5, 9)},
+        **{name: folder / "questions.jsonl" for name, folder in BLIND.items()}}
 # the development sets again, each question with one typing slip, or greeted and signed
 # (eval/perturb.py), generated
 SLIPS = "dev, one slip each (generated)"
 GREETED = "dev, greeted and signed (generated)"
 DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
-EMAILS = {"dev3 e-mails": HERE / "dev3.emails.jsonl", "dev4 e-mails": HERE / "dev4.emails.jsonl",
-          "dev5 e-mails": HERE / "dev5.emails.jsonl",
-          "dev6 e-mails": HERE / "dev6.emails.jsonl",
-          "dev7 e-mails": HERE / "dev7.emails.jsonl",
-          "dev8 e-mails": HERE / "dev8.emails.jsonl",
-          "dev9 e-mails": HERE / "dev9.emails.jsonl",
-          "blind (aggregate seen)": HERE / "blind" / "emails.jsonl",
-          "blind2 (aggregate seen)": HERE / "blind2" / "emails.jsonl",
-          "blind3 (aggregate seen)": HERE / "blind3" / "emails.jsonl",
-          "blind4 (aggregate seen)": HERE / "blind4" / "emails.jsonl",
-          "blind5 (aggregate seen)": HERE / "blind5" / "emails.jsonl",
-          "blind6": HERE / "blind6" / "emails.jsonl",
-          "blind7": HERE / "blind7" / "emails.jsonl",
-          "blind8": HERE / "blind8" / "emails.jsonl",
-          "blind9": HERE / "blind9" / "emails.jsonl",
-          "blind10": HERE / "blind10" / "emails.jsonl",
-          "blind11": HERE / "blind11" / "emails.jsonl",
-          "blind12": HERE / "blind12" / "emails.jsonl",
-          "blind13": HERE / "blind13" / "emails.jsonl",
-          "blind14": HERE / "blind14" / "emails.jsonl",
-          "blind15": HERE / "blind15" / "emails.jsonl",
-          "blind16": HERE / "blind16" / "emails.jsonl",
-          "blind17": HERE / "blind17" / "emails.jsonl",
-          "blind18": HERE / "blind18" / "emails.jsonl",
-          "blind19": HERE / "blind19" / "emails.jsonl",
-          "blind20": HERE / "blind20" / "emails.jsonl",
-          "blind21": HERE / "blind21" / "emails.jsonl"}
+EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 10)},
+          **{name: folder / "emails.jsonl" for name, folder in BLIND.items()}}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
 
