@@ -42,7 +42,8 @@ class Asked:
 # price go up next year?" asks for no price), a percentage before a count ("Hvor mange
 # prosent ..."), a cap or a discount on the price before the price, a price before a span of time,
 # and a span of time ("Hvor lang tid tar det?") before a date ("Når får vi data?")
-KINDS = ("change", "percent", "frequency", "year", "limit", "exception", "price", "duration", "date", "author", "language")
+KINDS = ("change", "percent", "frequency", "year", "limit", "exception", "price", "duration", "date", "author", "language",
+         "purpose")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

@@ -265,6 +265,38 @@ def story_apart(text: str) -> str:
     return text
 
 
+# a clause after the question that only says why it is asked: "Hvor langt tilbake går dataene, i
+# tilfelle jeg vil sammenligne med sykkelulykker?", "…, given that several sources are involved?"
+REASON = re.compile(
+    r"(?:,|\s[–—-])\s*(?=(?:i\s+tilfelle|fordi|ettersom|(?:siden|sidan|da)\s+(?:jeg|eg|vi|me|det|dette|vår|vårt|våre|min|mitt|mine)|"
+    r"slik\s+at|in\s+case|because|given\s+that|considering\s+that|seeing\s+that|"
+    r"(?:since|as)\s+(?:i|we|it|this|our|my)|so\s+that)\b)", re.IGNORECASE)
+
+
+WH_WORD = re.compile(r"\b(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|kva|kor|korleis|kven|kvifor|what|how|where|who|"
+                     r"which|why)\b", re.IGNORECASE)
+
+
+def reason_apart(text: str) -> str:
+    """A question followed by why it is asked -> the question, then the reason as a statement of its
+    own: the reason steers the answer as context and never vetoes it (the bicycle accidents are no
+    subject the guidance must hold). Only a reason that asks nothing itself.
+
+    reason_apart("Hvor langt tilbake går dataene, i tilfelle jeg vil sammenligne med sykkelulykker?")
+        -> "Hvor langt tilbake går dataene? I tilfelle jeg vil sammenligne med sykkelulykker."
+    """
+    for sentence in sentences(text):
+        m = REASON.search(sentence)
+        if not m or not is_asking(sentence[:m.start()]):
+            continue
+        reason = sentence[m.end():].strip().rstrip(" ?!.")
+        if not reason or is_asking(reason) or WH_WORD.search(reason):
+            continue
+        asked = sentence[:m.start()].rstrip(" ,;")
+        text = text.replace(sentence, f"{asked}? {reason[:1].upper()}{reason[1:]}.", 1)
+    return text
+
+
 def wished(said: str) -> str:
     """Of each statement, the wish it ends in: what a question without a topic of its own asks
     about ("Hvordan får jeg se det?"). What comes before the wish tells the asker's story (a
@@ -302,6 +334,15 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
                            r"(?:know|find\s+out)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
                            r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b|"
+                           # "Det ville vært fint å vite om …", "It would be helpful to know whether …"
+                           r"\b(?:fint|greit|nyttig|kjekt|flott|godt|nice|good|helpful|useful)\s+(?:(?:å|aa|a|to)\s+)?"
+                           rf"(?:få\s+)?(?:vite|høre|høyre|know|hear|learn)(?=\s+{_WH}\b)|"
+                           # "I would appreciate a comment on why …", "Vi setter pris på et svar om …"
+                           r"\b(?:appreciate|welcome|be\s+grateful\s+for)\s+(?:(?:a|an|any|some|your|short|brief)\s+)*"
+                           r"(?:comments?|answers?|clarifications?|information|explanations?|advice|guidance|confirmation|"
+                           r"input|reply|replies)\s+(?:on|about|regarding|as\s+to)\b|"
+                           r"\b(?:setter|set|sette)\s+(?:(?:også|òg|stor)\s+)*pris\s+på\s+(?:(?:et|eit|en|ein|litt|noen|nokre|nokon|kort|kortfatta)\s+)*"
+                           r"(?:svar|kommentar|tilbakemelding|informasjon|avklaring|forklaring)\w*\s+(?:på|om|rundt|angående)\b|"
                            r"\bsp(?:ø|o|oe)rsm(?:å|a|aa)l(?:et|a)?\s+(?:(?:mitt|mine|vårt|våre|min|mi)\s+)?"
                            rf"(?:er\s+{_WH}\b|gjeld(?:er)?\s+\w)|"
                            rf"\bquestions?\s+(?:(?:is|are)\s+{_WH}\b|(?:concerns?|regards?|relates?\s+to)\s+\w)",
@@ -334,7 +375,9 @@ def as_asked(part: str, words: int = 6) -> str:
     asked = f"{rest.group(1)[:1].upper()}{rest.group(1)[1:]} {said}?"
     # what stands before the wish may name the subject ("Vi er et forsikringsselskap og lurer på om
     # …"): it stays, as a sentence of its own; a bare subject or adverb ("Eg", "Til slutt") goes
-    before = re.sub(rf"(?:\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we))+\s*$", "", part[:m.start()],
+    # (and what only carries the wish: "Det ville også vært fint å vite om …", "I would appreciate …")
+    before = re.sub(rf"(?:\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we|det|it|this|ville|vil|hadde|would|had|"
+                    r"be|been|være|vært|vere|vore|is|er|also|også|òg|really|veldig|svært|very))+\s*$", "", part[:m.start()],
                     flags=re.IGNORECASE).strip(" ,;:-")
     if len(before.split()) < 3:
         return asked

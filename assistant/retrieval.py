@@ -222,7 +222,9 @@ class HybridSearch:
             cover[i] = self.lexical.coverage(query, self.lexical.doc_sets[i])
             # the named route rises where it answers the question (its text covers the question's
             # specific words), not for "Hva koster det?"
-            if route and routes_fit and (c.source, c.heading) == route and (
+            # (never for a kind of fact its text does not hold: "Is our quality work within the
+            # register's purpose?" from a hospital asks what the purpose section says)
+            if route and routes_fit and (c.source, c.heading) == route and (wanted is None or self.holds(i, wanted)) and (
                     cover[i] >= T.ROUTE_COVERAGE
                     or (route_asked and self.lexical.coverage(query, self.lexical.doc_sets[i], generic=True)
                         >= T.ROUTE_ASKED_COVERAGE)):
@@ -267,6 +269,22 @@ class HybridSearch:
                     lift = final[first] - max(final[i] for i in own) + 1e-6
                     for i in own:
                         final[i] += lift
+        # a route (one of the asked_by sections) yields first place where its text holds no fact of
+        # the kind asked for (the decision would decline it): "Is our quality work within the
+        # register's purpose?" from a hospital is answered by the purposes, though the route for
+        # other purposes than research says "formål" and the hospital's words name that route
+        if wanted is not None and T.KIND_DECISIVE and final:
+            first = max(final, key=lambda i: (final[i], -i))
+            holding = [i for i in final if self.holds(i, wanted)]
+            if (self.chunks[first].source, self.chunks[first].heading) in self.routes and holding \
+                    and not self.holds(first, wanted):
+                best = max(holding, key=lambda i: (final[i], -i))
+                if final[first] - final[best] <= T.KIND_DECISIVE:
+                    lift = final[first] - final[best] + 1e-6
+                    for i in final:
+                        if (self.chunks[i].source, self.chunks[i].heading) == (self.chunks[best].source,
+                                                                               self.chunks[best].heading):
+                            final[i] += lift
         if not found:  # lexical only (the server is away): rank as the fused lexical ranking
             fused = rrf([(lex_rank, 1.0)])
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}

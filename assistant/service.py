@@ -32,7 +32,7 @@ from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
 from .questions import (about_the_question, as_asked, detect_language, introductions, points_back, roles, split_questions,
-                        statements, story_apart, wished)
+                        reason_apart, statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -293,7 +293,7 @@ class Assistant:
         # what the asker says around the question ("Vi trenger data til planlegging.")
         # steers it like an earlier question would; analysed once for all parts
         # "Jeg var innlagt på Ullevål i 2019 og lurer på …?": the story before the wish is context
-        shown = story_apart(shown)
+        shown = reason_apart(story_apart(shown))
         said = statements(shown)
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None

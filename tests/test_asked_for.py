@@ -58,6 +58,15 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is there a student discount?", Asked("exception")),
     ("Kan dere levere raskere enn 60 dager?", Asked("exception")),
     ("Can we pay to get the data faster than that?", Asked("exception")),
+    # whether something lies within the register's purposes, or what they are
+    ("Hører helseplanlegging i en kommune inn under formålet til NPR?", Asked("purpose")),
+    ("Er pasientsikkerheitsarbeid eit formål som registeret skal dekkje?", Asked("purpose")),
+    ("Does hospital benchmarking fall within the register's purposes?", Asked("purpose")),
+    ("What is the purpose of NPR?", Asked("purpose")),
+    # whether a use must follow the purpose asks for the rule, not for the purposes
+    ("Må prosjektet vårt være i tråd med formålet til registeret?", None),
+    ("Does our study have to match the purpose of the register?", None),
+    ("Kan eg bruke data frå registeret til kva som helst, eller må bruken passe med formålet til NPR?", None),
     # a change to come: the guidance says what is, not what will be
     ("Will the price of NOK 1100 per hour go up next year?", Asked("change")),
     ("Blir timeprisen høyere neste år?", Asked("change")),
@@ -229,3 +238,15 @@ def test_a_kinds_named_parts_are_written_out_before_it_is_compiled():
     # the shipped patterns keep no {name} unwritten (only repetitions like {0,5} have braces)
     for kind, pattern in _patterns().items():
         assert not re.search(r"\{[a-z_]+\}", pattern.pattern), kind
+
+
+def test_a_purpose_question_from_a_non_research_asker_gets_the_purposes_not_the_route(assistant):
+    # the route for other purposes than research says "andre formål", and a municipality names it,
+    # but it states no purpose: whether planning is one is answered by the purposes themselves
+    answer = assistant.ask("Vi er en kommune. Er helseplanlegging et formål som NPR-data kan brukes til?")
+    assert not answer.abstained
+    assert answer.citations[0].section == "Formålet med NPR"
+    assert "kvalitetssikring av spesialisthelsetjenester" in answer.answer
+    # ...while how such an asker applies is still the route's
+    answer = assistant.ask("Vi er en kommune. Hvordan søker vi om data?")
+    assert answer.citations[0].section == "Søknad ved andre formål enn forskning"

@@ -167,6 +167,14 @@ def test_questions_are_found_with_and_without_question_marks():
     # typed without æøå
     plain = ["Jeg lurer paa prisen.", "Vi onsker aa vite leveringstiden.", "Eg lurar pa kva det kostar."]
     assert find_questions(" ".join(plain)) == (plain, "")
+    # what would be nice to know, or a comment the asker would appreciate, asks too; "greit å
+    # vite at …" tells
+    polite = ["Det ville også vært fint å vite om dataene oppdateres månedlig.",
+              "I would appreciate a comment on why some stays are not included.",
+              "It would be helpful to know whether the data are anonymous.",
+              "Vi set pris på eit kort svar om kor lang tid det tek."]
+    assert find_questions(" ".join(polite)) == (polite, "")
+    assert find_questions("Det er greit å vite at dere finnes.") == ([], "Det er greit å vite at dere finnes.")
     told = "Et spørsmål er sendt til REK. The question is answered on your site. Spørsmålet er viktig for oss."
     assert find_questions(told) == ([], told)
 

@@ -216,6 +216,25 @@ def test_the_story_before_a_questions_wish_is_told_apart():
         assert story_apart(text) == text
 
 
+def test_why_a_question_is_asked_is_told_apart():
+    from assistant.questions import reason_apart
+    assert reason_apart("Hvor langt tilbake går dataene, i tilfelle vi vil se på tiden før pandemien?") == \
+        "Hvor langt tilbake går dataene? I tilfelle vi vil se på tiden før pandemien."
+    assert reason_apart("How long does delivery take, as we have a grant deadline in May?") == \
+        "How long does delivery take? As we have a grant deadline in May."
+    # "siden" that is "since" a year, a reason that asks itself, and a statement stay as written
+    for text in ("Finnes det data siden 1997?", "Kan vi få data, fordi hva koster det da?",
+                 "Vi søker nå, fordi vi har en frist."):
+        assert reason_apart(text) == text
+
+
+def test_why_a_question_is_asked_steers_but_never_declines(assistant):
+    # the reason's words (the e-scooters) are no subject the guidance must hold
+    answer = assistant.ask("Hvor langt tilbake går dataene, i tilfelle jeg vil sammenligne med trafikkulykker "
+                           "før elsparkesyklene kom?")
+    assert not answer.abstained and answer.citations[0].section == "Datainnsamlingsperiode"
+
+
 def test_a_story_told_inside_the_question_steers_but_never_declines(assistant):
     answer = assistant.ask("Hei! Jeg var innlagt på Ullevål i 2019 etter en ulykke og lurer på hvordan jeg kan "
                            "se hva som er registrert om meg i pasientregisteret?")
@@ -241,6 +260,11 @@ def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for()
     assert as_asked("Jeg lurer på om.") == "Jeg lurer på om."
     assert as_asked("I wonder if?") == "I wonder if?"
     assert as_asked("") == ""
+    # a wish worded as what would be nice or appreciated, and the words that only carry it
+    assert as_asked("Det ville også vært fint å vite om dataene er anonyme.") == "Om dataene er anonyme?"
+    assert as_asked("I would appreciate a comment on why some stays are left out.") == \
+        "Why some stays are left out?"
+    assert as_asked("Vi set pris på eit kort svar om kor lang tid det tek.") == "Om kor lang tid det tek?"
     # every filler word before the wish goes, not only the last
     assert as_asked("Nummeret er *********** og jeg lurer på om dere har data.") == \
         "Nummeret er ***********. Om dere har data?"
