@@ -270,7 +270,10 @@ def story_apart(text: str) -> str:
 REASON = re.compile(
     r"(?:,|\s[–—-])\s*(?=(?:i\s+tilfelle|fordi|ettersom|(?:siden|sidan|da)\s+(?:jeg|eg|vi|me|det|dette|vår|vårt|våre|min|mitt|mine)|"
     r"slik\s+at|in\s+case|because|given\s+that|considering\s+that|seeing\s+that|"
-    r"(?:since|as)\s+(?:i|we|it|this|our|my)|so\s+that)\b)", re.IGNORECASE)
+    r"(?:since|as)\s+(?:i|we|it|this|our|my)|so\s+that)\b)"
+    # ...or what the asker will use it for: "Finst det opne data som eg kan bruke i ei skuleoppgåve?"
+    r"|\s+(?=(?:som|that|which)\s+(?:jeg|eg|vi|me|i|we)\s+(?:kan|kunne|skal|vil|could|can|will|may|might)\s+"
+    r"(?:bruke|bruka|nytte|use)\b)", re.IGNORECASE)
 
 
 WH_WORD = re.compile(r"\b(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|kva|kor|korleis|kven|kvifor|what|how|where|who|"
@@ -287,7 +290,7 @@ def reason_apart(text: str) -> str:
     """
     for sentence in sentences(text):
         m = REASON.search(sentence)
-        if not m or not is_asking(sentence[:m.start()]):
+        if not m or not (is_asking(sentence[:m.start()]) or sentence.rstrip().endswith("?")):
             continue
         reason = sentence[m.end():].strip().rstrip(" ?!.")
         if not reason or is_asking(reason) or WH_WORD.search(reason):

@@ -222,6 +222,9 @@ def test_why_a_question_is_asked_is_told_apart():
         "Hvor langt tilbake går dataene? I tilfelle vi vil se på tiden før pandemien."
     assert reason_apart("How long does delivery take, as we have a grant deadline in May?") == \
         "How long does delivery take? As we have a grant deadline in May."
+    # what the asker will use the data for is such a reason too
+    assert reason_apart("Finst det opne data som eg kan bruke i ei skuleoppgåve?") == \
+        "Finst det opne data? Som eg kan bruke i ei skuleoppgåve."
     # "siden" that is "since" a year, a reason that asks itself, and a statement stay as written
     for text in ("Finnes det data siden 1997?", "Kan vi få data, fordi hva koster det da?",
                  "Vi søker nå, fordi vi har en frist."):
