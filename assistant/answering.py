@@ -211,7 +211,16 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
         if _uncovered_share(lexical, query, frozenset(covered), terms) >= T.SECOND_SECTION_SHARE:
             chosen.append(h)
             covered |= terms
-    return chosen, lexical.coverage(query, frozenset(covered))
+    coverage = lexical.coverage(query, frozenset(covered))
+    # two sections the ranking can hardly tell apart ("Hvilke regler gjelder for kobling?": the
+    # linking section and its legal basis) are both quoted rather than one guessed; the share
+    # covered (what the decision weighs) stays that of the sections chosen above
+    tie = next((h for h in hits[1:5] if h.chunk.heading != primary.chunk.heading), None)
+    if T.TIE_MARGIN and tie is not None and tie.chunk.heading not in {h.chunk.heading for h in chosen} \
+            and len(chosen) < T.MAX_SECTIONS \
+            and primary.score - tie.score <= T.TIE_MARGIN and tie.coverage >= T.SECOND_MIN_COVERAGE:
+        chosen.append(tie)
+    return chosen, coverage
 
 
 def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,

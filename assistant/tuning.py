@@ -58,6 +58,7 @@ CONTEXT_CHARS = 300  # statements around a question that steer its embedding (mo
 SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
 SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own
 MAX_SECTIONS = 3
+TIE_MARGIN = 0.01  # the runner-up section standing this close to the first is quoted beside it rather than one of two guessed (development e-mails: +3 of 159 at 0.01, none worse; at 0.02 a route was quoted to an asker it is not for)
 MAX_UNITS = 6
 WHOLE_SECTION_UNITS = 3  # a section this short is quoted whole: its lines qualify each other ("…starter når komplett søknad er mottatt")
 UNIT_DENSE_MARGIN = 0.02  # the model's closest sentence joins the quote when this much closer than the lexical picks

@@ -248,3 +248,13 @@ def test_a_section_holding_the_kind_of_fact_asked_for_keeps_its_place(assistant,
 
     monkeypatch.setattr(tuning, "EXAMPLE_DECISIVE", 0.0)
     assert assistant.search(question)[0].chunk.heading == "Pris"  # ...and nothing else does
+
+
+def test_two_sections_the_ranking_can_hardly_tell_apart_are_both_quoted(assistant):
+    # the linking section and its legal basis stand within TIE_MARGIN for a question about the
+    # rules of linking: both are quoted rather than one guessed
+    a = assistant.ask("Hvilke regler gjelder for kobling av data fra NPR med andre registre?")
+    assert not a.abstained
+    assert {c.section for c in a.citations} == {"Sammenstilling/kobling av data fra flere kilder",
+                                                "Lovhjemmel for sammenstilling av data"}
+    _grounded(a)
