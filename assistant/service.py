@@ -286,6 +286,18 @@ class Assistant:
             self._heard[key] = found
         return found
 
+    def _reasons_apart(self, text: str) -> str:
+        """questions.reason_apart, where what stays of the question still names a subject of its
+        own: in "Would I be in your register, since I don't live in Norway?" the reason is what is
+        asked about, and stays."""
+        apart = reason_apart(text)
+        if apart == text:
+            return apart
+        for part in split_questions(apart):
+            if not any(self.lexical.group_idf(g) >= GENERIC_IDF for g in self.lexical.analyze(part).groups):
+                return text
+        return apart
+
     def rank_parts(self, shown: str, context: str = "", whole: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
         """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
         k = max(self.settings.top_k, 5)
@@ -293,7 +305,7 @@ class Assistant:
         # what the asker says around the question ("Vi trenger data til planlegging.")
         # steers it like an earlier question would; analysed once for all parts
         # "Jeg var innlagt på Ullevål i 2019 og lurer på …?": the story before the wish is context
-        shown = reason_apart(story_apart(shown))
+        shown = self._reasons_apart(story_apart(shown))
         said = statements(shown)
         around = " ".join(x for x in (said, context) if x)
         steer = self.lexical.analyze(around) if around else None

@@ -231,6 +231,14 @@ def test_why_a_question_is_asked_is_told_apart():
         assert reason_apart(text) == text
 
 
+def test_a_reason_that_is_what_is_asked_about_stays_in_the_question(assistant):
+    # without the reason, "Would I even be in your register?" names nothing of its own
+    text = "Would I even be in your register, since I don't live in Norway?"
+    assert assistant._reasons_apart(text) == text
+    assert assistant._reasons_apart("How long does delivery take, as we have a grant deadline in May?") == \
+        "How long does delivery take? As we have a grant deadline in May."
+
+
 def test_why_a_question_is_asked_steers_but_never_declines(assistant):
     # the reason's words (the e-scooters) are no subject the guidance must hold
     answer = assistant.ask("Hvor langt tilbake går dataene, i tilfelle jeg vil sammenligne med trafikkulykker "
