@@ -275,9 +275,10 @@ class HybridSearch:
         # other purposes than research says "formål" and the hospital's words name that route
         if wanted is not None and T.KIND_DECISIVE and final:
             first = max(final, key=lambda i: (final[i], -i))
-            holding = [i for i in final if self.holds(i, wanted)]
-            if (self.chunks[first].source, self.chunks[first].heading) in self.routes and holding \
-                    and not self.holds(first, wanted):
+            holding = ([i for i in final if self.holds(i, wanted)]
+                       if (self.chunks[first].source, self.chunks[first].heading) in self.routes
+                       and not self.holds(first, wanted) else [])
+            if holding:
                 best = max(holding, key=lambda i: (final[i], -i))
                 if final[first] - final[best] <= T.KIND_DECISIVE:
                     lift = final[first] - final[best] + 1e-6

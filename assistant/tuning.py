@@ -20,7 +20,7 @@ CONFLICT_PENALTY = 0.05  # a section that negates what the asker says of their p
 AGREEMENT_BONUS = 0.05  # ...and one that says the same ("andre formål enn forskning" to "ikke forskning") rises, where the routes answer the question (ROUTE_FIT_MARGIN)
 CUE_HEAD_MIN = 4  # an asker's compound counts as an `asked_by` cue it ends in from this length ("frilansjournalist"; "avis" in "lokalavis")
 KIND_BONUS = 0.03  # a section holding the kind of fact asked for (a year, a price, a span of time: asked_for.py) rises this much: it settles near ties, as between the content and the collection period for "from which year"
-KIND_DECISIVE = 0.12  # a route the asker names that holds no fact of the kind asked for ("Is our quality work within the register's purpose?" from a hospital) yields first place to the best section holding one that stands this close below it (development e-mails: the route led the purposes by up to 0.10; development grid alike at 0.06, 0.12 and 0.2)
+KIND_DECISIVE = 0.12  # a route (asked_by section) ranked first that holds no fact of the kind asked for ("Is our quality work within the register's purpose?" from a hospital) yields first place to the best section holding one that stands this close below it (development e-mails: the route led the purposes by up to 0.10; development grid alike at 0.06, 0.12 and 0.2)
 KIND_CACHE = 50_000  # (chunk, kind asked for) answers kept by the ranking before they are dropped (a count's kind holds the asker's words, so the set grows with new questions)
 ROUTE_BONUS = 0.1  # the route the asker names (asked_by) rises this much, the other routes fall as much: decisive
 # (and the decision's margin counts it)
