@@ -24,6 +24,16 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("I'd also like to know the exact coverage percentage for 2015.", Asked("percent")),
     ("Hvor ofte oppdateres NPR-dataene?", Asked("frequency")),
     ("How often is NPR data updated?", Asked("frequency")),
+    ("Fra hvilken måned i 1997 starter dataene?", Asked("month")),
+    ("In which month do the data start?", Asked("month")),
+    ("Kva telefonnummer har NPR?", Asked("phone")),
+    ("Who do I call about my application?", Asked("phone")),
+    ("Jeg trenger bare aggregerte tall; vil det gå raskere?", Asked("duration")),
+    ("Is it faster with anonymous data?", Asked("duration")),
+    # ...and faster than the other kind of data the guidance names, which is no exception asked for
+    ("Is anonymous data delivered faster than identifiable data?", Asked("duration")),
+    ("Er dette noe NPR skal brukes til?", Asked("purpose")),
+    ("Is quality work what the register is meant for?", Asked("purpose")),
     ("Hvilket år ble artikkelen publisert?", Asked("year")),
     ("Fra kva år finst det data?", Asked("year")),
     ("What year was the article published?", Asked("year")),
@@ -84,7 +94,6 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Når pasienter er døde ved ankomst blir de registrert da?", None),
     # words that look like a cue but ask about something the guidance has
     ("Er det noen unntak fra hvem som er med i registeret?", None),   # the exclusion list
-    ("Is anonymous data delivered faster than identifiable data?", None),
     ("Where can I find the coverage rate for NPR?", None),             # a place, not a rate
     ("Kan NPR-data kobles i lag med data fra andre registre?", None),  # 'i lag med': together
     ("Who is in charge of NPR?", None),
@@ -175,6 +184,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Må pasientene betale for å få innsyn?",
     "Can I fill in the application form on helsedata.no in English?",
     "Blir timeprisen høyere neste år?",  # the price section says what it is, not what it will be
+    "Fra hvilken måned i 1997 starter dataene i NPR?",  # a year, no month
+    "Hvilket telefonnummer kan jeg ringe hvis jeg har spørsmål om søknaden?",  # an e-mail address, no number
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -186,6 +197,7 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Fra hvilket år har NPR data?", "1997"),
     ("Hva koster det å få data?", "1100"),
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
+    ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
 ])
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
