@@ -269,8 +269,13 @@ def story_apart(text: str) -> str:
 # tilfelle jeg vil sammenligne med sykkelulykker?", "…, given that several sources are involved?"
 REASON = re.compile(
     r"(?:,|\s[–—-])\s*(?=(?:i\s+tilfelle|fordi|ettersom|(?:siden|sidan|da)\s+(?:jeg|eg|vi|me|det|dette|vår|vårt|våre|min|mitt|mine)|"
+    # "…, siden prosjektet har stram framdriftsplan": a reason about the asker's own work, not a
+    # time ("siden 1997", "siden starten")
+    r"(?:siden|sidan)\s+(?:prosjekt\w*|studien|studiet|oppgaven|oppgåva|avhandlinga|avhandlingen|saka|saken|arbeidet|planen|"
+    r"kommunen|sykehuset|sjukehuset|helseforetaket|bedriften|verksemda|virksomheten|firmaet|instituttet|gruppa|gruppen)|"
     r"slik\s+at|in\s+case|because|given\s+that|considering\s+that|seeing\s+that|"
-    r"(?:since|as)\s+(?:i|we|it|this|our|my)|so\s+that)\b)"
+    r"(?:since|as)\s+(?:i|we|it|this|that|these|our|my|the\s+(?:project|study|thesis|work|plan|municipality|hospital|company|"
+    r"article|story|report|analysis|team|group))|so\s+that)\b)"
     # ...or what the asker will use it for: "Finst det opne data som eg kan bruke i ei skuleoppgåve?"
     r"|\s+(?=(?:som|that|which)\s+(?:jeg|eg|vi|me|i|we)\s+(?:kan|kunne|skal|vil|could|can|will|may|might)\s+"
     r"(?:bruke|bruka|nytte|use)\b)", re.IGNORECASE)

@@ -225,10 +225,24 @@ def test_why_a_question_is_asked_is_told_apart():
     # what the asker will use the data for is such a reason too
     assert reason_apart("Finst det opne data som eg kan bruke i ei skuleoppgåve?") == \
         "Finst det opne data? Som eg kan bruke i ei skuleoppgåve."
+    # ...and so is what the asker's own project or study needs
+    assert reason_apart("Hva bør jeg undersøke før jeg sender søknaden, siden prosjektet henter data fra to kilder?") \
+        == "Hva bør jeg undersøke før jeg sender søknaden? Siden prosjektet henter data fra to kilder."
+    assert reason_apart("How long does delivery take, since the project has a tight schedule?") == \
+        "How long does delivery take? Since the project has a tight schedule."
     # "siden" that is "since" a year, a reason that asks itself, and a statement stay as written
     for text in ("Finnes det data siden 1997?", "Kan vi få data, fordi hva koster det da?",
-                 "Vi søker nå, fordi vi har en frist."):
+                 "Vi søker nå, fordi vi har en frist.", "Finnes det data, siden starten?",
+                 "Is there data, since the 1990s?"):
         assert reason_apart(text) == text
+
+
+def test_nynorsk_function_words_are_no_topic(assistant):
+    # "allereie", "sjølv" and "berre" are nynorsk for "allerede", "selv" and "bare": no subject the
+    # guidance must hold, as the bokmål words are none
+    groups = {g.label for g in assistant.lexical.analyze("Er eg registrert i NPR allereie no, sjølv om eg berre ventar?").groups}
+    assert not groups & {"allereie", "sjolv", "berre"}
+    assert {"registrert", "ventar"} <= groups
 
 
 def test_a_reason_that_is_what_is_asked_about_stays_in_the_question(assistant):
