@@ -59,6 +59,11 @@ def _mapping(name: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def nn_to_nb() -> dict[str, tuple[str, ...]]:
+    """Nynorsk word form -> its bokmål forms (Apertium nno-nob, assistant/data/lang/nn_nb.tsv)."""
+    return _mapping("nn_nb.tsv")
+
+
 class Language:
     """Everything language-specific about one of nb, nn, en."""
 

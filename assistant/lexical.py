@@ -63,7 +63,11 @@ def stopwords() -> frozenset[str]:
 
     listed = [w for line in _data("stopwords.txt").splitlines()
               if not line.startswith("#") for w in line.split()]
-    return frozenset(fold(w) for w in (*sw.STOPWORDS_NORWEGIAN, *sw.STOPWORDS_EN, *listed))
+    base = frozenset(fold(w) for w in (*sw.STOPWORDS_NORWEGIAN, *sw.STOPWORDS_EN, *listed))
+    # ...and the nynorsk words whose bokmål word is one of them ("berre" -> "bare", "allereie" ->
+    # "allerede", "sjølv" -> "selv"): the lists are bokmål's, and an unknown nynorsk function word
+    # would otherwise be a topic the guidance lacks
+    return base | frozenset(fold(nn) for nn, nb in language.nn_to_nb().items() if nb and fold(nb[0]) in base)
 
 
 # A word after one of these is about its opposite: "andre formål enn forskning" is not research.
