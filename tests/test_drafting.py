@@ -175,6 +175,15 @@ def test_questions_are_found_with_and_without_question_marks():
               "Vi set pris på eit kort svar om kor lang tid det tek."]
     assert find_questions(" ".join(polite)) == (polite, "")
     assert find_questions("Det er greit å vite at dere finnes.") == ([], "Det er greit å vite at dere finnes.")
+    # a favour asked, or a fact the asker wants confirmed, asks too; a plan to make sure of
+    # something, or thanks, tells
+    favour = ["I'd also be grateful if you could point me to where the data quality is described.",
+              "I would like to confirm that prevention is among the register's purposes.",
+              "Vi vil gjerne bekrefte at Helsedirektoratet er databehandler.",
+              "Eg hadde vore takksam om de kunne seie kor lang tid det tek."]
+    assert find_questions(" ".join(favour)) == (favour, "")
+    plans = "We want to make sure we follow the rules. I am grateful for your help. Vi vil sjekke dataene først."
+    assert find_questions(plans) == ([], plans)
     told = "Et spørsmål er sendt til REK. The question is answered on your site. Spørsmålet er viktig for oss."
     assert find_questions(told) == ([], told)
 
