@@ -136,7 +136,11 @@ class Language:
         """Bokmål words for a word of this language (nn via Apertium, en via FreeDict's eng-nor,
         then dan-eng read backwards); [] for nb."""
         if self.code == "nn":
-            return list(_mapping("nn_nb.tsv").get(word, ()))
+            table = _mapping("nn_nb.tsv")
+            found = table.get(word, ())
+            if not found and word.isascii() and word.isalpha():  # typed without æøå: "foremal" is "føremål"
+                found = table.get(_general(self.code)[1].get(fold(word), ""), ())
+            return list(found)
         if self.code == "en":
             # FreeDict eng-nor first; for words it lacks ("purpose", "consent"), the Danish-English
             # dictionary read backwards (the Danish words bokmål shares). The word's own entry in

@@ -33,6 +33,8 @@ def test_detect_language():
 def test_nynorsk_and_english_words_lead_to_the_guidance_words():
     nn, en = language.get("nn"), language.get("en")
     assert nn.to_guidance("kostar") == ["koster"] and nn.to_guidance("korleis") == ["hvordan"]
+    # typed without æøå, as nynorsk often is: "foremal" is "føremål"
+    assert nn.to_guidance("foremal") == ["formål"] and nn.to_guidance("føremål") == ["formål"]
     assert "time" in en.to_guidance("hour")
     assert language.get("nb").to_guidance("koster") == []
 
@@ -316,6 +318,11 @@ def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(a
     # a researcher is sent to the form; a question that is not about applying keeps its section
     phd = assistant.ask("Hvordan søker jeg?", context="Jeg er stipendiat ved UiO.")
     assert phd.citations and phd.citations[0].section == "Søknad om tilgang til data"
+    # ...and so is an English research group, though its hospital's name runs into "planning"
+    group = assistant.rank_parts("Which route do we use to apply for the NPR data?",
+                                 "We are a research group at Oslo University Hospital planning a register-based study.")[1][0][1]
+    assert group.route != other
+    assert group.hits[0].chunk.heading == "Søknad om tilgang til data"
     assert assistant.ask("Hva koster det?", context="Vi er en kommune.").citations[0].section == "Pris"
     # the route for other purposes rises by agreeing with what the asker negates only where the
     # routes answer the question: what NPR's data may be used for is the purpose section's
