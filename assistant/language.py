@@ -21,7 +21,7 @@ import threading
 from functools import lru_cache
 
 from . import tuning as T
-from .text import DATA, WORD, data_text, fold
+from .text import DATA, data_text, fold, raw_words
 
 LANGS = ("nb", "nn", "en")
 _lock = threading.Lock()
@@ -36,7 +36,7 @@ def markers() -> dict[str, frozenset[str]]:
 
 def detect(text: str) -> str:
     """'What does it cost?' -> 'en'; 'Kva kostar det?' -> 'nn'; 'Hva koster det?' -> 'nb'."""
-    toks = WORD.findall(text.lower())
+    toks = raw_words(text)
     m = markers()
     if any(t in m["nn"] for t in toks):
         return "nn"
@@ -76,7 +76,7 @@ class Language:
         return f"Language({self.code!r})"
 
     def tokens(self, text: str) -> list[str]:
-        return WORD.findall(text.lower())
+        return raw_words(text)
 
     @property
     def function_words(self) -> frozenset[str]:

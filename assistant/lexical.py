@@ -71,7 +71,10 @@ def stopwords() -> frozenset[str]:
 
 
 # A word after one of these is about its opposite: "andre formål enn forskning" is not research.
-NEGATORS = frozenset({"enn", "ikke", "ikkje", "not", "non", "than", "uten", "utan", "without"})
+NEGATORS = frozenset({"enn", "ikke", "ikkje", "not", "non", "than", "uten", "utan", "without",
+                      # English short negations typed without the apostrophe ("we dont do research")
+                      "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "wont",
+                      "wouldnt", "couldnt", "shouldnt", "hasnt", "havent"})
 # words that qualify what a negation denies without ending it: "not formal research", "ikke egentlig
 # forskning" deny research (as written: "formal" folds to "formål")
 QUALIFIERS = frozenset({"formal", "formally", "academic", "scientific", "actual", "real", "proper", "strictly",

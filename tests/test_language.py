@@ -121,6 +121,21 @@ def test_spelling_mends_slips_in_guidance_and_everyday_words_and_leaves_real_wor
     assert language.Spelling({"søknaden": 3}).correct("soknaen", "søknaen", nb) == "søknaden"
 
 
+def test_an_english_short_negation_denies_what_follows_it(assistant):
+    """"don't", "isn't" and "dont" deny as "not" does, and no half word ("shouldn") is a topic."""
+    from assistant.text import words
+    assert words("We don't, it won't, we can't, isn’t it") == ["we", "do", "not", "it", "will", "not", "we", "can",
+                                                           "not", "is", "not", "it"]
+    route = "Søknad ved andre formål enn forskning"
+    for question in ("We don't do research. How do we apply for data?",
+                     "We dont do research. How do we apply for data?",
+                     "Our project isn't research, how do we apply?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == route, question
+    query = assistant.lexical.analyze("We shouldn't use the helsedata.no forms, where do we apply?")
+    assert not any(g.label.startswith("shouldn") for g in query.groups)
+
+
 def test_a_question_with_slips_is_answered_as_the_one_without(assistant):
     clean = assistant.ask("Hvordan søker jeg om tilgang til data fra pasientregisteret?")
     slipped = assistant.ask("Hovrdan søker jeg om tilgnag til data fra pasientregisteret?")
