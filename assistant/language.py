@@ -206,7 +206,9 @@ class Spelling:
     The guidance's and its examples' own words come first, then the language's commonest words
     ("beetale" -> "betale"); the word comes back as they write it, æøå and all. A slip keeps the
     first letter, so a prefix is never taken for a slip ("uanonyme", "avidentifisering"), and a
-    real word, however rare, is left alone ("lefse", "forsere", "consents"). So a slip in an
+    real word is left alone ("lefse", "forsere", "consents"). General language knows the commonest
+    slips too, barely (wordfreq: "reserch" at Zipf 1.2): a word below SLIP_ZIPF one slip from a
+    far commoner word is read as that word ("reserch" -> "research"). So a slip in an
     everyday word no longer reads as a rare topic the guidance lacks (which declines), and a slip
     in a guidance word finds it. Deliberately left out: slips in words shorter than
     SPELLING_MIN_LENGTH (too many real words lie one slip apart) and in a word's first letter.
@@ -234,11 +236,14 @@ class Spelling:
         return found
 
     def _correct(self, tok: str, raw: str, speech: "Language") -> str | None:
-        # only a word general language does not know at all: a rare real word is as likely meant
-        # ("forsere" is not "forskere", "consents" not "contents")
-        if max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0) > 0.0:
+        # a word general language does not know at all; or one it barely knows, the way common
+        # slips are known ("reserch" 1.2, "aplication" 1.3, "lenght" 2.0), one slip from a word
+        # that is far commoner. A rarer real word is as likely meant ("forsere" 2.9 is not
+        # "forskere", "consents" 2.8 not "contents")
+        seen = max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0)
+        if seen >= T.SLIP_ZIPF:
             return None
-        most = 1 if len(tok) < T.SPELLING_TWO_SLIPS else 2
+        most = 1 if len(tok) < T.SPELLING_TWO_SLIPS or seen else 2
         found, written = _nearest(tok, self._domain, most), self._written
         if not found:
             by_len, written = _general(speech.code)
@@ -246,6 +251,8 @@ class Spelling:
         # a slip keeps the first letter: "atypisk", "ubrukte", "avidentifisering" and
         # "deidentified" are words of their own, not "typisk", "brukte", "identifisering"
         if not found or found[0] != tok[0]:
+            return None
+        if seen and max(speech.zipf(w) for w in speech.written_forms(written[found])) < seen + T.SLIP_COMMONER:
             return None
         return written[found]
 

@@ -121,6 +121,17 @@ def test_spelling_mends_slips_in_guidance_and_everyday_words_and_leaves_real_wor
     assert language.Spelling({"søknaden": 3}).correct("soknaen", "søknaen", nb) == "søknaden"
 
 
+def test_a_slip_general_language_barely_knows_is_mended_and_a_rare_real_word_is_not():
+    """wordfreq knows the commonest slips ("reserch" at Zipf 1.2, "lenght" 2.0): one slip from a far
+    commoner word they are read as it; a real word as rare as "consents" (2.8) stays itself."""
+    en = language.get("en")
+    assert language.Spelling({"research": 3}).correct("reserch", "reserch", en) == "research"
+    assert language.Spelling({"delivery": 3}).correct("lenght", "lenght", en) == "length"  # from general language
+    assert language.Spelling({"contents": 2}).correct("consents", "consents", en) is None
+    # ...and is not read as a word no commoner than itself
+    assert language.Spelling({"reserchs": 3}).correct("reserch", "reserch", en) is None
+
+
 def test_an_english_short_negation_denies_what_follows_it(assistant):
     """"don't", "isn't" and "dont" deny as "not" does, and no half word ("shouldn") is a topic."""
     from assistant.text import words
