@@ -22,6 +22,12 @@ LANG_TAGS = {"nb": frozenset({"nb"}), "nn": frozenset({"nn"}), "en": frozenset({
 
 HEAD_MIN = 6  # letters of a compound's last part that may stand for the compound (head)
 HEAD_SPAN = 30  # the longest last part tried (a longer tail is no compound head; bounds the look-ups of a pasted run of letters)
+# words a phrase may hold between its own without changing what it names: "submit my application"
+# is "submit application", "the price of the data" "price of data" (folded, as questions are); not
+# bokmål's "vår" (folded "var": also "was")
+DETERMINERS = frozenset(
+    "a an the my our your their his her its this these those some min mi mitt mine vart vare din di ditt dine "
+    "dykkar deres sin si sitt sine denne dette disse desse".split())
 
 
 class Glossary:
@@ -81,9 +87,16 @@ class Glossary:
         return key in self.entries and (lang is None or key not in self.langs or lang in self.langs[key])
 
     def match(self, toks: list[str], i: int, lang: str | None = None) -> tuple[int, tuple[str, ...]] | None:
-        """The longest entry starting at toks[i] for a question in `lang`: (length, alternatives), or None."""
-        for n in range(min(self.longest, len(toks) - i), 0, -1):
+        """The longest entry starting at toks[i] for a question in `lang`: (length, alternatives), or
+        None. A phrase may hold determiners between its words ("submit my application")."""
+        for n in range(min(self.longest + 2, len(toks) - i), 0, -1):
             window = toks[i:i + n]
+            if n > 2 and window[0] not in DETERMINERS and window[-1] not in DETERMINERS:
+                inner = [t for t in window[1:-1] if t not in DETERMINERS]
+                if len(inner) < n - 2:  # determiners left out: the phrase as the entry writes it
+                    window = [window[0], *inner, window[-1]]
+            if len(window) > self.longest:
+                continue
             exact = tuple(window)
             if self._applies(exact, lang):
                 return n, self.entries[exact]

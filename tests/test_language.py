@@ -531,6 +531,17 @@ def test_a_register_the_guidance_itself_names_is_no_other_subject(assistant):
     assert assistant.lexical.analyze("Hvordan søker jeg om data fra Kreftregisteret?").off_topic
 
 
+def test_a_glossary_phrase_may_hold_determiners_between_its_words():
+    g = Glossary.parse("submit application\tsøke\nsubmit\tfremlegge\npris per time\tpris\n")
+    assert g.match(["submit", "my", "application"], 0) == (3, ("søke",))
+    assert g.match(["submit", "the", "application"], 0) == (3, ("søke",))
+    assert g.match(["submit", "our", "application", "now"], 0) == (3, ("søke",))
+    # other words between them break the phrase; a determiner at either end is not the phrase's
+    assert g.match(["submit", "documents", "application"], 0) == (1, ("fremlegge",))
+    assert g.match(["submit", "the"], 0) == (1, ("fremlegge",))
+    assert g.match(["pris", "per", "time"], 0) == (3, ("pris",))
+
+
 def test_a_repeated_glossary_line_keeps_its_meaning():
     g = Glossary.parse("cause of death regist*\t!\ncause of death regist*\t!\nkost*\tpris\nkost*\tpris\n")
     assert g.match(["cause", "of", "death", "registry"], 0) == (4, ("!",))  # still off-topic
