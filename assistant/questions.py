@@ -42,8 +42,14 @@ QUESTION_WORD = (r"(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korle
                  r"er|får|finnes|gjelder|what|how|where|who|which|when|why|can|do|does|is|are|must|"
                  r"should|will)\b")
 # a statement led into a question by a dash or a colon is a sentence of its own: "Vi skal koble
-# mot Dødsårsaksregisteret – hvor lang tid tar det?" asks only the part after the dash
-LEAD_IN = r"\s+[–—]\s+(?=" + QUESTION_WORD + r")|(?<=:)\s+(?=" + QUESTION_WORD + r")"
+# mot Dødsårsaksregisteret – hvor lang tid tar det?" asks only the part after the dash; but not
+# when that part only asks to confirm the statement ("Helsedirektoratet er databehandler – kan dere
+# bekrefte det?", "…: is that right?"): the statement is what is asked
+CONFIRMS_IT = (r"(?:kan|kunne|can|could|will|would)\s+(?:dere|du|dykk|you)\s+(?:(?:please|gjerne|vennligst)\s+)?"
+               r"(?:bekrefte|stadfeste|confirm|verify)\s+(?:det|dette|that|this)\b|"
+               r"(?:stemmer|stemmar|er|is)\s+(?:det|dette|that|this)(?:\s+(?:riktig|rett|korrekt|right|correct|true))?\s*\?")
+LEAD_IN = (r"\s+[–—]\s+(?=" + QUESTION_WORD + r")(?!" + CONFIRMS_IT + r")|(?<=:)\s+(?=" + QUESTION_WORD + r")(?!"
+           + CONFIRMS_IT + r")")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+|" + LEAD_IN, re.IGNORECASE)
 # a dot that ends an abbreviation ends no sentence when the text goes on in lower case or with a
 # number: "What VAT rate is added to the NOK 1100 eks. mva. price?" is one question, "Prisen er

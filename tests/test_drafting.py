@@ -598,6 +598,17 @@ def test_a_patients_form_question_is_never_answered_with_the_research_form(draft
     assert not any("01019012345" in t or "0101901" in t for v in kept.values() for t in v)
 
 
+def test_asking_whether_the_statement_before_is_right_asks_about_that_statement(drafter):
+    """"Stemmer det?" / "Is that correct?" say nothing of their own; so does "– kan dere bekrefte
+    det?" after a statement in the same sentence: the draft answers the statement's subject."""
+    for body in ("Vi har lest at Helsedirektoratet er databehandler for NPR. Stemmer det?",
+                 "We read that Helsedirektoratet is the data processor for NPR. Is that correct?",
+                 "Vi må oppgi hvem som er databehandlingsansvarlig og hvem som er databehandler – kan dere bekrefte det?"):
+        draft = drafter.draft_text(f"Hei,\n\n{body}\n\nHilsen Kari")
+        assert len(draft.items) == 1 and not draft.items[0].manual, body
+        assert draft.items[0].answer.citations[0].section == "Databehandler og databehandlingsansvarlig", body
+
+
 def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(drafter):
     from assistant.mail import find_asked
 

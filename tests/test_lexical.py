@@ -67,6 +67,11 @@ def test_a_statement_led_into_a_question_by_a_dash_or_colon_is_context_not_the_q
     # a dash inside a statement, or a colon before a non-question, splits nothing
     assert split_questions("Kva kostar data for 2010–2020?") == ["Kva kostar data for 2010–2020?"]
     assert split_questions("Spørsmål: pris per time?") == ["Spørsmål: pris per time?"]
+    # ...nor a dash before a question that only asks to confirm the statement: it is asked whole
+    text = "Vi må oppgi hvem som er databehandler – kan dere bekrefte det?"
+    assert split_questions(text) == [text]
+    assert split_questions("Prisen er 1100 kroner per time – stemmer det?") == ["Prisen er 1100 kroner per time – stemmer det?"]
+    assert split_questions("The price is NOK 1100: is that right?") == ["The price is NOK 1100: is that right?"]
 
 
 def test_a_question_that_opens_with_a_conjunction_still_asks_though_a_dash_took_its_question_mark():
