@@ -286,7 +286,7 @@ class LexicalIndex:
                 keep.append(n)
         toks, raws = [toks[n] for n in keep], [raws[n] for n in keep]
         groups: dict[str, Group] = {}
-        i, negate, off_topic, npr_before = 0, False, "", False
+        i, negate, carry, off_topic, npr_before = 0, False, False, "", False
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
             if hit and hit[1] == ("!",) and hit[0] == 1 and stem(toks[i]) in self.df:
@@ -307,7 +307,7 @@ class LexicalIndex:
                 if negate:  # "enn forskning": the glossary's words are negated too
                     own = ["!" + t for t in own]
                     alts = [tuple(t if t.startswith("!") else "!" + t for t in a) for a in alts]
-                    negate = False
+                    negate = carry = False
                 alts = [a for a in alts if a]
                 terms = list(dict.fromkeys(own + [t for a in alts for t in a]))
                 groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms),
@@ -316,15 +316,20 @@ class LexicalIndex:
             tok, raw = toks[i], raws[i]
             i += 1
             if tok in NEGATORS:
-                negate = True
+                negate = carry = True
                 continue
             if tok in stop or len(tok) < 2 or tok in groups:
                 continue
             st = ("!" if negate else "") + stem(tok)
             if negate and st not in self.df:
-                negate = False
-                continue  # "uten å søke": what the asker does not want is not the topic
-            negate = False
+                if carry:
+                    # "uten å søke": what the asker does not want is not the topic; the negation
+                    # reaches one word further, past a verb ("ikkje driv med forsking", "don't
+                    # conduct research"), where the guidance draws that line
+                    carry = False
+                    continue
+                st = st[1:]  # ...and the word after that stands as it is
+            negate = carry = False
             terms, weights = [st], [1.0]
             if st not in self.df:
                 for cand, w in self.guidance_terms(raw, tok, speech):

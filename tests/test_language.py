@@ -521,6 +521,22 @@ def test_a_qualified_negation_still_denies_research_and_planning_a_study_is_rese
     assert not answer.abstained and answer.citations[0].section == "Søknad om tilgang til data"
 
 
+def test_a_negation_reaches_past_a_verb_to_the_line_the_guidance_draws(assistant):
+    """"ikkje driv med forsking" and "don't conduct research" deny research as "not research" does
+    (one word further, where the guidance itself says "enn forskning"); a word it never denies
+    after such a verb stands as it is ("surveys")."""
+    route = "Søknad ved andre formål enn forskning"
+    for question in ("We don't conduct research, how do we apply?",
+                     "Kvar skal eg vende meg når eg ikkje driv med forsking?",
+                     "Vi driv ikkje med forsking, korleis søkjer vi?",
+                     "Vi driver ikke med forskning. Hvor henvender vi oss?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == route, question
+    query = assistant.lexical.analyze("We don't conduct surveys, how do we apply?")
+    assert any("survey" in g.terms for g in query.groups)  # kept, and not denied
+    assert not any("!survey" in g.terms for g in query.groups)
+
+
 def test_a_register_the_guidance_itself_names_is_no_other_subject(assistant):
     """The guidance names "sykdoms- og kvalitetsregistre" among NPR's purposes: asked about, they
     are no other register ("*registre*" in the glossary)."""
