@@ -537,6 +537,20 @@ def test_a_negation_reaches_past_a_verb_to_the_line_the_guidance_draws(assistant
     assert not any("!survey" in g.terms for g in query.groups)
 
 
+def test_not_living_in_norway_is_the_address_outside_norway_not_a_denied_address(assistant):
+    """"I don't live in Norway" would deny "bostedsadresse" (the glossary's "live"), which the
+    population section asserts ("bostedsadresse utenfor Norge"): the glossary says it whole."""
+    for question in ("Am I in the register even though I don't live in Norway?",
+                     "Er eg med i NPR sjølv om eg ikkje bur i Noreg?", "Er jeg i NPR selv om jeg ikke bor i Norge?"):
+        query = assistant.lexical.analyze(question)
+        assert any("bostedsadress" in g.terms for g in query.groups), question
+        assert not any(t.startswith("!") for g in query.groups for t in g.terms), question
+        ranking = assistant.rank_parts(question)[1][0][1]
+        assert ranking.hits[0].chunk.heading == "Populasjon og geografi", question
+    answer = assistant.ask("Kvar kan eg lese om kor komplett registeret er?")
+    assert not answer.abstained and answer.citations[0].section == "Datakvalitet"
+
+
 def test_a_register_the_guidance_itself_names_is_no_other_subject(assistant):
     """The guidance names "sykdoms- og kvalitetsregistre" among NPR's purposes: asked about, they
     are no other register ("*registre*" in the glossary)."""
