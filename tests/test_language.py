@@ -551,6 +551,13 @@ def test_not_living_in_norway_is_the_address_outside_norway_not_a_denied_address
     assert not answer.abstained and answer.citations[0].section == "Datakvalitet"
 
 
+def test_published_or_ready_made_statistics_are_the_open_data_section(assistant):
+    for question in ("Er det nokon ferdige statistikkar eg kan bruke?", "Is there any ready-made statistics I can use?",
+                     "Finnes det noe ferdig publisert statistikk jeg kan bruke i mellomtiden?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == "Åpne data", question
+
+
 def test_a_register_the_guidance_itself_names_is_no_other_subject(assistant):
     """The guidance names "sykdoms- og kvalitetsregistre" among NPR's purposes: asked about, they
     are no other register ("*registre*" in the glossary)."""
