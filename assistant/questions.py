@@ -48,8 +48,7 @@ QUESTION_WORD = (r"(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|kva|kor|korle
 CONFIRMS_IT = (r"(?:kan|kunne|can|could|will|would)\s+(?:dere|du|dykk|you)\s+(?:(?:please|gjerne|vennligst)\s+)?"
                r"(?:bekrefte|stadfeste|confirm|verify)\s+(?:det|dette|that|this)\b|"
                r"(?:stemmer|stemmar|er|is)\s+(?:det|dette|that|this)(?:\s+(?:riktig|rett|korrekt|right|correct|true))?\s*\?")
-LEAD_IN = (r"\s+[–—]\s+(?=" + QUESTION_WORD + r")(?!" + CONFIRMS_IT + r")|(?<=:)\s+(?=" + QUESTION_WORD + r")(?!"
-           + CONFIRMS_IT + r")")
+LEAD_IN = r"(?:\s+[–—]\s+|(?<=:)\s+)(?=" + QUESTION_WORD + r")(?!" + CONFIRMS_IT + r")"
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+|" + LEAD_IN, re.IGNORECASE)
 # a dot that ends an abbreviation ends no sentence when the text goes on in lower case or with a
 # number: "What VAT rate is added to the NOK 1100 eks. mva. price?" is one question, "Prisen er
