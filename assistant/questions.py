@@ -288,6 +288,12 @@ REASON = re.compile(
 
 WH_WORD = re.compile(r"\b(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|kva|kor|korleis|kven|kvifor|what|how|where|who|"
                      r"which|why)\b", re.IGNORECASE)
+# a reason that asks after all: a wh-word it opens with, or one after a verb of wondering or
+# knowing ("…, fordi jeg lurer på hvor lenge det tar"); "…, since that affects how I read the
+# numbers" only says why
+WONDERS = re.compile(r"^\W*(?:\w+\W+){0,2}?" + WH_WORD.pattern[2:]
+                     + r"|\b(?:lurer|lurar|lure|undrer|undrar|wonder\w*|vite|veta|know|ask\w*|spør\w*|spyr|unsure|usikre?|uncertain)\b"
+                     r"(?:\W+\w+){0,3}?\W+" + WH_WORD.pattern[2:], re.IGNORECASE)
 
 
 def reason_apart(text: str) -> str:
@@ -303,7 +309,7 @@ def reason_apart(text: str) -> str:
         if not m or not (is_asking(sentence[:m.start()]) or sentence.rstrip().endswith("?")):
             continue
         reason = sentence[m.end():].strip().rstrip(" ?!.")
-        if not reason or is_asking(reason) or WH_WORD.search(reason):
+        if not reason or is_asking(reason) or WONDERS.search(reason):
             continue
         asked = sentence[:m.start()].rstrip(" ,;")
         text = text.replace(sentence, f"{asked}? {reason[:1].upper()}{reason[1:]}.", 1)

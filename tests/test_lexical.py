@@ -235,6 +235,12 @@ def test_why_a_question_is_asked_is_told_apart():
         == "Hva bør jeg undersøke før jeg sender søknaden? Siden prosjektet henter data fra to kilder."
     assert reason_apart("How long does delivery take, since the project has a tight schedule?") == \
         "How long does delivery take? Since the project has a tight schedule."
+    # a question word inside the reason asks nothing ("how I read the numbers"), unless the asker
+    # wonders or wants to know
+    assert reason_apart("I'd like to know whether paying patients show up in NPR, since that affects how I read the numbers.") \
+        == "I'd like to know whether paying patients show up in NPR? Since that affects how I read the numbers."
+    assert reason_apart("Hvor langt tilbake går dataene, fordi vi lurer på hvor lenge vi kan følge pasientene?") \
+        == "Hvor langt tilbake går dataene, fordi vi lurer på hvor lenge vi kan følge pasientene?"
     # "siden" that is "since" a year, a reason that asks itself, and a statement stay as written
     for text in ("Finnes det data siden 1997?", "Kan vi få data, fordi hva koster det da?",
                  "Vi søker nå, fordi vi har en frist.", "Finnes det data, siden starten?",
