@@ -215,7 +215,9 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
     # two sections the ranking can hardly tell apart ("Hvilke regler gjelder for kobling?": the
     # linking section and its legal basis) are both quoted rather than one guessed; the share
     # covered (what the decision weighs) stays that of the sections chosen above
-    tie = next((h for h in hits[1:5] if h.chunk.heading != primary.chunk.heading), None)
+    # (a section with the primary's very text is no second answer: the page repeats a paragraph)
+    tie = next((h for h in hits[1:5] if h.chunk.heading != primary.chunk.heading
+                and h.chunk.text.split() != primary.chunk.text.split()), None)
     if T.TIE_MARGIN and tie is not None and tie.chunk.heading not in {h.chunk.heading for h in chosen} \
             and len(chosen) < T.MAX_SECTIONS \
             and primary.score - tie.score <= T.TIE_MARGIN and tie.coverage >= T.SECOND_MIN_COVERAGE:

@@ -250,6 +250,17 @@ def test_a_section_holding_the_kind_of_fact_asked_for_keeps_its_place(assistant,
     assert assistant.search(question)[0].chunk.heading == "Pris"  # ...and nothing else does
 
 
+def test_a_paragraph_the_page_repeats_under_two_headings_is_quoted_once(assistant):
+    # "Muligheter og begrensninger" and "Lovhjemmel for sammenstilling av data" hold the same
+    # sentence; when the ranking can hardly tell them apart, the sentence is quoted once
+    a = assistant.ask("Advokat her: hvilket kapittel i forskriften gjelder kobling av data?")
+    assert not a.abstained
+    assert a.citations[0].section in {"Muligheter og begrensninger", "Lovhjemmel for sammenstilling av data"}
+    quotes = [" ".join(c.quote.split()) for c in a.citations]
+    assert len(quotes) == len(set(quotes)) and "kapittel 3" in a.answer
+    _grounded(a)
+
+
 def test_two_sections_the_ranking_can_hardly_tell_apart_are_both_quoted(assistant):
     # the linking section and its legal basis stand within TIE_MARGIN for a question about the
     # rules of linking: both are quoted rather than one guessed
