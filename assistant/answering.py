@@ -155,20 +155,35 @@ def render(lang: str, sections: list[list[Unit]], notes: list[str] = ()) -> str:
     return f"{lead}\n{body}" if lead else body
 
 
-def missing_topics(query: Query, known: frozenset[str], period: bool = False) -> float:
+def missing_topics(query: Query, known: frozenset[str], period: bool = False,
+                   answering: frozenset[str] = frozenset()) -> float:
     """Topic words neither the guidance nor its examples know, weighted by rarity (0 = none).
     `period`: the section answering states a period ("Fra 1997 til d.d."), which answers for any year.
 
     "Kan dataene leveres på minnepinne?" -> ~1.0 (minnepinne); "Hva koster det, kjære dere?" -> 0.0
     """
-    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known, period)])
+    return _rare_weight(query, _unknown(query, known, period, answering))
 
 
-def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str], period: bool = False) -> float:
+def _unknown(query: Query, known: frozenset[str], period: bool, answering: frozenset[str]) -> list:
+    """The question's own topic groups the guidance and its examples lack, but for one side of an
+    "A or B" whose other side the answering section (`answering`, its stems) holds: "Er det
+    Helsedirektoratet eller en underleverandør som er databehandler?" is answered by the line
+    naming Helsedirektoratet, while "kalenderdager eller virkedager?" lacks both sides."""
+    unknown = [g for g in query.groups if not g.context and not _known(g, known, period)]
+    gone = {g.label for g in unknown}
+    held = {g.label for g in query.groups if answering and g.credit(answering) >= 1.0}
+    excused = {a for a, b in query.either if a in gone and b in held} | \
+              {b for a, b in query.either if b in gone and a in held}
+    return [g for g in unknown if g.label not in excused]
+
+
+def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str], period: bool = False,
+                    answering: frozenset[str] = frozenset()) -> float:
     """Of the missing topic words, those the out-of-scope examples use: a subject the guidance
     was seen not to answer. "Kan vi få dataene på minnepinne?" -> ~1.0 (minnepinne)."""
-    return _rare_weight(query, [g for g in query.groups if not g.context and not _known(g, known, period)
-                                and any(t.lstrip("!") in declined for t in g.terms)])
+    return _rare_weight(query, [g for g in _unknown(query, known, period, answering)
+                                if any(t.lstrip("!") in declined for t in g.terms)])
 
 
 def _rare_weight(query: Query, groups) -> float:
@@ -231,8 +246,9 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     only out-of-scope example questions use; `with_examples`: some document has example questions."""
     # a section that states a period ("Fra 1997 til d.d.") answers for any year asked about
     period = bool(chosen) and bool(PERIOD.search(chosen[0].chunk.text))
-    missing = missing_topics(query, known, period)
-    oos_words = declined_topics(query, known, declined, period) if declined else 0.0
+    answering = frozenset(content_stems(chosen[0].chunk.context)) if chosen else frozenset()
+    missing = missing_topics(query, known, period, answering)
+    oos_words = declined_topics(query, known, declined, period, answering) if declined else 0.0
     if not chosen:
         return Signals(0.0, 0.0, 0.0, 0.0, 0.0, missing, ranking.oos_share, oos_words, 0.0, off_topic=bool(query.off_topic))
     top = chosen[0]

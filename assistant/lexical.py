@@ -70,6 +70,9 @@ def stopwords() -> frozenset[str]:
     return base | frozenset(fold(nn) for nn, nb in language.nn_to_nb().items() if nb and fold(nb[0]) in base)
 
 
+# "Helsedirektoratet eller en underleverandør?": the words on either side are alternatives
+EITHER = frozenset({"eller", "or"})
+
 # A word after one of these is about its opposite: "andre formål enn forskning" is not research.
 NEGATORS = frozenset({"enn", "ikke", "ikkje", "not", "non", "than", "uten", "utan", "without",
                       # English short negations typed without the apostrophe ("we dont do research")
@@ -287,6 +290,16 @@ class LexicalIndex:
         toks, raws = [toks[n] for n in keep], [raws[n] for n in keep]
         groups: dict[str, Group] = {}
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
+        # "A or B": the topic words on either side of an "or" (pairs of group labels)
+        either: list[tuple[str, str]] = []
+        last, pending = (None, -9), None  # (label, index after it) of the last group; (label, index of "or")
+
+        def made(label: str, start: int, end: int) -> None:
+            nonlocal last, pending
+            if pending and start - pending[1] <= T.EITHER_REACH and pending[0] != label:
+                either.append((pending[0], label))
+            pending, last = None, (label, end)
+
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
             if hit and hit[1] == ("!",) and hit[0] == 1 and stem(toks[i]) in self.df:
@@ -312,9 +325,13 @@ class LexicalIndex:
                 terms = list(dict.fromkeys(own + [t for a in alts for t in a]))
                 groups[label] = Group(label, tuple(terms), tuple(1.0 if t in own else 0.8 for t in terms),
                                       tuple([(t,) for t in own] + alts))
+                made(label, i - n, i)
                 continue
             tok, raw = toks[i], raws[i]
             i += 1
+            if tok in EITHER:
+                pending = (last[0], i - 1) if last[0] and i - 1 - last[1] <= T.EITHER_REACH else None
+                continue
             if tok in NEGATORS:
                 negate = carry = True
                 continue
@@ -349,11 +366,12 @@ class LexicalIndex:
                             terms.append(("!" if st.startswith("!") else "") + cand)
                             weights.append(T.COMPOUND_HEAD_WEIGHT)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
+            made(tok, i - 1, i)
         if off_topic and npr_before and _is_source(off_topic) and _links(groups.values()):
             # "koble NPR med Kreftregisteret/SSB": the other register is a source NPR is linked with;
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
             off_topic = ""
-        return Query(question, lang, tuple(groups.values()), off_topic)
+        return Query(question, lang, tuple(groups.values()), off_topic, tuple(either))
 
     def respelled(self, tok: str, raw: str, speech: language.Language, budget: list[int]) -> str | None:
         """The word a slip stands for ("hovrdan" -> "hvordan"), or None for a word the guidance,

@@ -187,6 +187,7 @@ class Query:
     lang: str  # nb | nn | en
     groups: tuple[Group, ...] = ()
     off_topic: str = ""  # a subject the glossary marks as outside the guidance ("kreftregisteret")
+    either: tuple[tuple[str, str], ...] = ()  # labels of groups on either side of an "or"
 
     @property
     def terms(self) -> tuple[str, ...]:

@@ -283,6 +283,26 @@ def test_a_year_or_compound_the_guidance_lacks_is_a_missing_topic_though_the_glo
     assert missing("Er behandling i spesialisthelsetjenesten registrert i NPR?") == 0.0
 
 
+def test_one_side_of_an_or_the_answering_section_holds_leaves_the_other_no_missing_topic(assistant):
+    from assistant.answering import missing_topics
+    from assistant.lexical import content_stems
+
+    def section(heading):
+        return frozenset(content_stems(next(c.context for c in assistant.chunks if c.heading == heading)))
+
+    processor = section("Databehandler og databehandlingsansvarlig")
+    either = assistant.analyze("Er det Helsedirektoratet eller en underleverandør som er databehandler for NPR?")
+    assert ("helsedirektoratet", "underleverandor") in either.either
+    assert missing_topics(either, assistant.known) > 0.5  # no section answering: the subcontractor is missing
+    assert missing_topics(either, assistant.known, answering=processor) == 0.0  # ...the line naming Helsedirektoratet answers
+    # both sides missing, or the side that is there not in the answering section: still missing
+    assert missing_topics(assistant.analyze("Leveres dataene på minnepinne eller diskett?"), assistant.known,
+                          answering=section("Leveringsfrister")) > 0.5
+    assert missing_topics(either, assistant.known, answering=section("Datainnsamlingsperiode")) > 0.5
+    answer = assistant.ask("Er det Helsedirektoratet eller en underleverandør som er databehandler for NPR?")
+    assert answer.citations and answer.citations[0].section == "Databehandler og databehandlingsansvarlig"
+
+
 def test_words_only_out_of_scope_examples_use_count_against_answering(assistant):
     assert "minnepinn" in assistant.declined  # "Kan dataene leveres på minnepinne?" and the like
     assert _signals(assistant, "Kan vi få dataene på en minnepinne?").oos_words > 0.5
