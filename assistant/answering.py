@@ -172,7 +172,7 @@ def _unknown(query: Query, known: frozenset[str], period: bool, answering: froze
     naming Helsedirektoratet, while "kalenderdager eller virkedager?" lacks both sides."""
     unknown = [g for g in query.groups if not g.context and not _known(g, known, period)]
     gone = {g.label for g in unknown}
-    held = {g.label for g in query.groups if answering and g.credit(answering) >= 1.0}
+    held = {g.label for g in query.groups if g.label not in gone and answering and g.credit(answering) >= 1.0}
     excused = {a for a, b in query.either if a in gone and b in held} | \
               {b for a, b in query.either if b in gone and a in held}
     return [g for g in unknown if g.label not in excused]
@@ -220,7 +220,8 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
     for h in hits[:5]:
         if len(chosen) >= T.MAX_SECTIONS:
             break
-        if h in chosen or h.chunk.heading == primary.chunk.heading or h.coverage < T.SECOND_MIN_COVERAGE:
+        if h in chosen or h.chunk.heading == primary.chunk.heading or h.coverage < T.SECOND_MIN_COVERAGE \
+                or h.chunk.text.split() == primary.chunk.text.split():  # the page repeating a paragraph
             continue
         terms = frozenset(content_stems(h.chunk.context))
         if _uncovered_share(lexical, query, frozenset(covered), terms) >= T.SECOND_SECTION_SHARE:

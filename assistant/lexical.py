@@ -292,10 +292,13 @@ class LexicalIndex:
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
         either: list[tuple[str, str]] = []
-        last, pending = (None, -9), None  # (label, index after it) of the last group; (label, index of "or")
+        # (label, index after it) of the last group; (label, index of the "or") waiting for its other side
+        last, pending = (None, -9), None
 
         def made(label: str, start: int, end: int) -> None:
             nonlocal last, pending
+            # the side after the "or" is its next word or the one after ("eller en underleverandør"),
+            # not a clause of its own ("or do we receive …")
             if pending and start - pending[1] <= T.EITHER_REACH and pending[0] != label:
                 either.append((pending[0], label))
             pending, last = None, (label, end)
@@ -311,6 +314,7 @@ class LexicalIndex:
                 if not means:
                     continue  # an "ignore" entry
                 if means == ("!",):
+                    last, pending = (None, i), None  # another subject stands between: no pair across it
                     if not off_topic:  # the answerer abstains; context keeps the rest
                         off_topic, npr_before = label, _names_npr(groups.values())
                     continue
@@ -335,7 +339,10 @@ class LexicalIndex:
             if tok in NEGATORS:
                 negate = carry = True
                 continue
-            if tok in stop or len(tok) < 2 or tok in groups:
+            if tok in groups:  # a word said again is that side of an "or" too
+                last, pending = (tok, i), None
+                continue
+            if tok in stop or len(tok) < 2:
                 continue
             st = ("!" if negate else "") + stem(tok)
             if negate and st not in self.df:
@@ -344,6 +351,7 @@ class LexicalIndex:
                     # reaches one word further, past a verb ("ikkje driv med forsking", "don't
                     # conduct research"), where the guidance draws that line
                     carry = False
+                    last, pending = (None, i), None
                     continue
                 st = st[1:]  # ...and the word after that stands as it is
             negate = carry = False

@@ -292,7 +292,8 @@ WH_WORD = re.compile(r"\b(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|kva|kor|korl
 # knowing ("…, fordi jeg lurer på hvor lenge det tar"); "…, since that affects how I read the
 # numbers" only says why
 WONDERS = re.compile(r"^\W*(?:\w+\W+){0,2}?" + WH_WORD.pattern[2:]
-                     + r"|\b(?:lurer|lurar|lure|undrer|undrar|wonder\w*|vite|veta|know|ask\w*|spør\w*|spyr|unsure|usikre?|uncertain)\b"
+                     + r"|\b(?:lurer|lurar|lure|lurte|undrer|undrar|wonder\w*|vite|veta|vet|veit|visste|know|knew|ask\w*|spør\w*|spyr|"
+                     r"usikk?er|usikre|unsure|sure|uncertain|understand|forstår|forsto|skjønner|skjønar|skjønnar)\b"
                      r"(?:\W+\w+){0,3}?\W+" + WH_WORD.pattern[2:], re.IGNORECASE)
 
 

@@ -239,8 +239,10 @@ def test_why_a_question_is_asked_is_told_apart():
     # wonders or wants to know
     assert reason_apart("I'd like to know whether paying patients show up in NPR, since that affects how I read the numbers.") \
         == "I'd like to know whether paying patients show up in NPR? Since that affects how I read the numbers."
-    assert reason_apart("Hvor langt tilbake går dataene, fordi vi lurer på hvor lenge vi kan følge pasientene?") \
-        == "Hvor langt tilbake går dataene, fordi vi lurer på hvor lenge vi kan følge pasientene?"
+    assert reason_apart("Hvor langt tilbake går dataene, fordi vi er usikre på hvor lenge vi kan følge pasientene?") \
+        == "Hvor langt tilbake går dataene, fordi vi er usikre på hvor lenge vi kan følge pasientene?"
+    assert reason_apart("How far back does NPR go, because I'm not sure how long we can follow the patients?") \
+        == "How far back does NPR go, because I'm not sure how long we can follow the patients?"
     # "siden" that is "since" a year, a reason that asks itself, and a statement stay as written
     for text in ("Finnes det data siden 1997?", "Kan vi få data, fordi hva koster det da?",
                  "Vi søker nå, fordi vi har en frist.", "Finnes det data, siden starten?",
