@@ -186,6 +186,12 @@ def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str
                                 if any(t.lstrip("!") in declined for t in g.terms)])
 
 
+@lru_cache(maxsize=512)
+def _stems_of(text: str) -> frozenset[str]:
+    """A section's stems, kept: the decision asks for the answering section's on every question."""
+    return frozenset(content_stems(text))
+
+
 def _rare_weight(query: Query, groups) -> float:
     speech = language.get(query.lang)
     return round(sum(max((speech.rarity(w) for w in (g.raw or g.label).split()), default=0.0)
@@ -247,7 +253,7 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     only out-of-scope example questions use; `with_examples`: some document has example questions."""
     # a section that states a period ("Fra 1997 til d.d.") answers for any year asked about
     period = bool(chosen) and bool(PERIOD.search(chosen[0].chunk.text))
-    answering = frozenset(content_stems(chosen[0].chunk.context)) if chosen else frozenset()
+    answering = _stems_of(chosen[0].chunk.context) if chosen else frozenset()
     missing = missing_topics(query, known, period, answering)
     oos_words = declined_topics(query, known, declined, period, answering) if declined else 0.0
     if not chosen:
