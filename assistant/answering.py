@@ -188,8 +188,14 @@ def declined_topics(query: Query, known: frozenset[str], declined: frozenset[str
 
 @lru_cache(maxsize=512)
 def _stems_of(text: str) -> frozenset[str]:
-    """A section's stems, kept: the decision asks for the answering section's on every question."""
+    """A section's stems, kept: choosing the sections and the decision ask for them on every question."""
     return frozenset(content_stems(text))
+
+
+def _same_text(a: Hit, b: Hit) -> bool:
+    """Whether two hits quote the same words: the page repeats a paragraph under two headings (the
+    linking rules), which is no second answer."""
+    return a.chunk.text.split() == b.chunk.text.split()
 
 
 def _rare_weight(query: Query, groups) -> float:
@@ -222,14 +228,14 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
         return [], 0.0
     primary = hits[0]
     chosen = [primary]
-    covered = set(content_stems(primary.chunk.context))
+    covered = set(_stems_of(primary.chunk.context))
     for h in hits[:5]:
         if len(chosen) >= T.MAX_SECTIONS:
             break
         if h in chosen or h.chunk.heading == primary.chunk.heading or h.coverage < T.SECOND_MIN_COVERAGE \
-                or h.chunk.text.split() == primary.chunk.text.split():  # the page repeating a paragraph
+                or _same_text(h, primary):
             continue
-        terms = frozenset(content_stems(h.chunk.context))
+        terms = _stems_of(h.chunk.context)
         if _uncovered_share(lexical, query, frozenset(covered), terms) >= T.SECOND_SECTION_SHARE:
             chosen.append(h)
             covered |= terms
@@ -237,9 +243,7 @@ def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[
     # two sections the ranking can hardly tell apart ("Hvilke regler gjelder for kobling?": the
     # linking section and its legal basis) are both quoted rather than one guessed; the share
     # covered (what the decision weighs) stays that of the sections chosen above
-    # (a section with the primary's very text is no second answer: the page repeats a paragraph)
-    tie = next((h for h in hits[1:5] if h.chunk.heading != primary.chunk.heading
-                and h.chunk.text.split() != primary.chunk.text.split()), None)
+    tie = next((h for h in hits[1:5] if h.chunk.heading != primary.chunk.heading and not _same_text(h, primary)), None)
     if T.TIE_MARGIN and tie is not None and tie.chunk.heading not in {h.chunk.heading for h in chosen} \
             and len(chosen) < T.MAX_SECTIONS \
             and primary.score - tie.score <= T.TIE_MARGIN and tie.coverage >= T.SECOND_MIN_COVERAGE:
