@@ -11,6 +11,7 @@ whether a section gives one.
     asks_for("Koster det noe å be om innsyn?") -> Asked("price");  gives(that, "gå til Helsenorge") -> False
     asks_for("Kor lang tid tek det?") -> Asked("duration");  gives(that, "60 dager") -> True
     asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
+    asks_for("Hvorfor er NAV-opphold ekskludert?") -> Asked("reason");  gives(that, "Opphold gjennom NAV") -> False
 
 A section that holds no fact of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
@@ -39,11 +40,12 @@ class Asked:
 
 
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
-# price go up next year?" asks for no price), a percentage before a count ("Hvor mange
+# price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
+# what it costs), a percentage before a count ("Hvor mange
 # prosent ..."), a cap or a discount on the price before the price, a price before a span of time,
 # and a span of time ("Hvor lang tid tar det?") before a date ("Når får vi data?"); a month before
 # a year ("Fra hvilken måned i 1997 …?" wants a month, which a year does not give)
-KINDS = ("change", "percent", "frequency", "month", "year", "limit", "exception", "price", "duration", "date", "author",
+KINDS = ("change", "reason", "percent", "frequency", "month", "year", "limit", "exception", "price", "duration", "date", "author",
          "language", "purpose", "phone")
 
 

@@ -38,6 +38,16 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Fra kva år finst det data?", Asked("year")),
     ("What year was the article published?", Asked("year")),
     ("Which year-end report covers it?", None),
+    # why, asked at the start, after "lurer på"/"wonder", or as "what is the reason"
+    ("Hvorfor er opphold gjennom NAV ekskludert?", Asked("reason")),
+    ("Kvifor tek det 60 dagar?", Asked("reason")),
+    ("Eg lurer på kvifor prisen er 1100 kroner.", Asked("reason")),
+    ("And why is there a minimum of two hours?", Asked("reason")),
+    ("What is the reason for excluding self-paying patients?", Asked("reason")),
+    ("Hva er grunnen til at data før 1997 mangler?", Asked("reason")),
+    # ...not where "why" is part of what the data are wanted for
+    ("Kan NPR brukes til forskning på hvorfor folk blir syke?", None),
+    ("We study why patients are readmitted. Which data does NPR hold?", None),
     ("Finnes det et pristak for en utlevering?", Asked("limit")),
     ("Er det eit tak på kor mykje de kan fakturere?", Asked("limit")),
     ("Er det en øvre grense for kostnaden?", Asked("limit")),
@@ -158,6 +168,12 @@ def test_other_questions_ask_for_no_number(question):
     ("Who wrote the article?", "Forskningspotensialet i NPR er omtalt i en artikkel", False),
     ("Is there a student discount?", PRICE, False),
     ("Kan dere levere raskere enn 60 dager?", DELIVERY, False),
+    ("Hvorfor er opphold gjennom NAV ekskludert?", EXCLUSIONS, False),  # a list names no reason
+    ("Why does it take 60 days?", DELIVERY, False),
+    ("Kvifor kan ikkje alle få data frå alle registra?",
+     "Datakildene har ulike formål og reguleres av ulike lover og forskrifter.", True),
+    ("Why do the approvals differ?", "Hvilke godkjenninger du må fremlegge avhenger av hva du søker om", True),
+    ("Why does NPR exist?", "NPR har som formål å danne grunnlag for administrasjon", True),
 ])
 def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
@@ -186,6 +202,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Blir timeprisen høyere neste år?",  # the price section says what it is, not what it will be
     "Fra hvilken måned i 1997 starter dataene i NPR?",  # a year, no month
     "Hvilket telefonnummer kan jeg ringe hvis jeg har spørsmål om søknaden?",  # an e-mail address, no number
+    "Hvorfor er opphold gjennom NAV ekskludert fra registeret?",  # the exclusion list gives no reason
+    "Why does it take 60 days to get identifiable data?",
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
