@@ -288,6 +288,9 @@ class LexicalIndex:
             if not (raws[n] in QUALIFIERS and keep and toks[keep[-1]] in NEGATORS):
                 keep.append(n)
         toks, raws = [toks[n] for n in keep], [raws[n] for n in keep]
+        # a nynorsk question is also read word by word in bokmål for the glossary's phrases: "ikkje eit
+        # forskingsprosjekt" is the phrase "ikke et forskningsprosjekt" (no entry for each form)
+        in_bokmal = [self._bokmal(raw, tok, speech) for tok, raw in zip(toks, raws)] if lang == "nn" else None
         groups: dict[str, Group] = {}
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
@@ -305,6 +308,8 @@ class LexicalIndex:
 
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
+            if hit is None and in_bokmal is not None and in_bokmal != toks:
+                hit = self.glossary.match(in_bokmal, i, "nb")
             if hit and hit[1] == ("!",) and hit[0] == 1 and stem(toks[i]) in self.df:
                 hit = None  # a word the guidance itself uses ("kvalitetsregistre") is no other subject
             if hit:
@@ -380,6 +385,13 @@ class LexicalIndex:
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
             off_topic = ""
         return Query(question, lang, tuple(groups.values()), off_topic, tuple(either))
+
+    @staticmethod
+    def _bokmal(raw: str, tok: str, speech: language.Language) -> str:
+        """A nynorsk word's first bokmål word (Apertium), folded; the word itself when it has none or
+        several words: _bokmal("ikkje", ...) -> "ikke"."""
+        found = speech.to_guidance(raw)
+        return fold(found[0]) if found and " " not in found[0] else tok
 
     def respelled(self, tok: str, raw: str, speech: language.Language, budget: list[int]) -> str | None:
         """The word a slip stands for ("hovrdan" -> "hvordan"), or None for a word the guidance,

@@ -161,6 +161,17 @@ def test_lexical_index_expansion_fuzzy_and_coverage():
         assert [g.label for g in lx.analyze(typed).groups] == ["cost"], typed
 
 
+def test_a_nynorsk_phrase_is_read_as_the_bokmal_phrase_the_glossary_writes():
+    texts = ["Søknad ved andre formål enn forskning\nHvis du trenger opplysninger til andre formål enn forskning",
+             "Søknad om tilgang til data\nSøk via søknadsskjemaene på helsedata.no."]
+    lx = LexicalIndex(texts, Glossary.parse("ikke et forskningsprosjekt\tandre formål enn forskning\n"))
+    for asked, lang in (("Det er ikke et forskningsprosjekt.", "nb"), ("Det er ikkje eit forskingsprosjekt.", "nn")):
+        [group] = lx.analyze(asked, lang).groups
+        assert "!forskning" in group.terms, asked
+    # a bokmål question is never read through the nynorsk dictionary
+    assert not any("!forskning" in g.terms for g in lx.analyze("Det er ikkje eit forskingsprosjekt.", "nb").groups)
+
+
 def test_personal_numbers_are_masked():
     assert mask_personal_numbers("fnr 01019012345.") == "fnr ***********."
     assert mask_personal_numbers("010190 12345 og 010190-12345") == "*********** og ***********"
