@@ -17,6 +17,7 @@ domain glossary, corpus/glossary.tsv, carries the phrases).
 from __future__ import annotations
 
 import json
+import re
 import threading
 from functools import lru_cache
 
@@ -62,6 +63,16 @@ def _mapping(name: str) -> dict[str, tuple[str, ...]]:
 def nn_to_nb() -> dict[str, tuple[str, ...]]:
     """Nynorsk word form -> its bokmål forms (Apertium nno-nob, assistant/data/lang/nn_nb.tsv)."""
     return _mapping("nn_nb.tsv")
+
+
+# the regular spelling differences between English words of Latin or Greek stock and their
+# Norwegian cognates: endings first (one, the longest that fits), then letters in order
+COGNATE_ENDINGS = (("ications", "ikasjoner"), ("ication", "ikasjon"), ("ations", "asjoner"), ("ation", "asjon"),
+                   ("tions", "sjoner"), ("tion", "sjon"), ("sions", "sjoner"), ("sion", "sjon"),
+                   ("ities", "iteter"), ("ity", "itet"), ("ical", "isk"), ("ics", "ikk"), ("ic", "isk"),
+                   ("ble", "bel"), ("ous", ""), ("ism", "isme"), ("ive", "iv"))
+COGNATE_LETTERS = ((r"ph", "f"), (r"th", "t"), (r"qu", "kv"), (r"x", "ks"), (r"ck", "kk"),
+                   (r"c(?=[eiy])", "s"), (r"c", "k"), (r"sh", "sj"))
 
 
 class Language:
@@ -131,6 +142,25 @@ class Language:
         if word.isalpha():  # an inflected form is no rarer a topic than its word ("approvals", "ventelister")
             forms.append(self.lemma(word))
         return tuple(dict.fromkeys(forms))
+
+    def cognates(self, word: str) -> list[str]:
+        """Norwegian spellings an English word of Latin or Greek stock would have, by the regular
+        spelling differences (-tion -> -sjon, -ity -> -itet, -ics -> -ikk, c -> k or s, x -> ks,
+        ph -> f, qu -> kv): a guess for the words no dictionary here has, used only where it is
+        the guidance's own word. [] for other languages and short words.
+
+            get("en").cognates("exclusion") -> ['eksklusjon'];  cognates("criteria") -> ['kriteria']
+        """
+        if self.code != "en" or len(word) < T.COGNATE_MIN or not word.isascii() or not word.isalpha():
+            return []
+        w = word.lower()
+        for english, norwegian in COGNATE_ENDINGS:
+            if w.endswith(english) and len(w) - len(english) >= 3:
+                w = w[:-len(english)] + norwegian
+                break
+        for english, norwegian in COGNATE_LETTERS:
+            w = re.sub(english, norwegian, w)
+        return [w] if w != word.lower() else []
 
     def to_guidance(self, word: str) -> list[str]:
         """Bokmål words for a word of this language (nn via Apertium, en via FreeDict's eng-nor,

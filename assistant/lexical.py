@@ -242,8 +242,9 @@ class LexicalIndex:
     def guidance_terms(self, raw: str, tok: str, lang: language.Language) -> list[tuple[str, float]]:
         """Stems the guidance uses for a word it does not have, best first, with weights.
 
-        In order: the language's way to bokmål (nn: Apertium, en: FreeDict), its lemma, the
-        guidance's compounds a translation is part of ("quality" -> "kvalitet" -> "datakvalitet",
+        In order: the language's way to bokmål (nn: Apertium, en: FreeDict), its lemma, an English
+        word's Norwegian cognate ("criteria" -> "kriteria"), the guidance's compounds a translation or
+        cognate is part of ("quality" -> "kvalitet" -> "datakvalitet",
         "delivery" -> "levering" -> "leveringsfrist"), and a spelling correction against the
         guidance's words.
         """
@@ -259,6 +260,13 @@ class LexicalIndex:
             lemma = fold(lang.lemma(raw))
             if lemma != tok and stem(lemma) in self.df:
                 out[stem(lemma)] = 0.9
+        if not out:  # an English word no dictionary has, read as its Norwegian cognate ("exclusion")
+            for cand in lang.cognates(raw):
+                st = stem(fold(cand))
+                if st in self.df:
+                    out.setdefault(st, T.COGNATE_WEIGHT)
+                else:
+                    unmatched.append(st)
         if not out and T.TRANSLATION_COMPOUND:
             for st in unmatched:
                 for cand in self.compounds_of(st):

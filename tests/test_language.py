@@ -690,3 +690,28 @@ def test_a_researcher_who_works_in_a_municipality_gets_the_research_form(assista
     # a municipality with a researcher to help: nobody's role is stated over the other's
     both = assistant.rank_parts("Hvordan søker vi?", "Vi er en kommune og en forsker skal hjelpe oss.")[1][0][1]
     assert both.route == ()
+
+
+def test_an_english_word_is_read_as_its_norwegian_cognate_by_the_regular_spelling_differences():
+    from assistant import language
+
+    en = language.get("en")
+    assert en.cognates("exclusion") == ["eksklusjon"]
+    assert en.cognates("criteria") == ["kriteria"]
+    assert en.cognates("statistics") == ["statistikk"]
+    assert en.cognates("quality") == ["kvalitet"]
+    assert en.cognates("specialist") == ["spesialist"]
+    assert en.cognates("case") == [] and en.cognates("purpose") == []  # short, or spelled the same
+    assert language.get("nb").cognates("exclusion") == []
+
+
+def test_a_cognate_the_guidance_uses_makes_the_english_word_known():
+    from assistant.lexical import LexicalIndex
+
+    lx = LexicalIndex(["Inklusjons- eller eksklusjonskriterier\nKriterier for hvem som er med i registeret.",
+                       "Pris\nPris per time NOK 1100."])
+    group = next(g for g in lx.analyze("What are the criteria?", "en").groups if g.label == "criteria")
+    assert dict(zip(group.terms, group.weights)).get("kriteri", 0) >= 0.8
+    assert lx.scores(lx.analyze("What are the criteria?", "en"))[0] > 0
+    # a cognate the guidance does not use adds nothing ("collection" -> "kolleksjon")
+    assert not any(t.startswith("kolleksjon") for g in lx.analyze("the collection", "en").groups for t in g.terms)
