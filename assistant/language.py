@@ -170,7 +170,7 @@ class Language:
             found = table.get(word, ())
             if not found and word.isascii() and word.isalpha():  # typed without æøå: "foremal" is "føremål"
                 found = table.get(_general(self.code)[1].get(fold(word), ""), ())
-            return list(found)
+            return list(found) or _compound_in_bokmal(word, table)
         if self.code == "en":
             # FreeDict eng-nor first; for words it lacks ("purpose", "consent"), the Danish-English
             # dictionary read backwards (the Danish words bokmål shares). The word's own entry in
@@ -185,6 +185,40 @@ class Language:
                 if lemma != word and table.get(lemma):
                     return list(table[lemma])[:4]
         return []
+
+
+def _compound_in_bokmal(word: str, table: dict) -> list[str]:
+    """A nynorsk compound Apertium's word list lacks, by its parts: the longest last part the list
+    has (at least COMPOUND_TAIL_MIN letters), its first part too where the list has it (a linking s
+    kept); else the longest first part the list has before a linking s, the last part being one both
+    languages share.
+    [] when nothing changes.
+
+        _compound_in_bokmal("sjukehusopphald", table) -> ["sykehusopphold"]
+        _compound_in_bokmal("forskingsdata", table)   -> ["forskningsdata"]
+    """
+    if len(word) > T.COMPOUND_SPAN or not word.isalpha():
+        return []
+
+    def head_of(head: str) -> str | None:
+        if head in table:
+            return table[head][0]
+        if head.endswith("s") and head[:-1] in table:
+            return table[head[:-1]][0] + "s"
+        return None
+
+    for cut in range(3, len(word) - T.COMPOUND_TAIL_MIN + 1):
+        tails = table.get(word[cut:])
+        if tails:
+            head = head_of(word[:cut]) or word[:cut]
+            return [head + t for t in tails[:3] if " " not in t and head + t != word]
+    for cut in range(len(word) - T.COMPOUND_TAIL_MIN, T.COMPOUND_TAIL_MIN, -1):
+        # a first part ending in a linking s ("forskings|data", "sjukdoms|register")
+        if word[cut - 1] == "s" and word[:cut - 1] in table:
+            head = table[word[:cut - 1]][0] + "s"
+            if " " not in head and head + word[cut:] != word:
+                return [head + word[cut:]]
+    return []
 
 
 @lru_cache(maxsize=3)

@@ -715,3 +715,14 @@ def test_a_cognate_the_guidance_uses_makes_the_english_word_known():
     assert lx.scores(lx.analyze("What are the criteria?", "en"))[0] > 0
     # a cognate the guidance does not use adds nothing ("collection" -> "kolleksjon")
     assert not any(t.startswith("kolleksjon") for g in lx.analyze("the collection", "en").groups for t in g.terms)
+
+
+def test_a_nynorsk_compound_apertium_lacks_is_read_by_its_parts():
+    from assistant import language
+
+    nn = language.get("nn")
+    assert nn.to_guidance("kvalitetsforbetring") == ["kvalitetsforbedring"]  # the last part
+    assert nn.to_guidance("sjukehusopphald") == ["sykehusopphold"]          # both parts
+    assert nn.to_guidance("forskingsdata") == ["forskningsdata"]            # the first part, before its s
+    assert nn.to_guidance("kvalitetsregister") == []  # nothing nynorsk in it: no guess ("kval" is no part)
+    assert nn.to_guidance("x" * 500) == []            # pasted junk is no compound
