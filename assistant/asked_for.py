@@ -41,12 +41,12 @@ class Asked:
 
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
 # price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
-# what it costs), a percentage before a count ("Hvor mange
-# prosent ..."), a cap or a discount on the price before the price, a price before a span of time,
-# and a span of time ("Hvor lang tid tar det?") before a date ("Når får vi data?"); a month before
-# a year ("Fra hvilken måned i 1997 …?" wants a month, which a year does not give)
-KINDS = ("change", "reason", "percent", "frequency", "month", "year", "limit", "exception", "price", "duration", "date", "author",
-         "language", "purpose", "phone")
+# what it costs), a percentage before a count ("Hvor mange prosent ..."), a cap or a discount on the
+# price before the price, a price before a span of time, and a span of time ("Hvor lang tid tar
+# det?") before a date ("Når får vi data?"); a month before a year ("Fra hvilken måned i 1997 …?"
+# wants a month, which a year does not give)
+KINDS = ("change", "reason", "percent", "frequency", "month", "year", "limit", "exception", "price", "duration",
+         "date", "author", "language", "purpose", "phone")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

@@ -68,11 +68,12 @@ def nn_to_nb() -> dict[str, tuple[str, ...]]:
 # the regular spelling differences between English words of Latin or Greek stock and their
 # Norwegian cognates: endings first (one, the longest that fits), then letters in order
 COGNATE_ENDINGS = (("ications", "ikasjoner"), ("ication", "ikasjon"), ("ations", "asjoner"), ("ation", "asjon"),
-                   ("tions", "sjoner"), ("tion", "sjon"), ("sions", "sjoner"), ("sion", "sjon"),
+                   ("tions", "sjoner"), ("tion", "sjon"), ("ssions", "sjoner"), ("ssion", "sjon"), ("sions", "sjoner"),
+                   ("sion", "sjon"),
                    ("ities", "iteter"), ("ity", "itet"), ("ical", "isk"), ("ics", "ikk"), ("ic", "isk"),
                    ("ble", "bel"), ("ous", ""), ("ism", "isme"), ("ive", "iv"))
-COGNATE_LETTERS = ((r"ph", "f"), (r"th", "t"), (r"qu", "kv"), (r"x", "ks"), (r"ck", "kk"),
-                   (r"c(?=[eiy])", "s"), (r"c", "k"), (r"sh", "sj"))
+COGNATE_LETTERS = ((r"ph", "f"), (r"th", "t"), (r"ch", "k"), (r"qu", "kv"), (r"xc(?=[eiy])", "ks"), (r"x", "ks"),
+                   (r"ck", "kk"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"sh", "sj"))
 
 
 class Language:
@@ -146,8 +147,8 @@ class Language:
     def cognates(self, word: str) -> list[str]:
         """Norwegian spellings an English word of Latin or Greek stock would have, by the regular
         spelling differences (-tion -> -sjon, -ity -> -itet, -ics -> -ikk, c -> k or s, x -> ks,
-        ph -> f, qu -> kv): a guess for the words no dictionary here has, used only where it is
-        the guidance's own word. [] for other languages and short words.
+        ph -> f, ch -> k, qu -> kv): a guess for the words whose dictionary words the guidance
+        lacks, used only where it is the guidance's own word. [] for other languages and short words.
 
             get("en").cognates("exclusion") -> ['eksklusjon'];  cognates("criteria") -> ['kriteria']
         """
@@ -163,8 +164,9 @@ class Language:
         return [w] if w != word.lower() else []
 
     def to_guidance(self, word: str) -> list[str]:
-        """Bokmål words for a word of this language (nn via Apertium, en via FreeDict's eng-nor,
-        then dan-eng read backwards); [] for nb."""
+        """Bokmål words for a word of this language (nn via Apertium, or for a compound its word
+        list lacks by the compound's parts; en via FreeDict's eng-nor, then dan-eng read
+        backwards); [] for nb."""
         if self.code == "nn":
             table = _mapping("nn_nb.tsv")
             found = table.get(word, ())
@@ -197,13 +199,15 @@ def _compound_in_bokmal(word: str, table: dict) -> list[str]:
         _compound_in_bokmal("sjukehusopphald", table) -> ["sykehusopphold"]
         _compound_in_bokmal("forskingsdata", table)   -> ["forskningsdata"]
     """
-    if len(word) > T.COMPOUND_SPAN or not word.isalpha():
+    # a word general bokmål or English knows is no nynorsk compound ("tjenestene" is not "tjenes" +
+    # nynorsk "tene"): only words the list and wordfreq both lack are taken apart
+    if len(word) > T.COMPOUND_SPAN or not word.isalpha() or get("nb").zipf(word) > 0 or get("en").zipf(word) > 0:
         return []
 
     def head_of(head: str) -> str | None:
-        if head in table:
+        if table.get(head):
             return table[head][0]
-        if head.endswith("s") and head[:-1] in table:
+        if head.endswith("s") and table.get(head[:-1]):
             return table[head[:-1]][0] + "s"
         return None
 
@@ -212,9 +216,10 @@ def _compound_in_bokmal(word: str, table: dict) -> list[str]:
         if tails:
             head = head_of(word[:cut]) or word[:cut]
             return [head + t for t in tails[:3] if " " not in t and head + t != word]
-    for cut in range(len(word) - T.COMPOUND_TAIL_MIN, T.COMPOUND_TAIL_MIN, -1):
-        # a first part ending in a linking s ("forskings|data", "sjukdoms|register")
-        if word[cut - 1] == "s" and word[:cut - 1] in table:
+    for cut in range(len(word) - 4, 4, -1):
+        # a first part ending in a linking s ("forskings|data", "sjukdoms|register"), before a last
+        # part of four letters or more
+        if word[cut - 1] == "s" and table.get(word[:cut - 1]):
             head = table[word[:cut - 1]][0] + "s"
             if " " not in head and head + word[cut:] != word:
                 return [head + word[cut:]]

@@ -243,8 +243,8 @@ class LexicalIndex:
         """Stems the guidance uses for a word it does not have, best first, with weights.
 
         In order: the language's way to bokmål (nn: Apertium, en: FreeDict), its lemma, an English
-        word's Norwegian cognate ("criteria" -> "kriteria"), the guidance's compounds a translation or
-        cognate is part of ("quality" -> "kvalitet" -> "datakvalitet",
+        word's Norwegian cognate ("criteria" -> "kriteria"), the guidance's compounds a translation is
+        part of ("quality" -> "kvalitet" -> "datakvalitet",
         "delivery" -> "levering" -> "leveringsfrist"), and a spelling correction against the
         guidance's words.
         """
@@ -260,13 +260,14 @@ class LexicalIndex:
             lemma = fold(lang.lemma(raw))
             if lemma != tok and stem(lemma) in self.df:
                 out[stem(lemma)] = 0.9
-        if not out:  # an English word no dictionary has, read as its Norwegian cognate ("exclusion")
+        if not out:
+            # an English word whose dictionary words the guidance lacks, read as its Norwegian
+            # cognate ("exclusion" -> "eksklusjon"); only a stem the guidance has itself, never as a
+            # compound's part (a guessed stem is short: "centre" -> "sentr" is no part of "sentralt")
             for cand in lang.cognates(raw):
                 st = stem(fold(cand))
                 if st in self.df:
                     out.setdefault(st, T.COGNATE_WEIGHT)
-                else:
-                    unmatched.append(st)
         if not out and T.TRANSLATION_COMPOUND:
             for st in unmatched:
                 for cand in self.compounds_of(st):
@@ -296,9 +297,12 @@ class LexicalIndex:
             if not (raws[n] in QUALIFIERS and keep and toks[keep[-1]] in NEGATORS):
                 keep.append(n)
         toks, raws = [toks[n] for n in keep], [raws[n] for n in keep]
-        # a nynorsk question is also read word by word in bokmål for the glossary's phrases: "ikkje eit
-        # forskingsprosjekt" is the phrase "ikke et forskningsprosjekt" (no entry for each form)
+        # a nynorsk question is also read word by word in bokmål for the glossary's entries, phrases
+        # and words: "ikkje eit forskingsprosjekt" is "ikke et forskningsprosjekt", "fastlegar" is
+        # "fastleger" (no entry needs each nynorsk form)
         in_bokmal = [self._bokmal(raw, tok, speech) for tok, raw in zip(toks, raws)] if lang == "nn" else None
+        if in_bokmal == toks:
+            in_bokmal = None
         groups: dict[str, Group] = {}
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
@@ -316,7 +320,7 @@ class LexicalIndex:
 
         while i < len(toks):
             hit = self.glossary.match(toks, i, lang)
-            if hit is None and in_bokmal is not None and in_bokmal != toks:
+            if hit is None and in_bokmal is not None:
                 hit = self.glossary.match(in_bokmal, i, "nb")
             if hit and hit[1] == ("!",) and hit[0] == 1 and stem(toks[i]) in self.df:
                 hit = None  # a word the guidance itself uses ("kvalitetsregistre") is no other subject

@@ -85,5 +85,5 @@ TRANSLATION_COMPOUND = 0.7  # a translation the guidance lacks is searched by th
 COMPOUND_PART_MIN = 5  # ...a last part from this length: "sjon" is no part of "informasjon"
 COGNATE_MIN = 5  # an English word shorter than this is not read as a Norwegian cognate ("case" is no "kase")
 COGNATE_WEIGHT = 0.8  # a cognate found in the guidance counts as a translation does (it makes the word known)
-COMPOUND_TAIL_MIN = 4  # a nynorsk compound Apertium lacks is read by a last part of at least this many letters ("pasientopplysningar" -> "pasient" + "opplysninger")
+COMPOUND_TAIL_MIN = 5  # a nynorsk compound Apertium lacks is read by a last part of at least this many letters ("pasientopplysningar" -> "pasient" + "opplysninger")
 COMPOUND_SPAN = 40  # ...in words of at most this many letters (pasted junk is no compound)

@@ -45,6 +45,13 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("And why is there a minimum of two hours?", Asked("reason")),
     ("What is the reason for excluding self-paying patients?", Asked("reason")),
     ("Hva er grunnen til at data før 1997 mangler?", Asked("reason")),
+    ("Hei, hvorfor er opphold gjennom NAV ekskludert fra registeret?", Asked("reason")),  # after a greeting
+    ("Jeg lurte på hvorfor det tar 60 dager.", Asked("reason")),
+    # the asker's own reason, or a reason the data record, asks for none
+    ("Kor lang tid tek det, grunnen til at eg spør er at vi har ein frist?", Asked("duration")),
+    ("Registreres årsaken til innleggelsen i NPR?", None),
+    ("Does NPR record the reason for contact?", None),
+    ("What is the reason code for the contact?", None),
     # ...not where "why" is part of what the data are wanted for
     ("Kan NPR brukes til forskning på hvorfor folk blir syke?", None),
     ("We study why patients are readmitted. Which data does NPR hold?", None),

@@ -701,6 +701,8 @@ def test_an_english_word_is_read_as_its_norwegian_cognate_by_the_regular_spellin
     assert en.cognates("statistics") == ["statistikk"]
     assert en.cognates("quality") == ["kvalitet"]
     assert en.cognates("specialist") == ["spesialist"]
+    assert en.cognates("technical") == ["teknisk"] and en.cognates("exception") == ["eksepsjon"]
+    assert en.cognates("commission") == ["kommisjon"]
     assert en.cognates("case") == [] and en.cognates("purpose") == []  # short, or spelled the same
     assert language.get("nb").cognates("exclusion") == []
 
@@ -713,8 +715,11 @@ def test_a_cognate_the_guidance_uses_makes_the_english_word_known():
     group = next(g for g in lx.analyze("What are the criteria?", "en").groups if g.label == "criteria")
     assert dict(zip(group.terms, group.weights)).get("kriteri", 0) >= 0.8
     assert lx.scores(lx.analyze("What are the criteria?", "en"))[0] > 0
-    # a cognate the guidance does not use adds nothing ("collection" -> "kolleksjon")
+    # a cognate the guidance does not use adds nothing ("collection" -> "kolleksjon"), not even as a
+    # compound's part ("centre" -> "sentr" is no part of "sentralt")
     assert not any(t.startswith("kolleksjon") for g in lx.analyze("the collection", "en").groups for t in g.terms)
+    central = LexicalIndex(["Norsk pasientregister\nEt sentralt helseregister."])
+    assert not any(t.startswith("sentral") for g in central.analyze("the centre", "en").groups for t in g.terms)
 
 
 def test_a_nynorsk_compound_apertium_lacks_is_read_by_its_parts():
@@ -725,4 +730,5 @@ def test_a_nynorsk_compound_apertium_lacks_is_read_by_its_parts():
     assert nn.to_guidance("sjukehusopphald") == ["sykehusopphold"]          # both parts
     assert nn.to_guidance("forskingsdata") == ["forskningsdata"]            # the first part, before its s
     assert nn.to_guidance("kvalitetsregister") == []  # nothing nynorsk in it: no guess ("kval" is no part)
+    assert nn.to_guidance("tjenestene") == []         # a bokmål word is taken apart into nothing
     assert nn.to_guidance("x" * 500) == []            # pasted junk is no compound
