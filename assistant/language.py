@@ -172,7 +172,7 @@ class Language:
             found = table.get(word, ())
             if not found and word.isascii() and word.isalpha():  # typed without æøå: "foremal" is "føremål"
                 found = table.get(_general(self.code)[1].get(fold(word), ""), ())
-            return list(found) or _compound_in_bokmal(word, table)
+            return list(found) or list(_compound_cached(word))
         if self.code == "en":
             # FreeDict eng-nor first; for words it lacks ("purpose", "consent"), the Danish-English
             # dictionary read backwards (the Danish words bokmål shares). The word's own entry in
@@ -187,6 +187,13 @@ class Language:
                 if lemma != word and table.get(lemma):
                     return list(table[lemma])[:4]
         return []
+
+
+@lru_cache(maxsize=T.COMPOUNDS_SEEN)
+def _compound_cached(word: str) -> tuple[str, ...]:
+    """_compound_in_bokmal with Apertium's list, kept per word: every word of a nynorsk question
+    the list lacks is looked up (its general-language frequency twice), question after question."""
+    return tuple(_compound_in_bokmal(word, _mapping("nn_nb.tsv")))
 
 
 def _compound_in_bokmal(word: str, table: dict) -> list[str]:

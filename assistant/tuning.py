@@ -87,3 +87,4 @@ COGNATE_MIN = 5  # an English word shorter than this is not read as a Norwegian 
 COGNATE_WEIGHT = 0.8  # a cognate found in the guidance counts as a translation does (it makes the word known)
 COMPOUND_TAIL_MIN = 5  # a nynorsk compound Apertium lacks is read by a last part of at least this many letters ("pasientopplysningar" -> "pasient" + "opplysninger")
 COMPOUND_SPAN = 40  # ...in words of at most this many letters (pasted junk is no compound)
+COMPOUNDS_SEEN = 65536  # nynorsk words whose compound reading is kept (language._compound_cached; a word of at most COMPOUND_SPAN letters)
