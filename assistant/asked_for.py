@@ -6,12 +6,17 @@ whether a section gives one.
     gives(asks_for("Hvor mange virkedager tar det?"), "Personidentifiserbare opplysninger - 60 dager") -> True
     asks_for("What VAT rate is added?") -> Asked("percent");  gives(that, "NOK 1100,- eks. mva.") -> False
     asks_for("Hvor finner jeg statistikk over antall pasienter?") -> None (it asks where, not how many)
-    asks_for("Hvilket år ble artikkelen publisert?") -> Asked("year");  gives(that, "Fra 1997 til d.d.") -> True
+    asks_for("Fra hvilket år finnes data?") -> Asked("year");  gives(that, "Fra 1997 til d.d.") -> True
     asks_for("Finnes det et pristak?") -> Asked("limit");  gives(that, "minimum to timer") -> False
     asks_for("Koster det noe å be om innsyn?") -> Asked("price");  gives(that, "gå til Helsenorge") -> False
     asks_for("Kor lang tid tek det?") -> Asked("duration");  gives(that, "60 dager") -> True
     asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
     asks_for("Hvorfor er NAV-opphold ekskludert?") -> Asked("reason");  gives(that, "Opphold gjennom NAV") -> False
+    asks_for("Hvilket år kom artikkelen ut?") -> Asked("published");  gives(that, "Fra 1997 til d.d.") -> False
+    asks_for("Hvilken paragraf gjelder?") -> Asked("paragraph");  gives(that, "helseregisterloven § 11") -> True
+    asks_for("Kva avdeling har ansvaret?") -> Asked("department");  gives(that, "Helsedirektoratet er ...") -> False
+    asks_for("Hvordan defineres død ved ankomst?") -> Asked("definition");  gives(that, "Pasienter som er ...") -> False
+    asks_for("Er 60 dager kalenderdager?") -> Asked("days");  gives(that, "60 dager") -> False
 
 A section that holds no fact of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
@@ -44,9 +49,14 @@ class Asked:
 # what it costs), a percentage before a count ("Hvor mange prosent ..."), a cap or a discount on the
 # price before the price, a price before a span of time, and a span of time ("Hvor lang tid tar
 # det?") before a date ("Når får vi data?"); a month before a year ("Fra hvilken måned i 1997 …?"
-# wants a month, which a year does not give)
-KINDS = ("change", "reason", "percent", "frequency", "month", "year", "limit", "exception", "price", "duration",
-         "date", "author", "language", "purpose", "phone")
+# wants a month, which a year does not give); the kind of days ("kalenderdager eller virkedager?")
+# before a count of them, a publication's year ("Hvilket år kom artikkelen ut?") before any year (the
+# collection period's 1997 is no publication's); a provision, a department and a definition last,
+# each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
+# or a way of delivery and a person's name, which it never names
+KINDS = ("change", "reason", "percent", "frequency", "month", "days", "published", "year", "limit", "exception", "price",
+         "duration", "date", "author", "language", "purpose", "phone", "paragraph", "department", "definition",
+         "format", "person")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

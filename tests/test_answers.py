@@ -145,6 +145,19 @@ def test_a_question_that_points_back_asks_about_the_statement_before_it(assistan
     _grounded(a)
 
 
+@pytest.mark.parametrize("question", [
+    "Er pasienter som blir behandlet i utlandet på norsk regning, med i NPR?",
+    "Does NPR include patients treated abroad at the Norwegian state's expense?",
+    "Are Norwegian residents treated at hospitals abroad included in NPR?",
+])
+def test_care_given_abroad_is_not_the_population_of_patients_living_abroad(assistant, question):
+    # the guidance counts care "i Norge", also to patients living abroad; care given abroad it
+    # does not mention, so quoting "bostedsadresse utenfor Norge" would answer another question
+    assert assistant.ask(question).abstained
+    a = assistant.ask("Are patients who live abroad but were treated in Norway included?")
+    assert not a.abstained and "bostedsadresse utenfor Norge" in a.answer
+
+
 def test_context_never_hijacks_a_new_topic(assistant):
     a = assistant.ask("Hvem er databehandler?", context="Hva koster det?")
     assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"

@@ -34,10 +34,33 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is anonymous data delivered faster than identifiable data?", Asked("duration")),
     ("Er dette noe NPR skal brukes til?", Asked("purpose")),
     ("Is quality work what the register is meant for?", Asked("purpose")),
-    ("Hvilket år ble artikkelen publisert?", Asked("year")),
+    ("Hvilket år ble artikkelen publisert?", Asked("published")),  # a publication's year, not any year
     ("Fra kva år finst det data?", Asked("year")),
-    ("What year was the article published?", Asked("year")),
+    ("What year was the article published?", Asked("published")),
+    ("Hvem skrev artikkelen, og hvilket år kom den ut?", Asked("published")),
+    ("Hvilket år startet registeret?", Asked("year")),
     ("Which year-end report covers it?", None),
+    # a provision, a department, a definition, the kind of days: facts a section names or does not
+    ("Hvilken paragraf i kapittel 3 gjelder kobling?", Asked("paragraph")),
+    ("Which section of the Health Registries Act is NPR established under?", Asked("paragraph")),
+    ("Which section of the guidance covers linking?", None),
+    ("Kva avdeling i Helsedirektoratet har ansvaret for NPR?", Asked("department")),
+    ("I work in a hospital's quality department. Which route applies?", None),
+    ("Hvordan defineres «død ved ankomst» i NPR?", Asked("definition")),
+    ("What does 'selvbetalende opphold' mean?", Asked("definition")),
+    ("Hva betyr NPR?", None),  # an abbreviation the guidance writes out
+    ("Hva betyr det for oss at vi ikke forsker?", None),  # a consequence, no definition
+    ("Er de 30 dagene kalenderdager eller virkedager?", Asked("days")),
+    ("Are the 60 days calendar days?", Asked("days")),
+    ("How many working days does delivery take?", Asked("count", ("working", "days", "does"))),
+    ("I hvilket filformat leveres dataene?", Asked("format")),
+    ("Kan dataene leveres på en minnepinne?", Asked("format")),
+    ("Can we get the data as SPSS files?", Asked("format")),
+    ("Which format should the application be in?", None),  # the application's, which the form answers
+    ("Kven er leiar for Norsk pasientregister?", Asked("person")),
+    ("Who is the data protection officer at Helsedirektoratet?", Asked("person")),
+    ("Our data protection officer asks who the controller is.", None),
+    ("Hvem er databehandler for NPR?", None),  # a body, which the guidance names
     # why, asked at the start, after "lurer på"/"wonder", or as "what is the reason"
     ("Hvorfor er opphold gjennom NAV ekskludert?", Asked("reason")),
     ("Kvifor tek det 60 dagar?", Asked("reason")),
@@ -160,6 +183,13 @@ def test_other_questions_ask_for_no_number(question):
     ("Is there a price cap?", "Prisen er maks NOK 5000 per sak.", True),
     ("Hvilket år ble artikkelen publisert?",
      "Forskningspotensialet i NPR er omtalt i en artikkel hos Sandinavian Journal of Public Health.", False),
+    ("Hvilket år kom artikkelen ut?", PERIOD, False),  # a year, but no publication's
+    ("When was the article published?", "Artikkelen ble publisert i Scand J Public Health i 2020.", True),
+    ("Hvilken paragraf gjelder?", "hjemlet i helseregisterloven § 11", True),
+    ("Hvilken paragraf gjelder?", "norskpasientregisterforskriften, kapittel 3", False),
+    ("Which department is responsible?", "Helsedirektoratet er både databehandlingsansvarlig og databehandler.", False),
+    ("Hvordan defineres død ved ankomst?", EXCLUSIONS, False),  # the list names it, defines nothing
+    ("Er 60 dager kalenderdager?", DELIVERY, False),
     ("Hva koster det?", PRICE, True),
     ("Koster det noe å be om innsyn?", HELSENORGE, False),     # the Helsenorge section names no price
     ("Do we have to pay for the variable lists?", "Gå til variabeloversikten for å lage variabellister", False),
@@ -211,6 +241,13 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Hvilket telefonnummer kan jeg ringe hvis jeg har spørsmål om søknaden?",  # an e-mail address, no number
     "Hvorfor er opphold gjennom NAV ekskludert fra registeret?",  # the exclusion list gives no reason
     "Why does it take 60 days to get identifiable data?",
+    "Hvem skrev artikkelen om forskningspotensialet, og hvilket år kom den ut?",  # not the period's 1997
+    "hvilken paragraf i kapittel 3 gjelder kobling med forskningsdata",
+    "Kva avdeling i Helsedirektoratet har ansvaret for NPR?",
+    "Hvordan defineres «død ved ankomst» i NPR?",
+    "Are the 60 days for person-identifiable data calendar days or working days?",
+    "Leveres dataene som CSV- eller SPSS-filer?",
+    "Who is the data protection officer at Helsedirektoratet?",
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -223,6 +260,7 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Hva koster det å få data?", "1100"),
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
+    ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
 ])
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
