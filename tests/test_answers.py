@@ -158,6 +158,15 @@ def test_care_given_abroad_is_not_the_population_of_patients_living_abroad(assis
     assert not a.abstained and "bostedsadresse utenfor Norge" in a.answer
 
 
+@pytest.mark.parametrize("question", [
+    "We plan a study of hip fractures over 20 years, from 1995 to 2015. Does the registry go back that far?",
+    "Is data collection in NPR still going on?",
+])
+def test_a_span_of_years_asked_in_other_words_gets_the_collection_period(assistant, question):
+    a = assistant.ask(question)
+    assert not a.abstained and a.citations[0].section == "Datainnsamlingsperiode" and "1997" in a.answer
+
+
 def test_context_never_hijacks_a_new_topic(assistant):
     a = assistant.ask("Hvem er databehandler?", context="Hva koster det?")
     assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"
