@@ -49,14 +49,16 @@ class Asked:
 # what it costs), a percentage before a count ("Hvor mange prosent ..."), a cap or a discount on the
 # price before the price, a price before a span of time, and a span of time ("Hvor lang tid tar
 # det?") before a date ("Når får vi data?"); a month before a year ("Fra hvilken måned i 1997 …?"
-# wants a month, which a year does not give); the kind of days ("kalenderdager eller virkedager?")
+# wants a month, which a year does not give); another currency than NOK and the hours a request usually
+# takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer bruker dere vanligvis?"
+# are not answered by "NOK 1100" and "minimum to timer"); the kind of days ("kalenderdager eller virkedager?")
 # before a count of them, a publication's year ("Hvilket år kom artikkelen ut?") before any year (the
 # collection period's 1997 is no publication's); a provision, a department and a definition last,
 # each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
 # or a way of delivery and a person's name, which it never names
-KINDS = ("change", "reason", "percent", "frequency", "month", "days", "published", "year", "limit", "exception", "price",
-         "duration", "date", "author", "language", "purpose", "phone", "paragraph", "department", "definition",
-         "format", "person")
+KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
+         "limit", "exception", "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
+         "department", "definition", "format", "person")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

@@ -53,6 +53,11 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Er de 30 dagene kalenderdager eller virkedager?", Asked("days")),
     ("Are the 60 days calendar days?", Asked("days")),
     ("How many working days does delivery take?", Asked("count", ("working", "days", "does"))),
+    ("Hva er pris per time i euro?", Asked("currency")),
+    ("Can the invoice be issued in euros?", Asked("currency")),
+    ("Hvor mange timer bruker dere vanligvis på en søknad?", Asked("hours")),
+    ("How many hours does Helsedirektoratet typically spend on an application?", Asked("hours")),
+    ("Hvor mange timer faktureres minst?", Asked("count", ("timer", "faktureres", "minst"))),  # the minimum given
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
     ("Can we get the data as SPSS files?", Asked("format")),
@@ -248,6 +253,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Are the 60 days for person-identifiable data calendar days or working days?",
     "Leveres dataene som CSV- eller SPSS-filer?",
     "Who is the data protection officer at Helsedirektoratet?",
+    "Hva er pris per time i euro, eks. mva.?",  # NOK 1100 is no price in euros
+    "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -261,6 +268,7 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
     ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
+    ("Hvor mange timer blir jeg minst fakturert for?", "minimum to timer"),
 ])
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
