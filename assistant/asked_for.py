@@ -47,7 +47,8 @@ class Asked:
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
 # price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
 # what it costs), a percentage before a count ("Hvor mange prosent ..."), a cap or a discount on the
-# price before the price, a price before a span of time, and a span of time ("Hvor lang tid tar
+# price before the price, and so do the terms of payment ("Kan jeg betale med kort?"), a price before a
+# span of time, and a span of time ("Hvor lang tid tar
 # det?") before a date ("Når får vi data?"); a month before a year ("Fra hvilken måned i 1997 …?"
 # wants a month, which a year does not give); another currency than NOK and the hours a request usually
 # takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer bruker dere vanligvis?"
@@ -57,7 +58,7 @@ class Asked:
 # each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
 # or a way of delivery and a person's name, which it never names
 KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
-         "limit", "exception", "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
+         "limit", "exception", "payment", "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
          "department", "definition", "format", "person")
 
 

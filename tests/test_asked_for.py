@@ -58,6 +58,10 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Hvor mange timer bruker dere vanligvis på en søknad?", Asked("hours")),
     ("How many hours does Helsedirektoratet typically spend on an application?", Asked("hours")),
     ("Hvor mange timer faktureres minst?", Asked("count", ("timer", "faktureres", "minst"))),  # the minimum given
+    ("Hva er betalingsfristen på fakturaen?", Asked("payment")),
+    ("Kan jeg betale med kort, eller må det være faktura?", Asked("payment")),
+    ("Sender dere fakturaen før eller etter at dataene er levert?", Asked("payment")),
+    ("Can I pay the invoice by credit card?", Asked("payment")),
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
     ("Can we get the data as SPSS files?", Asked("format")),
@@ -108,7 +112,7 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Når kan vi få dataene?", Asked("date")),
     ("When is the next annual report published?", Asked("date")),
     ("Is there a yearly deadline for applications?", Asked("date")),
-    ("Kva er betalingsfristen?", Asked("date")),
+    ("Kva er betalingsfristen?", Asked("payment")),  # the terms of payment, not a date the guidance gives
     ("Who wrote the article?", Asked("author")),
     ("Is there a student discount?", Asked("exception")),
     ("Kan dere levere raskere enn 60 dager?", Asked("exception")),
@@ -254,6 +258,7 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Leveres dataene som CSV- eller SPSS-filer?",
     "Who is the data protection officer at Helsedirektoratet?",
     "Hva er pris per time i euro, eks. mva.?",  # NOK 1100 is no price in euros
+    "Kan jeg betale med kort, eller må det være faktura?",  # what is billed, not how to pay
     "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
