@@ -47,8 +47,8 @@ class Asked:
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
 # price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
 # what it costs), a percentage before a count ("Hvor mange prosent ..."), a cap or a discount on the
-# price before the price, and so do the terms of payment ("Kan jeg betale med kort?"), a price before a
-# span of time, and a span of time ("Hvor lang tid tar
+# price before the price, and so do the terms of payment ("Kan jeg betale med kort?") and an approval
+# named ("How long does REK take?" asks about REK, not NPR's delivery), a price before a span of time, and a span of time ("Hvor lang tid tar
 # det?") before a date ("Når får vi data?"); a month before a year ("Fra hvilken måned i 1997 …?"
 # wants a month, which a year does not give); another currency than NOK and the hours a request usually
 # takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer bruker dere vanligvis?"
@@ -56,10 +56,10 @@ class Asked:
 # before a count of them, a publication's year ("Hvilket år kom artikkelen ut?") before any year (the
 # collection period's 1997 is no publication's); a provision, a department and a definition last,
 # each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
-# or a way of delivery and a person's name, which it never names
+# or a way of delivery, a person's name and an approval named (REK, a DPIA, consent), which it never names
 KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
-         "limit", "exception", "payment", "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
-         "department", "definition", "format", "person")
+         "limit", "exception", "payment", "approval", "price", "duration", "date", "author", "language", "purpose",
+         "phone", "paragraph", "department", "definition", "format", "person")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

@@ -62,6 +62,12 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Kan jeg betale med kort, eller må det være faktura?", Asked("payment")),
     ("Sender dere fakturaen før eller etter at dataene er levert?", Asked("payment")),
     ("Can I pay the invoice by credit card?", Asked("payment")),
+    ("Trenger jeg godkjenning fra REK for å få data fra NPR?", Asked("approval")),
+    ("Do I need the patients' consent to link NPR with another register?", Asked("approval")),
+    ("Må vi inngå databehandleravtale med Helsedirektoratet?", Asked("approval")),
+    ("How long does the ethics committee usually take?", Asked("approval")),
+    ("For our DPIA we need to cite the law NPR is established under. Which law is it?", None),
+    ("Jeg trenger lovhjemmelen til NPR for personvernkonsekvensvurderingen vår.", None),
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
     ("Can we get the data as SPSS files?", Asked("format")),
@@ -259,6 +265,7 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Who is the data protection officer at Helsedirektoratet?",
     "Hva er pris per time i euro, eks. mva.?",  # NOK 1100 is no price in euros
     "Kan jeg betale med kort, eller må det være faktura?",  # what is billed, not how to pay
+    "Trenger vi en personvernkonsekvensvurdering (DPIA) for å få data fra NPR?",  # no approval named
     "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
@@ -274,6 +281,8 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
     ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
     ("Hvor mange timer blir jeg minst fakturert for?", "minimum to timer"),
+    ("For our DPIA we need to name the controller and the processor of the NPR data. Who are they?",
+     "databehandlingsansvarlig og databehandler"),
 ])
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
