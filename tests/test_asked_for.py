@@ -68,6 +68,13 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("How long does the ethics committee usually take?", Asked("approval")),
     ("For our DPIA we need to cite the law NPR is established under. Which law is it?", None),
     ("Jeg trenger lovhjemmelen til NPR for personvernkonsekvensvurderingen vår.", None),
+    ("Kan jeg reservere meg mot å bli registrert i NPR?", Asked("remedy")),
+    ("Can I have my records in NPR deleted?", Asked("remedy")),
+    ("Hvordan får jeg rettet feil opplysninger om meg selv i NPR?", Asked("remedy")),
+    ("Kan eg klage dersom søknaden min blir avslått?", Asked("remedy")),
+    ("Do I have to delete the data after my project ends?", Asked("remedy")),
+    ("Er opplysningene i NPR korrekte?", None),  # whether they are right: the data quality
+    ("Hvor kan jeg se hva som er registrert om meg?", None),
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
     ("Can we get the data as SPSS files?", Asked("format")),
@@ -266,6 +273,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Hva er pris per time i euro, eks. mva.?",  # NOK 1100 is no price in euros
     "Kan jeg betale med kort, eller må det være faktura?",  # what is billed, not how to pay
     "Trenger vi en personvernkonsekvensvurdering (DPIA) for å få data fra NPR?",  # no approval named
+    "Kan jeg kreve å få slettet opplysningene mine fra pasientregisteret?",  # rights only as a page
+    "How do I appeal if my application is rejected?",
     "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
