@@ -56,10 +56,12 @@ class Asked:
 # before a count of them, a publication's year ("Hvilket år kom artikkelen ut?") before any year (the
 # collection period's 1997 is no publication's); a provision, a department and a definition last,
 # each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
-# or a way of delivery, a person's name, and a way to opt out, delete, correct or appeal, which it never names
+# or a way of delivery, a person's name, a way to opt out, delete, correct or appeal, how long data may be
+# kept, where they may be stored and the code system used, which it never names
 KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
-         "limit", "exception", "payment", "approval", "price", "duration", "date", "author", "language", "purpose",
-         "phone", "paragraph", "department", "definition", "format", "person", "remedy")
+         "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author", "language", "purpose",
+         "phone", "paragraph", "department", "definition", "format", "person", "remedy",
+         "storage", "coding")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

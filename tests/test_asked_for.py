@@ -42,32 +42,45 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Which year-end report covers it?", None),
     # a provision, a department, a definition, the kind of days: facts a section names or does not
     ("Hvilken paragraf i kapittel 3 gjelder kobling?", Asked("paragraph")),
-    ("Which section of the Health Registries Act is NPR established under?", Asked("paragraph")),
-    ("Which section of the guidance covers linking?", None),
+    ("Which paragraph of the Health Registries Act is NPR established under?", Asked("paragraph")),
+    ("Which section of the NPR regulation covers linkage of data?", None),  # 'kapittel 3' may answer it
+    ("Hvilke bestemmelser regulerer kobling av NPR-data?", None),
     ("Kva avdeling i Helsedirektoratet har ansvaret for NPR?", Asked("department")),
     ("I work in a hospital's quality department. Which route applies?", None),
+    ("Kva avdelingar i spesialisthelsetenesta er med i registeret?", None),  # the departments that report
     ("Hvordan defineres «død ved ankomst» i NPR?", Asked("definition")),
     ("What does 'selvbetalende opphold' mean?", Asked("definition")),
     ("Hva betyr NPR?", None),  # an abbreviation the guidance writes out
+    ("What does the abbreviation 'NPR' mean?", None),
+    ("Hvordan defineres populasjonen i NPR?", None),  # no term quoted: the section describes it
     ("Hva betyr det for oss at vi ikke forsker?", None),  # a consequence, no definition
     ("Er de 30 dagene kalenderdager eller virkedager?", Asked("days")),
     ("Are the 60 days calendar days?", Asked("days")),
+    ("Regnes fristen på 60 dager i virkedager?", Asked("days")),
+    ("How many working days does it take to get anonymous or identifiable data?",
+     Asked("count", ("working", "days", "does"))),
     ("How many working days does delivery take?", Asked("count", ("working", "days", "does"))),
     ("Hva er pris per time i euro?", Asked("currency")),
+    ("Is the hourly rate in NOK or in euros?", None),  # NOK named: the guidance's own answer
     ("Can the invoice be issued in euros?", Asked("currency")),
     ("Hvor mange timer bruker dere vanligvis på en søknad?", Asked("hours")),
     ("How many hours does Helsedirektoratet typically spend on an application?", Asked("hours")),
     ("Hvor mange timer faktureres minst?", Asked("count", ("timer", "faktureres", "minst"))),  # the minimum given
+    ("Hvor mange timer med saksbehandling blir fakturert?", Asked("count", ("timer", "med", "saksbehandling"))),
     ("Hva er betalingsfristen på fakturaen?", Asked("payment")),
     ("Kan jeg betale med kort, eller må det være faktura?", Asked("payment")),
     ("Sender dere fakturaen før eller etter at dataene er levert?", Asked("payment")),
     ("Can I pay the invoice by credit card?", Asked("payment")),
+    ("We need to know what we pay in advance to budget. What is the hourly rate?", None),  # no terms asked
     ("Trenger jeg godkjenning fra REK for å få data fra NPR?", Asked("approval")),
     ("Do I need the patients' consent to link NPR with another register?", Asked("approval")),
     ("Må vi inngå databehandleravtale med Helsedirektoratet?", Asked("approval")),
     ("How long does the ethics committee usually take?", Asked("approval")),
     ("For our DPIA we need to cite the law NPR is established under. Which law is it?", None),
     ("Jeg trenger lovhjemmelen til NPR for personvernkonsekvensvurderingen vår.", None),
+    ("Kreves det REK-godkjenning for å få data?", Asked("approval")),
+    ("REK has approved our project. What does identifiable data cost?", Asked("price")),
+    ("Prosjektet er samtykkebasert. Hvor lang tid tar leveringen?", Asked("duration")),
     ("Kan jeg reservere meg mot å bli registrert i NPR?", Asked("remedy")),
     ("Can I have my records in NPR deleted?", Asked("remedy")),
     ("Hvordan får jeg rettet feil opplysninger om meg selv i NPR?", Asked("remedy")),
@@ -75,14 +88,22 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Do I have to delete the data after my project ends?", Asked("remedy")),
     ("Er opplysningene i NPR korrekte?", None),  # whether they are right: the data quality
     ("Hvor kan jeg se hva som er registrert om meg?", None),
+    ("Hvor lenge kan vi beholde NPR-dataene etter at prosjektet er ferdig?", Asked("retention")),
+    ("How long may we keep the data after the project ends?", Asked("retention")),
+    ("Kan data frå NPR lagrast på ein server i utlandet?", Asked("storage")),
+    ("Will the data be made available on a remote analysis platform?", Asked("storage")),
+    ("Hvilken ICD-versjon brukes for diagnosene i NPR?", Asked("coding")),
+    ("Er diagnosekode F32 (depresjon) med i NPR?", Asked("coding")),
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
     ("Can we get the data as SPSS files?", Asked("format")),
+    ("Vi bruker Stata på instituttet. Hvor søker vi om data?", None),  # software named as context
     ("Which format should the application be in?", None),  # the application's, which the form answers
     ("Kven er leiar for Norsk pasientregister?", Asked("person")),
     ("Who is the data protection officer at Helsedirektoratet?", Asked("person")),
     ("Our data protection officer asks who the controller is.", None),
     ("Hvem er databehandler for NPR?", None),  # a body, which the guidance names
+    ("Hvilke år dekker dataene som blir gitt ut?", Asked("year")),  # data given out, no publication
     # why, asked at the start, after "lurer på"/"wonder", or as "what is the reason"
     ("Hvorfor er opphold gjennom NAV ekskludert?", Asked("reason")),
     ("Kvifor tek det 60 dagar?", Asked("reason")),
@@ -210,7 +231,10 @@ def test_other_questions_ask_for_no_number(question):
     ("Hvilken paragraf gjelder?", "hjemlet i helseregisterloven § 11", True),
     ("Hvilken paragraf gjelder?", "norskpasientregisterforskriften, kapittel 3", False),
     ("Which department is responsible?", "Helsedirektoratet er både databehandlingsansvarlig og databehandler.", False),
-    ("Hvordan defineres død ved ankomst?", EXCLUSIONS, False),  # the list names it, defines nothing
+    ("Hvordan defineres «død ved ankomst»?", EXCLUSIONS, False),  # the list names it, defines nothing
+    ("Hvem er kontaktperson for søknader til andre formål?", "Har du spørsmål, kontakt helseregistre@helsedir.no", True),
+    ("Who is the head of research at NPR?",
+     "Forskningspotensialet i NPR er omtalt i en artikkel hos Sandinavian Journal of Public Health.", False),
     ("Er 60 dager kalenderdager?", DELIVERY, False),
     ("Hva koster det?", PRICE, True),
     ("Koster det noe å be om innsyn?", HELSENORGE, False),     # the Helsenorge section names no price
@@ -275,6 +299,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Trenger vi en personvernkonsekvensvurdering (DPIA) for å få data fra NPR?",  # no approval named
     "Kan jeg kreve å få slettet opplysningene mine fra pasientregisteret?",  # rights only as a page
     "How do I appeal if my application is rejected?",
+    "Hvor lenge kan vi beholde dataene etter at prosjektet er avsluttet?",  # not the delivery times
+    "Does npr use icd-10 or icd-11 for diagnoses?",
     "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
