@@ -57,11 +57,12 @@ class Asked:
 # collection period's 1997 is no publication's); a provision, a department and a definition last,
 # each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
 # or a way of delivery, a person's name, a way to opt out, delete, correct or appeal, how long data may be
-# kept, where they may be stored and the code system used, which it never names
+# kept, where they may be stored, the code system used, a way of logging in and who may apply, which it
+# never names
 KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
-         "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author", "language", "purpose",
-         "phone", "paragraph", "department", "definition", "format", "person", "remedy",
-         "storage", "coding")
+         "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author",
+         "language", "purpose", "phone", "paragraph", "department", "definition", "format", "person", "remedy",
+         "storage", "coding", "login", "eligibility")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

@@ -149,6 +149,8 @@ def test_a_question_that_points_back_asks_about_the_statement_before_it(assistan
     "Er pasienter som blir behandlet i utlandet på norsk regning, med i NPR?",
     "Does NPR include patients treated abroad at the Norwegian state's expense?",
     "Are Norwegian residents treated at hospitals abroad included in NPR?",
+    "Are Norwegians who had surgery abroad included in NPR?",
+    "Er pasienter som fikk behandling utenlands på norsk regning registrert?",
 ])
 def test_care_given_abroad_is_not_the_population_of_patients_living_abroad(assistant, question):
     # the guidance counts care "i Norge", also to patients living abroad; care given abroad it

@@ -94,6 +94,12 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Will the data be made available on a remote analysis platform?", Asked("storage")),
     ("Hvilken ICD-versjon brukes for diagnosene i NPR?", Asked("coding")),
     ("Er diagnosekode F32 (depresjon) med i NPR?", Asked("coding")),
+    ("Må jeg logge inn med BankID for å sende søknad på helsedata.no?", Asked("login")),
+    ("I can't log in to helsedata.no, it keeps timing out.", Asked("login")),
+    ("Må eg vere tilsett ved ein norsk institusjon for å få data frå NPR?", Asked("eligibility")),
+    ("Can a foreign researcher with no Norwegian partner institution apply for NPR data?", Asked("eligibility")),
+    ("Jeg er ansatt ved et sykehus og trenger data. Hvor søker jeg?", None),  # who asks, no requirement
+    ("Vi er en norsk institusjon. Hva koster det?", Asked("price")),
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
     ("Can we get the data as SPSS files?", Asked("format")),
@@ -301,6 +307,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "How do I appeal if my application is rejected?",
     "Hvor lenge kan vi beholde dataene etter at prosjektet er avsluttet?",  # not the delivery times
     "Does npr use icd-10 or icd-11 for diagnoses?",
+    "Do I need a Norwegian BankID to submit the application?",
+    "Kan utenlandske forskere uten norsk institusjon søke om data?",
     "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
