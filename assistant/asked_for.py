@@ -15,7 +15,7 @@ whether a section gives one.
     asks_for("Hvilket år kom artikkelen ut?") -> Asked("published");  gives(that, "Fra 1997 til d.d.") -> False
     asks_for("Hvilken paragraf gjelder?") -> Asked("paragraph");  gives(that, "helseregisterloven § 11") -> True
     asks_for("Kva avdeling har ansvaret?") -> Asked("department");  gives(that, "Helsedirektoratet er ...") -> False
-    asks_for("Hvordan defineres død ved ankomst?") -> Asked("definition");  gives(that, "Pasienter som er ...") -> False
+    asks_for("Hvordan defineres «død ved ankomst»?") -> Asked("definition");  gives(that, "Pasienter ...") -> False
     asks_for("Er 60 dager kalenderdager?") -> Asked("days");  gives(that, "60 dager") -> False
 
 A section that holds no fact of the kind asked for cannot answer the question, however close its
@@ -46,19 +46,19 @@ class Asked:
 
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
 # price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
-# what it costs), a percentage before a count ("Hvor mange prosent ..."), a cap or a discount on the
-# price before the price, and so do the terms of payment ("Kan jeg betale med kort?") and an approval
-# named ("How long does REK take?" asks about REK, not NPR's delivery), a price before a span of time, and a span of time ("Hvor lang tid tar
-# det?") before a date ("Når får vi data?"); a month before a year ("Fra hvilken måned i 1997 …?"
-# wants a month, which a year does not give); another currency than NOK and the hours a request usually
-# takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer bruker dere vanligvis?"
-# are not answered by "NOK 1100" and "minimum to timer"); the kind of days ("kalenderdager eller virkedager?")
-# before a count of them, a publication's year ("Hvilket år kom artikkelen ut?") before any year (the
-# collection period's 1997 is no publication's); a provision, a department and a definition last,
-# each a fact the guidance names or does not ("§ 11"; no department; no term defined), and a file format
-# or a way of delivery, a person's name, a way to opt out, delete, correct or appeal, how long data may be
-# kept, where they may be stored, the code system used, a way of logging in and who may apply, which it
-# never names
+# what it costs), a percentage before a count ("Hvor mange prosent ..."); another currency than NOK and
+# the hours a request takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer
+# bruker dere vanligvis?" are not answered by "NOK 1100" and "minimum to timer"); the kind of days
+# ("kalenderdager eller virkedager?") before a count of them; a month before a year ("Fra hvilken måned
+# i 1997 …?" wants a month, which a year does not give) and a publication's year ("Hvilket år kom
+# artikkelen ut?") before any year (the collection period's 1997 is no publication's); a cap or a
+# discount on the price, the terms of payment ("Kan jeg betale med kort?"), an approval asked for ("How
+# long does REK take?" asks about REK, not NPR's delivery) and how long data may be kept ("Hvor lenge
+# kan vi beholde dataene?") before a price and a span of time, a price before a span of time, and a span
+# of time ("Hvor lang tid tar det?") before a date ("Når får vi data?"); last the facts the guidance
+# names once or never: a paragraph ("§ 11"), a department of the directorate, a definition of a quoted
+# term, a file format or way of delivery, a person's name, a way to opt out, delete, correct or appeal,
+# where data may be stored, the code system, a way of logging in and who may apply
 KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
          "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author",
          "language", "purpose", "phone", "paragraph", "department", "definition", "format", "person", "remedy",

@@ -238,7 +238,8 @@ def test_other_questions_ask_for_no_number(question):
     ("Hvilken paragraf gjelder?", "norskpasientregisterforskriften, kapittel 3", False),
     ("Which department is responsible?", "Helsedirektoratet er både databehandlingsansvarlig og databehandler.", False),
     ("Hvordan defineres «død ved ankomst»?", EXCLUSIONS, False),  # the list names it, defines nothing
-    ("Hvem er kontaktperson for søknader til andre formål?", "Har du spørsmål, kontakt helseregistre@helsedir.no", True),
+    ("Hvem er kontaktperson for søknader til andre formål?",
+     "Har du spørsmål, kontakt helseregistre@helsedir.no", True),
     ("Who is the head of research at NPR?",
      "Forskningspotensialet i NPR er omtalt i en artikkel hos Sandinavian Journal of Public Health.", False),
     ("Er 60 dager kalenderdager?", DELIVERY, False),
