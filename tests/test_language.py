@@ -28,6 +28,10 @@ def test_detect_language():
     assert language.detect("Kva kostar det?") == "nn"
     assert language.detect("What does it cost?") == "en"
     assert language.detect("Hva koster det?") == "nb"
+    # Norwegian "i" (in) is English "I": the bokmål question words outweigh it
+    assert language.detect("Hvilken paragraf i helseregisterloven er NPR hjemlet i?") == "nb"
+    assert language.detect("Når får vi dataene i hende?") == "nb"
+    assert language.detect("Can I get NPR data?") == "en"
 
 
 def test_nynorsk_and_english_words_lead_to_the_guidance_words():
