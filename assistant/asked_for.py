@@ -17,6 +17,7 @@ whether a section gives one.
     asks_for("Kva avdeling har ansvaret?") -> Asked("department");  gives(that, "Helsedirektoratet er ...") -> False
     asks_for("Hvordan defineres «død ved ankomst»?") -> Asked("definition");  gives(that, "Pasienter ...") -> False
     asks_for("Er 60 dager kalenderdager?") -> Asked("days");  gives(that, "60 dager") -> False
+    asks_for("Can we get the figures per hospital?") -> Asked("breakdown")  (the guidance gives none)
 
 A section that holds no fact of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
@@ -58,11 +59,16 @@ class Asked:
 # of time ("Hvor lang tid tar det?") before a date ("Når får vi data?"); last the facts the guidance
 # names once or never: a paragraph ("§ 11"), a department of the directorate, a definition of a quoted
 # term, a file format or way of delivery, a person's name, a way to opt out, delete, correct or appeal,
-# where data may be stored, the code system, a way of logging in and who may apply
+# where data may be stored, the code system, a way of logging in and who may apply, and last the facts
+# the guidance never gives whatever the subject: figures broken down by hospital, municipality, age or
+# the like ("Finst statistikken på kommunenivå?"), whether one named variable exists ("Finnes det en
+# variabel for røyking?": the guidance points to the variable list and names none) and which one is
+# best or worst ("Which hospitals have the poorest data quality?"); after every other kind, so "How long
+# does it take to get figures per hospital?" still asks for the delivery time
 KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
          "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author",
          "language", "purpose", "phone", "paragraph", "department", "definition", "format", "person", "remedy",
-         "storage", "coding", "login", "eligibility")
+         "storage", "coding", "login", "eligibility", "breakdown", "variable", "ranking")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

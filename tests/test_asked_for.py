@@ -99,6 +99,25 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Må eg vere tilsett ved ein norsk institusjon for å få data frå NPR?", Asked("eligibility")),
     ("Can a foreign researcher with no Norwegian partner institution apply for NPR data?", Asked("eligibility")),
     ("Jeg er ansatt ved et sykehus og trenger data. Hvor søker jeg?", None),  # who asks, no requirement
+    # figures broken down, one named variable, a best or worst: facts the guidance never gives
+    ("Finst den opne statistikken frå NPR på kommunenivå?", Asked("breakdown")),
+    ("Are there open statistics on emergency admissions by hospital?", Asked("breakdown")),
+    ("Kan vi få tallene fordelt på bydel?", Asked("breakdown")),
+    ("Can we get the figures broken down by age group and postcode?", Asked("breakdown")),
+    ("Kan jeg få andelen pasienter per fylke?", Asked("breakdown")),
+    ("Finnes det en variabel for legemiddelbruk i NPR?", Asked("variable")),
+    ("Is there a variable for smoking status?", Asked("variable")),
+    ("Which hospitals have the poorest data quality in NPR?", Asked("ranking")),
+    ("Kva for sjukehus har dårlegast datakvalitet?", Asked("ranking")),
+    # ...not where the words only look like one, and not before a kind the guidance gives
+    ("Hvor lang tid tar det å få tall per sykehus?", Asked("duration")),
+    ("Are patients treated by hospitals abroad included?", None),
+    ("Hei! Jeg lurer på hva som er registrert om meg etter sykehusoppholdet i fjor.", None),
+    ("Er pasienter fra alle kommuner med?", None),
+    ("Finnes det en variabelliste for npr", None),
+    ("Is there a variable list for the application?", None),
+    ("What is the best way to apply?", None),
+    ("Which route is best for a municipality?", None),
     ("Vi er en norsk institusjon. Hva koster det?", Asked("price")),
     ("I hvilket filformat leveres dataene?", Asked("format")),
     ("Kan dataene leveres på en minnepinne?", Asked("format")),
@@ -205,7 +224,7 @@ def test_questions_for_a_number_are_recognised(question, asked):
     "Hvor finner jeg statistikk over antall pasienter?",
     "Where can I find statistics on the number of patients treated?",
     "What is the section number of the law NPR is based on?",
-    "Hvor stor er NPR?", "Kan jeg få andelen pasienter per fylke?", "Is 100% of hospitals covered?",
+    "Hvor stor er NPR?", "Kan jeg få andelen pasienter i NPR?", "Is 100% of hospitals covered?",
 ])
 def test_other_questions_ask_for_no_number(question):
     assert asks_for(question) is None
@@ -311,6 +330,9 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Do I need a Norwegian BankID to submit the application?",
     "Kan utenlandske forskere uten norsk institusjon søke om data?",
     "Hvor mange timer saksbehandling går det vanligvis med på en søknad?",  # a minimum, not what is usual
+    "Finnes det åpen statistikk om ventetider per sykehus?",  # open statistics, but none per hospital
+    "Har NPR en variabel for røyking?",  # the variable list, which names none
+    "Which hospitals report the poorest data quality to NPR?",
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
