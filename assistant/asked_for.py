@@ -47,7 +47,8 @@ class Asked:
 
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
 # price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
-# what it costs), a percentage before a count ("Hvor mange prosent ..."); another currency than NOK and
+# what it costs), a rejection ("Do we pay if the application is rejected?" asks what then, which the
+# guidance never says), a percentage before a count ("Hvor mange prosent ..."); another currency than NOK and
 # the hours a request takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer
 # bruker dere vanligvis?" are not answered by "NOK 1100" and "minimum to timer"); the kind of days
 # ("kalenderdager eller virkedager?") before a count of them; a month before a year ("Fra hvilken måned
@@ -57,7 +58,7 @@ class Asked:
 # long does REK take?" asks about REK, not NPR's delivery) and how long data may be kept ("Hvor lenge
 # kan vi beholde dataene?") before a price and a span of time, a price before a span of time, and a span
 # of time ("Hvor lang tid tar det?") before a date ("Når får vi data?"); last the facts the guidance
-# names once or never: a paragraph ("§ 11"), a department of the directorate, a definition of a quoted
+# names once or never: a paragraph ("§ 11"), a chapter (the one named, "kapittel 3"), a department of the directorate, a definition of a quoted
 # term, a file format or way of delivery, a person's name, a way to opt out, delete, correct or appeal,
 # where data may be stored, the code system, a way of logging in and who may apply, and last the facts
 # the guidance never gives whatever the subject: figures broken down by hospital, municipality, age or
@@ -65,9 +66,9 @@ class Asked:
 # variabel for røyking?": the guidance points to the variable list and names none) and which one is
 # best or worst ("Which hospitals have the poorest data quality?"); after every other kind, so "How long
 # does it take to get figures per hospital?" still asks for the delivery time
-KINDS = ("change", "reason", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
+KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
          "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author",
-         "language", "purpose", "phone", "paragraph", "department", "definition", "format", "person", "remedy",
+         "language", "purpose", "phone", "paragraph", "chapter", "department", "definition", "format", "person", "remedy",
          "storage", "coding", "login", "eligibility", "breakdown", "variable", "ranking")
 
 
@@ -95,6 +96,7 @@ def _patterns() -> dict[str, re.Pattern]:
                 # a unit itself, or a compound ending in a long one ("virkedager", "arbeidsdagar")
                 "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
                 "number": re.compile(data["number"], re.I)}
+    patterns["chapter_numbered"] = re.compile(data["chapter"]["numbered"], re.I)
     for kind in KINDS:
         patterns[kind] = re.compile(_with_parts(data[kind]["asks"], data[kind].get("parts", {})), re.I)
         patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
@@ -103,10 +105,19 @@ def _patterns() -> dict[str, re.Pattern]:
     return patterns
 
 
+@lru_cache(maxsize=1)
+def _ordinals() -> dict[str, int]:
+    return json.loads(data_text("asked_for.json"))["chapter"]["ordinals"]
+
+
 def asks_for(question: str) -> Asked | None:
     """The kind of fact a question asks for, or None (see KINDS for the order they are tried in)."""
     p = _patterns()
     kind = next((k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))), None)
+    if kind == "chapter":  # what one numbered chapter says ("kapittel 2", "det første kapittelet"), or which
+        m = p["chapter_numbered"].search(question)
+        number = m and (m.group("num") or _ordinals().get((m.group("ord") or "").lower()))
+        return Asked("chapter", (str(int(number)),) if number else ())
     if kind:
         return Asked(kind)
     m = p["count"].search(question)
@@ -118,6 +129,9 @@ def asks_for(question: str) -> Asked | None:
 def gives(asked: Asked, text: str) -> bool:
     """Whether `text` holds a fact of the kind asked for (see the module's examples)."""
     p = _patterns()
+    if asked.kind == "chapter":  # "kapittel 3" gives chapter 3 and "which chapter", not chapter 2
+        numbers = {str(int(n)) for n in p["chapter_gives"].findall(text)}
+        return bool(numbers) and (not asked.what or asked.what[0] in numbers)
     if asked.kind != "count":
         return bool(p[f"{asked.kind}_gives"].search(text))
     if any(p["units"].fullmatch(w) for w in asked.what[:3]):

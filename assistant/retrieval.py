@@ -294,9 +294,14 @@ class HybridSearch:
         others = frozenset(key for key in self.routes if route and key != route)
         said = (positive | asker | heard) - negated
         # a section is never quoted to the askers it is not for, unless they say what it is for
-        # ("my own data" from a patient, but not "my own data for research"), or name it as their route
+        # ("my own data" from a patient, but not "my own data for research"), or name it as their
+        # route by its cue words ("Vi er en kommune"): saying only what they are not ("Eg er ikkje
+        # forskar, eg vil sjå kva som står om meg") names no route for one's own data
+        by_cue = bool(route) and any(cue <= (positive | asker | self.cue_heads(asker)) - negated
+                                     for cue in self.routes[route])
         others |= {key for key, (cues, unless) in self.not_for.items()
-                   if any(cue in said for cue in cues) and not any(w in said for w in unless) and key != route}
+                   if any(cue in said for cue in cues) and not any(w in said for w in unless)
+                   and (key != route or not by_cue)}
 
         def key_of(i: int) -> tuple[str, str]:
             return self.chunks[i].source, self.chunks[i].heading

@@ -300,3 +300,17 @@ def test_two_sections_the_ranking_can_hardly_tell_apart_are_both_quoted(assistan
     assert {c.section for c in a.citations} == {"Sammenstilling/kobling av data fra flere kilder",
                                                 "Lovhjemmel for sammenstilling av data"}
     _grounded(a)
+
+
+@pytest.mark.parametrize("question", [
+    "Eg er ikkje forskar, eg vil berre sjå kva som står om meg sjølv. Kvar skal eg gå?",
+    "I'm not a researcher, I just want to see my own records. Where do I go?",
+])
+def test_a_patient_saying_what_they_are_not_gets_their_own_data_not_a_route(assistant, question):
+    # "not research" names the route for other purposes, but a patient after their own data is no
+    # applicant: that route is never for them, unless a cue word names it ("Vi er en kommune")
+    a = assistant.ask(question)
+    assert not a.abstained and a.citations[0].section == "Leter du etter dine egne helseopplysninger?"
+    assert all(c.section != "Søknad ved andre formål enn forskning" for c in a.citations)
+    b = assistant.ask("Jeg er ikke forsker, men trenger tall til en rapport. Hvordan søker jeg?")
+    assert not b.abstained and b.citations[0].section == "Søknad ved andre formål enn forskning"

@@ -113,6 +113,19 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Kan vi få fylkesvise tall?", Asked("breakdown")),
     ("Which is the worst hospital for reporting?", Asked("ranking")),
     ("Hvilke sykehus ligger lavest på dekningsgrad?", Asked("ranking")),
+    ("Is there a separate country-of-residence variable for patients with a foreign address?", Asked("variable")),
+    # a rejection (the guidance never speaks of one), an authority it does not name, a yearly change
+    ("Do we have to pay if our application is rejected?", Asked("rejection")),
+    ("Hva skjer hvis søknaden vår blir avslått?", Asked("rejection")),
+    ("Does linking NPR with another registry need a permit from the Data Protection Authority?", Asked("approval")),
+    ("Is the hourly rate of NOK 1100 adjusted every year?", Asked("change")),
+    # a chapter: which one, or what one numbered chapter says
+    ("Hvilket kapittel i forskriften handler om kobling?", Asked("chapter")),
+    ("What does chapter 2 of the NPR regulation say?", Asked("chapter", ("2",))),
+    ("Kva står i det første kapittelet i norskpasientregisterforskrifta?", Asked("chapter", ("1",))),
+    ("Hva sier kap. 3 om kobling?", Asked("chapter", ("3",))),
+    ("Hvilken paragraf i kapittel 3 gjelder kobling?", Asked("paragraph")),
+    ("Kan vi lese andre kapitler?", None),  # other chapters, no second one
     # ...not where the words only look like one, and not before a kind the guidance gives
     ("Hvor lang tid tar det å få tall per sykehus?", Asked("duration")),
     ("Are patients treated by hospitals abroad included?", None),
@@ -296,6 +309,11 @@ def test_other_questions_ask_for_no_number(question):
      "Datakildene har ulike formål og reguleres av ulike lover og forskrifter.", True),
     ("Why do the approvals differ?", "Hvilke godkjenninger du må fremlegge avhenger av hva du søker om", True),
     ("Why does NPR exist?", "NPR har som formål å danne grunnlag for administrasjon", True),
+    # a chapter: the one asked about, or any for "which chapter"
+    ("What does chapter 2 of the regulation say?", "norskpasientregisterforskriften, kapittel 3 – behandling", False),
+    ("Hva står i kapittel 3?", "norskpasientregisterforskriften, kapittel 3 – behandling", True),
+    ("Which chapter deals with linkage?", "norskpasientregisterforskriften, kapittel 3 – behandling", True),
+    ("Which chapter deals with linkage?", "helseregisterloven § 11", False),
 ])
 def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
@@ -346,6 +364,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Finnes det åpen statistikk om ventetider per sykehus?",  # open statistics, but none per hospital
     "Har NPR en variabel for røyking?",  # the variable list, which names none
     "Which hospitals report the poorest data quality to NPR?",
+    "What does chapter 2 of the NPR regulation say?",  # the guidance names chapter 3 only
+    "Do we have to pay if our application is rejected?",  # the price, but nothing of a rejection
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -360,6 +380,7 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
     ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
     ("Hvor mange timer blir jeg minst fakturert for?", "minimum to timer"),
+    ("Hvilket kapittel i forskriften handler om kobling av data?", "kapittel 3"),
     ("For our DPIA we need to name the controller and the processor of the NPR data. Who are they?",
      "databehandlingsansvarlig og databehandler"),
 ])
