@@ -45,31 +45,34 @@ class Asked:
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
 
 
-# the kinds besides "count", in the order they are tried: a change to come before anything ("Will the
-# price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks why, not
-# what it costs), a rejection ("Do we pay if the application is rejected?" asks what then, which the
-# guidance never says), a percentage before a count ("Hvor mange prosent ..."); another currency than NOK and
-# the hours a request takes before a price and a count ("Hva er timeprisen i euro?", "Hvor mange timer
-# bruker dere vanligvis?" are not answered by "NOK 1100" and "minimum to timer"); the kind of days
-# ("kalenderdager eller virkedager?") before a count of them; a month before a year ("Fra hvilken måned
-# i 1997 …?" wants a month, which a year does not give) and a publication's year ("Hvilket år kom
-# artikkelen ut?") before any year (the collection period's 1997 is no publication's); a cap or a
-# discount on the price, the terms of payment ("Kan jeg betale med kort?"), an approval asked for ("How
-# long does REK take?" asks about REK, not NPR's delivery) and how long data may be kept ("Hvor lenge
-# kan vi beholde dataene?") before a price and a span of time, a price before a span of time, and a span
-# of time ("Hvor lang tid tar det?") before a date ("Når får vi data?"); last the facts the guidance
-# names once or never: a paragraph ("§ 11"), a chapter (the one named, "kapittel 3"), a department of the directorate, a definition of a quoted
-# term, a file format or way of delivery, a person's name, a way to opt out, delete, correct or appeal,
-# where data may be stored, the code system, a way of logging in and who may apply, and last the facts
-# the guidance never gives whatever the subject: figures broken down by hospital, municipality, age or
-# the like ("Finst statistikken på kommunenivå?"), whether one named variable exists ("Finnes det en
-# variabel for røyking?": the guidance points to the variable list and names none) and which one is
-# best or worst ("Which hospitals have the poorest data quality?"); after every other kind, so "How long
-# does it take to get figures per hospital?" still asks for the delivery time
-KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month", "days", "published", "year",
-         "limit", "exception", "payment", "approval", "retention", "price", "duration", "date", "author",
-         "language", "purpose", "phone", "paragraph", "chapter", "department", "definition", "format", "person", "remedy",
-         "storage", "coding", "login", "eligibility", "breakdown", "variable", "ranking")
+# the kinds besides "count", in the order they are tried: a change to come before anything ("Will
+# the price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks
+# why, not what it costs), a rejection ("Do we pay if the application is rejected?" asks what then,
+# which the guidance never says), a percentage before a count ("Hvor mange prosent ..."); another
+# currency than NOK and the hours a request takes before a price and a count ("Hva er timeprisen i
+# euro?", "Hvor mange timer bruker dere vanligvis?" are not answered by "NOK 1100" and "minimum to
+# timer"); the kind of days ("kalenderdager eller virkedager?") before a count of them; a month
+# before a year ("Fra hvilken måned i 1997 …?" wants a month, which a year does not give) and a
+# publication's year ("Hvilket år kom artikkelen ut?") before any year (the collection period's 1997
+# is no publication's); a cap or a discount on the price, the terms of payment ("Kan jeg betale med
+# kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
+# how long data may be kept ("Hvor lenge kan vi beholde dataene?") before a price and a span of
+# time, a price before a span of time, and a span of time ("Hvor lang tid tar det?") before a date
+# ("Når får vi data?"); last the facts the guidance names once or never: a paragraph ("§ 11"), a
+# chapter (the one named, "kapittel 3"), a department of the directorate, a definition of a quoted
+# term, a file format or way of delivery, a person's name, a way to opt out, delete, correct or
+# appeal, where data may be stored, the code system, a way of logging in and who may apply, and last
+# the facts the guidance never gives whatever the subject: figures broken down by hospital,
+# municipality, age or the like ("Finst statistikken på kommunenivå?"), whether one named variable
+# exists ("Finnes det en variabel for røyking?": the guidance points to the variable list and names
+# none) and which one is best or worst ("Which hospitals have the poorest data quality?"); after
+# every other kind, so "How long does it take to get figures per hospital?" still asks for the
+# delivery time
+KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
+         "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
+         "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
+         "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
+         "login", "eligibility", "breakdown", "variable", "ranking")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:
