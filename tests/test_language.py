@@ -132,6 +132,9 @@ def test_a_slip_general_language_barely_knows_is_mended_and_a_rare_real_word_is_
     assert language.Spelling({"research": 3}).correct("reserch", "reserch", en) == "research"
     assert language.Spelling({"delivery": 3}).correct("lenght", "lenght", en) == "length"  # from general language
     assert language.Spelling({"contents": 2}).correct("consents", "consents", en) is None
+    # "eksludert" (1.7) is one slip from "ekskludert" (3.5): commoner by less than two, but a slip
+    nb = language.get("nb")
+    assert language.Spelling({"ekskludert": 3}).correct("eksludert", "eksludert", nb) == "ekskludert"
     # ...and is not read as a word no commoner than itself
     assert language.Spelling({"reserchs": 3}).correct("reserch", "reserch", en) is None
 
