@@ -246,7 +246,9 @@ def _bare_announcement(sentence: str) -> bool:
 
 # a wish joined to what came before it: "Jeg var innlagt i 2019 og vil se hva som er registrert om meg."
 WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?:vil|ville|ønsker|ønskjer|onsker|oensker|trenger|"
-                  r"treng|lurer|want|wants|need|needs|would|'d)\b)", re.IGNORECASE)
+                  r"treng|lurer|lurar|lurte|undrer|undrar|want|wants|need|needs|would|'d|wonder|wondered|hope|håper|håpar|"
+                  r"er\s+nysgjerrig\w*|(?:am|are)\s+curious|(?:i|we)['’](?:m|re|d)\s+(?:curious|wondering|like|want\w*|hoping))\b)",
+                  re.IGNORECASE)
 
 
 def story_apart(text: str) -> str:

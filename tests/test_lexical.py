@@ -206,6 +206,10 @@ def test_a_statement_is_read_from_its_wish():
     assert wished("I had surgery in 2018 and I want to see my data. We are researchers.") == \
         "want to see my data. We are researchers."
     assert wished("Vi planlegger en studie og en kohort.") == "Vi planlegger en studie og en kohort."
+    # curiosity and wondering are wishes too
+    assert wished("Eg hadde ein operasjon på Haukeland i 2019 og er nysgjerrig på kva sjukehuset rapporterte om meg.") \
+        == "er nysgjerrig på kva sjukehuset rapporterte om meg."
+    assert wished("I was treated in Bergen last year and I'm curious what was reported.") == "I'm curious what was reported."
 
 
 def test_a_question_that_points_back_is_told_from_one_that_does_not():
@@ -225,6 +229,8 @@ def test_the_story_before_a_questions_wish_is_told_apart():
         "Jeg var innlagt på Ullevål i 2019. Lurer på hvordan jeg ser det?"
     assert story_apart("I had surgery in 2018 and I want to know what is stored about me.") == \
         "I had surgery in 2018. I want to know what is stored about me."
+    assert story_apart("I had surgery at Ullevål in 2018 and I wonder how I can see what was registered?") == \
+        "I had surgery at Ullevål in 2018. I wonder how I can see what was registered?"
     # a first part that asks is no story, nor is who the asker is ("forsikringsselskap" can be the
     # subject), and a statement stays as it is
     for text in ("Hva koster det og vil det ta lang tid?", "Vi er et forsikringsselskap og lurer på om vi får data?",
