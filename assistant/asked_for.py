@@ -99,7 +99,8 @@ def _patterns() -> dict[str, re.Pattern]:
                 # a unit itself, or a compound ending in a long one ("virkedager", "arbeidsdagar")
                 "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
                 "number": re.compile(data["number"], re.I)}
-    patterns["chapter_numbered"] = re.compile(data["chapter"]["numbered"], re.I)
+    patterns["chapter_number"] = re.compile(data["chapter"]["number"], re.I)
+    patterns["chapter_elsewhere"] = re.compile(data["chapter"]["elsewhere"], re.I)
     for kind in KINDS:
         patterns[kind] = re.compile(_with_parts(data[kind]["asks"], data[kind].get("parts", {})), re.I)
         patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
@@ -113,14 +114,27 @@ def _ordinals() -> dict[str, int]:
     return json.loads(data_text("asked_for.json"))["chapter"]["ordinals"]
 
 
+def _chapters(question: str, p: dict) -> tuple[str, ...]:
+    """The chapters a chapter question names: () for "which chapter", every number named ("Er det
+    kapittel 4 eller kapittel 3 …?" -> ("4", "3")), and ("0",), never given, for a chapter of
+    another document than the guidance's regulation ("Hvilket kapittel i søknadsveilederen …?")."""
+    if p["chapter_elsewhere"].search(question):
+        return ("0",)
+    out = []
+    for m in p["chapter_number"].finditer(question):
+        word = (m.group("num") or m.group("ord") or "").lower()
+        number = int(word) if word.isdigit() else _ordinals().get(word)
+        if number:
+            out.append(str(number))
+    return tuple(dict.fromkeys(out))
+
+
 def asks_for(question: str) -> Asked | None:
     """The kind of fact a question asks for, or None (see KINDS for the order they are tried in)."""
     p = _patterns()
     kind = next((k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))), None)
-    if kind == "chapter":  # what one numbered chapter says ("kapittel 2", "det første kapittelet"), or which
-        m = p["chapter_numbered"].search(question)
-        number = m and (m.group("num") or _ordinals().get((m.group("ord") or "").lower()))
-        return Asked("chapter", (str(int(number)),) if number else ())
+    if kind == "chapter":
+        return Asked("chapter", _chapters(question, p))
     if kind:
         return Asked(kind)
     m = p["count"].search(question)
@@ -134,7 +148,7 @@ def gives(asked: Asked, text: str) -> bool:
     p = _patterns()
     if asked.kind == "chapter":  # "kapittel 3" gives chapter 3 and "which chapter", not chapter 2
         numbers = {str(int(n)) for n in p["chapter_gives"].findall(text)}
-        return bool(numbers) and (not asked.what or asked.what[0] in numbers)
+        return bool(numbers) and (not asked.what or bool(numbers & set(asked.what)))
     if asked.kind != "count":
         return bool(p[f"{asked.kind}_gives"].search(text))
     if any(p["units"].fullmatch(w) for w in asked.what[:3]):

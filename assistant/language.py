@@ -330,6 +330,11 @@ class Spelling:
             return None
         if seen and max(speech.zipf(w) for w in speech.written_forms(written[found])) < seen + T.SLIP_COMMONER:
             return None
+        # a Norwegian word is no slip of an English one the examples use ("studiets" is not "studies",
+        # "tekes" not "takes")
+        if speech.code != "en" and get("en").zipf(written[found]) > max(
+                speech.zipf(w) for w in speech.written_forms(written[found])):
+            return None
         return written[found]
 
 

@@ -312,5 +312,8 @@ def test_a_patient_saying_what_they_are_not_gets_their_own_data_not_a_route(assi
     a = assistant.ask(question)
     assert not a.abstained and a.citations[0].section == "Leter du etter dine egne helseopplysninger?"
     assert all(c.section != "Søknad ved andre formål enn forskning" for c in a.citations)
-    b = assistant.ask("Jeg er ikke forsker, men trenger tall til en rapport. Hvordan søker jeg?")
-    assert not b.abstained and b.citations[0].section == "Søknad ved andre formål enn forskning"
+    for other in ("Jeg er ikke forsker, men trenger tall til en rapport. Hvordan søker jeg?",
+                  # statistics "about people like myself" are no one's own data (the route's `unless`)
+                  "I'm not a researcher; I'd like statistics about people like myself with diabetes. Where do I apply?"):
+        b = assistant.ask(other)
+        assert not b.abstained and b.citations[0].section == "Søknad ved andre formål enn forskning", other

@@ -118,7 +118,15 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Do we have to pay if our application is rejected?", Asked("rejection")),
     ("Hva skjer hvis søknaden vår blir avslått?", Asked("rejection")),
     ("Does linking NPR with another registry need a permit from the Data Protection Authority?", Asked("approval")),
-    ("Is the hourly rate of NOK 1100 adjusted every year?", Asked("change")),
+    ("Will the hourly rate of NOK 1100 be adjusted next year?", Asked("change")),
+    ("Må vi søke om konsesjon fra Datatilsynet?", Asked("approval")),
+    # ...not where they are told in passing: a stay the register leaves out, a rejection elsewhere,
+    # Datatilsynet named beside the directorate, the asker's own costs rising every year
+    ("Are stays paid through NAV rejected by the register?", None),
+    ("Eg fekk avslag på innsyn hos sjukehuset; kvar kan eg sjå kva som er registrert om meg?", None),
+    ("If our first application was rejected as incomplete, when does the processing time start?", Asked("duration")),
+    ("Er Datatilsynet databehandlingsansvarlig for NPR?", None),
+    ("Kostnadene våre øker hvert år, så vi lurer på hva timeprisen hos NPR er.", None),
     # a chapter: which one, or what one numbered chapter says
     ("Hvilket kapittel i forskriften handler om kobling?", Asked("chapter")),
     ("What does chapter 2 of the NPR regulation say?", Asked("chapter", ("2",))),
@@ -126,6 +134,13 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Hva sier kap. 3 om kobling?", Asked("chapter", ("3",))),
     ("Hvilken paragraf i kapittel 3 gjelder kobling?", Asked("paragraph")),
     ("Kan vi lese andre kapitler?", None),  # other chapters, no second one
+    ("What does chapter two of the regulation say?", Asked("chapter", ("2",))),
+    ("Hva står i kapittel II?", Asked("chapter", ("2",))),
+    ("Er det kapittel 4 eller kapittel 3 som handler om sammenstilling?", Asked("chapter", ("4", "3"))),
+    ("Hvilket kapittel i søknadsveilederen handler om kobling?", Asked("chapter", ("0",))),  # another document's
+    # a chapter named as context, not asked about
+    ("Står det i kapittel 3 hvordan data fra flere kilder kan sammenstilles?", None),
+    ("Hvor søker vi om koblede data etter å ha lest kapittel 3?", None),
     # ...not where the words only look like one, and not before a kind the guidance gives
     ("Hvor lang tid tar det å få tall per sykehus?", Asked("duration")),
     ("Are patients treated by hospitals abroad included?", None),

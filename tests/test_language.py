@@ -135,6 +135,8 @@ def test_a_slip_general_language_barely_knows_is_mended_and_a_rare_real_word_is_
     # "eksludert" (1.7) is one slip from "ekskludert" (3.5): commoner by less than two, but a slip
     nb = language.get("nb")
     assert language.Spelling({"ekskludert": 3}).correct("eksludert", "eksludert", nb) == "ekskludert"
+    # ...and a Norwegian word is never read as an English one of the examples
+    assert language.Spelling({"studies": 3}).correct("studiets", "studiets", nb) is None
     # ...and is not read as a word no commoner than itself
     assert language.Spelling({"reserchs": 3}).correct("reserch", "reserch", en) is None
 
