@@ -91,15 +91,20 @@ def _with_parts(pattern: str, parts: dict[str, str]) -> str:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(data_text("asked_for.json"))
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
-    data = json.loads(data_text("asked_for.json"))
+    data = _data()
     units = data["count"]["units"]
     long_units = "|".join(u for u in units.split("|") if len(u.rstrip("?s")) >= 4)
     patterns = {"count": re.compile(data["count"]["asks"], re.I),
                 # a unit itself, or a compound ending in a long one ("virkedager", "arbeidsdagar")
                 "units": re.compile(rf"(?:{units})|\w+(?:{long_units})", re.I),
                 "number": re.compile(data["number"], re.I)}
-    patterns["chapter_number"] = re.compile(data["chapter"]["number"], re.I)
+    patterns["chapter_number"] = re.compile(_with_parts(data["chapter"]["number"], data["chapter"]["parts"]), re.I)
     patterns["chapter_elsewhere"] = re.compile(data["chapter"]["elsewhere"], re.I)
     for kind in KINDS:
         patterns[kind] = re.compile(_with_parts(data[kind]["asks"], data[kind].get("parts", {})), re.I)
@@ -107,11 +112,6 @@ def _patterns() -> dict[str, re.Pattern]:
         # words that look like the cue but ask for nothing: "Sorry for writing in English"
         patterns[f"{kind}_not"] = re.compile(data[kind].get("not", r"(?!)"), re.I)
     return patterns
-
-
-@lru_cache(maxsize=1)
-def _ordinals() -> dict[str, int]:
-    return json.loads(data_text("asked_for.json"))["chapter"]["ordinals"]
 
 
 def _chapters(question: str, p: dict) -> tuple[str, ...]:
@@ -123,7 +123,7 @@ def _chapters(question: str, p: dict) -> tuple[str, ...]:
     out = []
     for m in p["chapter_number"].finditer(question):
         word = (m.group("num") or m.group("ord") or "").lower()
-        number = int(word) if word.isdigit() else _ordinals().get(word)
+        number = int(word) if word.isdigit() else _data()["chapter"]["ordinals"].get(word)
         if number:
             out.append(str(number))
     return tuple(dict.fromkeys(out))

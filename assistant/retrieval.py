@@ -173,7 +173,8 @@ class HybridSearch:
         floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
         positive, negated = polarity(query)
-        route = self.route(positive | asker | self.cue_heads(asker), negated, role | self.cue_heads(role))
+        named_by = positive | asker | self.cue_heads(asker)  # the asker's words a route's cue may be among
+        route = self.route(named_by, negated, role | self.cue_heads(role))
         # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
         # examples (below): the other route is where every unnamed question goes anyway, and
         # "søknad" would pull any researcher's question there
@@ -297,8 +298,7 @@ class HybridSearch:
         # ("my own data" from a patient, but not "my own data for research"), or name it as their
         # route by its cue words ("Vi er en kommune"): saying only what they are not ("Eg er ikkje
         # forskar, eg vil sjå kva som står om meg") names no route for one's own data
-        by_cue = bool(route) and any(cue <= (positive | asker | self.cue_heads(asker)) - negated
-                                     for cue in self.routes[route])
+        by_cue = bool(route) and any(cue <= named_by - negated for cue in self.routes[route])
         others |= {key for key, (cues, unless) in self.not_for.items()
                    if any(cue in said for cue in cues) and not any(w in said for w in unless)
                    and (key != route or not by_cue)}
