@@ -44,14 +44,14 @@ _FOLDERS = ["blind"] + [f"blind{n}" for n in range(2, 30)]
 BLIND = {folder + (" (aggregate seen)" if n <= 5 else ""): HERE / folder for n, folder in enumerate(_FOLDERS, 1)}
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
         "dev2 (fitted on)": HERE / "dev2.jsonl", "dev3 (fitted on)": HERE / "dev3.jsonl",
-        **{f"dev{n}": HERE / f"dev{n}.jsonl" for n in (5, 6, 7, 8, 10, 11, 12)},
+        **{f"dev{n}": HERE / f"dev{n}.jsonl" for n in (5, 6, 7, 8, 10, 11, 12, 13)},
         **{name: folder / "questions.jsonl" for name, folder in BLIND.items()}}
 # the development sets again, each question with one typing slip, or greeted and signed
 # (eval/perturb.py), generated
 SLIPS = "dev, one slip each (generated)"
 GREETED = "dev, greeted and signed (generated)"
 DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
-EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 13)},
+EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 14)},
           **{name: folder / "emails.jsonl" for name, folder in BLIND.items()}}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
