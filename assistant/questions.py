@@ -347,23 +347,53 @@ def statements(text: str) -> str:
 # with the subject after the verb too ("Til slutt lurer vi på …", "Dessuten vil vi gjerne vite …"), and
 # a question named as such ("Et tredje spørsmål er om …", "Another question is whether …")
 _SUBJECT = r"(?:jeg|eg|vi|me|de|dei|han|hun|ho)"
-_WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kor|korleis|kven|kvifor|whether|if|about|how|what|"
+_WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kvar|kor|korleis|kven|kvifor|whether|if|about|how|what|"
        r"when|where|who|which|why)")
+# the adverbs a long e-mail puts between a verb of wondering and what it asks ("Vi lurer derfor på om …",
+# "Vi er også litt usikre på om …", "Vi har for det første lurt på om …")
+_ADVERB = (r"(?:også|ogsa|òg|derfor|difor|dessuten|dessutan|i\s+tillegg|videre|vidare|elles|ellers|først|fyrst|"
+           r"for\s+det\s+f(?:ø|y)rste|først\s+og\s+fremst|fyrst\s+og\s+fremst|egentlig|eigentleg|nå|no|litt|"
+           r"samtidig|til\s+slutt|helt|heilt|veldig|svært|noe|noko|fortsatt|framleis|fremdeles)")
 WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|ville|trenger|treng|må|ma)\s+"
                            rf"(?:(?:også|òg|gjerne|bare|{_SUBJECT})\s+)*"
                            r"(?:(?:å|aa|a)\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
-                           rf"\blur[ae]r\s+(?:(?:også|ogsa|òg|{_SUBJECT})\s+){{0,2}}p(?:å|aa|a)\b|"
+                           rf"\blur(?:er|ar|te|t)\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\b|"
+                           # not sure of it, written as a statement: "Vi er også litt usikre på om …", "eg er ikkje
+                           # sikker på at …", "Jeg skjønner ikke helt om …", "Elles undrar eg meg over om …"
+                           rf"\b(?:usikk?er|usikre|usikkre|(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre))\s+(?:{_ADVERB}\s+)*"
+                           rf"(?:p(?:å|aa|a)\s+)?(?={_WH}\b|at\b)|"
+                           rf"\b(?:skjønner|skjønar|skjønnar|forstår|forstod|forsto)\s+(?:(?:ikke|ikkje|{_ADVERB})\s+)+(?={_WH}\b)|"
+                           rf"\bundr(?:er|ar|a|e)\s+(?:(?:{_SUBJECT}|meg|oss|seg|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_WH}\b)|"
+                           # "I'm not sure whether …", "I wasn't sure whether …", "we're unsure if …"
+                           rf"(?:\bnot\s+|n['’]t\s+|\bun)sure\s+(?:{_WH}|that)\b|\buncertain\s+(?:{_WH}|that)\b|"
+                           rf"(?:\bdon['’]t|\bdo\s+not|\bdidn['’]t)\s+(?:(?:quite|fully|really)\s+)?understand\s+(?={_WH}\b)|"
+                           rf"\b(?:trying|try|tries|prøver|prøvar|forsøker)\s+(?:(?:to|å)\s+)?(?:understand|work\s+out|figure\s+out|find\s+out|"
+                           rf"establish|clarify|forstå|finne\s+ut|få\s+klarhet\s+i)\s+(?={_WH}\b)|"
+                           r"\b(?:keen|eager|anxious|interested|curious)\s+to\s+(?:know|learn|hear|find\s+out|understand)\b|"
+                           r"\b(?:interested\s+in|appreciate|welcome)\s+(?:knowing|learning|hearing|finding\s+out|understanding)\b|"
+                           # "it would (also) help to know the hourly rate", "det hadde hjulpet å vite om …"
+                           r"\b(?:help|helped|hjelpe|hjulpet|hjelpt|hjelpa)\s+(?:(?:oss|meg|us|me|a\s+lot|mye|greatly)\s+)?"
+                           r"(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|veta|know|hear|learn|understand)\b|"
+                           # a question someone else asked, passed on: "Personvernombudet spurte også om …",
+                           # "Rettleiaren min spør òg kvar …", "Our legal team additionally asked for the legal basis"
+                           rf"\b(?:spør|spurte|spurde|spurt|spyr)\s+(?:(?:oss|meg|{_ADVERB})\s+)*(?={_WH}\b)|"
+                           rf"(?<!\bi\s)(?<!\bwe\s)\b(?:asked|asks|asking)\s+(?:(?:us|me|also|additionally|further|again|specifically)\s+)*"
+                           rf"(?:for\b|(?={_WH}\b))|"
+                           # a statement to be confirmed: "…, men vi vil gjerne ha det bekreftet", "please confirm that …"
+                           r"\b(?:ha|få|have|get)\s+(?:det|dette|that|this|it)\s+(?:bekrefta|bekreftet|stadfesta|stadfest|confirmed|verified)\b|"
+                           r"\bplease\s+(?:confirm|verify|advise|clarify)\b|"
                            r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
-                           r"(?:know|find\s+out)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
+                           r"(?:know|find\s+out|understand|learn)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
                            r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b|"
                            # "Det ville vært fint å vite om …", "It would be helpful to know whether …"
-                           r"\b(?:fint|greit|nyttig|kjekt|flott|godt|nice|good|helpful|useful)\s+(?:(?:å|aa|a|to)\s+)?"
+                           r"\b(?:fint|greit|nyttig|kjekt|flott|godt|viktig|nice|good|helpful|useful|important|essential|valuable)\s+"
+                           r"(?:for\s+(?:oss|meg|us|me)\s+)?(?:(?:å|aa|a|to)\s+)?"
                            rf"(?:få\s+)?(?:vite|høre|høyre|know|hear|learn)(?=\s+{_WH}\b)|"
                            # "I'd be grateful if you could point me to where …", "I would like to confirm that …"
                            r"\b(?:grateful|thankful|glad|happy|takknemlig|takksam)\s+(?:if|om|hvis|viss|dersom)\s+"
                            r"(?:you|de|dere|du|dykk)\s+(?:could|would|can|kan|kunne|vil)\b|"
                            r"\b(?:would|'d|want|wants|wish)\s+(?:(?:also|just)\s+)*(?:like\s+)?to\s+(?:confirm|verify|check\s+(?:whether|if))\b|"
-                           r"\b(?:vil|ville|ønsker|ønskjer)\s+(?:(?:også|òg|gjerne|bare|berre)\s+)*(?:å\s+)?(?:bekrefte|stadfeste|sjekke\s+om|forsikre\s+(?:meg|oss)\s+om)\b|"
+                           rf"\b(?:vil|ville|ønsker|ønskjer)\s+(?:(?:også|òg|gjerne|bare|berre|{_SUBJECT})\s+)*(?:å\s+)?(?:bekrefte|stadfeste|sjekke\s+om|forsikre\s+(?:meg|oss)\s+om)\b|"
                            # "I would appreciate a comment on why …", "Vi setter pris på et svar om …"
                            r"\b(?:appreciate|welcome|be\s+grateful\s+for)\s+(?:(?:a|an|any|some|your|short|brief)\s+)*"
                            r"(?:comments?|answers?|clarifications?|information|explanations?|advice|guidance|confirmation|"
@@ -376,7 +406,8 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            re.IGNORECASE)
 
 
-_ASKED_AFTER_WISH = re.compile(rf"^\W*({_WH})\b(.*)$", re.IGNORECASE | re.DOTALL)
+# "Det vi lurer på, er om …", "What we'd like to know is whether …"
+_ASKED_AFTER_WISH = re.compile(rf"^\W*(?:(?:er|is|was|var)\W+)?({_WH})\b(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def as_asked(part: str, words: int = 6) -> str:
@@ -397,14 +428,15 @@ def as_asked(part: str, words: int = 6) -> str:
     last = re.search(rf"\b{_WH}$", m.group(0), re.IGNORECASE)
     rest = _ASKED_AFTER_WISH.match(part[m.start() + last.start():] if last else part[m.end():])
     said = rest.group(2).strip().rstrip(" \t\n.!?") if rest else ""
+    said = re.sub(r"^(?:at|that)\s+", "", said, flags=re.IGNORECASE)  # "forsikre oss om at …" asks whether …
     if not re.search(r"[^\W\d_]", said):  # "Jeg lurer på om." asks nothing
         return part
     asked = f"{rest.group(1)[:1].upper()}{rest.group(1)[1:]} {said}?"
     # what stands before the wish may name the subject ("Vi er et forsikringsselskap og lurer på om
     # …"): it stays, as a sentence of its own; a bare subject or adverb ("Eg", "Til slutt") goes
     # (and what only carries the wish: "Det ville også vært fint å vite om …", "I would appreciate …")
-    before = re.sub(rf"(?:\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we|det|it|this|ville|vil|hadde|would|had|"
-                    r"be|been|være|vært|vere|vore|is|er|also|også|òg|really|veldig|svært|very))+\s*$", "", part[:m.start()],
+    before = re.sub(rf"(?:\s*\b(?:og|and|så|men|but|{_SUBJECT}|i|we|det|it|this|ville|vil|hadde|would|had|har|have|has|"
+                    rf"be|been|være|vært|vere|vore|is|er|also|også|òg|really|veldig|svært|very|{_ADVERB}))+\s*$", "", part[:m.start()],
                     flags=re.IGNORECASE).strip(" ,;:-")
     if len(before.split()) < 3:
         return asked

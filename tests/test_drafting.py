@@ -186,6 +186,31 @@ def test_questions_are_found_with_and_without_question_marks():
     assert find_questions(plans) == ([], plans)
     told = "Et spørsmål er sendt til REK. The question is answered on your site. Spørsmålet er viktig for oss."
     assert find_questions(told) == ([], told)
+    # a long e-mail's indirect questions: an adverb between the verb of wondering and what it asks,
+    # doubt written as a statement, a question someone else asked, a statement to be confirmed
+    indirect = ["Vi lurer derfor på om vi skal bruke søknadsskjemaet på helsedata.no.",
+                "Vi er også litt usikre på om formålet passer med registeret.",
+                "Jeg skjønner ikke helt om jeg skal bruke skjemaet.",
+                "Elles undrar eg meg over om avtalespesialistar er med.",
+                "Vi har for det første lurt på om polikliniske kontaktar er med.",
+                "Personvernombudet spurte også om NPR er et anonymt register.",
+                "Videre er det viktig for oss å vite om pasienter med adresse i utlandet er med.",
+                "Det er ikke forskning, så vi antar at vi ikke skal bruke skjemaet, men vi vil gjerne ha det bekreftet.",
+                "Det hadde hjulpet å vite om timeprisen er uten merverdiavgift."]
+    assert find_questions(" ".join(indirect)) == (indirect, "")
+    indirect_en = ["We were wondering whether we should use the form on helsedata.no.",
+                   "Our client is also keen to know whether private clinics are included.",
+                   "We're not sure whether the application form applies to us.",
+                   "I wasn't sure whether students should go through the form.",
+                   "Our legal team additionally asked for the legal basis of the register.",
+                   "I'm also trying to work out which patients are covered.",
+                   "We'd also appreciate knowing where we can read about completeness.",
+                   "I'd also like to understand how far back the data go.",
+                   "It would also help to know the hourly rate."]
+    assert find_questions(" ".join(indirect_en)) == (indirect_en, "")
+    # …but certainty, understanding and one's own past request tell
+    sure = "Vi er sikre på at dette er riktig. Jeg forstår at det tar tid. We asked for data in 2020. I understand the price."
+    assert find_questions(sure) == ([], sure)
 
 
 def test_eml_gives_sender_subject_and_masked_body():

@@ -323,6 +323,13 @@ def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for()
     # every filler word before the wish goes, not only the last
     assert as_asked("Nummeret er *********** og jeg lurer på om dere har data.") == \
         "Nummeret er ***********. Om dere har data?"
+    # the adverbs and the doubt of a long e-mail, the wish named first, and a "that" after "make sure"
+    assert as_asked("Vi er også litt usikre på om formålet passer.") == "Om formålet passer?"
+    assert as_asked("Vi lurer derfor på om vi skal bruke skjemaet.") == "Om vi skal bruke skjemaet?"
+    assert as_asked("Det vi først og fremst lurer på, er om vi skal søkje.") == "Om vi skal søkje?"
+    assert as_asked("Før vi set i gang, vil vi gjerne forsikre oss om at forsking fell innanfor formålet.") == \
+        "Før vi set i gang. Om forsking fell innanfor formålet?"
+    assert as_asked("I'm also trying to work out which patients are covered.") == "Which patients are covered?"
 
 
 def test_a_wish_worded_question_finds_the_section_its_direct_form_finds(assistant):
