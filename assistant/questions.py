@@ -343,6 +343,28 @@ def statements(text: str) -> str:
                     and (not is_asking(s) or ANNOUNCES.search(s)))
 
 
+# other people the asker compares themselves with: "Skal vi bruke det samme skjemaet som forskerne
+# bruker?", "slik forskarane gjer", "like other researchers", "the way researchers do". They are not
+# who asks, so they name no route (asked_by): a definite plural after "som"/"slik" ("som forskere"
+# is "as researchers", the asker), any noun after "andre"/"other", and in English a noun after
+# "like"/"unlike"/"the way", or after "as" with "the"/"other" or a verb ("as researchers, we" is the asker)
+COMPARED = re.compile(
+    r"\b(?:(?:akkurat\s+)?(?:som|slik|sånn)|i\s+(?:motsetning|likhet)\s+til|på\s+(?:samme|same)\s+måte\s+som)\s+"
+    r"(?:(?:andre|vanlige|vanlege)\s+(?P<nb_other>\w+)|(?:de\s+|dei\s+)?(?P<nb>\w{3,}?(?:ne|ane))\b)"
+    r"|\b(?:unlike|like|the\s+(?:same\s+)?way)\s+(?:(?:the|other|regular|ordinary|most|all)\s+)*(?P<en>\w+)"
+    r"|\bas\s+(?:(?:(?:the|other)\s+)+(?P<en_the>\w+)|(?P<en_verb>\w+)\s+(?=(?:do|does|did|use|apply|have)\b))",
+    re.IGNORECASE)
+
+
+def compared_with(text: str) -> list[str]:
+    """The people a text compares its asker with, who are not the asker.
+
+    compared_with("Skal vi fylle ut det samme skjemaet som forskerne bruker?") -> ['forskerne']
+    compared_with("Vi som forskere lurer på prisen.") -> []
+    """
+    return [w for m in COMPARED.finditer(text) for w in m.groups() if w]
+
+
 # asking without a question word, anywhere in the sentence: "Jeg vil også vite …", "Vi lurer også på …",
 # with the subject after the verb too ("Til slutt lurer vi på …", "Dessuten vil vi gjerne vite …"), and
 # a question named as such ("Et tredje spørsmål er om …", "Another question is whether …")

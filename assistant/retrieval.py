@@ -38,6 +38,7 @@ from .asked_for import asks_for, gives
 from .embedding import Embedder
 from .index import IndexUnavailableError, VectorIndex
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
+from .questions import compared_with
 from .records import Chunk, Hit, Query, Ranking
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,10 @@ class HybridSearch:
         floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
         passage_floor = min((s for _, s, m in found if m.get("kind") != "example"), default=0.0)
         positive, negated = polarity(query)
-        named_by = positive | asker | self.cue_heads(asker)  # the asker's words a route's cue may be among
+        # the asker's words a route's cue may be among; never the people they compare themselves with
+        # ("det samme skjemaet som forskerne bruker" is asked by someone who is not one)
+        compared = frozenset(content_stems(" ".join(compared_with(query.text))))
+        named_by = (positive | asker | self.cue_heads(asker)) - compared
         route = self.route(named_by, negated, role | self.cue_heads(role))
         # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
         # examples (below): the other route is where every unnamed question goes anyway, and

@@ -31,8 +31,8 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import (about_the_question, as_asked, detect_language, introductions, points_back, roles, split_questions,
-                        reason_apart, statements, story_apart, wished)
+from .questions import (about_the_question, as_asked, compared_with, detect_language, introductions, points_back, roles,
+                        split_questions, reason_apart, statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -341,7 +341,9 @@ class Assistant:
             # who asks: what the message and the e-mail say around the question, and what the
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
             # subject ("tall per kommune")
-            asker = frozenset(t for t in content_stems(f"{introductions(part)} {around}") if not t.startswith("!"))
+            said_of_asker = f"{introductions(part)} {around}"
+            compared = frozenset(content_stems(" ".join(compared_with(said_of_asker))))
+            asker = frozenset(t for t in content_stems(said_of_asker) if not t.startswith("!") and t not in compared)
             role = frozenset(content_stems(roles(f"{part} {around}")))
             prepared.append((query, embed, asker, role))
         # everything the message says, for the sections never quoted to some askers (`not_for`:

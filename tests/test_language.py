@@ -395,6 +395,33 @@ def test_an_asker_who_names_their_purpose_gets_their_route_and_never_the_other(a
     assert both.route == () and not both.other_routes
 
 
+def test_the_people_an_asker_compares_themselves_with_name_no_route(assistant):
+    """"Det samme skjemaet som forskerne bruker" is asked by someone who is not a researcher: the
+    researchers named in a comparison never send the asker to the research form."""
+    from assistant.questions import compared_with
+
+    assert compared_with("Skal vi fylle ut det samme skjemaet som forskerne bruker?") == ["forskerne"]
+    assert compared_with("Skal vi søkje gjennom helsedata.no slik forskarane gjer?") == ["forskarane"]
+    assert compared_with("Do we apply like other researchers?") == ["researchers"]
+    assert compared_with("Do we use the same form as the researchers do?") == ["researchers"]
+    # "as researchers" and "som forskere" say who the asker is
+    assert compared_with("As researchers, we want data.") == []
+    assert compared_with("Vi som forskere lurer på prisen.") == []
+    other = ("corpus/npr_guidance_no.txt", "Søknad ved andre formål enn forskning")
+    for question, context in [("Skal vi fylle ut det samme skjemaet på helsedata.no som forskerne bruker?",
+                               "Dette er internt kvalitetsarbeid og ikke forskning."),
+                              ("Skal vi søkje gjennom helsedata.no slik forskarane gjer?",
+                               "Vi har starta eit forbetringsprosjekt på sjukehuset.")]:
+        ranking = assistant.rank_parts(question, context)[1][0][1]
+        assert ranking.route == other, question
+        answer = assistant.ask(question, context=context)
+        assert answer.citations and answer.citations[0].section == other[1], question
+        assert not any("via\u00a0søknadsskjemaene" in c.quote for c in answer.citations), question
+    # a researcher asking the same is still sent to the form
+    own = assistant.rank_parts("Skal jeg bruke skjemaet på helsedata.no?", "Jeg er forsker ved UiO.")[1][0][1]
+    assert own.route != other
+
+
 def test_the_research_form_is_never_quoted_to_an_asker_after_their_own_health_information(assistant):
     """`not_for`: whoever speaks of their own (or a relative's) health information is not sent to
     the research form, whichever part of the message says so; a researcher still is."""
