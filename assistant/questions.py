@@ -349,9 +349,14 @@ def statements(text: str) -> str:
 # is "as researchers", the asker), any noun after "andre"/"other", and in English a noun after
 # "like"/"unlike"/"the way", or after "as" with "the"/"other" or a verb ("as researchers, we" is the asker)
 COMPARED = re.compile(
-    r"\b(?:(?:akkurat\s+)?(?:som|slik|sånn)|i\s+(?:motsetning|likhet)\s+til|på\s+(?:samme|same)\s+måte\s+som)\s+"
-    r"(?:(?:andre|vanlige|vanlege)\s+(?P<nb_other>\w+)|(?:de\s+|dei\s+)?(?P<nb>\w{3,}?(?:ne|ane))\b)"
-    r"|\b(?:unlike|like|the\s+(?:same\s+)?way)\s+(?:(?:the|other|regular|ordinary|most|all)\s+)*(?P<en>\w+)"
+    r"\b(?:(?:akkurat\s+)?(?:som|slik|sånn)|i\s+motsetning\s+til|i\s+likhet\s+med|på\s+(?:samme|same)\s+måte\s+som)\s+"
+    r"(?:(?:andre|vanlige|vanlege)\s+(?P<nb_other>\w+)|(?:de\s+|dei\s+)?(?P<nb>\w{3,}?(?:erne|arne|ane|ene))\b"
+    # an indefinite plural with its verb: "samme skjema som forskere bruker" ("som forskere" alone is the asker)
+    r"|(?P<nb_verb>\w{3,}?(?:ere|arar|erar))\s+(?=(?:bruker|brukar|gjør|gjer|gjorde|har|søker|søkjer|får)\b))"
+    r"|\bp(?:å|aa|a)\s+(?:samme|same)\s+m(?:å|aa|a)te\s+som\s+(?:(?:de|dei|andre)\s+)?(?P<nb_way>\w+)"
+    # "like" as a preposition, not the verb ("We would like quality data", "I like …")
+    r"|(?<!\bwould\s)(?<!['’]d\s)(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bto\s)"
+    r"\b(?:unlike|like|the\s+(?:same\s+)?way)\s+(?:(?:the|other|regular|ordinary|most|all)\s+)*(?P<en>\w+)"
     r"|\bas\s+(?:(?:(?:the|other)\s+)+(?P<en_the>\w+)|(?P<en_verb>\w+)\s+(?=(?:do|does|did|use|apply|have)\b))",
     re.IGNORECASE)
 
@@ -371,51 +376,76 @@ def compared_with(text: str) -> list[str]:
 _SUBJECT = r"(?:jeg|eg|vi|me|de|dei|han|hun|ho)"
 _WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kvar|kor|korleis|kven|kvifor|whether|if|about|how|what|"
        r"when|where|who|which|why)")
+# what a doubt or a passed-on question asks: not "why" ("Jeg forstår ikke hvorfor det tok tid, men det er
+# greit" complains) nor "hvor"/"kor" alone ("Jeg undrer meg over hvor raskt dere svarte")
+_ASKS = (r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|whether|if|how|what|where|who|which|when|"
+         r"(?:hvor|kor)\s+(?:lang|lenge|langt|mye|mykje|mange|ofte|finner|finn|står|ligger|kan))")
+# ...unless the sentence goes on to answer or settle it: "Skjemaet spør om hvilke variabler vi trenger, og de
+# står i vedlegget", "The committee asked whether we had consent, and we do", "…, så vi søker om hele perioden"
+_SETTLED = r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it|they|derfor|that|i)\b)"
 # the adverbs a long e-mail puts between a verb of wondering and what it asks ("Vi lurer derfor på om …",
 # "Vi er også litt usikre på om …", "Vi har for det første lurt på om …")
 _ADVERB = (r"(?:også|ogsa|òg|derfor|difor|dessuten|dessutan|i\s+tillegg|videre|vidare|elles|ellers|først|fyrst|"
            r"for\s+det\s+f(?:ø|y)rste|først\s+og\s+fremst|fyrst\s+og\s+fremst|egentlig|eigentleg|nå|no|litt|"
-           r"samtidig|til\s+slutt|helt|heilt|veldig|svært|noe|noko|fortsatt|framleis|fremdeles)")
+           r"samtidig|til\s+slutt|helt|heilt|veldig|svært|noe|noko|fortsatt|framleis|fremdeles|særlig|særleg|spesielt|"
+           r"især|i\s+grunnen)")
 WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|ville|trenger|treng|må|ma)\s+"
                            rf"(?:(?:også|òg|gjerne|bare|{_SUBJECT})\s+)*"
-                           r"(?:(?:å|aa|a)\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
-                           rf"\blur(?:er|ar|te|t)\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\b|"
-                           # not sure of it, written as a statement: "Vi er også litt usikre på om …", "eg er ikkje
-                           # sikker på at …", "Jeg skjønner ikke helt om …", "Elles undrar eg meg over om …"
-                           rf"\b(?:usikk?er|usikre|usikkre|(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre))\s+(?:{_ADVERB}\s+)*"
-                           rf"(?:p(?:å|aa|a)\s+)?(?={_WH}\b|at\b)|"
-                           rf"\b(?:skjønner|skjønar|skjønnar|forstår|forstod|forsto)\s+(?:(?:ikke|ikkje|{_ADVERB})\s+)+(?={_WH}\b)|"
-                           rf"\bundr(?:er|ar|a|e)\s+(?:(?:{_SUBJECT}|meg|oss|seg|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_WH}\b)|"
-                           # "I'm not sure whether …", "I wasn't sure whether …", "we're unsure if …"
-                           rf"(?:\bnot\s+|n['’]t\s+|\bun)sure\s+(?:{_WH}|that)\b|\buncertain\s+(?:{_WH}|that)\b|"
-                           rf"(?:\bdon['’]t|\bdo\s+not|\bdidn['’]t)\s+(?:(?:quite|fully|really)\s+)?understand\s+(?={_WH}\b)|"
-                           rf"\b(?:trying|try|tries|prøver|prøvar|forsøker)\s+(?:(?:to|å)\s+)?(?:understand|work\s+out|figure\s+out|find\s+out|"
-                           rf"establish|clarify|forstå|finne\s+ut|få\s+klarhet\s+i)\s+(?={_WH}\b)|"
-                           r"\b(?:keen|eager|anxious|interested|curious)\s+to\s+(?:know|learn|hear|find\s+out|understand)\b|"
-                           r"\b(?:interested\s+in|appreciate|welcome)\s+(?:knowing|learning|hearing|finding\s+out|understanding)\b|"
-                           # "it would (also) help to know the hourly rate", "det hadde hjulpet å vite om …"
-                           r"\b(?:help|helped|hjelpe|hjulpet|hjelpt|hjelpa)\s+(?:(?:oss|meg|us|me|a\s+lot|mye|greatly)\s+)?"
-                           r"(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|veta|know|hear|learn|understand)\b|"
-                           # a question someone else asked, passed on: "Personvernombudet spurte også om …",
-                           # "Rettleiaren min spør òg kvar …", "Our legal team additionally asked for the legal basis"
-                           rf"\b(?:spør|spurte|spurde|spurt|spyr)\s+(?:(?:oss|meg|{_ADVERB})\s+)*(?={_WH}\b)|"
-                           rf"(?<!\bi\s)(?<!\bwe\s)\b(?:asked|asks|asking)\s+(?:(?:us|me|also|additionally|further|again|specifically)\s+)*"
-                           rf"(?:for\b|(?={_WH}\b))|"
-                           # a statement to be confirmed: "…, men vi vil gjerne ha det bekreftet", "please confirm that …"
-                           r"\b(?:ha|få|have|get)\s+(?:det|dette|that|this|it)\s+(?:bekrefta|bekreftet|stadfesta|stadfest|confirmed|verified)\b|"
-                           r"\bplease\s+(?:confirm|verify|advise|clarify)\b|"
+                           r"(?:(?:å|aa|a)\s+)?(?:få\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
+                           rf"\blur[ae]r\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\b|"
+                           # the past only with what it asks: "Jeg lurte på om …", "Vi har lurt på om …" (not "Vi har
+                           # lurt på dette lenge")
+                           rf"\blurt[e]?\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\s+(?={_ASKS}\b)|"
+                           # doubt in the present, written as a statement: "Vi er også litt usikre på om …", "er vi i
+                           # tvil om …", "Jeg skjønner ikke helt om …", "Elles undrar eg meg over om …" (not "Vi var
+                           # usikre på om …, men nå …", nor "Vi er ikke sikre på at vi får finansiering")
+                           rf"\b(?:er|blir)\s+(?:{_SUBJECT}\s+)?(?:{_ADVERB}\s+)*(?:usikk?er|usikre|usikkre|i\s+tvil|"
+                           rf"(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre))\s+(?:{_ADVERB}\s+)*(?:p(?:å|aa|a)\s+)?(?={_ASKS}\b){_SETTLED}|"
+                           rf"\b(?:skjønner|skjønar|skjønnar|forstår|veit|vet)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:(?:helt|heilt|heilt|{_ADVERB})\s+)*(?={_ASKS}\b)|"
+                           rf"\bundr(?:er|ar)\s+(?:(?:{_SUBJECT}|meg|oss|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_ASKS}\b)|"
+                           # "I'm not sure whether …", "I wasn't sure whether students should …", "we're unsure if …"
+                           # (not "whether to write", nor "if this matters")
+                           rf"(?:\bnot\s+|n['’]t\s+|\bun)(?:sure|certain)\s+(?:{_ASKS})\b(?!\s+to\b)"
+                           r"(?!\s+(?:this|that)\s+(?:is\s+the\s+right|matters|is\s+relevant))(?!\s+it\s+matters)|"
+                           rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b)|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
+                           rf"\bnysgjerrig\w*\s+p(?:å|aa|a)\s+(?={_ASKS}\b)|"
+                           rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot)\s+(?:work\s+out|figure\s+out|find\s+out|tell)\s+(?={_ASKS}\b)|"
+                           rf"\b(?:klarer|klarar)\s+(?:{_SUBJECT}\s+)?ikk(?:e|je)\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|skjøne)\s+(?={_ASKS}\b)|"
+                           # a question someone else asked and the asker passes on ("Personvernombudet spurte også
+                           # om hva …", "My supervisor asks how long …"); not one the asker asked before ("Vi har spurt
+                           # om dette", "I've asked about the fee") nor a topic asked for ("spurte om formålet")
+                           r"(?<!\bvi\s)(?<!\bjeg\s)(?<!\beg\s)(?<!\bme\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bhar\s)(?<!\bhave\s)(?<!\bhas\s)(?<!['’]ve\s)"
+                           r"\b(?:spør|spurte|spurde|spyr|asks|asked)\s+(?:(?:oss|meg|us|me|også|òg|also|additionally)\s+)*"
+                           r"(?=(?:om\s+(?:hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|vi|me|dere|de|dykk|det|npr|registeret|"
+                           r"dataene|dataa|data|man|en|ein)|hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|whether|if|how|what|"
+                           r"where|which|who|when)\b)" + _SETTLED + "|"
+                           rf"(?:\bdon['’]t|\bdo\s+not)\s+(?:(?:quite|fully|really)\s+)?(?:understand|know)\s+(?={_ASKS}\b)(?!\w+\s+to\b)|"
+                           rf"\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+(?:(?:also|still|just)\s+)*(?:trying|trying\s+hard)\s+to\s+(?:understand|work\s+out|figure\s+out|find\s+out)\s+(?={_ASKS}\b)|"
+                           rf"\b(?:keen|eager|anxious|interested|curious)\s+to\s+(?:know|learn|find\s+out|understand)\s+(?={_ASKS}\b)|"
+                           rf"\b(?:interested\s+in|appreciate|welcome)\s+(?:knowing|learning|finding\s+out|understanding)\s+(?={_ASKS}\b)|"
+                           # "it would (also) help to know the hourly rate", "det hadde hjulpet å vite om …" (not "it
+                           # would have helped", "this would help us understand how patients move")
+                           r"\b(?:it|det|that|this)\s+(?:would|hadde|ville)\s+(?:(?:also|også|òg|really|greatly)\s+)*(?:help|hjulpet|hjelpe|hjelpt)\s+"
+                           r"(?:(?:oss|meg|us|me|a\s+lot|mye|greatly)\s+)?(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|know)\b|"
+                           # a fact to be confirmed: "…, men vi vil gjerne ha det bekreftet", "please confirm that …"
+                           r"\b(?:vil|ville|ønsker|ønskjer|would\s+like\s+to|'d\s+like\s+to)\s+(?:(?:gjerne|også|òg|also)\s+)*(?:å\s+)?(?:ha|få|have|get)\s+"
+                           r"(?:det|dette|that|this|it)\s+(?:bekrefta|bekreftet|stadfesta|stadfest|confirmed|verified)\b|"
+                           r"\bplease\s+(?:confirm|verify|advise|clarify)\b(?!\s+receipt)|"
                            r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
-                           r"(?:know|find\s+out|understand|learn)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
+                           r"(?:know|find\s+out)\b|\b(?:would|'d)\s+(?:(?:also|really|just)\s+)*like\s+to\s+(?:understand|learn)\s+(?=how|what|which|where|whether|if|who)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
                            r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b|"
                            # "Det ville vært fint å vite om …", "It would be helpful to know whether …"
-                           r"\b(?:fint|greit|nyttig|kjekt|flott|godt|viktig|nice|good|helpful|useful|important|essential|valuable)\s+"
-                           r"(?:for\s+(?:oss|meg|us|me)\s+)?(?:(?:å|aa|a|to)\s+)?"
+                           r"\b(?:fint|greit|nyttig|kjekt|flott|godt|nice|good|helpful|useful)\s+(?:(?:å|aa|a|to)\s+)?"
                            rf"(?:få\s+)?(?:vite|høre|høyre|know|hear|learn)(?=\s+{_WH}\b)|"
+                           # "Videre er det viktig for oss å vite om …" (not "It is essential to know which patients …")
+                           rf"\b(?:viktig|important|essential)\s+for\s+(?:oss|meg|us|me)\s+(?:å|to)\s+(?:få\s+)?(?:vite|know)(?=\s+{_ASKS}\b)|"
                            # "I'd be grateful if you could point me to where …", "I would like to confirm that …"
                            r"\b(?:grateful|thankful|glad|happy|takknemlig|takksam)\s+(?:if|om|hvis|viss|dersom)\s+"
                            r"(?:you|de|dere|du|dykk)\s+(?:could|would|can|kan|kunne|vil)\b|"
                            r"\b(?:would|'d|want|wants|wish)\s+(?:(?:also|just)\s+)*(?:like\s+)?to\s+(?:confirm|verify|check\s+(?:whether|if))\b|"
-                           rf"\b(?:vil|ville|ønsker|ønskjer)\s+(?:(?:også|òg|gjerne|bare|berre|{_SUBJECT})\s+)*(?:å\s+)?(?:bekrefte|stadfeste|sjekke\s+om|forsikre\s+(?:meg|oss)\s+om)\b|"
+                           r"\b(?:vil|ville|ønsker|ønskjer)\s+(?:(?:også|òg|gjerne|bare|berre)\s+)*(?:å\s+)?(?:bekrefte|stadfeste|sjekke\s+om|forsikre\s+(?:meg|oss)\s+om)\b|"
+                           # "Før vi set i gang, vil vi gjerne forsikre oss om at …" (not "Herved vil vi bekrefte at …")
+                           rf"\b(?:vil|ville)\s+{_SUBJECT}\s+(?:(?:også|òg|gjerne)\s+)*forsikre\s+(?:meg|oss)\s+om\b|"
                            # "I would appreciate a comment on why …", "Vi setter pris på et svar om …"
                            r"\b(?:appreciate|welcome|be\s+grateful\s+for)\s+(?:(?:a|an|any|some|your|short|brief)\s+)*"
                            r"(?:comments?|answers?|clarifications?|information|explanations?|advice|guidance|confirmation|"

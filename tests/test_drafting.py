@@ -202,15 +202,29 @@ def test_questions_are_found_with_and_without_question_marks():
                    "Our client is also keen to know whether private clinics are included.",
                    "We're not sure whether the application form applies to us.",
                    "I wasn't sure whether students should go through the form.",
-                   "Our legal team additionally asked for the legal basis of the register.",
+                   "Our legal team also asks whether the register is anonymous.",
                    "I'm also trying to work out which patients are covered.",
                    "We'd also appreciate knowing where we can read about completeness.",
                    "I'd also like to understand how far back the data go.",
                    "It would also help to know the hourly rate."]
     assert find_questions(" ".join(indirect_en)) == (indirect_en, "")
-    # …but certainty, understanding and one's own past request tell
-    sure = "Vi er sikre på at dette er riktig. Jeg forstår at det tar tid. We asked for data in 2020. I understand the price."
-    assert find_questions(sure) == ([], sure)
+    # …but certainty, understanding, a doubt that is past or settled, one's own earlier question, an
+    # aim of the research, a hope and a request for a receipt tell
+    told = ["Vi er sikre på at dette er riktig.", "Jeg forstår at det tar tid.", "We asked for data in 2020.",
+            "I understand the price.", "Vi har lurt på dette lenge, men fant svaret i søknadsveilederen.",
+            "Vi var usikre på om NPR var riktig kilde, men nå har vi funnet ut av det.",
+            "Vi er ikke sikre på at vi får finansiering, men søker uansett.", "Vi forstår nå hvorfor prisen er slik.",
+            "Jeg forstår ikke hvorfor det tok tid, men det er greit.", "My supervisor asked me to apply.",
+            "We are eager to hear from you.", "Herved vil vi bekrefte at prosjektet er godkjent av REK.",
+            "It is essential to know which patients were referred, so we include the referral date.",
+            "Vi har spurt om dette tidligere og fått svar.", "I've asked about the fee before, thanks.",
+            "Personvernombudet spurte om formålet, og det har vi svart på i søknaden.",
+            "We are trying to understand why waiting times vary between hospitals.",
+            "This would help us understand how patients move between hospitals.",
+            "I'm not sure if this matters, but the project is funded by the Research Council.",
+            "I wasn't sure whether to write, but my colleague recommended it.",
+            "We hope to have this confirmed by REK next week.", "Please confirm receipt of this e-mail."]
+    assert find_questions(" ".join(told)) == ([], " ".join(told))
 
 
 def test_eml_gives_sender_subject_and_masked_body():

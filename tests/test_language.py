@@ -404,9 +404,15 @@ def test_the_people_an_asker_compares_themselves_with_name_no_route(assistant):
     assert compared_with("Skal vi søkje gjennom helsedata.no slik forskarane gjer?") == ["forskarane"]
     assert compared_with("Do we apply like other researchers?") == ["researchers"]
     assert compared_with("Do we use the same form as the researchers do?") == ["researchers"]
-    # "as researchers" and "som forskere" say who the asker is
+    assert compared_with("Skal vi bruke samme skjema som forskere bruker?") == ["forskere"]
+    assert compared_with("Kan vi søke på samme måte som forskere?") == ["forskere"]
+    assert compared_with("Søker vi i likhet med forskerne?") == ["forskerne"]
+    # "as researchers", "som forskere" and "som kommune" say who the asker is, and "would like" is a wish
     assert compared_with("As researchers, we want data.") == []
     assert compared_with("Vi som forskere lurer på prisen.") == []
+    assert compared_with("Vi som kommune lurer på om vi skal bruke skjemaet.") == []
+    assert compared_with("Som fylkeskommune lurer vi på hvordan vi søker.") == []
+    assert compared_with("We would like quality improvement data.") == []
     other = ("corpus/npr_guidance_no.txt", "Søknad ved andre formål enn forskning")
     for question, context in [("Skal vi fylle ut det samme skjemaet på helsedata.no som forskerne bruker?",
                                "Dette er internt kvalitetsarbeid og ikke forskning."),
