@@ -426,6 +426,9 @@ def test_the_people_an_asker_compares_themselves_with_name_no_route(assistant):
     # a researcher asking the same is still sent to the form
     own = assistant.rank_parts("Skal jeg bruke skjemaet på helsedata.no?", "Jeg er forsker ved UiO.")[1][0][1]
     assert own.route != other
+    # quality-improvement work and a clinical audit are other purposes than research
+    for context in ("Vi driv kvalitetsforbetring på sjukehuset.", "We run a clinical audit at our hospital."):
+        assert assistant.rank_parts("How do we apply for NPR data?", context)[1][0][1].route == other, context
 
 
 def test_the_research_form_is_never_quoted_to_an_asker_after_their_own_health_information(assistant):
