@@ -401,7 +401,7 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            # usikre på om …, men nå …", nor "Vi er ikke sikre på at vi får finansiering")
                            rf"\b(?:er|blir)\s+(?:{_SUBJECT}\s+)?(?:{_ADVERB}\s+)*(?:usikk?er|usikre|usikkre|i\s+tvil|"
                            rf"(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre))\s+(?:{_ADVERB}\s+)*(?:p(?:å|aa|a)\s+)?(?={_ASKS}\b){_SETTLED}|"
-                           rf"\b(?:skjønner|skjønar|skjønnar|forstår|veit|vet)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:(?:helt|heilt|heilt|{_ADVERB})\s+)*(?={_ASKS}\b)|"
+                           rf"\b(?:skjønner|skjønar|skjønnar|forstår|veit|vet)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:(?:helt|heilt|{_ADVERB})\s+)*(?={_ASKS}\b)|"
                            rf"\bundr(?:er|ar)\s+(?:(?:{_SUBJECT}|meg|oss|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_ASKS}\b)|"
                            # "I'm not sure whether …", "I wasn't sure whether students should …", "we're unsure if …"
                            # (not "whether to write", nor "if this matters")
