@@ -22,6 +22,7 @@ import pytest
 from assistant import Assistant, IndexBuildError, ModelError, Settings
 from assistant.embedding import HashEmbedder
 from assistant.index import IndexStore
+from assistant.settings import bundled_model_path
 from conftest import CORPUS, REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT))
@@ -138,7 +139,7 @@ def test_data_dir_under_a_file_is_a_clear_error(tmp_path):
 
 @pytest.mark.parametrize("kind", ["missing", "garbage", "no-weights", "file"])
 def test_broken_model_path_is_a_clear_error(tmp_path, kind):
-    bundled = Path(Settings().model_name)
+    bundled = Path(bundled_model_path())  # a real sentence-transformers folder (MiniLM, 1 MB without weights)
     model = tmp_path / "model"
     if kind == "garbage":
         model.mkdir()
