@@ -18,6 +18,7 @@ whether a section gives one.
     asks_for("Hvordan defineres «død ved ankomst»?") -> Asked("definition");  gives(that, "Pasienter ...") -> False
     asks_for("Er 60 dager kalenderdager?") -> Asked("days");  gives(that, "60 dager") -> False
     asks_for("Can we get the figures per hospital?") -> Asked("breakdown")  (the guidance gives none)
+    asks_for("Eg vil ha ei liste over emna.") -> Asked("listing");  gives(that, "aktuell statistikk om") -> False
 
 A section that holds no fact of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
@@ -65,14 +66,15 @@ class Asked:
 # the facts the guidance never gives whatever the subject: figures broken down by hospital,
 # municipality, age or the like ("Finst statistikken på kommunenivå?"), whether one named variable
 # exists ("Finnes det en variabel for røyking?": the guidance points to the variable list and names
-# none) and which one is best or worst ("Which hospitals have the poorest data quality?"); after
-# every other kind, so "How long does it take to get figures per hospital?" still asks for the
-# delivery time
+# none) and which one is best or worst ("Which hospitals have the poorest data quality?"), and the
+# items of a list ("Jeg vil ha hele listen", "Which specific areas report to NPR?": the guidance
+# was scraped with some lists cut off, and their items are nowhere); after every other kind, so
+# "How long does it take to get figures per hospital?" still asks for the delivery time
 KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
          "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
          "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
          "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
-         "login", "eligibility", "breakdown", "variable", "ranking")
+         "login", "eligibility", "breakdown", "variable", "ranking", "listing")
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:

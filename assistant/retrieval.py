@@ -137,15 +137,21 @@ class HybridSearch:
         return list(self.rank(query, k, text).hits)
 
     def rank(self, query: Query, k: int, text: str = "", asker: frozenset[str] = frozenset(),
-             role: frozenset[str] = frozenset(), heard: frozenset[str] = frozenset()) -> Ranking:
+             role: frozenset[str] = frozenset(), heard: frozenset[str] = frozenset(), said: str = "") -> Ranking:
         """The k best chunks for a query; `text` is what is embedded (default: the question);
         `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes;
         `role`: the stems of what the asker says they are, which decides when `asker` names two;
-        `heard`: what the whole message says (stems, glossary phrases, words two by two), for `not_for`."""
+        `heard`: what the whole message says (stems, glossary phrases, words two by two), for `not_for`;
+        `said`: the message's statements beside its one question, which may ask for a list's items."""
         # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
         # a little (the year's section wins over a neighbour about the register's content), and the
         # decision needs the first section to hold one (answering.signals)
         wanted = asks_for(query.text)
+        if wanted is None and said:
+            # "Hvilke områder dekker NPR? Jeg vil ha hele listen.": the statement asks for the
+            # question's list; no other kind is taken from a statement (it is the asker's story)
+            beside = asks_for(said)
+            wanted = beside if beside is not None and beside.kind == "listing" else None
         lex = self.lexical.scores(query)
         lex_rank = top_positive(lex, max(k, T.LEXICAL_CANDIDATES))
         vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))

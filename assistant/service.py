@@ -354,7 +354,7 @@ class Assistant:
             heard = frozenset().union(*(_said_in(q) for q, *_ in prepared), _said_in(steer) if steer else (),
                                       _written(f"{shown} {context}"[:T.HEARD_CHARS]), self.heard(whole))
         for query, embed, asker, role in prepared:
-            parts.append((query, self.engine.rank(query, k, embed, asker, role, heard)))
+            parts.append((query, self.engine.rank(query, k, embed, asker, role, heard, said if len(prepared) == 1 else "")))
         return asked, parts
 
 

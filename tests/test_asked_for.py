@@ -114,6 +114,13 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Which is the worst hospital for reporting?", Asked("ranking")),
     ("Hvilke sykehus ligger lavest på dekningsgrad?", Asked("ranking")),
     ("Is there a separate country-of-residence variable for patients with a foreign address?", Asked("variable")),
+    # the items of a list (the guidance was scraped with some lists cut off)
+    ("Kan dere gi meg hele listen over fagområdene?", Asked("listing")),
+    ("I need the complete list of areas NPR covers.", Asked("listing")),
+    ("Which specific areas of specialist care report to the register?", Asked("listing")),
+    ("Hvilke fagområder er med i NPR?", Asked("listing")),
+    ("Eg vil ha ei liste over tema i statistikken.", Asked("listing")),
+    ("Er rehabilitering på lista?", Asked("listing")),
     # a rejection (the guidance never speaks of one), an authority it does not name, a yearly change
     ("Do we have to pay if our application is rejected?", Asked("rejection")),
     ("Hva skjer hvis søknaden vår blir avslått?", Asked("rejection")),
@@ -266,6 +273,10 @@ def test_questions_for_a_number_are_recognised(question, asked):
     "Where can I find statistics on the number of patients treated?",
     "What is the section number of the law NPR is based on?",
     "Hvor stor er NPR?", "Kan jeg få andelen pasienter i NPR?", "Is 100% of hospitals covered?",
+    # a list the asker has or makes asks for no list's items
+    "Vi har ei liste over registera vi vil kople. Må vi sjekke krava?",
+    "Can I build a list of the variables I want?", "Where can I see the list of variables?",
+    "Does NPR cover all areas of the specialist health service?",
 ])
 def test_other_questions_ask_for_no_number(question):
     assert asks_for(question) is None
@@ -329,6 +340,12 @@ def test_other_questions_ask_for_no_number(question):
     ("Hva står i kapittel 3?", "norskpasientregisterforskriften, kapittel 3 – behandling", True),
     ("Which chapter deals with linkage?", "norskpasientregisterforskriften, kapittel 3 – behandling", True),
     ("Which chapter deals with linkage?", "helseregisterloven § 11", False),
+    # a list's items: a list that was cut off at its colon gives none
+    ("Jeg vil ha hele listen.", "Alle personer som blir henvist til og/eller får helsehjelp innen følgende områder "
+     "av spesialisthelsetjenesten i Norge:", False),
+    ("Jeg vil ha hele listen.", "På nettsidene til Helsedirektoratet kan du finne aktuell statistikk om", False),
+    ("Jeg vil ha hele listen.", "Eksklusjoner:\n\n • Opphold gjennom NAV\n • Selvbetalende opphold", True),
+    ("I want the complete list of the variables.", "Gå til variabeloversikten for å lage variabellister", True),
 ])
 def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
@@ -381,6 +398,10 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Which hospitals report the poorest data quality to NPR?",
     "What does chapter 2 of the NPR regulation say?",  # the guidance names chapter 3 only
     "Do we have to pay if our application is rejected?",  # the price, but nothing of a rejection
+    # the list of areas and of open statistics were cut off: their items are nowhere in the guidance
+    "Hvilke områder av spesialisthelsetjenesten samler NPR inn data fra? Jeg vil ha hele listen.",
+    "Which specific areas of specialist health care report to NPR?",
+    "Kva tema finst det open statistikk om? Gje meg ei liste over emna.",
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -398,6 +419,8 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Hvilket kapittel i forskriften handler om kobling av data?", "kapittel 3"),
     ("For our DPIA we need to name the controller and the processor of the NPR data. Who are they?",
      "databehandlingsansvarlig og databehandler"),
+    ("Jeg vil ha hele listen over eksklusjonskriteriene. Hvilke opphold er unntatt?", "Selvbetalende opphold"),
+    ("Hvilke områder av spesialisthelsetjenesten dekker NPR?", "spesialisthelsetjenesten"),
 ])
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
