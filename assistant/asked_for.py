@@ -59,7 +59,9 @@ class Asked:
 # kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
 # how long data may be kept ("Hvor lenge kan vi beholde dataene?") before a price and a span of
 # time, a price before a span of time, and a span of time ("Hvor lang tid tar det?") before a date
-# ("Når får vi data?"); last the facts the guidance names once or never: a paragraph ("§ 11"), a
+# ("Når får vi data?"); last the facts the guidance names once or never: what a numbered provision,
+# an annual report or the article says ("Hva står i § 11?": the guidance points to them and quotes
+# none) before which paragraph it is ("§ 11"), a
 # chapter (the one named, "kapittel 3"), a department of the directorate, a definition of a quoted
 # term, a file format or way of delivery, a person's name, a way to opt out, delete, correct or
 # appeal, where data may be stored, the code system, a way of logging in and who may apply, and last
@@ -72,7 +74,7 @@ class Asked:
 # "How long does it take to get figures per hospital?" still asks for the delivery time
 KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
          "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
-         "price", "duration", "date", "author", "language", "purpose", "phone", "paragraph",
+         "price", "duration", "date", "author", "language", "purpose", "phone", "provision", "paragraph",
          "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
          "login", "eligibility", "breakdown", "variable", "ranking", "listing")
 

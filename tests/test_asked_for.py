@@ -114,6 +114,13 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Which is the worst hospital for reporting?", Asked("ranking")),
     ("Hvilke sykehus ligger lavest på dekningsgrad?", Asked("ranking")),
     ("Is there a separate country-of-residence variable for patients with a foreign address?", Asked("variable")),
+    # what a numbered provision says (the guidance names § 11 and quotes it nowhere)
+    ("Hva står det i helseregisterloven § 11?", Asked("provision")),
+    ("What does section 11 of the Health Registries Act actually say?", Asked("provision")),
+    ("Kva seier paragraf 11 om utlevering?", Asked("provision")),
+    ("Hvilken paragraf er NPR hjemlet i?", Asked("paragraph")),
+    ("What did the latest annual report say about coverage?", Asked("provision")),
+    ("Kva skreiv artikkelen om forskingspotensialet?", Asked("provision")),
     # the items of a list (the guidance was scraped with some lists cut off)
     ("Kan dere gi meg hele listen over fagområdene?", Asked("listing")),
     ("I need the complete list of areas NPR covers.", Asked("listing")),
@@ -273,6 +280,7 @@ def test_questions_for_a_number_are_recognised(question, asked):
     "Where can I find statistics on the number of patients treated?",
     "What is the section number of the law NPR is based on?",
     "Hvor stor er NPR?", "Kan jeg få andelen pasienter i NPR?", "Is 100% of hospitals covered?",
+    "Finnes det årsrapporter som sier noe om kvaliteten på dataene?",  # where it is said, not what
     # a list the asker has or makes asks for no list's items
     "Vi har ei liste over registera vi vil kople. Må vi sjekke krava?",
     "Can I build a list of the variables I want?", "Where can I see the list of variables?",
@@ -398,6 +406,7 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Which hospitals report the poorest data quality to NPR?",
     "What does chapter 2 of the NPR regulation say?",  # the guidance names chapter 3 only
     "Do we have to pay if our application is rejected?",  # the price, but nothing of a rejection
+    "Hva står det egentlig i § 11 i helseregisterloven?",  # the guidance names it, quotes nothing
     # the list of areas and of open statistics were cut off: their items are nowhere in the guidance
     "Hvilke områder av spesialisthelsetjenesten samler NPR inn data fra? Jeg vil ha hele listen.",
     "Which specific areas of specialist health care report to NPR?",
