@@ -121,6 +121,10 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Hvilken paragraf er NPR hjemlet i?", Asked("paragraph")),
     ("What did the latest annual report say about coverage?", Asked("provision")),
     ("Kva skreiv artikkelen om forskingspotensialet?", Asked("provision")),
+    ("Hvilke områder dekker NPR? List dem opp.", Asked("listing")),
+    ("Kva område er med i NPR? Rams opp alle.", Asked("listing")),
+    ("Which areas are covered? Give me every item.", Asked("listing")),
+    ("Hvilke søknadsveiledere bør jeg lese?", Asked("listing")),
     # the items of a list (the guidance was scraped with some lists cut off)
     ("Kan dere gi meg hele listen over fagområdene?", Asked("listing")),
     ("I need the complete list of areas NPR covers.", Asked("listing")),
@@ -281,6 +285,7 @@ def test_questions_for_a_number_are_recognised(question, asked):
     "What is the section number of the law NPR is based on?",
     "Hvor stor er NPR?", "Kan jeg få andelen pasienter i NPR?", "Is 100% of hospitals covered?",
     "Finnes det årsrapporter som sier noe om kvaliteten på dataene?",  # where it is said, not what
+    "Hva sier veiledningen om § 11?", "Hva står det om helseregisterloven § 11 i veiledningen?",
     # a list the asker has or makes asks for no list's items
     "Vi har ei liste over registera vi vil kople. Må vi sjekke krava?",
     "Can I build a list of the variables I want?", "Where can I see the list of variables?",
@@ -411,6 +416,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Hvilke områder av spesialisthelsetjenesten samler NPR inn data fra? Jeg vil ha hele listen.",
     "Which specific areas of specialist health care report to NPR?",
     "Kva tema finst det open statistikk om? Gje meg ei liste over emna.",
+    "Hvilke områder er med i NPR? Nevn alle.",
+    "Which application guides should I read before applying?",
 ])
 def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, question):
     answer = assistant.ask(question)
@@ -430,6 +437,8 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
      "databehandlingsansvarlig og databehandler"),
     ("Jeg vil ha hele listen over eksklusjonskriteriene. Hvilke opphold er unntatt?", "Selvbetalende opphold"),
     ("Hvilke områder av spesialisthelsetjenesten dekker NPR?", "spesialisthelsetjenesten"),
+    ("Hva sier veiledningen om helseregisterloven § 11?", "§ 11"),
+    ("Hvilke eksklusjoner gjelder? List dem opp.", "Selvbetalende opphold"),
 ])
 def test_the_assistant_answers_the_facts_the_section_gives(assistant, question, quoted):
     answer = assistant.ask(question)
