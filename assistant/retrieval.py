@@ -28,18 +28,22 @@ No step is linear in the corpus per query beyond one numpy pass over the BM25 sc
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from functools import lru_cache
 
 import numpy as np
 
 from . import tuning as T
 from .asked_for import asks_for, gives
+from .chunking import units
 from .embedding import Embedder
 from .index import IndexUnavailableError, VectorIndex
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .questions import compared_with
 from .records import Chunk, Hit, Query, Ranking
+from .text import data_text
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,27 @@ def contradicts(doc: frozenset[str], positive: set[str], negated: set[str]) -> b
     contradicts({"!forskning"}, {"forskning"}, set()) -> True
     """
     return any(f"!{t}" in doc for t in positive) or any(t in doc for t in negated)
+
+
+@lru_cache(maxsize=1)
+def _purposes() -> tuple[tuple[str, tuple[frozenset[str], ...], tuple[frozenset[str], ...]], ...]:
+    """assistant/data/askers.json: (the stem an asker is heard to negate, the cues that say so, the
+    cues that say otherwise), each cue as its stems."""
+    def cues(words) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(content_stems(w)) for w in words if content_stems(w))
+
+    data = json.loads(data_text("askers.json"))
+    return tuple((content_stems(p["negates"])[0], cues(p["said_by"]), cues(p.get("unless", ())))
+                 for p in data.get("purposes", ()) if content_stems(p["negates"]))
+
+
+def implied_negations(said: set[str]) -> set[str]:
+    """What askers are heard to say they are not, by who they say they are.
+
+    implied_negations({"kommun"}) -> {"forskning"}; implied_negations({"kommun", "forsk"}) -> set()
+    """
+    return {neg for neg, by, unless in _purposes()
+            if neg not in said and any(c <= said for c in by) and not any(c <= said for c in unless)}
 
 
 def mean_best(values: list[float], n: int) -> float:
@@ -302,7 +327,10 @@ class HybridSearch:
             final = {i: fused.get(i, 0.0) + T.COVERAGE_WEIGHT * cover[i] for i in candidates}
             plain_of = dict.fromkeys(plain_of, 0.0)  # ...which is every section's documents-only score too
         ranked = sorted(final, key=lambda i: (-final[i], i))
-        others = frozenset(key for key in self.routes if route and key != route)
+        # documents without routes: what the asker says they are not, or is heard to say by who
+        # they are ("Vi er en kommune": not research), bars the sections for the others
+        others = (frozenset(key for key in self.routes if route and key != route)
+                  | self.contrasted(negated | implied_negations(named_by - negated)))
         said = (positive | asker | heard) - negated
         # a section is never quoted to the askers it is not for, unless they say what it is for
         # ("my own data" from a patient, but not "my own data for research"), or name it as their
@@ -315,6 +343,7 @@ class HybridSearch:
 
         def key_of(i: int) -> tuple[str, str]:
             return self.chunks[i].source, self.chunks[i].heading
+
 
         # the first section that may be quoted to this asker (answering.py leaves the others out)
         top_section = next((key_of(i) for i in ranked if key_of(i) not in others), key_of(ranked[0]))
@@ -352,6 +381,43 @@ class HybridSearch:
     def _excludes(self, key: tuple) -> bool:
         """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""
         return any(t.startswith("!") for i in (self._route_chunks or {}).get(key, ()) for t in self.lexical.doc_sets[i])
+
+    def contrasted(self, negated: set[str]) -> frozenset:
+        """A document without routes (no `asked_by` for it): the sections never quoted to an asker
+        who says what they are not. A section that names its askers so ("Hvis du trenger
+        opplysninger til andre formål enn forskning, skal du ikke bruke søknadsskjema på
+        helsedata.no") agrees with an asker who says "det er ikke forskning"; a section of the same
+        document that offers what it tells them not to use (its specific words after the other
+        negation, "søknadsskjema" and "helsedata.no") is the way for the others."""
+        if not negated or not T.CONTRAST_SHARED:
+            return frozenset()
+        routed = {key[0] for key in self.routes}
+        barred: dict[str, set[str]] = {}  # source -> the words its agreeing sentences bar
+        agreeing = set()
+        for i, c in enumerate(self.chunks):
+            if c.source in routed or not any(f"!{t}" in self.lexical.doc_sets[i] for t in negated):
+                continue
+            for u in units(c):
+                stems = content_stems(u.text)
+                if not any(f"!{t}" in stems for t in negated):
+                    continue
+                after = next((n for n, t in enumerate(stems) if t.startswith("!") and t[1:] not in negated), None)
+                if after is not None:
+                    words = {t for t in stems[after + 1:] if not t.startswith("!") and self.lexical.idf(t) >= GENERIC_IDF}
+                    if words:
+                        barred.setdefault(c.source, set()).update(words)
+                        agreeing.add((c.source, c.heading))
+        out = set()
+        for i, c in enumerate(self.chunks):
+            if c.source not in barred or (c.source, c.heading) in agreeing:
+                continue
+            other = self.lexical.doc_sets[i]
+            # the same word though Snowball stems its forms apart ("søknadsskjema", "søknadsskjemaene")
+            offered = {b for b in barred[c.source] for t in other
+                       if t == b or (min(len(t), len(b)) >= 6 and (t.startswith(b) or b.startswith(t)))}
+            if len(offered) >= T.CONTRAST_SHARED and not any(f"!{t}" in other for t in negated):
+                out.add((c.source, c.heading))
+        return frozenset(out)
 
     def cue_heads(self, stems: frozenset[str]) -> set[str]:
         """The one-word `asked_by` cues the asker's compounds end in: "frilansjournalist" and

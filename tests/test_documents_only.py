@@ -240,3 +240,59 @@ def test_the_documents_only_decision_weighs_the_sections_ranking_score(plain, as
     assert trace[0][0].example == ranking.hits[0].score != ranking.hits[0].dense
     with_examples = _ranking(assistant, "Hva koster det å få data fra NPR?")
     assert all(h.plain == 0.0 and h.example > 0 for h in with_examples.hits)
+
+
+RESEARCH_ROUTE = "via søknadsskjemaene på helsedata.no"
+
+
+def _quotes(answer) -> str:
+    return " ".join(c.quote.replace("\u00a0", " ") for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "Vi er en kommune. Skal vi bruke søknadsskjemaet på helsedata.no?",
+    "Skal vi bruke søknadsskjemaet på helsedata.no, siden dette ikke er forskning?",
+    "I work for a newspaper. Do I apply through the form on helsedata.no?",
+    "Eg er journalist. Kan eg søkje via helsedata.no?",
+])
+def test_a_document_without_routes_never_sends_a_non_research_asker_to_the_research_form(plain, monkeypatch, question):
+    """The section for other purposes than research tells its askers not to use the form on
+    helsedata.no; without example questions there are no routes, and the document's own words bar
+    the section offering that form from an asker who says (or is heard to say) it is not research."""
+    from assistant import tuning
+
+    ranking = _ranking(plain, question)
+    barred = {heading for _, heading in ranking.other_routes}
+    assert barred == {"Søknad om tilgang til data"}
+    answer = plain.ask(question)
+    assert RESEARCH_ROUTE not in _quotes(answer)
+    # the rule is what keeps it out: switched off, the research form is quoted or ranked first
+    monkeypatch.setattr(tuning, "CONTRAST_SHARED", 0)
+    ranking = _ranking(plain, question)
+    assert not ranking.other_routes
+    assert RESEARCH_ROUTE in _quotes(plain.ask(question)) \
+        or ranking.hits[0].chunk.heading == "Søknad om tilgang til data"
+
+
+@pytest.mark.parametrize("question", [
+    "Vi er forskere i en kommune. Hvordan søker vi om tilgang til data?",
+    "Hvordan søker jeg om tilgang til data til masteroppgaven min?",
+    "Hvordan søker jeg om tilgang til data?",
+])
+def test_a_researcher_or_an_asker_who_says_nothing_still_gets_the_research_form(plain, question):
+    assert not _ranking(plain, question).other_routes
+
+
+def test_who_asks_is_heard_as_what_they_are_not():
+    from assistant.lexical import content_stems
+    from assistant.retrieval import implied_negations
+
+    def heard(text):
+        return implied_negations(set(content_stems(text)))
+
+    assert heard("Vi er en kommune") == {"forskning"}
+    assert heard("I work for a newspaper") == {"forskning"}
+    assert heard("Vi driver med kvalitetsarbeid på sykehuset") == {"forskning"}
+    assert heard("Vi er forskere i en kommune") == set()
+    assert heard("Jeg skriver masteroppgave") == set()
+    assert heard("Hva koster det?") == set()
