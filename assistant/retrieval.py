@@ -210,6 +210,10 @@ class HybridSearch:
         compared = frozenset(content_stems(" ".join(compared_with(query.text))))
         named_by = (positive | asker | self.cue_heads(asker)) - compared
         route = self.route(named_by, negated, role | self.cue_heads(role))
+        # a document without routes hears who asks as what they are not ("Vi er en kommune": not
+        # research), and its section for those askers ("… andre formål enn forskning") agrees
+        routed_sources = {key[0] for key in self.routes}
+        implied = implied_negations(named_by - negated)
         # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
         # examples (below): the other route is where every unnamed question goes anyway, and
         # "søknad" would pull any researcher's question there
@@ -276,7 +280,8 @@ class HybridSearch:
                         + T.CONTEXT_WEIGHT * (sum(w * g.credit(doc) for g, w in context) / context_total
                                               if context_total else 0.0)
                         - T.CONFLICT_PENALTY * contradicts(doc, positive, negated)
-                        + T.AGREEMENT_BONUS * (routes_fit and any(f"!{t}" in doc for t in negated))
+                        + T.AGREEMENT_BONUS * (routes_fit and any(f"!{t}" in doc for t in
+                                                                  (negated | implied if c.source not in routed_sources else negated)))
                         # the route the asker's words name rises where it answers the question, and
                         # the other routes fall: a municipality is never sent to the research form
                         + T.ROUTE_BONUS * (i in routed)
@@ -330,7 +335,7 @@ class HybridSearch:
         # documents without routes: what the asker says they are not, or is heard to say by who
         # they are ("Vi er en kommune": not research), bars the sections for the others
         others = (frozenset(key for key in self.routes if route and key != route)
-                  | self.contrasted(negated | implied_negations(named_by - negated)))
+                  | self.contrasted(negated | implied))
         said = (positive | asker | heard) - negated
         # a section is never quoted to the askers it is not for, unless they say what it is for
         # ("my own data" from a patient, but not "my own data for research"), or name it as their

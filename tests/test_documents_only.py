@@ -259,15 +259,21 @@ def test_a_document_without_routes_never_sends_a_non_research_asker_to_the_resea
     """The section for other purposes than research tells its askers not to use the form on
     helsedata.no; without example questions there are no routes, and the document's own words bar
     the section offering that form from an asker who says (or is heard to say) it is not research."""
-    from assistant import tuning
+    from assistant import retrieval, tuning
 
     ranking = _ranking(plain, question)
     barred = {heading for _, heading in ranking.other_routes}
     assert barred == {"Søknad om tilgang til data"}
     answer = plain.ask(question)
     assert RESEARCH_ROUTE not in _quotes(answer)
-    # the rule is what keeps it out: switched off, the research form is quoted or ranked first
+    # ...and the section for other purposes, which agrees with who asks, answers
+    first = next(h for h in ranking.hits if (h.chunk.source, h.chunk.heading) not in ranking.other_routes)
+    assert first.chunk.heading == "Søknad ved andre formål enn forskning"
+    assert not answer.abstained and answer.citations[0].section == "Søknad ved andre formål enn forskning"
+    # the rule is what keeps it out: switched off (and who asks no longer heard as what they are
+    # not), the research form is quoted or ranked first
     monkeypatch.setattr(tuning, "CONTRAST_SHARED", 0)
+    monkeypatch.setattr(retrieval, "implied_negations", lambda said: set())
     ranking = _ranking(plain, question)
     assert not ranking.other_routes
     assert RESEARCH_ROUTE in _quotes(plain.ask(question)) \
