@@ -363,6 +363,10 @@ class LexicalIndex:
                 continue
             st = ("!" if negate else "") + stem(tok)
             if negate and st not in self.df:
+                # the guidance's own word for it, negated where the guidance draws that line: "ikkje
+                # forsking", "not research" -> "!forskning" ("andre formål enn forskning")
+                st = next((f"!{cand}" for cand, _ in self.guidance_terms(raw, tok, speech) if f"!{cand}" in self.df), st)
+            if negate and st not in self.df:
                 if carry:
                     # "uten å søke": what the asker does not want is not the topic; the negation
                     # reaches one word further, past a verb ("ikkje driv med forsking", "don't

@@ -302,3 +302,20 @@ def test_who_asks_is_heard_as_what_they_are_not():
     assert heard("Vi er forskere i en kommune") == set()
     assert heard("Jeg skriver masteroppgave") == set()
     assert heard("Hva koster det?") == set()
+
+
+@pytest.mark.parametrize("said", ["Dette er til planarbeid, ikkje forsking.", "This is not research.",
+                                  "We are not doing research.", "Dette er ikke forskning."])
+def test_what_an_asker_says_they_are_not_is_heard_in_the_guidances_word(plain, said):
+    """Without the glossary, a negated word the guidance lacks ("forsking", "research") is read as
+    the guidance's own word ("andre formål enn forskning"), so it is not dropped as a verb is."""
+    from assistant.retrieval import polarity
+
+    assert "forskning" in polarity(plain.lexical.analyze(said))[1]
+
+
+def test_a_negated_word_without_a_guidance_word_still_reaches_past_a_verb(plain):
+    # "uten å søke": what the asker does not want is no topic, and "ikkje driv med" still carries on
+    from assistant.retrieval import polarity
+
+    assert polarity(plain.lexical.analyze("Vi driv ikkje med forsking"))[1] == {"forskning"}
