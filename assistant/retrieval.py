@@ -17,8 +17,11 @@ sentence's (UNIT_SHARE), less its hubness (HUB_SHARE: how near it stands to ever
 document without examples beside ones with is ranked on their scale (its passage + EXAMPLE_GAP),
 and each such section's Hit also carries `plain`, the score a documents-only ranking gives it
 (with the passage in its closest sentence's place when the sentences are not embedded), which the
-documents-only decision weighs. The
-Ranking also carries, for the decision, the nearest out-of-scope example (and whether the question names its
+documents-only decision weighs. A document without routes still keeps an asker from the
+sections for others: one who says, or by who they are is heard to say (assistant/data/askers.json),
+what a section's askers are not ("andre formål enn forskning") is never quoted a section offering
+what that section tells them not to use (`contrasted`; worked out once per set of negated words).
+The Ranking also carries, for the decision, the nearest out-of-scope example (and whether the question names its
 subject), the share of out-of-scope examples among the nearest ten, the best example similarity
 of any other section that could answer this asker, and the route named with the routes it rules out. When the Chroma server is unreachable the search degrades to lexical only, with a
 warning, and dense hits come back by themselves once the server answers again.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -91,6 +95,20 @@ def contradicts(doc: frozenset[str], positive: set[str], negated: set[str]) -> b
     return any(f"!{t}" in doc for t in positive) or any(t in doc for t in negated)
 
 
+# where a clause ends: what a sentence tells its askers not to use stops at "men" ("…, men send …")
+CLAUSES = re.compile(r"[,;:]|\b(?:men|but|derimot|instead|i staden|i stedet)\b", re.IGNORECASE)
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two stems of one word, which Snowball may stem apart by its ending ("søknadsskjema",
+    "søknadsskjemaene"): equal, or one starts the other and is at least 80 % of it.
+
+    same_word("soknadsskjem", "soknadsskjema") -> True; same_word("soknad", "soknadsskjem") -> False
+    """
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= 6 and long_.startswith(short) and len(short) >= 0.8 * len(long_))
+
+
 @lru_cache(maxsize=1)
 def _purposes() -> tuple[tuple[str, tuple[frozenset[str], ...], tuple[frozenset[str], ...]], ...]:
     """assistant/data/askers.json: (the stem an asker is heard to negate, the cues that say so, the
@@ -98,18 +116,35 @@ def _purposes() -> tuple[tuple[str, tuple[frozenset[str], ...], tuple[frozenset[
     def cues(words) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(content_stems(w)) for w in words if content_stems(w))
 
-    data = json.loads(data_text("askers.json"))
-    return tuple((content_stems(p["negates"])[0], cues(p["said_by"]), cues(p.get("unless", ())))
-                 for p in data.get("purposes", ()) if content_stems(p["negates"]))
+    try:
+        data = json.loads(data_text("askers.json"))
+        return tuple((content_stems(p["negates"])[0], cues(p["said_by"]), cues(p.get("unless", ())))
+                     for p in data.get("purposes", ()) if content_stems(p["negates"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("assistant/data/askers.json is missing or broken (%s): askers of documents without "
+                    "example questions are heard only by what they say they are not.", exc)
+        return ()
 
 
-def implied_negations(said: set[str]) -> set[str]:
-    """What askers are heard to say they are not, by who they say they are.
+def _says(cue: frozenset[str], said: set[str], starts: bool = False) -> bool:
+    """A cue's words all said; a one-word cue also in another form of its word ("Universitetet"),
+    as the end of the asker's compound ("frilansjournalist", "seniorforsker"), and with `starts`
+    as its start ("forskningsavdelingen")."""
+    if cue <= said:
+        return True
+    return len(cue) == 1 and any(same_word(s, c) or (len(s) > len(c) >= T.CUE_HEAD_MIN and (
+        s.endswith(c) or (starts and s.startswith(c)))) for c in cue for s in said)
+
+
+def implied_negations(said: set[str]) -> frozenset[str]:
+    """What askers are heard to say they are not, by who they say they are (the stems of what
+    they say of themselves, never of the question's subject: "pasienter i min kommune").
 
     implied_negations({"kommun"}) -> {"forskning"}; implied_negations({"kommun", "forsk"}) -> set()
     """
-    return {neg for neg, by, unless in _purposes()
-            if neg not in said and any(c <= said for c in by) and not any(c <= said for c in unless)}
+    return frozenset(neg for neg, by, unless in _purposes()
+                     if neg not in said and any(_says(c, said) for c in by)
+                     and not any(_says(c, said, starts=True) for c in unless))
 
 
 def mean_best(values: list[float], n: int) -> float:
@@ -142,6 +177,7 @@ class HybridSearch:
         # message's stems, its glossary phrases and its words two by two (Assistant.heard)
         self.not_for: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._route_chunks: dict[tuple[str, str], tuple[int, ...]] | None = None  # on first use
+        self._contrast, self._contrast_for = {}, None  # contrasted(): per set of negated words, for these routes
         self._heads, self._heads_for = frozenset(), None  # the one-word cues (cue_heads), of which routes
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
         # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
@@ -213,7 +249,7 @@ class HybridSearch:
         # a document without routes hears who asks as what they are not ("Vi er en kommune": not
         # research), and its section for those askers ("… andre formål enn forskning") agrees
         routed_sources = {key[0] for key in self.routes}
-        implied = implied_negations(named_by - negated)
+        implied = implied_negations((asker | role) - negated - compared)
         # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
         # examples (below): the other route is where every unnamed question goes anyway, and
         # "søknad" would pull any researcher's question there
@@ -335,7 +371,7 @@ class HybridSearch:
         # documents without routes: what the asker says they are not, or is heard to say by who
         # they are ("Vi er en kommune": not research), bars the sections for the others
         others = (frozenset(key for key in self.routes if route and key != route)
-                  | self.contrasted(negated | implied))
+                  | self.contrasted(frozenset(negated | implied)))
         said = (positive | asker | heard) - negated
         # a section is never quoted to the askers it is not for, unless they say what it is for
         # ("my own data" from a patient, but not "my own data for research"), or name it as their
@@ -387,15 +423,24 @@ class HybridSearch:
         """Whether a route's text negates something ("... enn forskning", "skal du ikke bruke ...")."""
         return any(t.startswith("!") for i in (self._route_chunks or {}).get(key, ()) for t in self.lexical.doc_sets[i])
 
-    def contrasted(self, negated: set[str]) -> frozenset:
+    def contrasted(self, negated: frozenset[str]) -> frozenset:
         """A document without routes (no `asked_by` for it): the sections never quoted to an asker
         who says what they are not. A section that names its askers so ("Hvis du trenger
         opplysninger til andre formål enn forskning, skal du ikke bruke søknadsskjema på
         helsedata.no") agrees with an asker who says "det er ikke forskning"; a section of the same
-        document that offers what it tells them not to use (its specific words after the other
-        negation, "søknadsskjema" and "helsedata.no") is the way for the others."""
+        document that offers what it tells them not to use (the specific words after its other
+        negation, in that clause: "søknadsskjema" and "helsedata.no") is the way for the others.
+        Worked out once per set of routes and of negated words, not per question."""
         if not negated or not T.CONTRAST_SHARED:
             return frozenset()
+        if self._contrast_for is not self.routes:
+            self._contrast, self._contrast_for = {}, self.routes
+        key = (negated, T.CONTRAST_SHARED)
+        if key not in self._contrast:
+            self._contrast[key] = self._contrasted(negated)
+        return self._contrast[key]
+
+    def _contrasted(self, negated: frozenset[str]) -> frozenset:
         routed = {key[0] for key in self.routes}
         barred: dict[str, set[str]] = {}  # source -> the words its agreeing sentences bar
         agreeing = set()
@@ -403,11 +448,14 @@ class HybridSearch:
             if c.source in routed or not any(f"!{t}" in self.lexical.doc_sets[i] for t in negated):
                 continue
             for u in units(c):
-                stems = content_stems(u.text)
-                if not any(f"!{t}" in stems for t in negated):
+                if not any(f"!{t}" in content_stems(u.text) for t in negated):
                     continue
-                after = next((n for n, t in enumerate(stems) if t.startswith("!") and t[1:] not in negated), None)
-                if after is not None:
+                # "…, skal du ikke bruke søknadsskjema på helsedata.no, men …": its clause, to "men"
+                for clause in CLAUSES.split(u.text):
+                    stems = content_stems(clause or "")
+                    after = next((n for n, t in enumerate(stems) if t.startswith("!") and t[1:] not in negated), None)
+                    if after is None:
+                        continue
                     words = {t for t in stems[after + 1:] if not t.startswith("!") and self.lexical.idf(t) >= GENERIC_IDF}
                     if words:
                         barred.setdefault(c.source, set()).update(words)
@@ -417,9 +465,7 @@ class HybridSearch:
             if c.source not in barred or (c.source, c.heading) in agreeing:
                 continue
             other = self.lexical.doc_sets[i]
-            # the same word though Snowball stems its forms apart ("søknadsskjema", "søknadsskjemaene")
-            offered = {b for b in barred[c.source] for t in other
-                       if t == b or (min(len(t), len(b)) >= 6 and (t.startswith(b) or b.startswith(t)))}
+            offered = {b for b in barred[c.source] for t in other if same_word(t, b)}
             if len(offered) >= T.CONTRAST_SHARED and not any(f"!{t}" in other for t in negated):
                 out.add((c.source, c.heading))
         return frozenset(out)

@@ -254,6 +254,7 @@ def _quotes(answer) -> str:
     "Skal vi bruke søknadsskjemaet på helsedata.no, siden dette ikke er forskning?",
     "I work for a newspaper. Do I apply through the form on helsedata.no?",
     "Eg er journalist. Kan eg søkje via helsedata.no?",
+    "Jeg er frilansjournalist. Skal jeg bruke søknadsskjemaet på helsedata.no?",
 ])
 def test_a_document_without_routes_never_sends_a_non_research_asker_to_the_research_form(plain, monkeypatch, question):
     """The section for other purposes than research tells its askers not to use the form on
@@ -284,6 +285,11 @@ def test_a_document_without_routes_never_sends_a_non_research_asker_to_the_resea
     "Vi er forskere i en kommune. Hvordan søker vi om tilgang til data?",
     "Hvordan søker jeg om tilgang til data til masteroppgaven min?",
     "Hvordan søker jeg om tilgang til data?",
+    # the question's subject is not who asks (the independent review's examples)
+    "Hvordan søker jeg om tilgang til data fra NPR for pasienter i min kommune?",
+    "Jeg er masterstudent og skal skrive om pasientorganisasjoner. Hvordan søker jeg?",
+    "I'm a researcher at a pharmaceutical company. How do I apply for access to data?",
+    "Jeg er seniorforsker i et konsulentselskap. Hvordan søker jeg om data?",
 ])
 def test_a_researcher_or_an_asker_who_says_nothing_still_gets_the_research_form(plain, question):
     assert not _ranking(plain, question).other_routes
@@ -319,3 +325,32 @@ def test_a_negated_word_without_a_guidance_word_still_reaches_past_a_verb(plain)
     from assistant.retrieval import polarity
 
     assert polarity(plain.lexical.analyze("Vi driv ikkje med forsking"))[1] == {"forskning"}
+
+
+def test_a_missing_askers_file_is_a_warning_not_a_fault(monkeypatch, caplog):
+    from assistant import retrieval
+
+    def gone(name):
+        raise FileNotFoundError(name)
+
+    monkeypatch.setattr(retrieval, "data_text", gone)
+    retrieval._purposes.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            assert retrieval.implied_negations({"kommun"}) == frozenset()
+        assert "askers.json" in caplog.text
+    finally:
+        retrieval._purposes.cache_clear()
+    monkeypatch.undo()
+    assert retrieval.implied_negations({"kommun"}) == {"forskning"}
+
+
+def test_two_stems_of_one_word_and_the_clause_a_bar_stops_at():
+    from assistant.retrieval import CLAUSES, same_word
+
+    assert same_word("soknadsskjem", "soknadsskjema")
+    assert not same_word("soknad", "soknadsskjem")
+    assert not same_word("helsedata.no", "helsedirektoratet.no")
+    clauses = CLAUSES.split("skal du ikke bruke søknadsskjema på helsedata.no, men sende en bestilling")
+    assert clauses[0].strip() == "skal du ikke bruke søknadsskjema på helsedata.no"
+    assert CLAUSES.split("skal du ikke bruke skjemaet men bestillingen")[0].strip() == "skal du ikke bruke skjemaet"
