@@ -140,7 +140,7 @@ def implied_negations(said: set[str]) -> frozenset[str]:
     """What askers are heard to say they are not, by who they say they are (the stems of what
     they say of themselves, never of the question's subject: "pasienter i min kommune").
 
-    implied_negations({"kommun"}) -> {"forskning"}; implied_negations({"kommun", "forsk"}) -> set()
+    implied_negations({"kommun"}) -> {"forskning"}; implied_negations({"kommun", "forsk"}) -> frozenset()
     """
     return frozenset(neg for neg, by, unless in _purposes()
                      if neg not in said and any(_says(c, said) for c in by)
@@ -384,7 +384,6 @@ class HybridSearch:
 
         def key_of(i: int) -> tuple[str, str]:
             return self.chunks[i].source, self.chunks[i].heading
-
 
         # the first section that may be quoted to this asker (answering.py leaves the others out)
         top_section = next((key_of(i) for i in ranked if key_of(i) not in others), key_of(ranked[0]))
