@@ -354,3 +354,33 @@ def test_two_stems_of_one_word_and_the_clause_a_bar_stops_at():
     clauses = CLAUSES.split("skal du ikke bruke søknadsskjema på helsedata.no, men sende en bestilling")
     assert clauses[0].strip() == "skal du ikke bruke søknadsskjema på helsedata.no"
     assert CLAUSES.split("skal du ikke bruke skjemaet men bestillingen")[0].strip() == "skal du ikke bruke skjemaet"
+
+
+def test_a_document_added_without_examples_beside_one_with_keeps_a_municipality_from_either_form(tmp_path, monkeypatch):
+    """A second guidance page of the same kind dropped into the folder without an example file: the
+    bundled document's routes (`asked_by`) judge its own sections, and the new one's own words judge
+    its sections, so a municipality is quoted neither research form."""
+    import shutil
+    from pathlib import Path
+
+    from assistant import Assistant, tuning
+
+    def barred(ranking):
+        return {(Path(source).name, heading) for source, heading in ranking.other_routes}
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    text = (CORPUS / "npr_guidance_no.txt").read_text(encoding="utf-8")
+    (corpus / "tr_guidance.txt").write_text(
+        text.replace("Norsk pasientregister (NPR)", "Testregisteret (TR)").replace("NPR", "TR"), encoding="utf-8")
+    assistant = Assistant(Settings.from_env().with_(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    question = "Vi er en kommune. Skal vi bruke søknadsskjemaet på helsedata.no for TR?"
+    assert ("tr_guidance.txt", "Søknad om tilgang til data") in barred(assistant.rank_parts(question)[1][0][1])
+    answer = assistant.ask(question)
+    assert not answer.abstained and RESEARCH_ROUTE not in _quotes(answer)
+    assert answer.citations[0].section == "Søknad ved andre formål enn forskning"
+    # a researcher still gets a research form
+    assert RESEARCH_ROUTE in _quotes(assistant.ask("Jeg er forsker. Hvordan søker jeg om tilgang til data fra TR?"))
+    # the new document's bar is its own words' doing: without it, its research form is not barred
+    monkeypatch.setattr(tuning, "CONTRAST_SHARED", 0)
+    assert ("tr_guidance.txt", "Søknad om tilgang til data") not in barred(assistant.rank_parts(question)[1][0][1])
