@@ -177,7 +177,9 @@ class HybridSearch:
         # message's stems, its glossary phrases and its words two by two (Assistant.heard)
         self.not_for: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._route_chunks: dict[tuple[str, str], tuple[int, ...]] | None = None  # on first use
-        self._contrast, self._contrast_for = {}, None  # contrasted(): per set of negated words, for these routes
+        # for these routes (`_contrast_for`): the documents that have routes, and contrasted() per set
+        # of negated words
+        self._routed, self._unrouted, self._contrast, self._contrast_for = frozenset(), True, {}, None
         self._heads, self._heads_for = frozenset(), None  # the one-word cues (cue_heads), of which routes
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
         # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
@@ -248,8 +250,11 @@ class HybridSearch:
         route = self.route(named_by, negated, role | self.cue_heads(role))
         # a document without routes hears who asks as what they are not ("Vi er en kommune": not
         # research), and its section for those askers ("… andre formål enn forskning") agrees
-        routed_sources = {key[0] for key in self.routes}
-        implied = implied_negations((asker | role) - negated - compared)
+        routed_sources = self.routed_sources()
+        # (only where some document has no routes: the bundled one has, so its answers skip this)
+        implied = (implied_negations((asker | role) - negated - compared)
+                   if self._unrouted else frozenset())
+        heard_not = frozenset(negated | implied)
         # only a route whose text excludes askers ("andre formål enn forskning") rises by the routes'
         # examples (below): the other route is where every unnamed question goes anyway, and
         # "søknad" would pull any researcher's question there
@@ -317,7 +322,7 @@ class HybridSearch:
                                               if context_total else 0.0)
                         - T.CONFLICT_PENALTY * contradicts(doc, positive, negated)
                         + T.AGREEMENT_BONUS * (routes_fit and any(f"!{t}" in doc for t in
-                                                                  (negated | implied if c.source not in routed_sources else negated)))
+                                                                  (heard_not if c.source not in routed_sources else negated)))
                         # the route the asker's words name rises where it answers the question, and
                         # the other routes fall: a municipality is never sent to the research form
                         + T.ROUTE_BONUS * (i in routed)
@@ -371,7 +376,7 @@ class HybridSearch:
         # documents without routes: what the asker says they are not, or is heard to say by who
         # they are ("Vi er en kommune": not research), bars the sections for the others
         others = (frozenset(key for key in self.routes if route and key != route)
-                  | self.contrasted(frozenset(negated | implied)))
+                  | self.contrasted(heard_not))
         said = (positive | asker | heard) - negated
         # a section is never quoted to the askers it is not for, unless they say what it is for
         # ("my own data" from a patient, but not "my own data for research"), or name it as their
@@ -432,15 +437,25 @@ class HybridSearch:
         Worked out once per set of routes and of negated words, not per question."""
         if not negated or not T.CONTRAST_SHARED:
             return frozenset()
-        if self._contrast_for is not self.routes:
-            self._contrast, self._contrast_for = {}, self.routes
+        self.routed_sources()  # drops what was worked out for other routes
+        if not self._unrouted:
+            return frozenset()
         key = (negated, T.CONTRAST_SHARED)
         if key not in self._contrast:
             self._contrast[key] = self._contrasted(negated)
         return self._contrast[key]
 
+    def routed_sources(self) -> frozenset[str]:
+        """The documents with routes (`asked_by`), once per set of routes; `_unrouted` says whether
+        any document has none (only then is who asks heard as what they are not)."""
+        if self._contrast_for is not self.routes:
+            self._routed = frozenset(key[0] for key in self.routes)
+            self._unrouted = any(c.source not in self._routed for c in self.chunks)
+            self._contrast, self._contrast_for = {}, self.routes
+        return self._routed
+
     def _contrasted(self, negated: frozenset[str]) -> frozenset:
-        routed = {key[0] for key in self.routes}
+        routed = self.routed_sources()
         barred: dict[str, set[str]] = {}  # source -> the words its agreeing sentences bar
         agreeing = set()
         for i, c in enumerate(self.chunks):
