@@ -19,7 +19,7 @@ import re
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
 from .privacy import MASK, mask_personal_numbers
-from .questions import LEAD_IN, is_asking, sentences, split_questions
+from .questions import LEAD_IN, is_asking, leads_in, sentences, split_questions
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text", "own_text", "signature_name",
            "signature_lines",
@@ -142,12 +142,11 @@ def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
         # masked before it is split: a line break inside a number must not leave two harmless halves
         paragraph = mask_personal_numbers(paragraph)
         said: list[str] = []
-        for sentence in sentences(paragraph, SENTENCE_BREAK):
-            # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
-            sentence = " ".join(sentence.split()).lstrip("–—- ").strip(QUOTES + " ")
-            if not sentence:
-                continue
-            if asks(sentence):
+        # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
+        said_here = [t for t in (" ".join(x.split()).lstrip("–—- ").strip(QUOTES + " ")
+                                 for x in sentences(paragraph, SENTENCE_BREAK)) if t]
+        for sentence, after in zip(said_here, said_here[1:] + [""]):
+            if asks(sentence) and not (after and leads_in(sentence, after)):
                 for part in split_questions(sentence):
                     if not asks(part) or not WORDS.search(part.replace(MASK, "")):
                         continue  # "01019012345?" asks nothing

@@ -78,7 +78,27 @@ def is_asking(sentence: str) -> bool:
     a lead-in ('Skal søke snart, men først:') asks nothing itself"""
     if sentence.rstrip().endswith(":"):
         return False
-    return bool(ASKING.search(sentence.strip()) or WANTS_TO_KNOW.search(sentence))
+    if TELLS.search(sentence):
+        return False
+    return bool(ASKING.search(sentence.strip()) or WANTS_TO_KNOW.search(sentence) or REQUESTS.search(sentence))
+
+
+def only_requests(sentence: str) -> bool:
+    """Asks only as a request or a need ("Vi må oppgi hvem som er databehandler."), not as a question."""
+    s = sentence.strip()
+    return bool(REQUESTS.search(sentence)) and not (ASKING.search(s) or WANTS_TO_KNOW.search(sentence))
+
+
+def leads_in(sentence: str, following: str) -> bool:
+    """A need that the next sentence asks about by pointing back: "I planen må vi oppgi hvem som er
+    databehandler. Hvem er det for NPR?" asks once, and the need is its context."""
+    return only_requests(sentence) and not only_requests(following) and is_asking(following) and points_back(following)
+
+
+def _elaborates(sentence: str, before: str) -> bool:
+    """A request right after a question in the same message says more of that question ("Kva tema finst
+    det open statistikk om? Gje meg ei liste over emna.": the list is what is asked): its context."""
+    return bool(before) and only_requests(sentence) and not only_requests(before) and is_asking(before)
 
 
 def split_questions(text: str) -> list[str]:
@@ -106,6 +126,15 @@ def split_questions(text: str) -> list[str]:
         if tail:
             pieces.append(tail)
         pieces = [p for p in pieces if any(c.isalnum() for c in p)]
+        # "Vi må oppgi hvem som er databehandlingsansvarlig og hvem som er databehandler": one need, two things
+        # named in it (a clause "hvem som …", not a question of its own)
+        joined: list[str] = []
+        for p in pieces:
+            if joined and only_requests(joined[-1]) and EMBEDDED.match(p):
+                joined[-1] = f"{joined[-1]} og {p}" if not re.match(r"(?:og|and)\b", p, re.IGNORECASE) else f"{joined[-1]} {p}"
+            else:
+                joined.append(p)
+        pieces = joined
         if len(pieces) > 1 and asks:
             merged, lead = [], ""
             for p in pieces:
@@ -117,6 +146,8 @@ def split_questions(text: str) -> list[str]:
             pieces = merged + ([lead] if lead else [])
         parts.extend(pieces)
     asking = [p for p in parts if is_asking(p) and not _bare_announcement(p)]
+    asking = [p for before, p, after in zip([""] + asking, asking, asking[1:] + [""])
+              if not (after and leads_in(p, after)) and not _elaborates(p, before)]
     if asking:
         return asking
     # nothing asks: every sentence may be the question, but "Jeg har et spørsmål om NPR." only
@@ -339,8 +370,9 @@ def statements(text: str) -> str:
     A question's announcement ("Eg lurer på ein ting om prisen.") is context too. Greetings,
     thanks and signatures say nothing about a question, and would only pull its embedding
     towards the guidance."""
-    return " ".join(s for s in sentences(text) if s.strip() and not GREETING.search(s)
-                    and (not is_asking(s) or ANNOUNCES.search(s)))
+    said = [s for s in sentences(text) if s.strip()]
+    return " ".join(s for before, s, after in zip([""] + said, said, said[1:] + [""]) if not GREETING.search(s)
+                    and (not is_asking(s) or ANNOUNCES.search(s) or leads_in(s, after) or _elaborates(s, before)))
 
 
 # other people the asker compares themselves with: "Skal vi bruke det samme skjemaet som forskerne
@@ -382,20 +414,21 @@ _ASKS = (r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|whether|if
          r"(?:hvor|kor)\s+(?:lang|lenge|langt|mye|mykje|mange|ofte|finner|finn|står|ligger|kan))")
 # ...unless the sentence goes on to answer or settle it: "Skjemaet spør om hvilke variabler vi trenger, og de
 # står i vedlegget", "The committee asked whether we had consent, and we do", "…, så vi søker om hele perioden"
-_SETTLED = r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it|they|derfor|that|i)\b)"
+_SETTLED = (r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it|they|derfor|that|i|fant|fann|fikk|fekk|"
+            r"skjønte|forsto|forstod|found|realised|realized|learned|learnt)\b)")
 # the adverbs a long e-mail puts between a verb of wondering and what it asks ("Vi lurer derfor på om …",
 # "Vi er også litt usikre på om …", "Vi har for det første lurt på om …")
 _ADVERB = (r"(?:også|ogsa|òg|derfor|difor|dessuten|dessutan|i\s+tillegg|videre|vidare|elles|ellers|først|fyrst|"
            r"for\s+det\s+f(?:ø|y)rste|først\s+og\s+fremst|fyrst\s+og\s+fremst|egentlig|eigentleg|nå|no|litt|"
            r"samtidig|til\s+slutt|helt|heilt|veldig|svært|noe|noko|fortsatt|framleis|fremdeles|særlig|særleg|spesielt|"
-           r"især|i\s+grunnen)")
-WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|ville|trenger|treng|må|ma)\s+"
-                           rf"(?:(?:også|òg|gjerne|bare|{_SUBJECT})\s+)*"
+           r"især|i\s+grunnen|da|då)")
+WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|skulle|ville|trenger|treng|må|ma)\s+"
+                           rf"(?:(?:gjerne|bare|{_ADVERB}|{_SUBJECT})\s+)*"
                            r"(?:(?:å|aa|a)\s+)?(?:få\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
                            rf"\blur[ae]r\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\b|"
                            # the past only with what it asks: "Jeg lurte på om …", "Vi har lurt på om …" (not "Vi har
                            # lurt på dette lenge")
-                           rf"\blurt[e]?\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\s+(?={_ASKS}\b)|"
+                           rf"\blurt[e]?\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\s+(?={_ASKS}\b){_SETTLED}|"
                            # doubt in the present, written as a statement: "Vi er også litt usikre på om …", "er vi i
                            # tvil om …", "Jeg skjønner ikke helt om …", "Elles undrar eg meg over om …" (not "Vi var
                            # usikre på om …, men nå …", nor "Vi er ikke sikre på at vi får finansiering")
@@ -405,40 +438,41 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            rf"\bundr(?:er|ar)\s+(?:(?:{_SUBJECT}|meg|oss|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_ASKS}\b)|"
                            # "I'm not sure whether …", "I wasn't sure whether students should …", "we're unsure if …"
                            # (not "whether to write", nor "if this matters")
-                           rf"(?:\bnot\s+|n['’]t\s+|\bun)(?:sure|certain)\s+(?:{_ASKS})\b(?!\s+to\b)"
+                           rf"(?:\bnot\s+|n['’]t\s+|\bun)(?:(?:entirely|quite|completely|really|totally|fully)\s+)?(?:sure|certain)\s+(?:{_ASKS})\b(?!\s+to\b){_SETTLED}"
                            r"(?!\s+(?:this|that)\s+(?:is\s+the\s+right|matters|is\s+relevant))(?!\s+it\s+matters)|"
-                           rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b)|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
+                           rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b){_SETTLED}|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
                            rf"\bnysgjerrig\w*\s+p(?:å|aa|a)\s+(?={_ASKS}\b)|"
                            rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot)\s+(?:work\s+out|figure\s+out|find\s+out|tell)\s+(?={_ASKS}\b)|"
                            rf"\b(?:klarer|klarar)\s+(?:{_SUBJECT}\s+)?ikk(?:e|je)\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|skjøne)\s+(?={_ASKS}\b)|"
                            # a question someone else asked and the asker passes on ("Personvernombudet spurte også
                            # om hva …", "My supervisor asks how long …"); not one the asker asked before ("Vi har spurt
                            # om dette", "I've asked about the fee") nor a topic asked for ("spurte om formålet")
-                           r"(?<!\bvi\s)(?<!\bjeg\s)(?<!\beg\s)(?<!\bme\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bhar\s)(?<!\bhave\s)(?<!\bhas\s)(?<!['’]ve\s)"
-                           r"\b(?:spør|spurte|spurde|spyr|asks|asked)\s+(?:(?:oss|meg|us|me|også|òg|also|additionally)\s+)*"
-                           r"(?=(?:om\s+(?:hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|vi|me|dere|de|dykk|det|npr|registeret|"
+                           r"(?<!\bvi\s)(?<!\bjeg\s)(?<!\beg\s)(?<!\bme\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bvi\shar\s)(?<!\bjeg\shar\s)(?<!\beg\shar\s)"
+                           r"(?<!\bme\shar\s)(?<!\bi\shave\s)(?<!\bwe\shave\s)(?<!['’]ve\s)(?<!\bhar\sikke\s)(?<!\bhar\sikkje\s)"
+                           r"\b(?:spør|spurte|spurde|spurt|spyr|asks|asked|asking)\s+(?:(?:oss|meg|us|me|også|òg|also|additionally)\s+)*"
+                           r"(?!om\s+det\s+same?\b|about\s+the\s+same\b)(?=(?:om\s+(?:hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|vi|me|dere|de|dykk|det|npr|registeret|han|hun|ho|dei|"
                            r"dataene|dataa|data|man|en|ein)|hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|whether|if|how|what|"
                            r"where|which|who|when)\b)" + _SETTLED + "|"
-                           rf"(?:\bdon['’]t|\bdo\s+not)\s+(?:(?:quite|fully|really)\s+)?(?:understand|know)\s+(?={_ASKS}\b)(?!\w+\s+to\b)|"
+                           rf"(?:\bdon['’]t|\bdo\s+not)\s+(?:(?:quite|fully|really)\s+)?(?:understand|know|get|see)\s+(?={_ASKS}\b)(?!\w+\s+to\b)|"
                            rf"\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+(?:(?:also|still|just)\s+)*(?:trying|trying\s+hard)\s+to\s+(?:understand|work\s+out|figure\s+out|find\s+out)\s+(?={_ASKS}\b)|"
                            rf"\b(?:keen|eager|anxious|interested|curious)\s+to\s+(?:know|learn|find\s+out|understand)\s+(?={_ASKS}\b)|"
                            rf"\b(?:interested\s+in|appreciate|welcome)\s+(?:knowing|learning|finding\s+out|understanding)\s+(?={_ASKS}\b)|"
                            # "it would (also) help to know the hourly rate", "det hadde hjulpet å vite om …" (not "it
                            # would have helped", "this would help us understand how patients move")
                            r"\b(?:it|det|that|this)\s+(?:would|hadde|ville)\s+(?:(?:also|også|òg|really|greatly)\s+)*(?:help|hjulpet|hjelpe|hjelpt)\s+"
-                           r"(?:(?:oss|meg|us|me|a\s+lot|mye|greatly)\s+)?(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|know)\b|"
+                           r"(?:(?:oss|meg|us|me|a\s+lot|mye|greatly|veldig|svært)\s+)*(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|know)\b|"
                            # a fact to be confirmed: "…, men vi vil gjerne ha det bekreftet", "please confirm that …"
                            r"\b(?:vil|ville|ønsker|ønskjer|would\s+like\s+to|'d\s+like\s+to)\s+(?:(?:gjerne|også|òg|also)\s+)*(?:å\s+)?(?:ha|få|have|get)\s+"
                            r"(?:det|dette|that|this|it)\s+(?:bekrefta|bekreftet|stadfesta|stadfest|confirmed|verified)\b|"
                            r"\bplease\s+(?:confirm|verify|advise|clarify)\b(?!\s+receipt)|"
-                           r"\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
+                           r"(?<!\blonger\s)\b(?:would|'d|want|wants|need|needs)\s+(?:(?:also|really|just)\s+)*(?:like\s+)?to\s+"
                            r"(?:know|find\s+out)\b|\b(?:would|'d)\s+(?:(?:also|really|just)\s+)*like\s+to\s+(?:understand|learn)\s+(?=how|what|which|where|whether|if|who)\b|\bwonder(?:ing)?\s+(?:also\s+)?(?:about|if|whether)\b|"
                            r"\bplease\s+(?:let\s+(?:me|us)\s+know|tell\s+(?:me|us))\b|"
                            # "Det ville vært fint å vite om …", "It would be helpful to know whether …"
                            r"\b(?:fint|greit|nyttig|kjekt|flott|godt|nice|good|helpful|useful)\s+(?:(?:å|aa|a|to)\s+)?"
                            rf"(?:få\s+)?(?:vite|høre|høyre|know|hear|learn)(?=\s+{_WH}\b)|"
                            # "Videre er det viktig for oss å vite om …" (not "It is essential to know which patients …")
-                           rf"\b(?:viktig|important|essential)\s+for\s+(?:oss|meg|us|me)\s+(?:å|to)\s+(?:få\s+)?(?:vite|know)(?=\s+{_ASKS}\b)|"
+                           rf"\b(?:viktig|important|essential)\s+for\s+(?:oss|meg|us|me|(?:\S+\s+){1,3}?)\s*(?:å|to)\s+(?:få\s+)?(?:vite|know)(?=\s+{_ASKS}\b)|"
                            # "I'd be grateful if you could point me to where …", "I would like to confirm that …"
                            r"\b(?:grateful|thankful|glad|happy|takknemlig|takksam)\s+(?:if|om|hvis|viss|dersom)\s+"
                            r"(?:you|de|dere|du|dykk)\s+(?:could|would|can|kan|kunne|vil)\b|"
@@ -456,6 +490,159 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|onsker|oensker|skulle|vil
                            rf"(?:er\s+{_WH}\b|gjeld(?:er)?\s+\w)|"
                            rf"\bquestions?\s+(?:(?:is|are)\s+{_WH}\b|(?:concerns?|regards?|relates?\s+to)\s+\w)",
                            re.IGNORECASE)
+
+
+# what a doubt, a search that failed or a task passed on asks about: any question word but "why" ("Jeg er
+# usikker på hvor søknaden skal sendes", "Eg finn ikkje ut kvar …", "hvorvidt"; not "We are trying to
+# understand why waiting times vary", an aim of the research)
+_ABOUT = rf"(?:{_ASKS}|hvor|kor|hvorvidt)"
+_NEGATED = r"(?:\b(?:ikke|ikkje|not|never|aldri)|n['’]t)"
+# asking as a request or a need rather than a question, the way e-mails ask (each alternative asks
+# whatever follows it; none needs a question word or mark):
+REQUESTS = re.compile(
+    # a polite imperative opening the sentence: "Send meg gjerne lenkja …", "Gi oss beskjed om …", "Opplys gjerne
+    # om …", "Let us know which …", "Kindly point me to …"
+    r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|"
+    r"skriv|forklar|oppgi|kontakt|ring)\s+(?:meg|oss)\b|"
+    r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|"
+    r"skriv|forklar|oppgi|hjelp\s+(?:meg|oss))\s+(?:meg\s+|oss\s+)?(?:gjerne|også|òg|kort|beskjed|fra|ifra|frå|litt|noe|noko|"
+    r"ei\s+melding|en\s+melding|om|kva|hva|hvilk\w*|kva\s+for|hvordan|korleis|kvar|hvor|når|kven|hvem)\b|"
+    # "Vær så snill å bekrefte …", "rett meg om jeg tar feil", "do correct me if …", "Drop me a line if …"
+    r"\b(?:vær|ver)\s+(?:så\s+)?snill\s+(?:å|og)\b|\b(?:rett|korriger)\s+meg\s+(?:gjerne\s+)?(?:om|viss|hvis|dersom)\b|"
+    r"\bcorrect\s+me\s+if\b|\bdrop\s+(?:me|us)\s+a\s+(?:line|note|message)\b|"
+    # "Vi hører gjerne fra dere om …", "Vi tar gjerne imot råd om …", "Vi set pris på om de kan …" (not "… at dere svarte")
+    r"\b(?:hører|høyrer)\s+gjerne\s+(?:fra|frå)\s+(?:dere|dykk|deg)\b|\btar\s+(?:(?:jeg|eg|vi|me)\s+)?(?:gjerne|takknemlig)\s+imot\b|"
+    r"\b(?:setter|set)\s+(?:(?:stor|veldig|svært|høgt|høyt)\s+)?pris\s+p(?:å|a)\s+(?:om|hvis|viss|dersom|if)\b|"
+    r"^\W*(?:(?:and|also|finally)\W+)?(?:kindly\s+\w+|let\s+(?:me|us)\s+know|tell\s+(?:me|us)|send\s+(?:me|us)|"
+    r"point\s+(?:me|us)\s+to|explain\s+(?:how|what|why|whether|which|who|where|when))\b|"
+    r"\bplease\s+(?:explain|send|describe|point|provide|share|indicate|specify|give|tell|let|forward|outline|list|inform)\b|"
+    # thanks in advance for what is asked: "Jeg hadde satt stor pris på råd om …", "I'd be grateful for a link …",
+    # "Any pointer to … would be much appreciated", "Det hadde vore til hjelp å vite …"
+    r"\b(?:hadde|ville|vil)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:også|òg|gjerne|virkelig|verkeleg)\s+)*(?:satt|sett|sette|setje)\s+"
+    r"(?:(?:stor|veldig|svært|høg|høy)\s+)?pris\s+p(?:å|a)\b|"
+    r"\b(?:grateful|thankful)\s+for\s+(?:a|an|any|some|more|(?:the|your)\s+(?!(?:kind\s+|quick\s+|rapid\s+)?(?:help|assistance|time|"
+    r"patience|support|reply|answer|response|efforts?|work)\b))\b|"
+    r"\b(?:would|'d|will)\s+(?:(?:really|greatly|very\s+much|much|also)\s+)*(?:appreciate|value)\b|"
+    r"\b(?:would|will|'d)\s+be\s+(?:(?:very|most|much|greatly|really|extremely|hugely|so)\s+)*(?:appreciated|welcome|helpful|"
+    r"useful|valuable|great|good\s+to)\b|"
+    # "…, så en avklaring ville hjulpet", "Knowing your hourly rate would make it much easier …"
+    r"\b(?:avklaring|clarification|bekreftelse|confirmation|svar|answer)\s+(?:ville|hadde|would)\s+(?:\w+\s+)?(?:hjulpet|hjelpt|help|be\s+helpful)\b|"
+    r"^\W*knowing\s+[^.?!]*\bwould\s+(?:help|make)\b|"
+    r"\b(?:hadde|ville|vil)\s+(?:det\s+)?(?:vært|vore|vere|være)\s+(?:(?:veldig|svært|særs|til\s+stor|til)\s+)*(?:hjelp|nyttig|"
+    r"fint|greit|greitt|kjekt|flott|verdifullt)\b|"
+    # a request on a condition: "Hvis dere kunne si noe om …", "If you could tell me which …"; "…, vil jeg gjerne se den"
+    r"\b(?:hvis|dersom|om|viss|if)\s+(?:dere|de|dykk|du|you)\s+(?:kan|kunne|could|can|would)\s+(?:(?:gjerne|også|òg|please|kindly)\s+)*"
+    r"(?:si|seie|fortelle|forklare|anslå|gi|gje|sende|send|tell|let|give|share|estimate|point|confirm|bekrefte|stadfeste|explain)\b|"
+    r"\b(?:vil|ville)\s+(?:(?:jeg|eg|vi|me|han|hun|ho)\s+)?(?:(?:også|òg|svært|veldig)\s+)*gjerne\s+(?:se|sjå|få\s+(?:den|det|dei|dem)\s+tilsendt)\b|"
+    rf"\bvil\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:også|òg)\s+)*gjerne\s+(?:høre|høyre)\s+(?={_ABOUT}\b)|"
+    r"\b(?:would|'d)\s+(?:really\s+)?(?:like|love)\s+to\s+(?:see|receive|be\s+sent|find\s+out|hear|learn|know|get\s+hold\s+of)\b|"
+    r"\b(?:kunne|kan)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:godt\s+)?tenk[et]\s+(?:meg|oss)\s+(?:å\s+)?(?:vite|høre|høyre|få|se|sjå)\b|"
+    r"\b(?:tenkte|wanted|thought\s+i['’]d|thought\s+i\s+would)\s+(?:å\s+|to\s+)?(?:spørre|spørje|ask)\s+(?:om|whether|if|about)\b|"
+    # "Vi ønskjer ei vurdering av om …", "Prosjektlederen vil ha et anslag …", "I'd like a short explanation of whether …",
+    # "Jeg ønsker innsyn i …"; "vil ha dokumentert at …", "det vil jeg gjerne ha avklart"
+    r"\b(?:ønsker|ønskjer|ynskjer|onsker|vil\s+ha|ville\s+ha|would\s+like|'d\s+like|want|wants|welcome)\s+(?:(?:gjerne|også|òg|derfor|difor)\s+)*"
+    r"(?:(?:å|to)\s+(?:få\s+|get\s+)?)?(?:(?:en|ei|eit|et|a|an|some)\s+)?(?:(?:kort|short|brief|rask|quick|preliminary|foreløpig)\s+)?"
+    r"(?:vurdering|oversikt|utgreiing|forklaring|avklaring|anslag|overslag|estimate|explanation|assessment|view|overview|innsyn|svar|"
+    r"answer)\b|"
+    r"\b(?:vil|ville|må|gjerne)\s+(?:(?:jeg|eg|vi|me|gjerne|også|òg)\s+)*ha\s+(?:det\s+|dette\s+)?(?:stadfesta|stadfest|bekrefta|"
+    r"bekreftet|avklart|avklara|dokumentert)\b|"
+    r"\b(?:ville|skulle)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:gjerne|helst)\s+(?:hatt|fått)\b|"
+    # a need for an answer: "Jeg trenger bekreftelse på at …", "We need clarity on whether …", "må få klarhet i om …",
+    # "Vi må oppgi hvem som …", "We must specify in the protocol when …", "I need to understand how …"
+    rf"\b(?:trenger|treng|need|needs|require|requires)\s+(?:(?:derfor|difor|også|òg|therefore|also|først|first|{_SUBJECT}|we)\s+)*"
+    r"(?:(?:en|ei|eit|et|a|an|some)\s+)?(?:(?:skriftlig|skriftleg|written|formal|formell|kort|short|clear)\s+)?(?:bekreftelse|stadfesting|confirmation|clarity|klarhet|klarleik|avklaring|clarification|"
+    r"referanse|reference|citation|kilde|kjelde|lenke|lenkje|link|forklaring|explanation)\b|"
+    r"\bfå\s+(?:klarhet|klarleik|avklart|avklaring)\b|"
+    # "Vi har behov for å vite om …", "Eg manglar informasjon om korleis …", "I lack any information on whether …",
+    # "treng eg hjelp til å forstå kva …", "We could use some help figuring out how …"; "Det står ingenting i
+    # rettleiinga om …", "There's nothing in the guide about …"
+    r"\bbehov\s+for\s+(?:å\s+)?(?:vite|få\s+vite|få\s+avklart|avklaring|informasjon|hjelp)\b|"
+    r"\b(?:mangler|manglar|lack|lacking|missing)\s+(?:(?:fortsatt|framleis|still|any|some|litt|noe|noko)\s+)*(?:(?:en|ei|eit|et|a|an)\s+)?"
+    r"(?:informasjon|opplysning\w*|info|information|bekreftelse|stadfesting|confirmation|svar|answer|oversikt|details)\b|"
+    rf"\b(?:hjelp|help)\s+(?:til\s+|med\s+|with\s+)?(?:å\s+)?(?:forstå|skjønne|skjøne|finne\s+ut|understanding|understand|figuring\s+out|"
+    rf"figure\s+out|working\s+out|work\s+out)\s+(?={_ABOUT}\b)|"
+    rf"\b(?:trenger|treng|need)\s+(?:(?:vi|eg|jeg|me|we|i)\s+)?(?:litt\s+|noe\s+|noko\s+|some\s+)?(?:hjelp|rettleiing|veiledning|råd|"
+    r"guidance|advice|help)\b|"
+    r"\b(?:står|sier|seier)\s+(?:\S+\s+){0,3}?(?:ingenting|ikkje\s+noko|ikke\s+noe)\s+(?:\S+\s+){0,4}?om\b|"
+    r"\b(?:there['’]s|there\s+is)\s+nothing\s+(?:\S+\s+){0,5}?(?:about|on)\b|"
+    # "Eg vil be om ei kort utgreiing om …" (not "be om unnskyldning")
+    r"\b(?:vil|ville|må|skal)\s+(?:(?:jeg|eg|vi|me|gjerne|også|òg|derfor|difor)\s+)*be\s+om\b(?!\s+(?:unnskyldning|orsaking|forståelse|forståing))|"
+    rf"\b(?:need|needs|have|has)\s+to\s+(?:understand|know|find\s+out|establish|clarify|check|confirm)\s+(?={_ABOUT}\b)|"
+    r"\b(?:må|have\s+to|has\s+to|must|need\s+to|needs\s+to|krever\s+at\s+(?:vi|jeg|eg|me)|requires?\s+(?:us|me)\s+to)\s+"
+    r"(?:\S+\s+){0,2}?(?:oppgi|oppgje|opplyse|beskrive|skildre|skrive|gjere\s+greie\s+for|gjøre\s+rede\s+for|gjøre\s+greie\s+for|"
+    r"ha\s+med|dokumentere|state|specify|describe|name|list|cite|document|explain|include|report|indicate)"
+    r"(?:\s+\S+){0,4}?\s+(?:hva|hvem|hvilk\w*|hvor|hvordan|hvorvidt|når|kva|kven|kvar|kor|korleis|what|who|which|where|how|when|"
+    r"whether)\b|"
+    rf"\b(?:før|until|before)\s+(?:{_SUBJECT}|i|we)\s+(?:vet|veit|know)\s+(?={_ABOUT}\b)|"
+    # a doubt without "er": "Usikker på om opphald gjennom NAV er med", "It's unclear whether …", "i villreie om …",
+    # "in some doubt about whether …", "Vi er spente på om …", "I'm curious whether …", "Eg prøver å forstå kva …"
+    rf"^\W*(?:litt\s+|noe\s+|noko\s+|a\s+bit\s+)?(?:usikker|usikre|uviss|unsure|not\s+sure)\s+(?:p(?:å|a|aa)\s+|about\s+)?(?={_ABOUT}\b)|"
+    rf"\b(?:it['’]s|it\s+is|it\s+remains|det\s+er)\s+(?:(?:still|also|framleis|fortsatt|også|litt|noe|a\s+bit|somewhat)\s+)*"
+    rf"(?:unclear|uklart|ikke\s+klart|ikkje\s+klart|not\s+clear)\s+(?:(?:to|for)\s+(?:us|me|oss|meg)\s+)?(?={_ABOUT}\b){_SETTLED}|"
+    rf"\bin\s+(?:some\s+|a\s+bit\s+of\s+)?doubt\s+(?:about|as\s+to|over|regarding)\s+(?={_ABOUT}\b)|"
+    rf"\bi\s+villre(?:de|ie)\b{_SETTLED}|\bback\s+and\s+forth\s+(?:on|about|over)\s+(?={_ABOUT}\b)|"
+    rf"\bspent[e]?\s+p(?:å|a|aa)\s+(?={_ABOUT}\b)|\bcurious\s+(?:about\s+)?(?={_ABOUT}\b)|\bcurious\s+about\b|"
+    rf"\b(?:prøver|prøvar|forsøker|forsøkjer|trying)\s+(?:(?:å|to)\s+)?(?:forstå|skjønne|skjøne|finne\s+ut|understand|figure\s+out|"
+    rf"work\s+out|find\s+out)\s+(?={_ABOUT}\b)|"
+    # a search that failed: "Jeg finner ikke hvor …", "Eg har ikkje funne ut om …", "I haven't found anything about how …",
+    # "Jeg sliter med å finne ut hvor …"
+    rf"\b(?:finner|finn)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:ut\s+)?(?:av\s+)?(?={_ABOUT}\b)|"
+    rf"{_NEGATED}\s*(?:(?:been\s+able\s+to|klart\s+å|greidd\s+å)\s+)?(?:funnet|funne|found|find|located|locate|skjønt|skjøna|"
+    rf"skjønna|forstått|establish|established|determine|work\s+out|worked\s+out|figure\s+out|figured\s+out)\s+(?:ut\s+|out\s+)?(?:(?:noe|noko|anything|noen|nokon)\s+)?(?:(?:om|about|on)\s+)?(?={_ABOUT}\b)|"
+    rf"\bsliter\s+med\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|finne)\s+(?={_ABOUT}\b)|"
+    rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot|unable\s+to)\s+(?:find|work\s+out|figure\s+out|find\s+out|tell|see|establish)\s+"
+    rf"(?:\S+\s+){{0,4}}?(?={_ABOUT}\b)|"
+    rf"\bhard\s+to\s+(?:see|tell|work\s+out|understand|figure\s+out)\s+(?={_ABOUT}\b)|"
+    rf"\buten\s+å\s+(?:finne\s+ut|forstå|skjønne|bli\s+klok\s+på)\s+(?={_ABOUT}\b)|"
+    rf"\b(?:blir|vert)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+klok\s+p(?:å|a)\s+(?={_ABOUT}\b)|"
+    rf"\blost\s+as\s+to\s+(?={_ABOUT}\b)|\bin\s+two\s+minds\s+(?:about|over|as\s+to)\b|"
+    rf"\bikk(?:e|je)\s+fått\s+med\s+(?:oss|meg)\s+(?={_ABOUT}\b)|"
+    rf"\b(?:have|has|har)\s+(?:absolutely\s+)?no\s+idea\s+(?={_ABOUT}\b)|\baner\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?={_ABOUT}\b)|"
+    rf"\bingen\s+anelse\s+(?:om\s+)?(?={_ABOUT}\b)|\b(?:nobody|no\s+one)\s+(?:\w+\s+)?knows\s+(?={_ABOUT}\b)|"
+    rf"\bstruggl\w+\s+to\s+(?:find|understand|work\s+out|figure\s+out)\s+(?={_ABOUT}\b)|"
+    # asked for in so many words: "Jeg ber om at dere sender …", "ber om ei stadfesting", "Styret har bedt om en kort
+    # forklaring på …"; a task passed on ("Prosjektlederen har bedt meg undersøke om …", "asked me to check whether …")
+    r"\b(?:ber|bed)\s+(?:(?:derfor|difor|herved|også|òg|vennligst)\s+)*om\s+at\b|"
+    r"\b(?:ber|bed|bedt|bede)\s+(?:(?:derfor|difor|herved|også|òg|vennligst)\s+)*om\s+(?:(?:en|ei|eit|et)\s+(?:\w+\s+)?"
+    r"(?:bekreftelse|stadfesting|oversikt|svar|tilbakemelding|avklaring|forklaring|vurdering|lenke|lenkje|kopi)\b)|"
+    r"\b(?:ba|bad|bedt|bede|asked|asks|told|wants|want)\s+(?:meg|oss|me|us)\s+(?:om\s+)?(?:(?:å|to)\s+)?(?:spørre|spørje|undersøke|"
+    r"undersøkje|sjekke|finne\s+ut|høre|høyre|hjelpe|check|find\s+out|ask|summarise|summarize|clarify|confirm|verify|specify|"
+    r"state|look\s+into|enquire|inquire)\b|"
+    r"\b(?:raised|raise|raises)\s+(?:the\s+)?(?:question|issue)\s+(?:of\s+)?(?:whether|if|how|what)\b|\bqueried\s+(?:whether|if|how|what)\b|"
+    r"\bbeskjed\s+(?:\S+\s+){0,3}?om\s+å\s+(?:undersøke|undersøkje|sjekke|finne\s+ut|avklare)\b|"
+    r"(?<!\bi\s)(?<!\bwe\s)(?<!['’]ve\s)(?<!\bi\shave\s)(?<!\bwe\shave\s)\b(?:asked|asks|asking)\s+(?:(?:me|us)\s+)?for\s+"
+    r"(?:a|an|the|some|more)\b|"
+    # "Vi håper å få vite om …", "I'd love to find out whether …"; "men ønsker en bekreftelse på det", "I would appreciate
+    # confirmation"; "Det savner vi en forklaring på"
+    r"\b(?:håper|håpar|hope|hoping)\s+(?:(?:å|to)\s+)?(?:få\s+)?(?:vite|know|find\s+out|learn|hear|høre|høyre)\b|"
+    r"\b(?:håper|håpar|hoping|hope)\s+(?:(?:at|that)\s+)?(?:dere|de|dykk|du|you)\s+(?:kan|could|can|will|vil)\s+(?:si|seie|fortelle|tell|"
+    r"let|confirm|bekrefte|send|sende|gi|gje|give|explain|forklare)\b|"
+    r"\b(?:håper|håpar|hoping)\s+(?:på\s+)?(?:(?:et|eit|en|ei|a)\s+)?(?:\w+\s+)?(?:svar|answer|reply)\s+(?:om|på|about|on)\b|"
+    r"\b(?:ønsker|ønskjer|vil\s+(?:gjerne\s+)?ha|ville\s+(?:gjerne\s+)?ha|appreciate|welcome|need|would\s+like|fint\s+med|gjerne\s+ha|"
+    r"treng|trenger)\s+(?:(?:en|ei|eit|et|a|some|gjerne|også|òg|your)\s+)*(?:bekreftelse|stadfesting|confirmation)\b|"
+    r"\bha\s+(?:det\s+)?(?:stadfesta|stadfest|bekrefta|bekreftet)\s+(?:at|om)\b|"
+    rf"\b(?:savner|saknar|sakna|savna)\s+(?:{_SUBJECT}\s+)?(?:(?:en|ei|eit|et)\s+)?(?:forklaring|svar|informasjon|opplysning\w*|avklaring)\b|"
+    r"\b(?:need|want)\s+(?:that|this|it)\s+(?:explained|clarified|confirmed)\b|"
+    # to speak with someone: "Eg ville gjerne snakka med ein saksbehandlar", "I'm hoping to speak with …"
+    r"\b(?:vil|ville|would\s+like|'d\s+like|want|hoping|håper)\s+(?:gjerne\s+)?(?:(?:å|to)\s+)?(?:snakke|snakka|prate|prata|speak|"
+    r"talk|meet)\s+(?:med|with)\b",
+    re.IGNORECASE)
+# a question word that opens what is settled, not asked: "Kven som skal leie prosjektet, er avgjort.", "Who will lead the
+# project has been decided internally."
+_TOLD_SUBJECT = r"(?:som|det|vi|me|jeg|eg|de|dei|du|man|han|hun|ho|dere|dykk)"
+# a question word opening a clause rather than a question: "hvem som er databehandler", "kva vi treng"
+EMBEDDED = re.compile(rf"(?:(?:og|and)\s+)?(?:hva|hvem|hvor|hvordan|når|kva|kven|kvar|korleis|kor|hvilk\w*)\s+{_TOLD_SUBJECT}\b",
+                      re.IGNORECASE)
+TELLS = re.compile(rf"^\W*(?:(?:hva|hvem|hvor|hvordan|hvorfor|når|kva|kven|kvar|korleis|kvifor|kor)\s+{_TOLD_SUBJECT}|"
+                   rf"(?:hvilk\w*|kva\s+for|kva|hva\s+slags|kva\s+slag)\s+\S+\s+{_TOLD_SUBJECT})\b[^,?]*,\s*"
+                   r"(?:er|har|står|blir|ble|vart|var)\s+(?!(?:\S+\s+){0,3}?(?:uklart|usikkert|spørsmålet|ukjent|uvisst|ikke|ikkje)\b)[^?]*$|"
+                   r"^\W*(?:how|what|why|which|who|where|when|whether)\s+(?:the|we|our|i|they|it|this|that|my|you)\b[^?]*?\b(?:is|are|was|"
+                   r"were|has\s+been|have\s+been|will\s+be)\s+(?:\w+\s+)?(?:described|explained|outlined|listed|set\s+out|stated|given|"
+                   r"detailed|covered|decided|agreed)\b[^?]*$|^\W*(?:how|what|why|which|who)\s+[^?]*?\bdepends\s+on\b[^?]*$|"
+                   r"^\W*(?:hva|hvem|hvilk\w*|hvor|hvordan|når|kva|kven|kvar|korleis|kor|what|who|which|where|how|when|whether)"
+                   r"\b[^?]*?\b(?:er|har|is|has|have|was|were|blir|ble|vart|vert)\s+(?:(?:been|blitt|vorte|eg|vi|me|jeg|we|"
+                   r"allerede|alt|already|now|nå|no|internally|internt)\s+)*(?:avgjort|bestemt|avklart|decided|sorted|settled|known|"
+                   r"kjent|sett|seen|funnet|funne|found|agreed|clarified|determined)\b(?![^.?!]*\?)", re.IGNORECASE)
 
 
 # "Det vi lurer på, er om …", "What we'd like to know is whether …"
