@@ -11,7 +11,8 @@ reports, over all questions:
 and, apart, the share of must-decline questions declined. The e-mail sets (eval/dev3.emails.jsonl,
 eval/dev4.emails.jsonl and the blind sets' emails.jsonl) are drafted: a draft
 passes when every expected answer's facts are quoted, every uncovered question is listed for a
-manual answer, and (for a non-research request) the research route is never quoted. Plus the
+manual answer, and (for a non-research request) the research route is never quoted. Which single
+e-mail sentences are taken for questions (eval/asking/: recall and false alarms). Plus the
 decision's calibration on the main set (reliability bins). `--only dev3 blind6` runs the sets
 whose names start so; `--quick` the full configuration only.
 Writes eval/sets.md. A report, not a gate: the gate is `python -m eval` on the main set.
@@ -53,6 +54,9 @@ GREETED = "dev, greeted and signed (generated)"
 DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
 EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 14)},
           **{name: folder / "emails.jsonl" for name, folder in BLIND.items()}}
+# single e-mail sentences, asking or not (eval/asking/README.md): which ones mail.find_asked takes for questions
+ASKING = {"set1 (tuned on)": HERE / "asking" / "set1.jsonl", "set2 (tuned on)": HERE / "asking" / "set2.jsonl",
+          "set3": HERE / "asking" / "set3.jsonl"}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
 
@@ -111,6 +115,19 @@ def run_emails(assistant, path: Path) -> dict:
             "all_expected": sum(r["missing"] == 0 for r in rows),
             "flags_uncovered": sum(r["unflagged"] == 0 for r in rows),
             "research_route_to_non_research": sum(r["research_route"] for r in rows)}
+
+
+def run_asking(path: Path) -> dict:
+    """Recall (asking sentences found) and false alarms (statements taken for questions) of
+    mail.find_asked on one file of labelled sentences."""
+    from assistant.mail import find_asked
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = [(r["asks"], bool(find_asked(r["text"])[0])) for r in rows]
+    asking = [got for asks, got in found if asks]
+    telling = [got for asks, got in found if not asks]
+    return {"sentences": len(rows), "asking": len(asking), "recall": sum(asking) / max(1, len(asking)),
+            "telling": len(telling), "false_alarms": sum(telling) / max(1, len(telling))}
 
 
 def calibration(assistant, cases, bins: int = 5) -> list[tuple[str, int, float | None]]:
@@ -192,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     for (name, set_name), e in emails.items():
         lines.append(f"| {name} | {set_name} | {e['emails']} | {e['passed']} | {e['all_expected']} | {e['flags_uncovered']} | "
                      f"{e['research_route_to_non_research']} |")
+    lines += ["", "## Which e-mail sentences ask (`mail.find_asked`, eval/asking/)", "",
+              "| set | sentences | asking: found | statements taken for questions |", "|---|---|---|---|"]
+    for set_name, path in ASKING.items():
+        if path.exists():
+            r = run_asking(path)
+            lines.append(f"| {set_name} | {r['sentences']} | {pct(r['recall'])} of {r['asking']} | "
+                         f"{pct(r['false_alarms'])} of {r['telling']} |")
     lines += ["", f"## Calibration of the answer/decline score (main set; threshold {threshold:.3f})", "",
               "| score | questions | answering would be right |", "|---|---|---|"]
     lines += [f"| {b} | {n} | {pct(share)} |" for b, n, share in cal]
