@@ -10,12 +10,14 @@ the word lists live in assistant/data/language.json.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .chunking import ABBREVIATIONS
 from .language import detect as detect_language, markers as language_markers  # noqa: F401
 
 
+MAX_SPLITS = 12  # places one sentence is split at; a longer run ("… og er og er og er …") stays one part (bounded work)
 QUESTION_START = re.compile(
     r"(?:[?;]|,?\s+(?:og|samt|and|also|plus)\b)\s*(?=(?:hva|hvor|hvordan|hvem|hvilke\w*|hvorfor|når|"
     r"kva|kor|korleis|kven|kvifor|kan|må|skal|er|får|finnes|what|how|where|who|which|when|why|can|"
@@ -74,19 +76,28 @@ def sentences(text: str, pattern: re.Pattern = SENTENCE_BREAK) -> list[str]:
 
 
 def is_asking(sentence: str) -> bool:
-    """'Hva koster det' -> True; 'Jeg vil også vite prisen.' -> True; 'Jeg heter Kari.' -> False;
-    a lead-in ('Skal søke snart, men først:') asks nothing itself"""
-    if sentence.rstrip().endswith(":"):
+    """'Hva koster det' -> True; 'Jeg vil også vite prisen.' -> True; 'Send meg gjerne lenken.' -> True;
+    'Jeg heter Kari.' -> False; a lead-in ('Skal søke snart, men først:') asks nothing itself, nor does a
+    closing ('Hører gjerne fra dere.') or a question word that tells ('Kva det kostar, står på nettsida.')"""
+    if sentence.rstrip().endswith(":") or CLOSING.search(sentence) and not sentence.rstrip().endswith("?"):
         return False
+    if WANTS_TO_KNOW.search(sentence):
+        return True
     if TELLS.search(sentence):
         return False
-    return bool(ASKING.search(sentence.strip()) or WANTS_TO_KNOW.search(sentence) or REQUESTS.search(sentence))
+    return bool(ASKING.search(sentence.strip())) or _requests(sentence)
+
+
+def _requests(sentence: str) -> bool:
+    """A request or a need written as a statement: one that opens the sentence ("Send meg gjerne …",
+    "Could you …"), or one the asker or the reader is in ("Vi trenger en bekreftelse på …", "Our legal
+    team asked for …"; not "Pasientene har behov for hjelp", "It remains unclear whether …")."""
+    return bool(OPENING.search(sentence) or REQUESTS.search(sentence) and PERSON.search(sentence))
 
 
 def only_requests(sentence: str) -> bool:
     """Asks only as a request or a need ("Vi må oppgi hvem som er databehandler."), not as a question."""
-    s = sentence.strip()
-    return bool(REQUESTS.search(sentence)) and not (ASKING.search(s) or WANTS_TO_KNOW.search(sentence))
+    return is_asking(sentence) and not (ASKING.search(sentence.strip()) or WANTS_TO_KNOW.search(sentence))
 
 
 def leads_in(sentence: str, following: str) -> bool:
@@ -95,10 +106,13 @@ def leads_in(sentence: str, following: str) -> bool:
     return only_requests(sentence) and not only_requests(following) and is_asking(following) and points_back(following)
 
 
-def _elaborates(sentence: str, before: str) -> bool:
-    """A request right after a question in the same message says more of that question ("Kva tema finst
-    det open statistikk om? Gje meg ei liste over emna.": the list is what is asked): its context."""
-    return bool(before) and only_requests(sentence) and not only_requests(before) and is_asking(before)
+def _context_in_chat(parts: list[str]) -> set[str]:
+    """In one chat message, requests and needs are context when the message also asks a question:
+    "Vi må beskrive hvordan dataene lagres. Hvor lenge kan vi beholde dem?" asks the second, and
+    "Kva tema finst det open statistikk om? Gje meg ei liste over emna." the first (a request after it
+    is answered with it or not at all; an e-mail's drafts list every request on its own)."""
+    requests = {p for p in parts if only_requests(p)}
+    return requests if any(is_asking(p) and p not in requests for p in parts) else set()
 
 
 def split_questions(text: str) -> list[str]:
@@ -109,12 +123,14 @@ def split_questions(text: str) -> list[str]:
     ("We need to link NPR data with X, and what must we check?" keeps "link ... X").
     'Hva koster det, og hvor lang tid tar det?' -> ['Hva koster det', 'hvor lang tid tar det?']
     'Statistikk og anonyme opplysninger?' -> ['Statistikk og anonyme opplysninger?']
+    A request or a need beside a question is its context ('Send meg gjerne prisen. Hvor lang tid tar
+    det?' -> ['Hvor lang tid tar det?']); a message of requests asks them.
     """
     parts = []
     for sentence in sentences(text):
         start, pieces = 0, []
         asks = sentence.rstrip().endswith("?")
-        for m in QUESTION_START.finditer(sentence):
+        for m in itertools.islice(QUESTION_START.finditer(sentence), MAX_SPLITS):
             if (not asks and sentence[m.start()] not in "?;" and AUXILIARY.match(sentence, m.end())
                     and not is_asking(sentence[start:m.start()])):
                 continue  # "Jeg er stipendiat og skal bruke NPR.": the statement's second verb, no question
@@ -146,8 +162,8 @@ def split_questions(text: str) -> list[str]:
             pieces = merged + ([lead] if lead else [])
         parts.extend(pieces)
     asking = [p for p in parts if is_asking(p) and not _bare_announcement(p)]
-    asking = [p for before, p, after in zip([""] + asking, asking, asking[1:] + [""])
-              if not (after and leads_in(p, after)) and not _elaborates(p, before)]
+    context = _context_in_chat(asking)
+    asking = [p for p in asking if p not in context]
     if asking:
         return asking
     # nothing asks: every sentence may be the question, but "Jeg har et spørsmål om NPR." only
@@ -371,8 +387,8 @@ def statements(text: str) -> str:
     thanks and signatures say nothing about a question, and would only pull its embedding
     towards the guidance."""
     said = [s for s in sentences(text) if s.strip()]
-    return " ".join(s for before, s, after in zip([""] + said, said, said[1:] + [""]) if not GREETING.search(s)
-                    and (not is_asking(s) or ANNOUNCES.search(s) or leads_in(s, after) or _elaborates(s, before)))
+    context = _context_in_chat(said)
+    return " ".join(s for s in said if not GREETING.search(s) and (not is_asking(s) or ANNOUNCES.search(s) or s in context))
 
 
 # other people the asker compares themselves with: "Skal vi bruke det samme skjemaet som forskerne
@@ -414,8 +430,12 @@ _ASKS = (r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|whether|if
          r"(?:hvor|kor)\s+(?:lang|lenge|langt|mye|mykje|mange|ofte|finner|finn|står|ligger|kan))")
 # ...unless the sentence goes on to answer or settle it: "Skjemaet spør om hvilke variabler vi trenger, og de
 # står i vedlegget", "The committee asked whether we had consent, and we do", "…, så vi søker om hele perioden"
-_SETTLED = (r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it|they|derfor|that|i|fant|fann|fikk|fekk|"
-            r"skjønte|forsto|forstod|found|realised|realized|learned|learnt)\b)")
+_SETTLED = r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it|they|derfor|that|i)\b)"
+# ...or names what settled it, not negated: "…, men hun fant svaret selv", "…, but that has now been sorted out"
+# (not "…, men vi fant ikke noe", nor "…, og i så fall fra hvilket år")
+_RESOLVED = (r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:\S+\s+){0,4}?(?:fant|fann|funnet|funne|fikk|fekk|skjønte|forsto|"
+             r"forstod|found|realised|realized|learned|learnt|avklart|avklara|sorted|answered|svaret|clear|klart|regnet|rekna|"
+             r"calculated|bestemt|decided)\b(?!\s+(?:ikke|ikkje|not|nothing|ingenting|ingen|noe|noko|no)\b))")
 # the adverbs a long e-mail puts between a verb of wondering and what it asks ("Vi lurer derfor på om …",
 # "Vi er også litt usikre på om …", "Vi har for det første lurt på om …")
 _ADVERB = (r"(?:også|ogsa|òg|derfor|difor|dessuten|dessutan|i\s+tillegg|videre|vidare|elles|ellers|først|fyrst|"
@@ -428,19 +448,19 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            rf"\blur[ae]r\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\b|"
                            # the past only with what it asks: "Jeg lurte på om …", "Vi har lurt på om …" (not "Vi har
                            # lurt på dette lenge")
-                           rf"\blurt[e]?\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\s+(?={_ASKS}\b){_SETTLED}|"
+                           rf"\blurt[e]?\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\s+(?={_ASKS}\b){_RESOLVED}|"
                            # doubt in the present, written as a statement: "Vi er også litt usikre på om …", "er vi i
                            # tvil om …", "Jeg skjønner ikke helt om …", "Elles undrar eg meg over om …" (not "Vi var
                            # usikre på om …, men nå …", nor "Vi er ikke sikre på at vi får finansiering")
                            rf"\b(?:er|blir)\s+(?:{_SUBJECT}\s+)?(?:{_ADVERB}\s+)*(?:usikk?er|usikre|usikkre|i\s+tvil|"
-                           rf"(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre))\s+(?:{_ADVERB}\s+)*(?:p(?:å|aa|a)\s+)?(?={_ASKS}\b){_SETTLED}|"
+                           rf"(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre|trygg|trygge))\s+(?:{_ADVERB}\s+)*(?:p(?:å|aa|a)\s+)?(?={_ASKS}\b){_SETTLED}|"
                            rf"\b(?:skjønner|skjønar|skjønnar|forstår|veit|vet)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:(?:helt|heilt|{_ADVERB})\s+)*(?={_ASKS}\b)|"
                            rf"\bundr(?:er|ar)\s+(?:(?:{_SUBJECT}|meg|oss|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_ASKS}\b)|"
                            # "I'm not sure whether …", "I wasn't sure whether students should …", "we're unsure if …"
                            # (not "whether to write", nor "if this matters")
-                           rf"(?:\bnot\s+|n['’]t\s+|\bun)(?:(?:entirely|quite|completely|really|totally|fully)\s+)?(?:sure|certain)\s+(?:{_ASKS})\b(?!\s+to\b){_SETTLED}"
+                           rf"(?:\bnot\s+|n['’]t\s+|\bun)(?:(?:entirely|quite|completely|really|totally|fully)\s+)?(?:sure|certain)\s+(?:{_ASKS})\b(?!\s+to\b){_RESOLVED}"
                            r"(?!\s+(?:this|that)\s+(?:is\s+the\s+right|matters|is\s+relevant))(?!\s+it\s+matters)|"
-                           rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b){_SETTLED}|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
+                           rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b){_RESOLVED}|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
                            rf"\bnysgjerrig\w*\s+p(?:å|aa|a)\s+(?={_ASKS}\b)|"
                            rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot)\s+(?:work\s+out|figure\s+out|find\s+out|tell)\s+(?={_ASKS}\b)|"
                            rf"\b(?:klarer|klarar)\s+(?:{_SUBJECT}\s+)?ikk(?:e|je)\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|skjøne)\s+(?={_ASKS}\b)|"
@@ -449,18 +469,20 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            # om dette", "I've asked about the fee") nor a topic asked for ("spurte om formålet")
                            r"(?<!\bvi\s)(?<!\bjeg\s)(?<!\beg\s)(?<!\bme\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bvi\shar\s)(?<!\bjeg\shar\s)(?<!\beg\shar\s)"
                            r"(?<!\bme\shar\s)(?<!\bi\shave\s)(?<!\bwe\shave\s)(?<!['’]ve\s)(?<!\bhar\sikke\s)(?<!\bhar\sikkje\s)"
+                           r"(?<!\bblir\s)(?<!\bble\s)(?<!\bvert\s)(?<!\bvart\s)(?<!\bbli\s)(?<!\ber\s)(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)"
+                           r"(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbeing\s)"
                            r"\b(?:spør|spurte|spurde|spurt|spyr|asks|asked|asking)\s+(?:(?:oss|meg|us|me|også|òg|also|additionally)\s+)*"
                            r"(?!om\s+det\s+same?\b|about\s+the\s+same\b)(?=(?:om\s+(?:hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|vi|me|dere|de|dykk|det|npr|registeret|han|hun|ho|dei|"
                            r"dataene|dataa|data|man|en|ein)|hva|kva|hvor|kor|kvar|hvordan|korleis|hvilk\w*|kven|hvem|whether|if|how|what|"
-                           r"where|which|who|when)\b)" + _SETTLED + "|"
-                           rf"(?:\bdon['’]t|\bdo\s+not)\s+(?:(?:quite|fully|really)\s+)?(?:understand|know|get|see)\s+(?={_ASKS}\b)(?!\w+\s+to\b)|"
+                           r"where|which|who|when)\b)" + _SETTLED + _RESOLVED + "|"
+                           rf"(?:\bdon['’]?t|\bdo\s+not)\s+(?:(?:quite|fully|really)\s+)?(?:understand|know|get|see)\s+(?={_ASKS}\b)(?!\w+\s+to\b)|"
                            rf"\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+(?:(?:also|still|just)\s+)*(?:trying|trying\s+hard)\s+to\s+(?:understand|work\s+out|figure\s+out|find\s+out)\s+(?={_ASKS}\b)|"
                            rf"\b(?:keen|eager|anxious|interested|curious)\s+to\s+(?:know|learn|find\s+out|understand)\s+(?={_ASKS}\b)|"
                            rf"\b(?:interested\s+in|appreciate|welcome)\s+(?:knowing|learning|finding\s+out|understanding)\s+(?={_ASKS}\b)|"
                            # "it would (also) help to know the hourly rate", "det hadde hjulpet å vite om …" (not "it
                            # would have helped", "this would help us understand how patients move")
                            r"\b(?:it|det|that|this)\s+(?:would|hadde|ville)\s+(?:(?:also|også|òg|really|greatly)\s+)*(?:help|hjulpet|hjelpe|hjelpt)\s+"
-                           r"(?:(?:oss|meg|us|me|a\s+lot|mye|greatly|veldig|svært)\s+)*(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|know)\b|"
+                           r"(?:(?:oss|meg|us|me|a\s+lot|mye|mykje|greatly|veldig|svært)\s+)*(?:(?:å|aa|a|to)\s+)?(?:få\s+)?(?:vite|know)\b|"
                            # a fact to be confirmed: "…, men vi vil gjerne ha det bekreftet", "please confirm that …"
                            r"\b(?:vil|ville|ønsker|ønskjer|would\s+like\s+to|'d\s+like\s+to)\s+(?:(?:gjerne|også|òg|also)\s+)*(?:å\s+)?(?:ha|få|have|get)\s+"
                            r"(?:det|dette|that|this|it)\s+(?:bekrefta|bekreftet|stadfesta|stadfest|confirmed|verified)\b|"
@@ -472,7 +494,7 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            r"\b(?:fint|greit|nyttig|kjekt|flott|godt|nice|good|helpful|useful)\s+(?:(?:å|aa|a|to)\s+)?"
                            rf"(?:få\s+)?(?:vite|høre|høyre|know|hear|learn)(?=\s+{_WH}\b)|"
                            # "Videre er det viktig for oss å vite om …" (not "It is essential to know which patients …")
-                           rf"\b(?:viktig|important|essential)\s+for\s+(?:oss|meg|us|me|(?:\S+\s+){1,3}?)\s*(?:å|to)\s+(?:få\s+)?(?:vite|know)(?=\s+{_ASKS}\b)|"
+                           rf"\b(?:viktig|important|essential)\s+for\s+(?:oss|meg|us|me|our\s+\S+|vår\w*\s+\S+)\s+(?:å|to)\s+(?:få\s+)?(?:vite|know)(?=\s+{_ASKS}\b)|"
                            # "I'd be grateful if you could point me to where …", "I would like to confirm that …"
                            r"\b(?:grateful|thankful|glad|happy|takknemlig|takksam)\s+(?:if|om|hvis|viss|dersom)\s+"
                            r"(?:you|de|dere|du|dykk)\s+(?:could|would|can|kan|kunne|vil)\b|"
@@ -497,68 +519,95 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
 # understand why waiting times vary", an aim of the research)
 _ABOUT = rf"(?:{_ASKS}|hvor|kor|hvorvidt)"
 _NEGATED = r"(?:\b(?:ikke|ikkje|not|never|aldri)|n['’]t)"
+# what a failed search asks about: a question word, not "if" ("We cannot find the data if patients moved abroad")
+_WHETHER = r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|hvor|kor|hvorvidt|whether|how|what|where|who|which|when)"
 # asking as a request or a need rather than a question, the way e-mails ask (each alternative asks
 # whatever follows it; none needs a question word or mark):
 REQUESTS = re.compile(
     # a polite imperative opening the sentence: "Send meg gjerne lenkja …", "Gi oss beskjed om …", "Opplys gjerne
     # om …", "Let us know which …", "Kindly point me to …"
     r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|"
-    r"skriv|forklar|oppgi|kontakt|ring)\s+(?:meg|oss)\b|"
+    r"skriv|forklar|oppgi|bekreft|beskriv)\s+(?:meg|oss)\b|"
     r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|"
-    r"skriv|forklar|oppgi|hjelp\s+(?:meg|oss))\s+(?:meg\s+|oss\s+)?(?:gjerne|også|òg|kort|beskjed|fra|ifra|frå|litt|noe|noko|"
+    r"forklar|oppgi|bekreft|beskriv|hjelp\s+(?:meg|oss))\s+(?:meg\s+|oss\s+)?(?:gjerne|også|òg|kort|beskjed|fra|ifra|frå|litt|noe|noko|"
     r"ei\s+melding|en\s+melding|om|kva|hva|hvilk\w*|kva\s+for|hvordan|korleis|kvar|hvor|når|kven|hvem)\b|"
     # "Vær så snill å bekrefte …", "rett meg om jeg tar feil", "do correct me if …", "Drop me a line if …"
     r"\b(?:vær|ver)\s+(?:så\s+)?snill\s+(?:å|og)\b|\b(?:rett|korriger)\s+meg\s+(?:gjerne\s+)?(?:om|viss|hvis|dersom)\b|"
-    r"\bcorrect\s+me\s+if\b|\bdrop\s+(?:me|us)\s+a\s+(?:line|note|message)\b|"
+    r"\bcorrect\s+me\s+if\b|\bdrop\s+(?:me|us)\s+a\s+(?:line|note|message)\b|\bfeel\s+free\s+to\s+(?:send|share|forward|tell|let)\b|"
+    # a question to "you" without its mark: "Kunne dere sende meg …", "Could you kindly confirm that …", "any chance you could …"
+    r"^\W*(?:(?:og|and|also|også|so|så)\W+)?(?:could|would|can|will|kunne|kan|vil|ville)\s+(?:you|dere|de|dykk|du)\b|"
+    r"\bany\s+chance\s+(?:that\s+)?(?:you|dere)\s+(?:could|can|would|might|kan|kunne)\b|"
+    r"^\W*(?:og\s+)?gjerne\s+(?:også\s+|òg\s+)?(?:et|eit|en|ei)\s+(?:svar|tilbakemelding|avklaring|lenke|lenkje)\b|"
     # "Vi hører gjerne fra dere om …", "Vi tar gjerne imot råd om …", "Vi set pris på om de kan …" (not "… at dere svarte")
-    r"\b(?:hører|høyrer)\s+gjerne\s+(?:fra|frå)\s+(?:dere|dykk|deg)\b|\btar\s+(?:(?:jeg|eg|vi|me)\s+)?(?:gjerne|takknemlig)\s+imot\b|"
-    r"\b(?:setter|set)\s+(?:(?:stor|veldig|svært|høgt|høyt)\s+)?pris\s+p(?:å|a)\s+(?:om|hvis|viss|dersom|if)\b|"
-    r"^\W*(?:(?:and|also|finally)\W+)?(?:kindly\s+\w+|let\s+(?:me|us)\s+know|tell\s+(?:me|us)|send\s+(?:me|us)|"
+    r"\b(?:hører|høyrer)\s+gjerne\s+(?:fra|frå)\s+(?:dere|dykk|deg)\b|\b(?:tar|tek)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:gjerne|takknemlig)\s+imot\s+"
+    r"(?:(?:en|ei|eit|et|noen|nokre|litt)\s+)?(?:råd|tips|svar|informasjon|opplysning\w*|henvisning|tilvising|lenke|lenkje|forslag|hjelp|"
+    r"veiledning|rettleiing|dokumentasjon|referanse)|"
+    r"\b(?:setter|set)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:stor|veldig|svært|høgt|høyt)\s+)?pris\s+p(?:å|a)\s+(?:om|hvis|viss|dersom|if|å\s+få)\b|"
+    r"\b(?:thankful|grateful|glad|happy)\s+to\s+(?:receive|get|have)\b|\b(?:vært|vore|være)\s+(?:\w+\s+)?(?:kjærkomm\w+|velkomm\w+)\b|"
+    r"\bwould\s+save\s+(?:me|us)\b|\bville\s+spart\s+(?:meg|oss)\b|"
+    r"^\W*(?:(?:and|also|finally|just|simply|so)\W+)?(?:kindly\s+(?!note\b|find\b|see\b|be\s+advised)\w+|let\s+(?:me|us)\s+know|tell\s+(?:me|us)|send\s+(?:me|us)|"
     r"point\s+(?:me|us)\s+to|explain\s+(?:how|what|why|whether|which|who|where|when))\b|"
     r"\bplease\s+(?:explain|send|describe|point|provide|share|indicate|specify|give|tell|let|forward|outline|list|inform)\b|"
     # thanks in advance for what is asked: "Jeg hadde satt stor pris på råd om …", "I'd be grateful for a link …",
     # "Any pointer to … would be much appreciated", "Det hadde vore til hjelp å vite …"
     r"\b(?:hadde|ville|vil)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:også|òg|gjerne|virkelig|verkeleg)\s+)*(?:satt|sett|sette|setje)\s+"
     r"(?:(?:stor|veldig|svært|høg|høy)\s+)?pris\s+p(?:å|a)\b|"
-    r"\b(?:grateful|thankful)\s+for\s+(?:a|an|any|some|more|(?:the|your)\s+(?!(?:kind\s+|quick\s+|rapid\s+)?(?:help|assistance|time|"
-    r"patience|support|reply|answer|response|efforts?|work)\b))\b|"
+    r"\b(?:would|'d)\s+be\s+(?:(?:very|most|really|so|extremely)\s+)*(?:grateful|thankful)\s+for\b|"
+    r"\b(?:grateful|thankful)\s+for\s+(?:a|an|any|some|more)\b(?!\s+(?:help|assistance|support)\b)|"
     r"\b(?:would|'d|will)\s+(?:(?:really|greatly|very\s+much|much|also)\s+)*(?:appreciate|value)\b|"
-    r"\b(?:would|will|'d)\s+be\s+(?:(?:very|most|much|greatly|really|extremely|hugely|so)\s+)*(?:appreciated|welcome|helpful|"
+    r"\b(?:would|'d)\s+be\s+(?:(?:very|most|much|greatly|really|extremely|hugely|so)\s+)*(?:appreciated|welcome|helpful|"
     r"useful|valuable|great|good\s+to)\b|"
     # "…, så en avklaring ville hjulpet", "Knowing your hourly rate would make it much easier …"
     r"\b(?:avklaring|clarification|bekreftelse|confirmation|svar|answer)\s+(?:ville|hadde|would)\s+(?:\w+\s+)?(?:hjulpet|hjelpt|help|be\s+helpful)\b|"
-    r"^\W*knowing\s+[^.?!]*\bwould\s+(?:help|make)\b|"
-    r"\b(?:hadde|ville|vil)\s+(?:det\s+)?(?:vært|vore|vere|være)\s+(?:(?:veldig|svært|særs|til\s+stor|til)\s+)*(?:hjelp|nyttig|"
+    r"^\W*knowing\s+(?:\S+\s+){0,3}?(?:your|whether|if|how|what|when|which)\b[^.?!]*\bwould\s+(?:help|make)\b|"
+    r"\b(?:hadde|ville)\s+(?:det\s+)?(?:vært|vore|vere|være)\s+(?:(?:veldig|svært|særs|til\s+stor|til\s+god|til)\s+)*(?:hjelp|nyttig|"
     r"fint|greit|greitt|kjekt|flott|verdifullt)\b|"
     # a request on a condition: "Hvis dere kunne si noe om …", "If you could tell me which …"; "…, vil jeg gjerne se den"
-    r"\b(?:hvis|dersom|om|viss|if)\s+(?:dere|de|dykk|du|you)\s+(?:kan|kunne|could|can|would)\s+(?:(?:gjerne|også|òg|please|kindly)\s+)*"
+    r"(?:\b(?:hvis|dersom|viss|if)\s+(?:dere|de|dykk|du|you)|\bom\s+(?:dere|dykk|du))\s+(?:kan|kunne|could|can|would)\s+(?:(?:gjerne|også|òg|please|kindly)\s+)*"
     r"(?:si|seie|fortelle|forklare|anslå|gi|gje|sende|send|tell|let|give|share|estimate|point|confirm|bekrefte|stadfeste|explain)\b|"
-    r"\b(?:vil|ville)\s+(?:(?:jeg|eg|vi|me|han|hun|ho)\s+)?(?:(?:også|òg|svært|veldig)\s+)*gjerne\s+(?:se|sjå|få\s+(?:den|det|dei|dem)\s+tilsendt)\b|"
-    rf"\bvil\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:også|òg)\s+)*gjerne\s+(?:høre|høyre)\s+(?={_ABOUT}\b)|"
-    r"\b(?:would|'d)\s+(?:really\s+)?(?:like|love)\s+to\s+(?:see|receive|be\s+sent|find\s+out|hear|learn|know|get\s+hold\s+of)\b|"
-    r"\b(?:kunne|kan)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:godt\s+)?tenk[et]\s+(?:meg|oss)\s+(?:å\s+)?(?:vite|høre|høyre|få|se|sjå)\b|"
-    r"\b(?:tenkte|wanted|thought\s+i['’]d|thought\s+i\s+would)\s+(?:å\s+|to\s+)?(?:spørre|spørje|ask)\s+(?:om|whether|if|about)\b|"
+    r"\b(?:vil|ville)\s+(?:(?:jeg|eg|vi|me|han|hun|ho)\s+)?(?:(?:også|òg|svært|veldig)\s+)*gjerne\s+(?:(?:se|sjå)\s+(?:den|det|dei|dem|hva\s+som|kva\s+som)|få\s+(?:den|det|dei|dem)\s+tilsendt)\b|"
+    rf"\bvil\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:også|òg)\s+)*gjerne\s+(?:høre|høyre)\s+(?:(?:mer|meir)\s+(?:om\s+)?)?(?={_ABOUT}\b|det\b)|"
+    r"\bvil\s+(?:(?:jeg|eg|vi|me)\s+)?(?:(?:også|òg)\s+)*gjerne\s+ha\s+(?:(?:en|ei|et|eit)\s+)?(?:referansen|referanse|lenken|lenke|lenkja|"
+    r"lenkje|kopi|oversikt\s+over\s+(?:hvilk\w*|kva|hva))\b|"
+    r"\b(?:wanted|want|wanting)\s+to\s+check\s+(?:whether|if)\b|"
+    r"\b(?:would|'d)\s+(?:really\s+)?(?:like|love)\s+to\s+(?:see|find\s+out|hear|learn|know|get\s+hold\s+of)\b|"
+    r"\b(?:kunne|kan)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:godt\s+)?tenk[et]\s+(?:meg|oss)\s+(?:å\s+)?(?:vite|høre|høyre)\b|"
+    rf"\b(?:tenkte|wanted|thought\s+i['’]d|thought\s+i\s+would)\s+(?:å\s+|to\s+)?(?:spørre|spørje|ask)\s+(?:om|whether|if|about)\b{_RESOLVED}|"
     # "Vi ønskjer ei vurdering av om …", "Prosjektlederen vil ha et anslag …", "I'd like a short explanation of whether …",
     # "Jeg ønsker innsyn i …"; "vil ha dokumentert at …", "det vil jeg gjerne ha avklart"
     r"\b(?:ønsker|ønskjer|ynskjer|onsker|vil\s+ha|ville\s+ha|would\s+like|'d\s+like|want|wants|welcome)\s+(?:(?:gjerne|også|òg|derfor|difor)\s+)*"
-    r"(?:(?:å|to)\s+(?:få\s+|get\s+)?)?(?:(?:en|ei|eit|et|a|an|some)\s+)?(?:(?:kort|short|brief|rask|quick|preliminary|foreløpig)\s+)?"
-    r"(?:vurdering|oversikt|utgreiing|forklaring|avklaring|anslag|overslag|estimate|explanation|assessment|view|overview|innsyn|svar|"
-    r"answer)\b|"
-    r"\b(?:vil|ville|må|gjerne)\s+(?:(?:jeg|eg|vi|me|gjerne|også|òg)\s+)*ha\s+(?:det\s+|dette\s+)?(?:stadfesta|stadfest|bekrefta|"
-    r"bekreftet|avklart|avklara|dokumentert)\b|"
-    r"\b(?:ville|skulle)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:gjerne|helst)\s+(?:hatt|fått)\b|"
+    r"(?:(?:å|to)\s+(?:få\s+|get\s+)?)?(?:(?:en|ei|eit|et|a|an|some)\s+)?(?:(?:kort|short|brief|rask|quick|preliminary|foreløpig|skriftleg|"
+    r"skriftlig|written)\s+)?(?:vurdering|utgreiing|forklaring|avklaring|anslag|overslag|estimate|explanation|assessment|"
+    r"innsyn|svar|answer|dokumentasjon|documentation|stadfesting|bekreftelse|details|(?:oversikt|overview)\s+(?:over|of)\s+(?:hvilk\w*|"
+    rf"hva|kva|hvor|kor|which|what|how))\b{_SETTLED}|"
+    rf"\b(?:vil\s+ha|trenger|treng|want|need)\s+(?:(?:gjerne|også|òg|mer|meir|more|some)\s+)*"
+    rf"(?:informasjon|info|information|opplysninger|opplysningar)\s+(?:om|on|about)\s+(?={_WHETHER}\b)|"
+    r"\b(?:requested|requests|request|asked\s+for|ask\s+for|etterspør|etterspurte)\s+(?:(?:a|an|some|further|more)\s+)?"
+    r"(?:clarification|confirmation|details|documentation|dokumentasjon|avklaring|bekreftelse|stadfesting)\b|"
+    r"\b(?:vil|ville|gjerne)\s+(?:(?:jeg|eg|vi|me|gjerne|også|òg)\s+)*ha\s+(?:det\s+|dette\s+)?(?:stadfesta|stadfest|bekrefta|"
+    r"bekreftet|avklart|avklara|dokumentert\s+(?:at|om))\b|"
+    rf"\b(?:ville|skulle)\s+(?:(?:jeg|eg|vi|me)\s+)?(?:gjerne|helst)\s+(?:hatt|fått)\s+(?:en|ei|et|eit|a)\b{_SETTLED}|"
     # a need for an answer: "Jeg trenger bekreftelse på at …", "We need clarity on whether …", "må få klarhet i om …",
     # "Vi må oppgi hvem som …", "We must specify in the protocol when …", "I need to understand how …"
-    rf"\b(?:trenger|treng|need|needs|require|requires)\s+(?:(?:derfor|difor|også|òg|therefore|also|først|first|{_SUBJECT}|we)\s+)*"
+    rf"\b(?:trenger|treng|need|require)\s+(?:(?:derfor|difor|også|òg|therefore|also|først|first|{_SUBJECT}|we)\s+)*"
+    r"(?:(?:en|ei|eit|et|a|an|some)\s+)?(?:\S+\s+(?:og\s+\S+\s+)?)?(?:dokumentasjon|documentation|beskrivelse|beskriving|description|"
+    r"anslag|overslag|estimate|retningslinjer|guidelines)\b|"
+    rf"\b(?:trenger|treng|need|require)\s+(?:(?:derfor|difor|også|òg|therefore|also|først|first|{_SUBJECT}|we)\s+)*"
     r"(?:(?:en|ei|eit|et|a|an|some)\s+)?(?:(?:skriftlig|skriftleg|written|formal|formell|kort|short|clear)\s+)?(?:bekreftelse|stadfesting|confirmation|clarity|klarhet|klarleik|avklaring|clarification|"
     r"referanse|reference|citation|kilde|kjelde|lenke|lenkje|link|forklaring|explanation)\b|"
-    r"\bfå\s+(?:klarhet|klarleik|avklart|avklaring)\b|"
+    rf"\bfå\s+(?:klarhet|klarleik|avklart|avklaring)\s+(?:i\s+|på\s+)?(?={_WHETHER}\b)|"
     # "Vi har behov for å vite om …", "Eg manglar informasjon om korleis …", "I lack any information on whether …",
     # "treng eg hjelp til å forstå kva …", "We could use some help figuring out how …"; "Det står ingenting i
     # rettleiinga om …", "There's nothing in the guide about …"
-    r"\bbehov\s+for\s+(?:å\s+)?(?:vite|få\s+vite|få\s+avklart|avklaring|informasjon|hjelp)\b|"
+    r"\bbehov\s+for\s+(?:å\s+)?(?:vite|få\s+vite|få\s+avklart|avklaring)\b|\bwelcome\s+(?:a|an|your|any)\s+(?:\w+\s+)?view\b|"
+    # "Jeg ønsker informasjon om …", "Vi ber om opplysninger om …", "Jeg ber om å få tilsendt …"; "Jeg finner ingenting om …"
+    r"\b(?:ønsker|ønskjer|ynskjer|would\s+like|ber\s+om|bed\s+om)\s+(?:(?:gjerne|også|òg|mer|meir|more|some)\s+)*"
+    r"(?:informasjon|info|information|opplysninger|opplysningar)\s+(?:om|on|about)\b|\b(?:ber|bed)\s+om\s+å\s+få\b|"
+    rf"\b(?:finner|finn|fant|fann)\s+(?:{_SUBJECT}\s+)?(?:ingenting|ikke\s+noe|ikkje\s+noko)\s+(?:\S+\s+){{0,3}}?om\b|"
+    r"\b(?:couldn['’]t|could\s+not|can['’]t|cannot)\s+find\s+anything\s+(?:\S+\s+){0,4}?(?:about|on)\b|"
     r"\b(?:mangler|manglar|lack|lacking|missing)\s+(?:(?:fortsatt|framleis|still|any|some|litt|noe|noko)\s+)*(?:(?:en|ei|eit|et|a|an)\s+)?"
-    r"(?:informasjon|opplysning\w*|info|information|bekreftelse|stadfesting|confirmation|svar|answer|oversikt|details)\b|"
+    rf"(?:(?:informasjon|opplysning\w*|info|information|oversikt|details)\s+(?:om|on|about|of)\s+(?={_WHETHER}\b)|"
+    r"(?:bekreftelse|stadfesting|confirmation|svar|answer)\b)|"
     rf"\b(?:hjelp|help)\s+(?:til\s+|med\s+|with\s+)?(?:å\s+)?(?:forstå|skjønne|skjøne|finne\s+ut|understanding|understand|figuring\s+out|"
     rf"figure\s+out|working\s+out|work\s+out)\s+(?={_ABOUT}\b)|"
     rf"\b(?:trenger|treng|need)\s+(?:(?:vi|eg|jeg|me|we|i)\s+)?(?:litt\s+|noe\s+|noko\s+|some\s+)?(?:hjelp|rettleiing|veiledning|råd|"
@@ -566,32 +615,40 @@ REQUESTS = re.compile(
     r"\b(?:står|sier|seier)\s+(?:\S+\s+){0,3}?(?:ingenting|ikkje\s+noko|ikke\s+noe)\s+(?:\S+\s+){0,4}?om\b|"
     r"\b(?:there['’]s|there\s+is)\s+nothing\s+(?:\S+\s+){0,5}?(?:about|on)\b|"
     # "Eg vil be om ei kort utgreiing om …" (not "be om unnskyldning")
-    r"\b(?:vil|ville|må|skal)\s+(?:(?:jeg|eg|vi|me|gjerne|også|òg|derfor|difor)\s+)*be\s+om\b(?!\s+(?:unnskyldning|orsaking|forståelse|forståing))|"
+    r"\b(?:vil|ville)\s+(?:(?:jeg|eg|vi|me|gjerne|også|òg|derfor|difor)\s+)*be\s+om\s+(?:å\s+få|(?:en|ei|eit|et)\s+(?:\w+\s+)?"
+    r"(?:utgreiing|vurdering|forklaring|avklaring|bekreftelse|stadfesting|svar|oversikt))\b|"
     rf"\b(?:need|needs|have|has)\s+to\s+(?:understand|know|find\s+out|establish|clarify|check|confirm)\s+(?={_ABOUT}\b)|"
     r"\b(?:må|have\s+to|has\s+to|must|need\s+to|needs\s+to|krever\s+at\s+(?:vi|jeg|eg|me)|requires?\s+(?:us|me)\s+to)\s+"
     r"(?:\S+\s+){0,2}?(?:oppgi|oppgje|opplyse|beskrive|skildre|skrive|gjere\s+greie\s+for|gjøre\s+rede\s+for|gjøre\s+greie\s+for|"
-    r"ha\s+med|dokumentere|state|specify|describe|name|list|cite|document|explain|include|report|indicate)"
+    r"ha\s+med|dokumentere|state|specify|describe|name|cite|document|explain)"
     r"(?:\s+\S+){0,4}?\s+(?:hva|hvem|hvilk\w*|hvor|hvordan|hvorvidt|når|kva|kven|kvar|kor|korleis|what|who|which|where|how|when|"
-    r"whether)\b|"
-    rf"\b(?:før|until|before)\s+(?:{_SUBJECT}|i|we)\s+(?:vet|veit|know)\s+(?={_ABOUT}\b)|"
+    rf"whether)\b(?!\s+(?:\S+\s+)?(?:vi|we|jeg|eg|me|i)\b)(?!\s+(?:\S+\s+){{0,3}}?som\s+inngår){_SETTLED}|"
+    # "Jeg må finne ut om …", "Vi må få greie på om …"; "min veileder sier jeg må spørre dere om …"
+    rf"\b(?:må|have\s+to|need\s+to)\s+(?:\w+\s+)?(?:finne\s+ut|få\s+greie\s+på|find\s+out|figure\s+out|work\s+out)\s+(?={_ABOUT}\b)|"
+    r"\b(?:må|skal|should|must|need\s+to)\s+(?:spørre|spørje|ask)\s+(?:dere|dykk|deg|you)\s+(?:om|whether|if|about)\b|"
+    # "Kva for forskrift som regulerer registeret, er noko vi må skrive inn", "… is something we need to state"
+    r",\s*er\s+(?:noe|noko)\s+(?:vi|eg|jeg|me)\s+(?:må|trenger|treng|lurer|lurar)\b|\bis\s+something\s+(?:we|i)\s+(?:need|have|must)\b|"
+    # "Det er eit ope spørsmål hos oss om …", "Et svar på om … ville gjort planleggingen enklere"
+    r"\b(?:ope|åpent|open)\s+spørsmål\s+(?:\S+\s+){0,3}?om\b|\bopen\s+question\s+(?:\S+\s+){0,3}?(?:whether|if)\b|"
+    rf"\b(?:svar|avklaring|answer|clarification)\s+(?:på|om|on|to)\s+(?:om|whether|if|hvordan|korleis|how)\b{_SETTLED}|"
     # a doubt without "er": "Usikker på om opphald gjennom NAV er med", "It's unclear whether …", "i villreie om …",
     # "in some doubt about whether …", "Vi er spente på om …", "I'm curious whether …", "Eg prøver å forstå kva …"
     rf"^\W*(?:litt\s+|noe\s+|noko\s+|a\s+bit\s+)?(?:usikker|usikre|uviss|unsure|not\s+sure)\s+(?:p(?:å|a|aa)\s+|about\s+)?(?={_ABOUT}\b)|"
     rf"\b(?:it['’]s|it\s+is|it\s+remains|det\s+er)\s+(?:(?:still|also|framleis|fortsatt|også|litt|noe|a\s+bit|somewhat)\s+)*"
-    rf"(?:unclear|uklart|ikke\s+klart|ikkje\s+klart|not\s+clear)\s+(?:(?:to|for)\s+(?:us|me|oss|meg)\s+)?(?={_ABOUT}\b){_SETTLED}|"
-    rf"\bin\s+(?:some\s+|a\s+bit\s+of\s+)?doubt\s+(?:about|as\s+to|over|regarding)\s+(?={_ABOUT}\b)|"
-    rf"\bi\s+villre(?:de|ie)\b{_SETTLED}|\bback\s+and\s+forth\s+(?:on|about|over)\s+(?={_ABOUT}\b)|"
-    rf"\bspent[e]?\s+p(?:å|a|aa)\s+(?={_ABOUT}\b)|\bcurious\s+(?:about\s+)?(?={_ABOUT}\b)|\bcurious\s+about\b|"
+    rf"(?:unclear|uklart|ikke\s+klart|ikkje\s+klart|not\s+clear)\s+(?:(?:to|for)\s+(?:us|me|oss|meg)\s+)?(?={_ABOUT}\b){_RESOLVED}|"
+    rf"\bin\s+(?:some\s+|a\s+bit\s+of\s+)?doubt\s+(?:about|as\s+to|over|regarding)\s+(?={_ABOUT}\b)(?!whether\s+to\b){_RESOLVED}|"
+    rf"\bi\s+villre(?:de|ie)\b{_RESOLVED}|\bback\s+and\s+forth\s+(?:on|about|over)\s+(?={_ABOUT}\b)|"
+    rf"\bspent[e]?\s+p(?:å|a|aa)\s+(?={_ABOUT}\b)|\bcurious\s+(?:about\s+)?(?={_ABOUT}\b){_SETTLED}|\bcurious\s+about\b{_SETTLED}|"
     rf"\b(?:prøver|prøvar|forsøker|forsøkjer|trying)\s+(?:(?:å|to)\s+)?(?:forstå|skjønne|skjøne|finne\s+ut|understand|figure\s+out|"
     rf"work\s+out|find\s+out)\s+(?={_ABOUT}\b)|"
     # a search that failed: "Jeg finner ikke hvor …", "Eg har ikkje funne ut om …", "I haven't found anything about how …",
     # "Jeg sliter med å finne ut hvor …"
     rf"\b(?:finner|finn)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:ut\s+)?(?:av\s+)?(?={_ABOUT}\b)|"
-    rf"{_NEGATED}\s*(?:(?:been\s+able\s+to|klart\s+å|greidd\s+å)\s+)?(?:funnet|funne|found|find|located|locate|skjønt|skjøna|"
+    rf"{_NEGATED}\s*(?![^.?!]*\b(?:yet|ennå|enno)\b)(?:(?:been\s+able\s+to|klart\s+å|greidd\s+å)\s+)?(?:funnet|funne|found|find|located|locate|skjønt|skjøna|"
     rf"skjønna|forstått|establish|established|determine|work\s+out|worked\s+out|figure\s+out|figured\s+out)\s+(?:ut\s+|out\s+)?(?:(?:noe|noko|anything|noen|nokon)\s+)?(?:(?:om|about|on)\s+)?(?={_ABOUT}\b)|"
     rf"\bsliter\s+med\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|finne)\s+(?={_ABOUT}\b)|"
     rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot|unable\s+to)\s+(?:find|work\s+out|figure\s+out|find\s+out|tell|see|establish)\s+"
-    rf"(?:\S+\s+){{0,4}}?(?={_ABOUT}\b)|"
+    rf"(?:(?:out|anything|any|information|info|details|on|from|in|the|your|website|site|guidance|guide|page)\s+){{0,5}}?(?={_WHETHER}\b)|"
     rf"\bhard\s+to\s+(?:see|tell|work\s+out|understand|figure\s+out)\s+(?={_ABOUT}\b)|"
     rf"\buten\s+å\s+(?:finne\s+ut|forstå|skjønne|bli\s+klok\s+på)\s+(?={_ABOUT}\b)|"
     rf"\b(?:blir|vert)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+klok\s+p(?:å|a)\s+(?={_ABOUT}\b)|"
@@ -599,14 +656,20 @@ REQUESTS = re.compile(
     rf"\bikk(?:e|je)\s+fått\s+med\s+(?:oss|meg)\s+(?={_ABOUT}\b)|"
     rf"\b(?:have|has|har)\s+(?:absolutely\s+)?no\s+idea\s+(?={_ABOUT}\b)|\baner\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?={_ABOUT}\b)|"
     rf"\bingen\s+anelse\s+(?:om\s+)?(?={_ABOUT}\b)|\b(?:nobody|no\s+one)\s+(?:\w+\s+)?knows\s+(?={_ABOUT}\b)|"
-    rf"\bstruggl\w+\s+to\s+(?:find|understand|work\s+out|figure\s+out)\s+(?={_ABOUT}\b)|"
+    rf"\bingen\s+(?:av\s+oss\s+|her\s+|hos\s+oss\s+)?(?:vet|veit)\s+(?={_ABOUT}\b){_SETTLED}|"
+    rf"\b(?:prøvd|forsøkt|tried)\s+(?:å\s+|to\s+)?(?:finne\s+ut|forstå|find\s+out|understand|work\s+out|figure\s+out)\s+(?={_ABOUT}\b){_RESOLVED}|"
+    rf"\b(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:får|få)\s+tak\s+i\b|\bfår\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?tak\s+i\b|"
+    rf"\b(?:skjønner|skjønar|skjønnar|forstår)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:(?:helt|heilt)\s+)?(?:hvor|kor)\b|"
+    r"\b(?:i['’]m|i\s+am|we['’]re|we\s+are)\s+looking\s+for\s+(?:the|a|an|information|guidance|details|any)\b|"
+    r"\b(?:jeg|eg|vi|me)\s+(?:leter|leitar)\s+etter\b|"
+    rf"\b(?:i|we)\s+(?:\S+\s+)?struggl\w+\s+to\s+(?:find|understand|work\s+out|figure\s+out)\s+(?={_ABOUT}\b)|"
     # asked for in so many words: "Jeg ber om at dere sender …", "ber om ei stadfesting", "Styret har bedt om en kort
     # forklaring på …"; a task passed on ("Prosjektlederen har bedt meg undersøke om …", "asked me to check whether …")
     r"\b(?:ber|bed)\s+(?:(?:derfor|difor|herved|også|òg|vennligst)\s+)*om\s+at\b|"
     r"\b(?:ber|bed|bedt|bede)\s+(?:(?:derfor|difor|herved|også|òg|vennligst)\s+)*om\s+(?:(?:en|ei|eit|et)\s+(?:\w+\s+)?"
     r"(?:bekreftelse|stadfesting|oversikt|svar|tilbakemelding|avklaring|forklaring|vurdering|lenke|lenkje|kopi)\b)|"
     r"\b(?:ba|bad|bedt|bede|asked|asks|told|wants|want)\s+(?:meg|oss|me|us)\s+(?:om\s+)?(?:(?:å|to)\s+)?(?:spørre|spørje|undersøke|"
-    r"undersøkje|sjekke|finne\s+ut|høre|høyre|hjelpe|check|find\s+out|ask|summarise|summarize|clarify|confirm|verify|specify|"
+    r"undersøkje|sjekke|finne\s+ut|høre|høyre|check|find\s+out|ask|summarise|summarize|clarify|confirm|verify|specify|"
     r"state|look\s+into|enquire|inquire)\b|"
     r"\b(?:raised|raise|raises)\s+(?:the\s+)?(?:question|issue)\s+(?:of\s+)?(?:whether|if|how|what)\b|\bqueried\s+(?:whether|if|how|what)\b|"
     r"\bbeskjed\s+(?:\S+\s+){0,3}?om\s+å\s+(?:undersøke|undersøkje|sjekke|finne\s+ut|avklare)\b|"
@@ -614,19 +677,62 @@ REQUESTS = re.compile(
     r"(?:a|an|the|some|more)\b|"
     # "Vi håper å få vite om …", "I'd love to find out whether …"; "men ønsker en bekreftelse på det", "I would appreciate
     # confirmation"; "Det savner vi en forklaring på"
-    r"\b(?:håper|håpar|hope|hoping)\s+(?:(?:å|to)\s+)?(?:få\s+)?(?:vite|know|find\s+out|learn|hear|høre|høyre)\b|"
+    r"\b(?:håper|håpar|hope|hoping)\s+(?:(?:å|to)\s+)?(?:få\s+)?(?:vite|know|hear|høre|høyre)\b|"
     r"\b(?:håper|håpar|hoping|hope)\s+(?:(?:at|that)\s+)?(?:dere|de|dykk|du|you)\s+(?:kan|could|can|will|vil)\s+(?:si|seie|fortelle|tell|"
-    r"let|confirm|bekrefte|send|sende|gi|gje|give|explain|forklare)\b|"
+    r"let|confirm|bekrefte|send|sende|gi|gje|give|explain|forklare|point|share|advise)\b|"
     r"\b(?:håper|håpar|hoping)\s+(?:på\s+)?(?:(?:et|eit|en|ei|a)\s+)?(?:\w+\s+)?(?:svar|answer|reply)\s+(?:om|på|about|on)\b|"
     r"\b(?:ønsker|ønskjer|vil\s+(?:gjerne\s+)?ha|ville\s+(?:gjerne\s+)?ha|appreciate|welcome|need|would\s+like|fint\s+med|gjerne\s+ha|"
     r"treng|trenger)\s+(?:(?:en|ei|eit|et|a|some|gjerne|også|òg|your)\s+)*(?:bekreftelse|stadfesting|confirmation)\b|"
     r"\bha\s+(?:det\s+)?(?:stadfesta|stadfest|bekrefta|bekreftet)\s+(?:at|om)\b|"
-    rf"\b(?:savner|saknar|sakna|savna)\s+(?:{_SUBJECT}\s+)?(?:(?:en|ei|eit|et)\s+)?(?:forklaring|svar|informasjon|opplysning\w*|avklaring)\b|"
-    r"\b(?:need|want)\s+(?:that|this|it)\s+(?:explained|clarified|confirmed)\b|"
+    rf"\b(?:savner|saknar|sakna|savna)\s+(?:{_SUBJECT}\s+)?(?:(?:en|ei|eit|et)\s+)?(?:forklaring|svar|avklaring)\b|"
+    r"\b(?:need|want|like)\s+(?:that|this|it)\s+(?:explained|clarified|confirmed|cleared\s+up|checked)\b|"
     # to speak with someone: "Eg ville gjerne snakka med ein saksbehandlar", "I'm hoping to speak with …"
     r"\b(?:vil|ville|would\s+like|'d\s+like|want|hoping|håper)\s+(?:gjerne\s+)?(?:(?:å|to)\s+)?(?:snakke|snakka|prate|prata|speak|"
-    r"talk|meet)\s+(?:med|with)\b",
+    r"talk|meet)\s+(?:med|with)\s+(?:en|ein|ei|a|an|someone|somebody|nokon|noen|dere|dykk|deg|you|your|saksbehandl\w*|case\s+officer)\b",
     re.IGNORECASE)
+# the requests that open a sentence and need no asker named in it: "Opplys gjerne om timeprisen …", "Vennligst
+# send …", "Please describe …", "Could you …", "Usikker på om …", "Any pointer to … would be much appreciated"
+OPENING = re.compile(
+    r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|"
+    r"forklar|oppgi|bekreft|beskriv|hjelp\s+(?:meg|oss))\s+(?:meg\s+|oss\s+)?(?:gjerne|også|òg|kort|beskjed|fra|ifra|frå|litt|noe|noko|"
+    r"ei\s+melding|en\s+melding|om|kva|hva|hvilk\w*|kva\s+for|hvordan|korleis|kvar|hvor|når|kven|hvem)\b|"
+    r"^\W*skriv\s+(?:gjerne\s+)?(?:(?:kort|litt|noe|noko|noen\s+ord|nokre\s+ord)\s+)?(?:om|kva|hva|hvilk\w*|hvordan|korleis)\b|"
+    r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|skriv|"
+    r"forklar|oppgi|bekreft|beskriv)\s+(?:meg|oss)\b|"
+    r"\b(?:vær|ver)\s+(?:så\s+)?snill\s+(?:å|og)\b|\bvennligst\s+(?!bekreft\s+mottak)\w+|"
+    r"\b(?:rett|korriger)\s+meg\s+(?:gjerne\s+)?(?:om|viss|hvis|dersom)\b|\bcorrect\s+me\s+if\b|"
+    r"\bdrop\s+(?:me|us)\s+a\s+(?:line|note|message)\b|\bfeel\s+free\s+to\s+(?:send|share|forward|tell|let)\b|"
+    r"^\W*(?:(?:og|and|also|også|so|så)\W+)?(?:could|would|can|will|kunne|kan|vil|ville)\s+(?:you|dere|de|dykk|du)\b|"
+    r"^\W*(?:og\s+)?gjerne\s+(?:også\s+|òg\s+)?(?:et|eit|en|ei)\s+(?:svar|tilbakemelding|avklaring|lenke|lenkje)\b|"
+    r"^\W*(?:(?:and|also|finally|just|simply|so)\W+)?(?:please\s+)?(?:kindly\s+(?!note\b|find\b|see\b|be\s+advised)\w+|let\s+(?:me|us)\s+know|tell\s+(?:me|us)|"
+    r"send\s+(?:me|us)|point\s+(?:me|us)\s+to|explain\s+(?:how|what|why|whether|which|who|where|when)|confirm\s+(?:whether|if|that)|"
+    r"describe\s+(?:how|what|which|whether)|provide\s+(?:me|us))\b|"
+    r"\bplease\s+(?:explain|send|describe|point|provide|share|indicate|specify|give|tell|let|forward|outline|list|inform|confirm)\b"
+    r"(?!\s+receipt)|"
+    r"^\W*(?:a|an|any|some)\s+(?:\S+\s+){1,12}?(?:would|will)\s+be\s+(?:(?:very|most|much|greatly|really|so)\s+)*(?:appreciated|"
+    r"welcome|helpful|useful|valuable)\b|"
+    r"^\W*(?:et|eit|en|ei)\s+(?:svar|avklaring)\s+p(?:å|a)\s+(?:om|hvordan|korleis)\b|"
+    r"^\W*knowing\s+(?:\S+\s+){0,3}?(?:your|whether|if|how|what|when|which)\b[^.?!]*\bwould\s+(?:help|make)\b|"
+    rf"^\W*(?:litt\s+|noe\s+|noko\s+|a\s+bit\s+)?(?:usikker|usikre|uviss|unsure|not\s+sure)\s+(?:p(?:å|a|aa)\s+|about\s+)?(?={_ABOUT}\b)",
+    re.IGNORECASE)
+# the asker or the reader named in a sentence: what makes a stated need a request to the reader
+PERSON = re.compile(r"(?i:\b(?:jeg|eg|vi|me|meg|oss|min|mi|mitt|mine|vår|vårt|våre|we|us|our|ours|my|dere|dykk|deres|dykkar|du|deg|"
+                    r"din|ditt|dine|you|your|yours)\b)|\bI\b")
+# a closing or an offer, which asks for no answer: "Hører gjerne fra dere.", "Hoping to hear from you soon.", "Any help
+# would be appreciated.", "Let me know if you need anything else.", "Gje beskjed om noko er uklart.", "Kindly find attached …"
+CLOSING = re.compile(
+    r"\b(?:hear|høre|høyre|hører|høyrer)\s+(?:gjerne\s+)?(?:back\s+)?(?:fra|frå|from)\s+(?:dere|dykk|deg|you)\s*(?:snart|soon|igjen|again)?\s*[.!]*\s*$|"
+    r"\b(?:et|eit|a|an)\s+(?:raskt|snarlig|snarleg|snøgt|kjapt|quick|prompt|speedy|rapid|early)\s+(?:svar|reply|answer|response)\s*[.!]*\s*$|"
+    r"^\W*any\s+(?:help|assistance|advice|guidance|input)\s+(?:is|would\s+be|will\s+be)\s+(?:\w+\s+)?appreciated\W*$|"
+    r"\b(?:if|om|hvis|dersom|viss)\s+(?:you|dere|de|dykk|du)\s+(?:need|trenger|treng|want|ønsker|require|har\s+(?:flere\s+|fleire\s+)?"
+    r"spørsmål|have\s+(?:any\s+)?(?:further\s+|more\s+|other\s+)?questions)\b|"
+    r"\b(?:om|if|hvis|dersom|viss)\s+(?:noe|noko|anything|something)\s+(?:er|is|skulle\s+være|should\s+be)\s+(?:uklart|unclear)\b|"
+    r"^\W*(?:kindly\s+|please\s+)?(?:find|see)\s+(?:\w+\s+)?attached\b|^\W*vedlagt\b|"
+    r"\bpris\s+p(?:å|a)\s+(?:all|alt|eventuell)\s+(?:hjelp|bistand)\b|\bwithout\s+(?:your|deres|dykkar)\s+(?:help|hjelp)\b|"
+    r"\bplease\s+(?:send|direct|forward)\s+(?:any\s+)?(?:questions|queries)\b|\bkindly\s+(?:note|be\s+advised)\b",
+    re.IGNORECASE)
+
+
 # a question word that opens what is settled, not asked: "Kven som skal leie prosjektet, er avgjort.", "Who will lead the
 # project has been decided internally."
 _TOLD_SUBJECT = r"(?:som|det|vi|me|jeg|eg|de|dei|du|man|han|hun|ho|dere|dykk)"
@@ -635,13 +741,24 @@ EMBEDDED = re.compile(rf"(?:(?:og|and)\s+)?(?:hva|hvem|hvor|hvordan|når|kva|kve
                       re.IGNORECASE)
 TELLS = re.compile(rf"^\W*(?:(?:hva|hvem|hvor|hvordan|hvorfor|når|kva|kven|kvar|korleis|kvifor|kor)\s+{_TOLD_SUBJECT}|"
                    rf"(?:hvilk\w*|kva\s+for|kva|hva\s+slags|kva\s+slag)\s+\S+\s+{_TOLD_SUBJECT})\b[^,?]*,\s*"
-                   r"(?:er|har|står|blir|ble|vart|var)\s+(?!(?:\S+\s+){0,3}?(?:uklart|usikkert|spørsmålet|ukjent|uvisst|ikke|ikkje)\b)[^?]*$|"
+                   r"(?!(?:lurer|lurar|lurte|undrer|undrar|spør|spyr|vil|ønsker|ønskjer|trenger|treng|må|kan|får|skal|bør|hva|hvem|hvor|hvordan|"
+                   r"hvilk\w*|når|kva|kven|kvar|korleis|kor|og|eller|men)\b)(?!\S+\s+(?:det|dere|dykk|du)\b)\S+\s+"
+                   r"(?!(?:\S+\s+){0,3}?(?:uklart|usikkert|spørsmålet|ukjent|uvisst|ikke\s+klart|ikkje\s+klart|ikke\s+kjent|ikkje\s+kjent|"
+                   r"noe\s+vi|noko\s+vi|noe\s+jeg|noko\s+eg)\b)[^?]*$|"
+                   # a plan after a time clause: "Når protokollen er ferdig, sender vi søknaden."; a research aim
+                   r"^\W*(?:når|when|once)\s+(?!(?:er|kan|får|skal|blir|kommer|vil|må|kjem|tar|tek|finnes|går|is|are|can|will|do|does)\b)"
+                   r"[^?,]*,\s*(?=\S)(?!(?:hvor|hva|kva|kor|korleis|hvordan|når|kven|hvem|kan|må|skal|er|får|blir|vil|will|can|how|what|when|"
+                   r"who|is|are|do|does|could|would)\b)[^?]*$|"
+                   r"^\W*what\s+(?:we|i)\s+(?:want|plan|intend|aim|hope)\s+to\s+(?:examine|study|investigate|explore|analyse|analyze|"
+                   r"look\s+at|do)\s+is\b[^?]*$|"
                    r"^\W*(?:how|what|why|which|who|where|when|whether)\s+(?:the|we|our|i|they|it|this|that|my|you)\b[^?]*?\b(?:is|are|was|"
-                   r"were|has\s+been|have\s+been|will\s+be)\s+(?:\w+\s+)?(?:described|explained|outlined|listed|set\s+out|stated|given|"
-                   r"detailed|covered|decided|agreed)\b[^?]*$|^\W*(?:how|what|why|which|who)\s+[^?]*?\bdepends\s+on\b[^?]*$|"
+                   r"were|has\s+been|have\s+been|will\s+be)\s+(?!not\b|n['’]t\b)(?:\w+\s+)?(?:described|explained|outlined|listed|set\s+out|stated|given|"
+                   r"detailed|covered|decided|agreed)\b[^?]*$|^\W*(?:how|what|why|which|who)\s+[^?]*?\bdepends\s+on\b(?![^?]*\b(?:unclear|not\s+clear|not\s+sure)\b)[^?]*$|"
+                   # a need no longer there: "We no longer need confirmation of the fee."
+                   r"\b(?:no\s+longer|ikke\s+lenger|ikkje\s+lenger)\b[^?]*$|"
                    r"^\W*(?:hva|hvem|hvilk\w*|hvor|hvordan|når|kva|kven|kvar|korleis|kor|what|who|which|where|how|when|whether)"
-                   r"\b[^?]*?\b(?:er|har|is|has|have|was|were|blir|ble|vart|vert)\s+(?:(?:been|blitt|vorte|eg|vi|me|jeg|we|"
-                   r"allerede|alt|already|now|nå|no|internally|internt)\s+)*(?:avgjort|bestemt|avklart|decided|sorted|settled|known|"
+                   r"\b(?!\s+(?:er|is|are|was|were|har|has|have|blir|ble)\b)[^?]*?\b(?:er|har|is|has|have|was|were|blir|ble|vart|vert)\s+(?:(?:been|blitt|vorte|eg|vi|me|jeg|we|"
+                   r"allerede|alt|already|now|nå|no|internally|internt|ennå|enno|yet|still|ikke|ikkje|not)\s+)*(?:avgjort|bestemt|avklart|decided|sorted|settled|known|"
                    r"kjent|sett|seen|funnet|funne|found|agreed|clarified|determined)\b(?![^.?!]*\?)", re.IGNORECASE)
 
 
