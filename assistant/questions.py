@@ -10,6 +10,7 @@ the word lists live in assistant/data/language.json.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 
@@ -78,7 +79,25 @@ def sentences(text: str, pattern: re.Pattern = SENTENCE_BREAK) -> list[str]:
 def is_asking(sentence: str) -> bool:
     """'Hva koster det' -> True; 'Jeg vil også vite prisen.' -> True; 'Send meg gjerne lenken.' -> True;
     'Jeg heter Kari.' -> False; a lead-in ('Skal søke snart, men først:') asks nothing itself, nor does a
-    closing ('Hører gjerne fra dere.') or a question word that tells ('Kva det kostar, står på nettsida.')"""
+    closing ('Hører gjerne fra dere.') or a question word that tells ('Kva det kostar, står på nettsida.')
+    The same text is asked about several times per question (its parts, its statements, its context)
+    and the same questions come again and again: the last ASKING_KEPT verdicts are kept, by digest
+    (never the text itself)."""
+    key = hashlib.blake2b(sentence.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _asking.get(key)
+    if found is None:
+        found = _is_asking(sentence)
+        if len(_asking) >= ASKING_KEPT:
+            _asking.clear()  # (another thread clearing it too is harmless)
+        _asking[key] = found
+    return found
+
+
+ASKING_KEPT = 4096
+_asking: dict[bytes, bool] = {}
+
+
+def _is_asking(sentence: str) -> bool:
     if sentence.rstrip().endswith(":") or CLOSING.search(sentence) and not sentence.rstrip().endswith("?"):
         return False
     if WANTS_TO_KNOW.search(sentence):

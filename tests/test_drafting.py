@@ -283,6 +283,17 @@ def test_requests_and_needs_written_as_statements_ask():
     assert find_questions("Hva koster det, er det med moms")[0] == ["Hva koster det, er det med moms"]
 
 
+def test_asking_verdicts_are_kept_by_digest_never_the_text():
+    import assistant.questions as q
+
+    q.is_asking("Mitt fnr er 01019012345. Send meg gjerne prisen.")
+    assert q._asking and all(isinstance(k, bytes) and len(k) == 16 and isinstance(v, bool) for k, v in q._asking.items())
+    assert not any(b"0101901" in k for k in q._asking)
+    # the kept verdict is the verdict
+    assert q.is_asking("Send meg gjerne prisen.") is q.is_asking("Send meg gjerne prisen.") is True
+    assert q.is_asking("Hører gjerne fra dere.") is False
+
+
 def test_a_sentence_is_split_at_a_bounded_number_of_places():
     """ "… og er og er og er …" without a question mark was split at every "og er", each split testing the
     text before it (quadratic: 17 s for 10,000 characters); now at most MAX_SPLITS places, the rest one part."""
