@@ -461,6 +461,10 @@ _ADVERB = (r"(?:også|ogsa|òg|derfor|difor|dessuten|dessutan|i\s+tillegg|videre
            r"for\s+det\s+f(?:ø|y)rste|først\s+og\s+fremst|fyrst\s+og\s+fremst|egentlig|eigentleg|nå|no|litt|"
            r"samtidig|til\s+slutt|helt|heilt|veldig|svært|noe|noko|fortsatt|framleis|fremdeles|særlig|særleg|spesielt|"
            r"især|i\s+grunnen|da|då)")
+# what a doubt, a search that failed or a task passed on asks about: any question word but "why" ("Jeg er
+# usikker på hvor søknaden skal sendes", "Eg finn ikkje ut kvar …", "hvorvidt"; not "We are trying to
+# understand why waiting times vary", an aim of the research)
+_ABOUT = rf"(?:{_ASKS}|hvor|kor|hvorvidt)"
 WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|skulle|ville|trenger|treng|må|ma)\s+"
                            rf"(?:(?:gjerne|bare|{_ADVERB}|{_SUBJECT})\s+)*"
                            r"(?:(?:å|aa|a)\s+)?(?:få\s+)?vite\b|\bskulle\s+(?:(?:også|òg|gjerne)\s+)*(?:hatt\s+)?visst\b|"
@@ -468,11 +472,12 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            # the past only with what it asks: "Jeg lurte på om …", "Vi har lurt på om …" (not "Vi har
                            # lurt på dette lenge")
                            rf"\blurt[e]?\s+(?:(?:{_ADVERB}|{_SUBJECT})\s+){{0,4}}p(?:å|aa|a)\s+(?={_ASKS}\b){_RESOLVED}|"
-                           # doubt in the present, written as a statement: "Vi er også litt usikre på om …", "er vi i
-                           # tvil om …", "Jeg skjønner ikke helt om …", "Elles undrar eg meg over om …" (not "Vi var
-                           # usikre på om …, men nå …", nor "Vi er ikke sikre på at vi får finansiering")
+                           # doubt in the present, written as a statement: "Vi er også litt usikre på om …", "Jeg er
+                           # usikker på hvor jeg finner skjemaet", "er vi i tvil om …", "Jeg skjønner ikke helt om …",
+                           # "Elles undrar eg meg over om …" (not "Vi var usikre på om …, men nå …", nor "Vi er ikke
+                           # sikre på at vi får finansiering")
                            rf"\b(?:er|blir)\s+(?:{_SUBJECT}\s+)?(?:{_ADVERB}\s+)*(?:usikk?er|usikre|usikkre|i\s+tvil|"
-                           rf"(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre|trygg|trygge))\s+(?:{_ADVERB}\s+)*(?:p(?:å|aa|a)\s+)?(?={_ASKS}\b){_SETTLED}|"
+                           rf"(?:ikke|ikkje)\s+(?:helt\s+|heilt\s+)?(?:sikk?er|sikre|trygg|trygge))\s+(?:{_ADVERB}\s+)*(?:p(?:å|aa|a)\s+)?(?={_ABOUT}\b){_SETTLED}|"
                            rf"\b(?:skjønner|skjønar|skjønnar|forstår|veit|vet)\s+(?:{_SUBJECT}\s+)?(?:ikke|ikkje)\s+(?:(?:helt|heilt|{_ADVERB})\s+)*(?={_ASKS}\b)|"
                            rf"\bundr(?:er|ar)\s+(?:(?:{_SUBJECT}|meg|oss|{_ADVERB})\s+)*(?:(?:over|på)\s+)?(?={_ASKS}\b)|"
                            # "I'm not sure whether …", "I wasn't sure whether students should …", "we're unsure if …"
@@ -533,10 +538,6 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            re.IGNORECASE)
 
 
-# what a doubt, a search that failed or a task passed on asks about: any question word but "why" ("Jeg er
-# usikker på hvor søknaden skal sendes", "Eg finn ikkje ut kvar …", "hvorvidt"; not "We are trying to
-# understand why waiting times vary", an aim of the research)
-_ABOUT = rf"(?:{_ASKS}|hvor|kor|hvorvidt)"
 _NEGATED = r"(?:\b(?:ikke|ikkje|not|never|aldri)|n['’]t)"
 # what a failed search asks about: a question word, not "if" ("We cannot find the data if patients moved abroad")
 _WHETHER = r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|hvor|kor|hvorvidt|whether|how|what|where|who|which|when)"

@@ -313,7 +313,7 @@ class Assistant:
         asked = split_questions(shown)
         prepared = []  # each part's (query, what is embedded, who asks, their role), ranked below
         for n, part in enumerate(asked[:T.MAX_PARTS]):
-            query = self._with_context(self.lexical.analyze(part), steer)
+            query = self._with_context(self.lexical.analyze(as_asked(part)), steer)
             if n and part[:1].islower():  # "…, og kor lang tid tek det?" was cut from a sentence:
                 part = part[0].upper() + part[1:]  # embed it as the sentence it stands for
             # the embedding hears only what this message says around the question: the context

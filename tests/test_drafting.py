@@ -190,6 +190,7 @@ def test_questions_are_found_with_and_without_question_marks():
     # doubt written as a statement, a question someone else asked, a statement to be confirmed
     indirect = ["Vi lurer derfor på om vi skal bruke søknadsskjemaet på helsedata.no.",
                 "Vi er også litt usikre på om formålet passer med registeret.",
+                "Jeg er usikker på hvor jeg finner søknadsskjemaet.",
                 "Jeg skjønner ikke helt om jeg skal bruke skjemaet.",
                 "Elles undrar eg meg over om avtalespesialistar er med.",
                 "Vi har for det første lurt på om polikliniske kontaktar er med.",

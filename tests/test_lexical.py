@@ -339,3 +339,17 @@ def test_a_wish_worded_question_finds_the_section_its_direct_form_finds(assistan
     assert not a.abstained
     assert a.citations[0].section == "Annen relevant informasjon om innholdet i datakilden"
     assert "personidentifiserbart register" in a.answer
+
+
+def test_the_words_of_a_wish_never_count_against_the_question(assistant):
+    # "Det hadde vært nyttig å vite om …": "nyttig", "vite" are no subject of the question; the
+    # coverage its section gets is that of the question asked straight out
+    def coverage(text):
+        trace = []
+        assistant.ask(text, trace=trace)
+        return trace[0][0].coverage, trace[0][-1]
+    straight = coverage("Om pasienter som bor i Sverige, kommer med i tallene?")
+    assert straight[1] == "Populasjon og geografi"
+    for wish in ("Det hadde vært nyttig å vite om pasienter som bor i Sverige, kommer med i tallene.",
+                 "Vi er også usikre på om pasienter som bor i Sverige, kommer med i tallene."):
+        assert coverage(wish) == straight
