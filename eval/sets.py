@@ -52,7 +52,7 @@ SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / 
 SLIPS = "dev, one slip each (generated)"
 GREETED = "dev, greeted and signed (generated)"
 DEV_SETS = ("main (tuned on)", "held-out (older)", "dev2 (fitted on)", "dev3 (fitted on)")
-EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 14)},
+EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 15)},
           **{name: folder / "emails.jsonl" for name, folder in BLIND.items()}}
 # single e-mail sentences, asking or not (eval/asking/README.md): which ones mail.find_asked takes for questions
 ASKING = {"set1 (tuned on)": HERE / "asking" / "set1.jsonl", "set2 (tuned on)": HERE / "asking" / "set2.jsonl",
