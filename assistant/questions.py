@@ -772,9 +772,10 @@ _ASKED_AFTER_WISH = re.compile(rf"^\W*(?:(?:er|is|was|var)\W+)?({_WH})\b(.*)$", 
 def as_asked(part: str, words: int = 6) -> str:
     """A question worded as a wish, as the question it stands for: what its embedding should hear
     (the example questions are asked straight out, and "Eg lurer òg på om …" lies farther from
-    them than "Om …?" does). Only where the wish opens the sentence (at most `words` words before
-    it, "Til slutt lurer vi på"); what stands before it stays when it says more than who asks.
-    The routes read the sentence as written.
+    them than "Om …?" does), and what its words are weighed by (the wish's "lurer", "nyttig å
+    vite" are no subject the guidance must hold). Only where the wish opens the sentence (at most
+    `words` words before it, "Til slutt lurer vi på"); what stands before it stays when it says
+    more than who asks. The routes read the sentence as written.
 
     as_asked("Eg lurer òg på om opplysningane er anonyme.") -> "Om opplysningane er anonyme?"
     as_asked("I'd like to know how long it takes.") -> "How long it takes?"

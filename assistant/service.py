@@ -313,6 +313,8 @@ class Assistant:
         asked = split_questions(shown)
         prepared = []  # each part's (query, what is embedded, who asks, their role), ranked below
         for n, part in enumerate(asked[:T.MAX_PARTS]):
+            # a wish ("Det hadde vært nyttig å vite om …") is weighed as the question it stands for:
+            # "nyttig", "vite" are no subject the guidance must hold (who asks is read from `part`)
             query = self._with_context(self.lexical.analyze(as_asked(part)), steer)
             if n and part[:1].islower():  # "…, og kor lang tid tek det?" was cut from a sentence:
                 part = part[0].upper() + part[1:]  # embed it as the sentence it stands for
