@@ -130,8 +130,9 @@ def _tidy(part: str, sentence: str) -> str:
 
 
 def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
-    """find_questions, with each question's antecedent: the statement just before it in its
-    paragraph (never one holding a personal number, which is masked in all it returns), which a
+    """find_questions, with each question's antecedent: the statement before it in its paragraph
+    and the question asked after that statement, if any (never one holding a personal number,
+    which is masked in all it returns), which a
     question with no topic of its own ("Kvar gjer eg det?") is about.
 
     find_asked("Eg vil sjå kva som er registrert om meg. Fnr 01017012345. Kvar gjer eg det?")
@@ -142,6 +143,7 @@ def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
         # masked before it is split: a line break inside a number must not leave two harmless halves
         paragraph = mask_personal_numbers(paragraph)
         said: list[str] = []
+        since = ""  # the question asked after the last statement, which a next one may point back to
         # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
         said_here = [t for t in (" ".join(x.split()).lstrip("–—- ").strip(QUOTES + " ")
                                  for x in sentences(paragraph, SENTENCE_BREAK)) if t]
@@ -150,18 +152,22 @@ def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
                 for part in split_questions(sentence):
                     if not asks(part) or not WORDS.search(part.replace(MASK, "")):
                         continue  # "01019012345?" asks nothing
-                    asked.append((_tidy(part, sentence), _antecedent(said, part)))
+                    asked.append((_tidy(part, sentence), _antecedent(said, since)))
+                if WORDS.search(sentence) and MASK not in sentence:
+                    since = sentence
             elif not THANKS.match(sentence):
                 context.append(sentence)
                 if WORDS.search(sentence) and MASK not in sentence:
                     said.append(sentence)
+                    since = ""
     return asked, " ".join(context)
 
 
-def _antecedent(said: list[str], part: str) -> str:
-    """The statement a question follows, its last BEFORE_CHARS characters at most; "" when
-    there is none."""
-    before = said[-1] if said else ""
+def _antecedent(said: list[str], since: str) -> str:
+    """The statement a question follows and the question asked after it, if any ("Vi skriver en
+    skoleoppgave. Finnes det ferdig statistikk? Hvor finner vi den?": the statistics are what "den"
+    points back to), their last BEFORE_CHARS characters at most; "" when there is none."""
+    before = " ".join(x for x in (said[-1] if said else "", since) if x)
     if len(before) > BEFORE_CHARS:
         before = before[-BEFORE_CHARS:].partition(" ")[2]
     return before

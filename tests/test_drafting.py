@@ -680,6 +680,9 @@ class CountingAssistant:
         self.asked.append(question)
         return Answer(question, "", True, reason="not_covered")
 
+    def has_topic(self, question):
+        return True  # each question here names its own subject: none is read with the one before
+
 
 def test_questions_beyond_twenty_are_listed_for_staff_not_looked_up_and_never_dropped():
     questions = [f"Hva gjelder for sak {n}?" for n in range(1, 26)]
@@ -781,3 +784,23 @@ def test_a_question_with_no_topic_of_its_own_asks_about_the_statement_before_it(
                                "i pasientregisteret. hvordan far jeg se det?")
     assert not story.items[0].manual
     assert story.items[0].answer.citations[0].section.startswith("Leter du etter dine egne")
+
+
+def test_a_question_with_no_topic_of_its_own_after_a_question_asks_about_that_question(drafter):
+    from assistant.mail import find_asked
+
+    body = ("Vi er studenter og skriver en skoleoppgave. Finnes det ferdig statistikk vi kan bruke? "
+            "Hvor finner vi den?")
+    asked, _ = find_asked(body)
+    # the antecedent is the statement before and the question asked after it
+    assert asked == [("Finnes det ferdig statistikk vi kan bruke?", "Vi er studenter og skriver en skoleoppgave."),
+                     ("Hvor finner vi den?", "Vi er studenter og skriver en skoleoppgave. "
+                                             "Finnes det ferdig statistikk vi kan bruke?")]
+    assert find_asked("Finnes det statistikk? Hvor finner vi den?")[0][1] == \
+        ("Hvor finner vi den?", "Finnes det statistikk?")
+    draft = drafter.draft_text(f"Hei,\n\n{body}\n\nMvh Amalie")
+    where = draft.items[1]
+    # asked alone it says nothing; read with the question before it, it is the open statistics
+    assert where.question == "Hvor finner vi den?" and not where.manual
+    assert where.answer.citations[0].section == "Åpne data"
+    assert drafter.assistant.ask("Hvor finner vi den?").abstained
