@@ -765,6 +765,20 @@ TELLS = re.compile(rf"^\W*(?:(?:hva|hvem|hvor|hvordan|hvorfor|når|kva|kven|kvar
                    r"kjent|sett|seen|funnet|funne|found|agreed|clarified|determined)\b(?![^.?!]*\?)", re.IGNORECASE)
 
 
+# a question asked through another one: "Do you know when reporting started?", "Could you tell me
+# how long it takes?", "Vet dere om …?", "Kan de seie kva …?": what it asks is the question inside
+# (as_asked; not a wish, so never taken by itself for a sentence that asks)
+ASKED_THROUGH = re.compile(
+    rf"\b(?:do|does|did)\s+(?:you|anyone|anybody|someone)\s+(?:(?:happen\s+to|perhaps|possibly|also|already)\s+)*"
+    rf"know\s+(?={_WH}\b)|"
+    rf"\b(?:could|can|would|will|might)\s+(?:you|someone|anyone)\s+(?:(?:please|also|perhaps|possibly|kindly|then)\s+)*"
+    rf"(?:(?:tell|let|inform|advise)\s+(?:me|us)\s+(?:know\s+)?|explain\s+(?:to\s+(?:me|us)\s+)?|"
+    rf"clarify\s+|confirm\s+|check\s+|say\s+)(?={_WH}\b)|"
+    rf"\b(?:vet|veit)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|kanskje|tilfeldigvis)\s+)*(?={_WH}\b)|"
+    rf"\b(?:kan|kunne)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|gjerne|kanskje|vennligst|venligst)\s+)*"
+    rf"(?:si|seie|fortelle|fortelje|fortelja|forklare|opplyse\s+om|bekrefte|stadfeste|sjekke)\s+(?:(?:meg|oss)\s+)?(?={_WH}\b)",
+    re.IGNORECASE)
+
 # "Det vi lurer på, er om …", "What we'd like to know is whether …"
 _ASKED_AFTER_WISH = re.compile(rf"^\W*(?:(?:er|is|was|var)\W+)?({_WH})\b(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -779,9 +793,11 @@ def as_asked(part: str, words: int = 6) -> str:
 
     as_asked("Eg lurer òg på om opplysningane er anonyme.") -> "Om opplysningane er anonyme?"
     as_asked("I'd like to know how long it takes.") -> "How long it takes?"
+    as_asked("Do you know when full reporting started?") -> "When full reporting started?"
     as_asked("Hva koster det?") -> "Hva koster det?"
     """
-    m = WANTS_TO_KNOW.search(part)
+    found = [x for x in (WANTS_TO_KNOW.search(part), ASKED_THROUGH.search(part)) if x]
+    m = min(found, key=lambda x: x.start()) if found else None  # the frame that opens the sentence
     if not m or len(part[:m.start()].split()) > words:
         return part
     # "wondering whether …": the wish's own last word may be the question word

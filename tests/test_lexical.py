@@ -330,6 +330,17 @@ def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for()
     assert as_asked("Før vi set i gang, vil vi gjerne forsikre oss om at forsking fell innanfor formålet.") == \
         "Før vi set i gang. Om forsking fell innanfor formålet?"
     assert as_asked("I'm also trying to work out which patients are covered.") == "Which patients are covered?"
+    # a question asked through another one is the question inside it, and the frame that opens
+    # the sentence is the one read ("please tell us" comes after "could you")
+    assert as_asked("Do you know when full reporting started?") == "When full reporting started?"
+    assert as_asked("Vet dere om dataene er anonyme?") == "Om dataene er anonyme?"
+    assert as_asked("Kan de seie kva det kostar?") == "Kva det kostar?"
+    assert as_asked("Kan du fortelle meg hvor lang tid det tar?") == "Hvor lang tid det tar?"
+    assert as_asked("Finally, could you please tell us whether the data are anonymous?") == \
+        "Whether the data are anonymous?"
+    # a request to do something is no question inside a question
+    assert as_asked("Kan dere sende meg skjemaet?") == "Kan dere sende meg skjemaet?"
+    assert as_asked("Could you send me the form?") == "Could you send me the form?"
 
 
 def test_a_wish_worded_question_finds_the_section_its_direct_form_finds(assistant):
