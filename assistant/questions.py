@@ -317,6 +317,16 @@ WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?
                   re.IGNORECASE)
 
 
+JOINED = re.compile(r"(?<=\s)(?:og|men|så|and|but|so)\s+", re.IGNORECASE)
+
+
+def _opens_with_wish(clause: str, words: int = 4) -> bool:
+    """Whether a wish opens the clause (at most `words` words before it): "det hadde vært nyttig å
+    vite hvor …" does, "vi har lest at dere lurer på …" does not."""
+    m = WANTS_TO_KNOW.search(clause)
+    return bool(m) and len(clause[:m.start()].split()) <= words
+
+
 def story_apart(text: str) -> str:
     """A question whose sentence tells the asker's story before the wish -> the story as a
     statement of its own, then the wish: the story steers the answer as context and never vetoes it
@@ -329,7 +339,12 @@ def story_apart(text: str) -> str:
     for sentence in sentences(text):
         cut = next((m for m in WISH.finditer(sentence) if not is_asking(sentence[:m.start()])), None) \
             if is_asking(sentence) else None
-        story = sentence[:cut.start()].strip(" ,;") if cut else ""
+        if cut is None and is_asking(sentence):
+            # "…, så det hadde vært nyttig å vite hvor …", "…, so it would help to know whether …":
+            # a wish that opens the clause after the story (as as_asked reads one)
+            cut = next((m for m in JOINED.finditer(sentence) if not is_asking(sentence[:m.start()])
+                        and _opens_with_wish(sentence[m.end():])), None)
+        story = sentence[:cut.start()].strip(" ,;–—-") if cut else ""
         # who the asker is ("Vi er et forsikringsselskap og lurer på …") stays: it steers the route
         # as it is (introductions), and its words can be the subject
         if story and any(c.isalpha() for c in story) and not introductions(story):

@@ -231,10 +231,16 @@ def test_the_story_before_a_questions_wish_is_told_apart():
         "I had surgery in 2018. I want to know what is stored about me."
     assert story_apart("I had surgery at Ullevål in 2018 and I wonder how I can see what was registered?") == \
         "I had surgery at Ullevål in 2018. I wonder how I can see what was registered?"
+    # a wish that opens the clause after the story: "så det hadde vært nyttig å vite …"
+    assert story_apart("Vi har budsjett til dette, men det hadde vært fint å vite hva det koster.") == \
+        "Vi har budsjett til dette. Det hadde vært fint å vite hva det koster."
+    assert story_apart("Our funder asks about this, so it would be helpful to know whether the data are anonymous.") == \
+        "Our funder asks about this. It would be helpful to know whether the data are anonymous."
     # a first part that asks is no story, nor is who the asker is ("forsikringsselskap" can be the
     # subject), and a statement stays as it is
     for text in ("Hva koster det og vil det ta lang tid?", "Vi er et forsikringsselskap og lurer på om vi får data?",
-                 "Vi har søkt og vil gjerne ha data."):
+                 "Vi har søkt og vil gjerne ha data.", "Hva koster det, og hvor lang tid tar det?",
+                 "Vi søker nå, men vi har lest at dere lurer på om skjemaet er klart."):
         assert story_apart(text) == text
 
 
