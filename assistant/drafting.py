@@ -6,7 +6,8 @@
 
 Each question found by `mail.find_asked` goes to `Assistant.ask` with the e-mail's other
 sentences as context (a question with no topic of its own, "Kvar gjer eg det?", together with
-the statement before it); the draft quotes the citations it returns, with section and file. A
+the statement before it, and with the question asked after that statement, if any, as what it
+points back to); the draft quotes the citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
 A question asked twice is answered once. At most MAX_QUESTIONS (20) questions per e-mail are
 looked up; the rest are listed for staff under their own heading (asked=False), never dropped from
@@ -26,8 +27,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .questions import detect_language
-from .mail import Mail, MailError, find_asked, find_name, own_text, signature_lines, signature_name
+from .questions import detect_language, sentences
+from .mail import Mail, MailError, asks, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
 
@@ -168,12 +169,20 @@ class Drafter:
         items = []
         whole = mask_personal_numbers(body)
         for q, before in asked[:self.max_questions]:
-            # "Kvar gjer eg det?" says nothing of its own: it asks about the sentence before it,
-            # as it would in the chat, where the message holds both
-            text = f"{before} {q}" if before and not self.assistant.has_topic(q) else q
+            # "Kvar gjer eg det?" says nothing of its own: it asks about the statement before it,
+            # as it would in the chat, where the message holds both; a question asked between them
+            # ("Finnes det ferdig statistikk? Hvor finner vi den?") is what it points back to, heard
+            # but never answered in this item (it is an item of its own)
+            text, earlier = q, ""
+            if before and not self.assistant.has_topic(q):
+                said = sentences(before)
+                earlier = " ".join(s for s in said if asks(s))
+                text = " ".join([*(s for s in said if not asks(s)), q])
             # the whole e-mail is heard for whom a section is never for: "Må jeg bruke skjemaet?"
             # after "Hvor ser jeg hva som er registrert om meg?" comes from a patient
-            answer = replace(self.assistant.ask(text, context=context, whole=whole), question=mask_personal_numbers(q))
+            more = {"earlier": earlier} if earlier else {}
+            answer = replace(self.assistant.ask(text, context=context, whole=whole, **more),
+                             question=mask_personal_numbers(q))
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
         for q in questions[self.max_questions:]:  # listed for staff, never dropped
             q = mask_personal_numbers(q)

@@ -153,8 +153,9 @@ def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
                     if not asks(part) or not WORDS.search(part.replace(MASK, "")):
                         continue  # "01019012345?" asks nothing
                     asked.append((_tidy(part, sentence), _antecedent(said, since)))
-                if WORDS.search(sentence) and MASK not in sentence:
-                    since = sentence
+                # (a question holding a personal number is about that person: nothing after it points
+                # back past it)
+                since = sentence if WORDS.search(sentence) and MASK not in sentence else ""
             elif not THANKS.match(sentence):
                 context.append(sentence)
                 if WORDS.search(sentence) and MASK not in sentence:
@@ -170,7 +171,8 @@ def _antecedent(said: list[str], since: str) -> str:
     before = " ".join(x for x in (said[-1] if said else "", since) if x)
     if len(before) > BEFORE_CHARS:
         before = before[-BEFORE_CHARS:].partition(" ")[2]
-    return before
+    # two sentences joined must not make a number of two harmless halves ("nr 010170." + "12345 kr?")
+    return mask_personal_numbers(before)
 
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*\n")  # a blank line, also one holding a no-break space (HTML mail)

@@ -320,11 +320,12 @@ WISH = re.compile(r"\b(?:og|men|and|but|so)\s+(?:(?:jeg|eg|vi|me|i|we)\s+)?(?=(?
 JOINED = re.compile(r"(?<=\s)(?:og|men|så|and|but|so)\s+", re.IGNORECASE)
 
 
-def _opens_with_wish(clause: str, words: int = 4) -> bool:
-    """Whether a wish opens the clause (at most `words` words before it): "det hadde vært nyttig å
-    vite hvor …" does, "vi har lest at dere lurer på …" does not."""
+def _opens_with_wish(clause: str) -> bool:
+    """Whether a wish opens the clause, after nothing but who wishes and the words that carry it:
+    "det hadde vært nyttig å vite hvor …" does; "vi har lest at dere lurer på …" and "sykepleiere
+    som vil vite …" (a subject of its own) do not."""
     m = WANTS_TO_KNOW.search(clause)
-    return bool(m) and len(clause[:m.start()].split()) <= words
+    return bool(m) and _CARRIER.fullmatch(clause[:m.start()]) is not None
 
 
 def story_apart(text: str) -> str:
@@ -342,8 +343,8 @@ def story_apart(text: str) -> str:
         if cut is None and is_asking(sentence):
             # "…, så det hadde vært nyttig å vite hvor …", "…, so it would help to know whether …":
             # a wish that opens the clause after the story (as as_asked reads one)
-            cut = next((m for m in JOINED.finditer(sentence) if not is_asking(sentence[:m.start()])
-                        and _opens_with_wish(sentence[m.end():])), None)
+            cut = next((m for m in JOINED.finditer(sentence) if _opens_with_wish(sentence[m.end():m.end() + 120])
+                        and not is_asking(sentence[:m.start()])), None)
         story = sentence[:cut.start()].strip(" ,;–—-") if cut else ""
         # who the asker is ("Vi er et forsikringsselskap og lurer på …") stays: it steers the route
         # as it is (introductions), and its words can be the subject
@@ -476,6 +477,10 @@ _ADVERB = (r"(?:også|ogsa|òg|derfor|difor|dessuten|dessutan|i\s+tillegg|videre
            r"for\s+det\s+f(?:ø|y)rste|først\s+og\s+fremst|fyrst\s+og\s+fremst|egentlig|eigentleg|nå|no|litt|"
            r"samtidig|til\s+slutt|helt|heilt|veldig|svært|noe|noko|fortsatt|framleis|fremdeles|særlig|særleg|spesielt|"
            r"især|i\s+grunnen|da|då)")
+# what may stand before a wish that opens a clause: who wishes and the words that carry it ("det
+# hadde vært", "it would be"); as_asked leaves the same words out
+_CARRIER = re.compile(rf"(?:\s*\b(?:{_SUBJECT}|i|we|det|it|this|that|ville|vil|hadde|would|had|har|have|has|be|been|"
+                      rf"være|vært|vere|vore|is|er|also|også|òg|really|veldig|svært|very|{_ADVERB})\b)*\s*", re.IGNORECASE)
 # what a doubt, a search that failed or a task passed on asks about: any question word but "why" ("Jeg er
 # usikker på hvor søknaden skal sendes", "Eg finn ikkje ut kvar …", "hvorvidt"; not "We are trying to
 # understand why waiting times vary", an aim of the research)
@@ -783,15 +788,21 @@ TELLS = re.compile(rf"^\W*(?:(?:hva|hvem|hvor|hvordan|hvorfor|når|kva|kven|kvar
 # a question asked through another one: "Do you know when reporting started?", "Could you tell me
 # how long it takes?", "Vet dere om …?", "Kan de seie kva …?": what it asks is the question inside
 # (as_asked; not a wish, so never taken by itself for a sentence that asks)
+# what a question asked through another asks: a question word, or "om"/"whether"/"if" opening a
+# clause ("Vet dere om dataene er anonyme?"), not "om" before a subject ("Vet dere om noen andre
+# registre?", "Kan du fortelle meg om prosessen?") nor "about"
+_THROUGH = (r"(?:hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kvar|kor|korleis|kven|kvifor|whether|if|how|what|"
+            r"when|where|who|which|why|om(?=\s+(?:det|dette|de|dei|dere|dykk|vi|me|jeg|eg|du|han|hun|ho|man|ein|en|"
+            r"npr|registeret|dataene|dataa|tallene|tala|opplysningene|opplysningane|søknaden|prisen|pasientene|pasientane)\b))")
 ASKED_THROUGH = re.compile(
     rf"\b(?:do|does|did)\s+(?:you|anyone|anybody|someone)\s+(?:(?:happen\s+to|perhaps|possibly|also|already)\s+)*"
-    rf"know\s+(?={_WH}\b)|"
+    rf"know\s+(?={_THROUGH}\b)|"
     rf"\b(?:could|can|would|will|might)\s+(?:you|someone|anyone)\s+(?:(?:please|also|perhaps|possibly|kindly|then)\s+)*"
     rf"(?:(?:tell|let|inform|advise)\s+(?:me|us)\s+(?:know\s+)?|explain\s+(?:to\s+(?:me|us)\s+)?|"
-    rf"clarify\s+|confirm\s+|check\s+|say\s+)(?={_WH}\b)|"
-    rf"\b(?:vet|veit)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|kanskje|tilfeldigvis)\s+)*(?={_WH}\b)|"
+    rf"clarify\s+|confirm\s+|check\s+|say\s+)(?={_THROUGH}\b)|"
+    rf"\b(?:vet|veit)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|kanskje|tilfeldigvis)\s+)*(?={_THROUGH}\b)|"
     rf"\b(?:kan|kunne)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|gjerne|kanskje|vennligst|venligst)\s+)*"
-    rf"(?:si|seie|fortelle|fortelje|fortelja|forklare|opplyse\s+om|bekrefte|stadfeste|sjekke)\s+(?:(?:meg|oss)\s+)?(?={_WH}\b)",
+    rf"(?:si|seie|fortelle|fortelje|fortelja|forklare|opplyse\s+om|bekrefte|stadfeste|sjekke)\s+(?:(?:meg|oss)\s+)?(?={_THROUGH}\b)",
     re.IGNORECASE)
 
 # "Det vi lurer på, er om …", "What we'd like to know is whether …"
@@ -802,7 +813,8 @@ def as_asked(part: str, words: int = 6) -> str:
     """A question worded as a wish, as the question it stands for: what its embedding should hear
     (the example questions are asked straight out, and "Eg lurer òg på om …" lies farther from
     them than "Om …?" does), and what its words are weighed by (the wish's "lurer", "nyttig å
-    vite" are no subject the guidance must hold). Only where the wish opens the sentence (at most
+    vite" are no subject the guidance must hold), and so is a question asked through another ("Do you
+    know when …?", "Kan de seie kva …?"). Only where the wish opens the sentence (at most
     `words` words before it, "Til slutt lurer vi på"); what stands before it stays when it says
     more than who asks. The routes read the sentence as written.
 

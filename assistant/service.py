@@ -233,10 +233,13 @@ class Assistant:
         text = clean_question(question) or ""
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)
 
-    def ask(self, question, context: str = "", trace: list | None = None, whole: str = "") -> Answer:
+    def ask(self, question, context: str = "", trace: list | None = None, whole: str = "",
+            earlier: str = "") -> Answer:
         """The grounded answer to one question (never raises for bad input). `whole`: the whole
         message the question comes from (an e-mail's other questions too), heard only for the
-        sections never quoted to some askers (`not_for`)."""
+        sections never quoted to some askers (`not_for`). `earlier`: the question asked just
+        before, which a part with no topic of its own asks about ("Finnes det ferdig statistikk?"
+        before "Hvor finner vi den?"); it is never answered itself."""
         started = time.perf_counter()
         text = clean_question(question)
         if text is None:
@@ -250,7 +253,7 @@ class Assistant:
             elif len(text) > limit:
                 answer = abstain(shown[:200] + "…", lang, "too_long", length=len(text), limit=limit)
             else:
-                asked, parts = self.rank_parts(shown, context, whole)
+                asked, parts = self.rank_parts(shown, context, whole, mask_personal_numbers(earlier or ""))
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities, self.declined)
                 if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
@@ -298,7 +301,8 @@ class Assistant:
                 return text
         return apart
 
-    def rank_parts(self, shown: str, context: str = "", whole: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
+    def rank_parts(self, shown: str, context: str = "", whole: str = "",
+                   earlier: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
         """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
         k = max(self.settings.top_k, 5)
         parts: list[tuple[Query, Ranking]] = []
@@ -327,8 +331,9 @@ class Assistant:
                 # should we check first?" after "I have a question about linking data."): the
                 # statement is what is asked about, its wish and not the story before it
                 # ("innlagt på Ullevål i 2019 og vil se …": the hospital and the year are no subject)
-                query = self.analyze(f"{part} {wished(said)}", context)
-                around_it = said
+                # (and an earlier question it follows: "Finnes det ferdig statistikk? Hvor finner vi den?")
+                query = self.analyze(f"{part} {wished(' '.join(x for x in (said, earlier) if x))}", context)
+                around_it = " ".join(x for x in (said, earlier) if x)
             elif about and points_back(part) and not any(not g.context and self.lexical.group_idf(g) >= GENERIC_IDF
                                                           for g in query.groups):
                 # "Are there any for NPR?" after "We must state the exclusion criteria.": a question

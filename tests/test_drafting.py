@@ -804,3 +804,9 @@ def test_a_question_with_no_topic_of_its_own_after_a_question_asks_about_that_qu
     assert where.question == "Hvor finner vi den?" and not where.manual
     assert where.answer.citations[0].section == "Åpne data"
     assert drafter.assistant.ask("Hvor finner vi den?").abstained
+    # the earlier question is heard, never answered as a part of this one
+    heard = drafter.assistant.ask("Hvor finner vi den?", earlier="Finnes det ferdig statistikk vi kan bruke?")
+    assert not heard.abstained and heard.citations[0].section == "Åpne data"
+    # a question about a person (its number masked) is nothing a later one points back past
+    asked, _ = find_asked("Finnes det statistikk? Kan dere sjekke 01017012345 sin journal? Hvor finner jeg den?")
+    assert asked[2] == ("Hvor finner jeg den?", "") and "01017012345" not in str(asked)

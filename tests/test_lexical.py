@@ -238,6 +238,10 @@ def test_the_story_before_a_questions_wish_is_told_apart():
         "Our funder asks about this. It would be helpful to know whether the data are anonymous."
     # a first part that asks is no story, nor is who the asker is ("forsikringsselskap" can be the
     # subject), and a statement stays as it is
+    # a clause with a subject of its own before the wish is no wish that opens it
+    for text in ("Vi har kontakt med leger og sykepleiere som vil vite hvordan det gjøres?",
+                 "Jeg har data fra 2019 og 2020 som vi vil vite mer om, hva gjør vi?"):
+        assert story_apart(text) == text, text
     for text in ("Hva koster det og vil det ta lang tid?", "Vi er et forsikringsselskap og lurer på om vi får data?",
                  "Vi har søkt og vil gjerne ha data.", "Hva koster det, og hvor lang tid tar det?",
                  "Vi søker nå, men vi har lest at dere lurer på om skjemaet er klart."):
@@ -344,6 +348,10 @@ def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for()
     assert as_asked("Kan du fortelle meg hvor lang tid det tar?") == "Hvor lang tid det tar?"
     assert as_asked("Finally, could you please tell us whether the data are anonymous?") == \
         "Whether the data are anonymous?"
+    # "om" before a subject and "about" are no question inside ("Vet dere om noen andre registre?")
+    for text in ("Vet dere om noen andre registre som har slike data?", "Kan du fortelle meg om prosessen?",
+                 "Do you know about the new rules?", "Det vet de om fra før."):
+        assert as_asked(text) == text, text
     # a request to do something is no question inside a question
     assert as_asked("Kan dere sende meg skjemaet?") == "Kan dere sende meg skjemaet?"
     assert as_asked("Could you send me the form?") == "Could you send me the form?"
