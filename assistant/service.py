@@ -332,8 +332,8 @@ class Assistant:
                 # statement is what is asked about, its wish and not the story before it
                 # ("innlagt på Ullevål i 2019 og vil se …": the hospital and the year are no subject)
                 # (and an earlier question it follows: "Finnes det ferdig statistikk? Hvor finner vi den?")
-                query = self.analyze(f"{part} {wished(' '.join(x for x in (said, earlier) if x))}", context)
                 around_it = " ".join(x for x in (said, earlier) if x)
+                query = self.analyze(f"{part} {wished(around_it)}", context)
             elif about and points_back(part) and not any(not g.context and self.lexical.group_idf(g) >= GENERIC_IDF
                                                           for g in query.groups):
                 # "Are there any for NPR?" after "We must state the exclusion criteria.": a question
