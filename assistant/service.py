@@ -253,7 +253,10 @@ class Assistant:
             elif len(text) > limit:
                 answer = abstain(shown[:200] + "…", lang, "too_long", length=len(text), limit=limit)
             else:
-                asked, parts = self.rank_parts(shown, context, whole, mask_personal_numbers(earlier or ""))
+                # what a topicless part asks about is the end of what came before it: no earlier
+                # question is longer than a question may be
+                before = mask_personal_numbers(earlier if isinstance(earlier, str) else "")[-limit:]
+                asked, parts = self.rank_parts(shown, context, whole, before)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities, self.declined)
                 if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
@@ -266,6 +269,26 @@ class Assistant:
         answer = replace(answer, citations=tuple(replace(c, url=self.link(c.source, c.start, c.end))
                                                  for c in answer.citations))
         return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def ask_after(self, question, previous: str = "") -> Answer:
+        """A question asked after `previous` in a conversation (the chat, the API, `assistant
+        chat`): `previous` steers it ("Og hvor lang tid tar det?" after "Hva koster det?") and is
+        what a question with no topic of its own asks about ("Hvor finner vi den?" after "Finnes
+        det ferdig statistikk?"), as an e-mail's earlier sentence is to the drafter."""
+        previous = previous if isinstance(previous, str) else ""
+        return self.ask(question, context=previous, earlier=previous)
+
+    def followed(self, previous: str, answer: Answer) -> str:
+        """What the next question of a conversation follows, after `answer`: the question it
+        answered, with what that one asked about when it named nothing of its own ("Finnes det
+        ferdig statistikk? Hvor finner vi den?", so "Og hva koster den?" still asks about the
+        statistics); an abstention leaves `previous` as it was."""
+        previous = previous if isinstance(previous, str) else ""
+        if answer.abstained:
+            return previous
+        if self.has_topic(answer.question):
+            return answer.question
+        return f"{previous} {answer.question}".strip()[-self.settings.max_question_chars:]
 
     def link(self, source: str, start: int, end: int) -> str | None:
         """The official page of `source` with a text fragment on [start:end]; None without a source_url."""
@@ -316,6 +339,10 @@ class Assistant:
         about = about_the_question(said)  # what the embedding hears around a question
         asked = split_questions(shown)
         prepared = []  # each part's (query, what is embedded, who asks, their role), ranked below
+        # the question a part with no topic of its own asks about: the one before it in this
+        # message too ("Finnes det ferdig statistikk? Hvor finner vi den?" in the chat, as the
+        # drafter hears an e-mail's two sentences), and for the first part the caller's `earlier`
+        before = earlier
         for n, part in enumerate(asked[:T.MAX_PARTS]):
             # a wish ("Det hadde vært nyttig å vite om …") is weighed as the question it stands for:
             # "nyttig", "vite" are no subject the guidance must hold (who asks is read from `part`)
@@ -326,13 +353,14 @@ class Assistant:
             # (an e-mail's other sentences, an earlier question) is about other questions as often
             # as about this one, and steers through its words (CONTEXT_WEIGHT) instead
             around_it = about
-            if not any(not g.context for g in query.groups):
+            topicless = not any(not g.context for g in query.groups)
+            if topicless:
                 # "Hvor gjør jeg det?" after "Jeg vil se hva som er registrert om meg." (or "What
                 # should we check first?" after "I have a question about linking data."): the
                 # statement is what is asked about, its wish and not the story before it
                 # ("innlagt på Ullevål i 2019 og vil se …": the hospital and the year are no subject)
                 # (and an earlier question it follows: "Finnes det ferdig statistikk? Hvor finner vi den?")
-                around_it = " ".join(x for x in (said, earlier) if x)
+                around_it = " ".join(x for x in (said, before) if x)
                 query = self.analyze(f"{part} {wished(around_it)}", context)
             elif about and points_back(part) and not any(not g.context and self.lexical.group_idf(g) >= GENERIC_IDF
                                                           for g in query.groups):
@@ -342,6 +370,9 @@ class Assistant:
                 # leaves that out); "Hvor søker jeg?" after "Jeg er masterstudent og …" does not
                 query = self.analyze(f"{part} {wished(about)}", context)
                 around_it = about
+            # a later topicless part asks about this one ("Hvor finner vi den? Og når oppdateres
+            # den?" asks about both)
+            before = " ".join(x for x in (before, part) if x) if topicless else part
             # a wish ("Eg lurer òg på om …") is embedded as the question it stands for ("Om …?")
             straight = as_asked(part)
             embed = self.lexical.spelled(straight if not around_it else f"{around_it[-T.CONTEXT_CHARS:]} {straight}")
@@ -352,7 +383,7 @@ class Assistant:
             compared = frozenset(content_stems(" ".join(compared_with(said_of_asker))))
             asker = frozenset(t for t in content_stems(said_of_asker) if not t.startswith("!") and t not in compared)
             role = frozenset(content_stems(roles(f"{part} {around}")))
-            prepared.append((query, embed, asker, role))
+            prepared.append((query, embed, asker, role, part if topicless else ""))
         # everything the message says, for the sections never quoted to some askers (`not_for`:
         # "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?"): its parts and what
         # stands around them as analysed above, its words as written, and the whole e-mail
@@ -360,8 +391,11 @@ class Assistant:
         if self.engine.not_for:
             heard = frozenset().union(*(_said_in(q) for q, *_ in prepared), _said_in(steer) if steer else (),
                                       _written(f"{shown} {context}"[:T.HEARD_CHARS]), self.heard(whole))
-        for query, embed, asker, role in prepared:
-            parts.append((query, self.engine.rank(query, k, embed, asker, role, heard, said if len(prepared) == 1 else "")))
+        for query, embed, asker, role, named in prepared:
+            ranking = self.engine.rank(query, k, embed, asker, role, heard, said if len(prepared) == 1 else "")
+            # a topicless part is ranked with what it asks about, and named as asked (in the note
+            # when it is declined: «Hvorfor det», not «Hvorfor det? Hva koster det»)
+            parts.append((replace(query, text=named) if named else query, ranking))
         return asked, parts
 
 

@@ -176,6 +176,23 @@ def test_context_never_hijacks_a_new_topic(assistant):
     assert b.abstained
 
 
+def test_a_part_with_no_topic_of_its_own_asks_about_the_part_before_it(assistant):
+    """In one chat message as in an e-mail's two sentences: "Hvor finner vi den?" asks about the
+    statistics the question before it names; a part the guidance does not answer even so is
+    named as it was asked, never with what it was heard with."""
+    for question in ("Finnes det ferdig statistikk? Hvor finner vi den?",
+                     "Finst det ferdig statistikk? Kvar finn vi ho?"):
+        a = assistant.ask(question)
+        assert not a.abstained and {c.section for c in a.citations} == {"Åpne data"}
+        assert "veiledningen ingenting" not in a.answer  # both parts answered
+    assert assistant.ask("Hvor finner vi den?").abstained  # alone it names nothing
+    b = assistant.ask("Hva koster det? Hvorfor det?")
+    assert "NOK 1100" in b.answer and "«Hvorfor det»" in b.answer
+    # a part after a question holding a personal number asks about that one (masked), not past it
+    c = assistant.ask("Finnes det statistikk? Kan dere sjekke 01017012345 sin journal? Hvor finner jeg den?")
+    assert "«Hvor finner jeg den»" in c.answer and "01017012345" not in c.answer
+
+
 def test_one_message_searches_a_bounded_number_of_parts(assistant, monkeypatch):
     from assistant import tuning
 
