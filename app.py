@@ -285,15 +285,16 @@ def chat_turn(assistant: Assistant, message: str, history: list, answers: dict, 
     """One question in the chat -> (cleared textbox, history, answers by message index, context).
 
     The context for the next question is the last *answered* one, so a follow-up such as
-    "Og hvor lang tid tar det?" borrows its terms; an abstention leaves it unchanged.
+    "Og hvor lang tid tar det?" borrows its terms and one with no topic of its own ("Hvor finner
+    vi den?") asks about it; an abstention leaves it unchanged (Assistant.followed).
     """
-    answer = assistant.ask(message or "", context=context or "")
+    answer = assistant.ask_after(message or "", context or "")
     history = list(history or []) + [
         {"role": "user", "content": answer.question or words(lang)["empty_question"]},  # masked by ask()
         {"role": "assistant", "content": answer_html(assistant, answer, lang)}]
     answers = {**(answers or {}), len(history) - 1: answer}
     log.info("chat answer reason=%s latency_ms=%s", answer.reason, answer.latency_ms)
-    return "", history, answers, (context if answer.abstained else answer.question)
+    return "", history, answers, assistant.followed(context or "", answer)
 
 
 def search_hits(assistant: Assistant, question, k, context) -> tuple[list[list], dict]:
@@ -314,7 +315,7 @@ def search_hits(assistant: Assistant, question, k, context) -> tuple[list[list],
     hits = assistant.search(question, k=k, context=context)
     rows = [[i, round(h.score, 4), round(h.lexical, 3), round(h.dense, 3), round(h.coverage, 3),
              h.chunk.heading, h.chunk.text] for i, h in enumerate(hits, 1)]
-    return rows, assistant.ask(question, context=context).to_dict()
+    return rows, assistant.ask_after(question, context).to_dict()
 
 
 def throttle(limiter: Limiter, request) -> None:

@@ -195,10 +195,9 @@ def _cmd_chat(args) -> int:
 
             print(format_answer(abstain("", "nb", "invalid")))
             continue
-        answer = assistant.ask(question, context=previous)
+        answer = assistant.ask_after(question, previous)
         print(format_answer(answer))
-        if not answer.abstained:
-            previous = question
+        previous = assistant.followed(previous, answer)
 
 
 def _cmd_feedback_export(args) -> int:

@@ -255,7 +255,7 @@ def build_api(assistant, limiter: Limiter | None = None, pool: AnswerPool | None
         if over is not None:
             return over
         try:
-            answer = await pool.run(assistant.ask, body.question, body.context)
+            answer = await pool.run(assistant.ask_after, body.question, body.context)
         except AssistantError as exc:  # the vector store gone for good, a model that failed
             return error(503, str(exc), headers={"Retry-After": "5"})
         return JSONResponse(answer.to_dict())

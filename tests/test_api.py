@@ -54,6 +54,10 @@ def test_ask_returns_the_cli_json_contract(url, assistant):
     status, follow, _ = call(url + "api/v1/ask", {"question": "Og hvor lang tid tar det?",
                                                   "context": "Hva koster det?"})
     assert status == 200 and follow["question"] == "Og hvor lang tid tar det?"
+    # and a follow-up with no topic of its own asks about it
+    status, where, _ = call(url + "api/v1/ask", {"question": "Hvor finner vi den?",
+                                                 "context": "Finnes det ferdig statistikk?"})
+    assert status == 200 and not where["abstained"] and where["citations"][0]["section"] == "Åpne data"
 
 
 def test_a_question_out_of_scope_or_empty_is_an_answer_not_an_error(url):
@@ -235,7 +239,7 @@ def _listening(port: int) -> bool:
 
 
 class Gated:
-    """The real assistant, but ask() waits until the test opens the gate."""
+    """The real assistant, but what the API asks (ask_after) waits until the test opens the gate."""
 
     def __init__(self, real):
         self.real, self.gate, self.entered = real, threading.Event(), threading.Semaphore(0)
@@ -243,10 +247,10 @@ class Gated:
     def __getattr__(self, name):
         return getattr(self.real, name)
 
-    def ask(self, question, context="", whole=""):
+    def ask_after(self, question, previous=""):
         self.entered.release()
         assert self.gate.wait(60)
-        return self.real.ask(question, context)
+        return self.real.ask_after(question, previous)
 
 
 @contextmanager

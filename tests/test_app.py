@@ -103,6 +103,16 @@ def test_follow_up_gets_the_last_answered_question_as_context(fresh):
     assert "Leveringsfrister" in history[5]["content"]
 
 
+def test_a_follow_up_with_no_topic_of_its_own_asks_about_the_last_answered_question(fresh):
+    _, history, answers, context = app.chat_turn(fresh, "Finnes det ferdig statistikk?", [], {}, "")
+    _, history, answers, context = app.chat_turn(fresh, "Hvor finner vi den?", history, answers, context)
+    assert answers[3].reason == "answered" and answers[3].citations[0].section == "Åpne data"
+    assert context == "Finnes det ferdig statistikk? Hvor finner vi den?"  # what the next one follows
+    # one the guidance does not answer even so is declined, not taken for an empty question
+    _, history, answers, _ = app.chat_turn(fresh, "Hvorfor det?", history, answers, "Hva koster det?")
+    assert answers[5].reason == "not_covered" and not answers[5].citations
+
+
 def test_chat_shows_the_question_with_personal_numbers_masked(fresh):
     _, history, _, context = app.chat_turn(fresh, "Hva koster det for 010190 12345?", [], {}, "")
     assert history[0]["content"] == "Hva koster det for ***********?"

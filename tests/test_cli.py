@@ -223,6 +223,15 @@ def test_a_chat_line_that_is_not_utf8_gets_the_invalid_answer_and_the_chat_goes_
     assert "Pris per time NOK 1100,- eks. mva." in out  # the next question is answered as usual
 
 
+def test_a_chat_follow_up_with_no_topic_of_its_own_asks_about_the_question_before(cli_data):
+    r = run(["chat"], stdin="Finnes det ferdig statistikk?\nHvor finner vi den?\n\n".encode(), data_dir=cli_data)
+    out = r.stdout.decode()
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr[-2000:]
+    # each answer quotes the open statistics and cites it
+    assert out.count("«På nettsidene til Helsedirektoratet kan du finne aktuell statistikk om»") == 2
+    assert "Det finner jeg ikke" not in out and "Skriv et spørsmål" not in out
+
+
 def test_a_strict_stdin_that_cannot_decode_a_chat_line_gets_the_invalid_answer(monkeypatch, capsys):
     import builtins
 
