@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import re
 
+from .asked_for import asks_for
 from .chunking import ABBREVIATIONS
 from .language import detect as detect_language, markers as language_markers  # noqa: F401
 
@@ -285,6 +286,21 @@ POINTS_BACK = re.compile(r"\b(?:dette|de|dem|dei|disse|desse|slike|slikt|these|t
                          r"\b(?:hvem|kven|hva|kva|who|what)\s+(?:er|is)\s+(?:det|it|that)\b|"
                          r"\b(?:går\s+det\s+an|er\s+det\s+(?:mulig|mogleg|mogeleg)|is\s+(?:it|that|this)\s+possible)\b|"
                          r"\bany\b(?=\s*(?:$|[?.!]|(?:for|in|of|at|about)\b))", re.IGNORECASE)
+
+
+# a follow-up asking for a fact of its own kind about what came before ("Når da?", "Hvem kan se
+# den?", "How old is it?"): a quote about the earlier question's subject does not answer it, unless
+# it asks for a kind the decision checks ("Når får vi dem?" asks for a date: asked_for)
+ASKS_ANEW = re.compile(r"^\W*(?:(?:og|men|and|but|so|så)\s+)?(?:når|naar|kva\s+tid|kor\s+tid|hvem|kven|who|whom|whose|when|"
+                       r"what\s+time|hvor\s+(?:gammel|gamle|gamalt|gammelt|stor|store|stort)|"
+                       r"kor\s+(?:gammal|gamal|gamle|gammalt|stor|store|stort)|"
+                       r"how\s+(?:old|big|large))\b", re.I)
+
+
+def asks_anew(question: str) -> bool:
+    """asks_anew("Når da?") -> True; asks_anew("Hvor finner vi den?") -> False;
+    asks_anew("Når får vi dem?") -> False (a date, which the section asked about must give)"""
+    return ASKS_ANEW.search(question) is not None and asks_for(question) is None
 
 
 def points_back(question: str) -> bool:

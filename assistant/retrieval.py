@@ -200,7 +200,8 @@ class HybridSearch:
         return list(self.rank(query, k, text).hits)
 
     def rank(self, query: Query, k: int, text: str = "", asker: frozenset[str] = frozenset(),
-             role: frozenset[str] = frozenset(), heard: frozenset[str] = frozenset(), said: str = "") -> Ranking:
+             role: frozenset[str] = frozenset(), heard: frozenset[str] = frozenset(), said: str = "",
+             own: str = "") -> Ranking:
         """The k best chunks for a query; `text` is what is embedded (default: the question);
         `asker`: the stems of everything the asker wrote (question, message, e-mail), for routes;
         `role`: the stems of what the asker says they are, which decides when `asker` names two;
@@ -209,7 +210,10 @@ class HybridSearch:
         # the kind of fact asked for ("Fra hvilket år …", "How much …"): a section holding one rises
         # a little (the year's section wins over a neighbour about the register's content), and the
         # decision needs the first section to hold one (answering.signals)
-        wanted = asks_for(query.text)
+        # (`own`: a question with no topic of its own, heard with what it asks about, asks for the
+        # kind its own words ask for, if any: "Hvor lenge da?" after "Hva koster det?" asks for a
+        # duration, "Hvor finner vi den?" for what the question before it asks)
+        wanted = (asks_for(own) if own else None) or asks_for(query.text)
         if wanted is None and said:
             # "Hvilke områder dekker NPR? Jeg vil ha hele listen.": the statement asks for the
             # question's list; no other kind is taken from a statement (it is the asker's story)

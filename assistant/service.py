@@ -31,7 +31,8 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import (about_the_question, as_asked, compared_with, detect_language, introductions, points_back, roles,
+from .questions import (about_the_question, as_asked, asks_anew, compared_with, detect_language, introductions, is_asking,
+                        points_back, roles,
                         split_questions, reason_apart, statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
@@ -230,7 +231,12 @@ class Assistant:
         return bool(query.groups) or bool(query.off_topic)
 
     def search(self, question: str, k: int | None = None, context: str = "") -> list[Hit]:
+        """The retriever's ranked hits (the Kilder tab); a question that names nothing of its own
+        is searched with what `context` asks about, as ask_after answers it."""
         text = clean_question(question) or ""
+        context = context if isinstance(context, str) else ""
+        if context and is_asking(text) and not asks_anew(text) and not self.has_topic(text):
+            text = f"{text} {wished(context[-self.settings.max_question_chars:])}"
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)
 
     def ask(self, question, context: str = "", trace: list | None = None, whole: str = "",
@@ -259,6 +265,10 @@ class Assistant:
                 asked, parts = self.rank_parts(shown, context, whole, before)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities, self.declined)
+                if answer.reason == "empty" and before and is_asking(shown):
+                    # "Når da?" after "Hva koster det?" asks something the guidance does not say:
+                    # no call to write a question
+                    answer = abstain(shown, lang, "not_covered")
                 if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
                     answer = replace(answer, related=offer([r for _, r in parts], self.related_floor,
                                                            self._sections, self._pages))
@@ -284,7 +294,7 @@ class Assistant:
         ferdig statistikk? Hvor finner vi den?", so "Og hva koster den?" still asks about the
         statistics); an abstention leaves `previous` as it was."""
         previous = previous if isinstance(previous, str) else ""
-        if answer.abstained:
+        if not isinstance(answer, Answer) or answer.abstained:
             return previous
         if self.has_topic(answer.question):
             return answer.question
@@ -360,7 +370,10 @@ class Assistant:
                 # statement is what is asked about, its wish and not the story before it
                 # ("innlagt på Ullevål i 2019 og vil se …": the hospital and the year are no subject)
                 # (and an earlier question it follows: "Finnes det ferdig statistikk? Hvor finner vi den?")
-                around_it = " ".join(x for x in (said, before) if x)
+                # what an earlier question asks about, when this part asks (not "Takk!") and asks
+                # no fact of a kind of its own ("Når da?" after "Hva koster det?": the price is no time)
+                follows = is_asking(part) and not asks_anew(part)
+                around_it = " ".join(x for x in (said, before if follows else "") if x)
                 query = self.analyze(f"{part} {wished(around_it)}", context)
             elif about and points_back(part) and not any(not g.context and self.lexical.group_idf(g) >= GENERIC_IDF
                                                           for g in query.groups):
@@ -392,7 +405,8 @@ class Assistant:
             heard = frozenset().union(*(_said_in(q) for q, *_ in prepared), _said_in(steer) if steer else (),
                                       _written(f"{shown} {context}"[:T.HEARD_CHARS]), self.heard(whole))
         for query, embed, asker, role, named in prepared:
-            ranking = self.engine.rank(query, k, embed, asker, role, heard, said if len(prepared) == 1 else "")
+            ranking = self.engine.rank(query, k, embed, asker, role, heard, said if len(prepared) == 1 else "",
+                                       own=named)
             # a topicless part is ranked with what it asks about, and named as asked (in the note
             # when it is declined: «Hvorfor det», not «Hvorfor det? Hva koster det»)
             parts.append((replace(query, text=named) if named else query, ranking))

@@ -88,7 +88,8 @@ class AskRequest(BaseModel):
     question: StrictStr = Field(description="The applicant's question, in bokmål, nynorsk or English.",
                                 examples=["Hva koster det?"])
     context: StrictStr = Field("", description="An earlier question or the message around this one; "
-                                              "it steers the answer but never counts as covering it.")
+                                              "it steers the answer, and a question that names nothing "
+                                              "of its own ('Hvor finner vi den?') asks about it.")
 
 
 class DraftRequest(BaseModel):

@@ -188,6 +188,10 @@ def test_a_part_with_no_topic_of_its_own_asks_about_the_part_before_it(assistant
     assert assistant.ask("Hvor finner vi den?").abstained  # alone it names nothing
     b = assistant.ask("Hva koster det? Hvorfor det?")
     assert "NOK 1100" in b.answer and "«Hvorfor det»" in b.answer
+    # a part asking a fact of a kind of its own is not answered by the earlier part's quote
+    for question, part in (("Hva koster det? Når da?", "«Når da»"),
+                           ("Finnes det ferdig statistikk? Hvem kan se den?", "«Hvem kan se den»")):
+        assert part in assistant.ask(question).answer
     # a part after a question holding a personal number asks about that one (masked), not past it
     c = assistant.ask("Finnes det statistikk? Kan dere sjekke 01017012345 sin journal? Hvor finner jeg den?")
     assert "«Hvor finner jeg den»" in c.answer and "01017012345" not in c.answer

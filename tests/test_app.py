@@ -111,6 +111,10 @@ def test_a_follow_up_with_no_topic_of_its_own_asks_about_the_last_answered_quest
     # one the guidance does not answer even so is declined, not taken for an empty question
     _, history, answers, _ = app.chat_turn(fresh, "Hvorfor det?", history, answers, "Hva koster det?")
     assert answers[5].reason == "not_covered" and not answers[5].citations
+    # nor one asking a fact of a kind of its own, and thanks are no question about the price
+    for said, reason in (("Når da?", "not_covered"), ("Who can see it?", "not_covered"), ("Takk!", "empty")):
+        _, history, answers, _ = app.chat_turn(fresh, said, history, answers, "Hva koster det?")
+        assert answers[len(history) - 1].reason == reason, said
 
 
 def test_chat_shows_the_question_with_personal_numbers_masked(fresh):

@@ -223,6 +223,19 @@ def test_a_question_that_points_back_is_told_from_one_that_does_not():
         assert not points_back(question), question
 
 
+def test_a_follow_up_asking_a_fact_of_a_kind_of_its_own_is_told_apart():
+    from assistant.questions import asks_anew
+    for question in ("Når da?", "Og når da?", "Kven då?", "Hvem kan se den?", "Kven gjeld det?",
+                     "When?", "Who can see it?", "How old is it?", "Hvor gammel er den?", "Kor gammal er ho?"):
+        assert asks_anew(question), question
+    # where, how, which, whether: about what was asked before; "Hvor lenge", "Når får vi …" ask for a
+    # kind the decision checks (a duration, a date) in the section asked about
+    for question in ("Hvor finner vi den?", "Hvordan gjør jeg det?", "Kvar finn eg det?", "Where can I find it?",
+                     "Er det mulig?", "Hvilke?", "Hvor lenge da?", "How do we apply?", "Hvorfor det?",
+                     "Når får vi dem?", "When will we get them?", "Og når er det?", "Kva tid då?"):
+        assert not asks_anew(question), question
+
+
 def test_the_story_before_a_questions_wish_is_told_apart():
     from assistant.questions import story_apart
     assert story_apart("Jeg var innlagt på Ullevål i 2019 og lurer på hvordan jeg ser det?") == \
