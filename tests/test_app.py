@@ -348,6 +348,12 @@ def test_kilder_search_is_bounded_like_a_question(fresh):
     assert answer["reason"] == "answered"
 
 
+def test_kilder_searches_a_follow_up_as_it_is_answered(fresh):
+    rows, answer = app.search_hits(fresh, "Hvor finner vi den?", 5, "Finnes det ferdig statistikk?")
+    assert rows[0][5] == "Åpne data" and answer["citations"][0]["section"] == "Åpne data"
+    assert app.search_hits(fresh, "Hvor finner vi den?", 5, "")[1]["reason"] == "empty"  # alone it names nothing
+
+
 def test_a_corrupt_feedback_file_is_a_feedback_error_naming_it(tmp_path):
     from assistant.errors import AssistantError, FeedbackError
 
