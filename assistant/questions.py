@@ -303,6 +303,12 @@ def asks_anew(question: str) -> bool:
     return ASKS_ANEW.search(question) is not None and asks_for(question) is None
 
 
+def follows_on(question: str) -> bool:
+    """Whether a question with no topic of its own asks about what was asked before it: it asks
+    (not "Takk!") and asks no fact of a kind of its own ("Hvor finner vi den?", not "Når da?")."""
+    return is_asking(question) and not asks_anew(question)
+
+
 def points_back(question: str) -> bool:
     """points_back("Finnes de i NPR?") -> True; points_back("Hvor søker jeg?") -> False"""
     return POINTS_BACK.search(question) is not None

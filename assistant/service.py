@@ -31,8 +31,8 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import (about_the_question, as_asked, asks_anew, compared_with, detect_language, introductions, is_asking,
-                        points_back, roles,
+from .questions import (about_the_question, as_asked, compared_with, detect_language, follows_on, introductions,
+                        is_asking, points_back, roles,
                         split_questions, reason_apart, statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
@@ -235,7 +235,7 @@ class Assistant:
         is searched with what `context` asks about, as ask_after answers it."""
         text = clean_question(question) or ""
         context = context if isinstance(context, str) else ""
-        if context and is_asking(text) and not asks_anew(text) and not self.has_topic(text):
+        if context and follows_on(text) and not self.has_topic(text):
             text = f"{text} {wished(context[-self.settings.max_question_chars:])}"
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)
 
@@ -372,8 +372,7 @@ class Assistant:
                 # (and an earlier question it follows: "Finnes det ferdig statistikk? Hvor finner vi den?")
                 # what an earlier question asks about, when this part asks (not "Takk!") and asks
                 # no fact of a kind of its own ("Når da?" after "Hva koster det?": the price is no time)
-                follows = is_asking(part) and not asks_anew(part)
-                around_it = " ".join(x for x in (said, before if follows else "") if x)
+                around_it = " ".join(x for x in (said, before if follows_on(part) else "") if x)
                 query = self.analyze(f"{part} {wished(around_it)}", context)
             elif about and points_back(part) and not any(not g.context and self.lexical.group_idf(g) >= GENERIC_IDF
                                                           for g in query.groups):
