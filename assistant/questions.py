@@ -221,6 +221,41 @@ GREETING = re.compile(
     r"dere|team)|" + _NAME + r"))?\W*|" + _NAME + r"\W*)$")
 
 
+# a message that asks nothing and has no topic, but thanks ("Takk!", "Supert, takk for svaret",
+# "Thanks a lot") or greets ("Hei!", "Hello there"): it gets a courtesy reply, not the call to
+# write a question; never one that objects ("Takk, men det svarte ikke på spørsmålet")
+THANKS = re.compile(r"\b(?:takk|takka|thanks|thank\s+you|thx|cheers)\b", re.IGNORECASE)
+GREETS = re.compile(r"^\W*(?:hei|hallo|heisann|hey|hi|hello|dear|god\s+(?:dag|morgon|morgen|kveld|ettermiddag)|"
+                    r"good\s+(?:morning|afternoon|day|evening))\b", re.IGNORECASE)
+OBJECTS = re.compile(r"\b(?:men|but|ikke|ikkje|not|no|nei|however|likevel|dessverre|unfortunately)\b|n't\b", re.IGNORECASE)
+COURTESY_WORDS = 8  # a longer message says more than thanks
+
+
+def greets_only(text: str) -> bool:
+    """greets_only("Good morning!") -> True; greets_only("Hello, memory stick delivery") -> False"""
+    return all(GREETING.search(s) for s in sentences(text) if s.strip())
+
+
+ENGLISH_COURTESY = re.compile(r"^(?:thanks|thank\s+you|thx|cheers|hey|hi|hello|dear|good\s+\w+)$", re.IGNORECASE)
+
+
+def courtesy(text: str) -> tuple[str, str]:
+    """For a message that asks nothing: ('thanks' or 'greeting', the language of its courtesy
+    word), or ('', '').
+
+    courtesy("Tusen takk!") -> ("thanks", "nb"); courtesy("Hello") -> ("greeting", "en");
+    courtesy("Takk, men det hjalp ikke.") -> ("", ""); courtesy("Hvor finner jeg den?") -> ("", "")
+    """
+    if len(text.split()) > COURTESY_WORDS or OBJECTS.search(text) or any(is_asking(s) for s in sentences(text)):
+        return "", ""
+    found = THANKS.search(text)
+    kind = "thanks" if found else "greeting"
+    found = found or GREETS.search(text)
+    if not found:
+        return "", ""
+    word = " ".join(re.findall(r"\w+", found.group(0)))
+    return kind, "en" if ENGLISH_COURTESY.match(word) else "nb"
+
 # "Vi er en kommune, …", "Eg arbeider som kommuneoverlege …", "I work at a pharmaceutical company …",
 # "Som journalist …": where an asker says who they are inside a question's own sentence
 INTRODUCTION = re.compile(

@@ -124,7 +124,7 @@ class AnswerOut(BaseModel):
     citations: list[CitationOut]
     latency_ms: float
     lang: str
-    reason: str = Field(description="answered | not_covered | empty | too_long | invalid")
+    reason: str = Field(description="answered | not_covered | empty (no question asked: thanks or a greeting gets a courtesy reply, anything else a call to ask one) | too_long | invalid")
     confidence: float
     related: list[RelatedOut] = Field([], description="Only on a decline (not_covered): up to three "
                                                       "sections close to the question; never citations")

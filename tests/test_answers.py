@@ -113,6 +113,23 @@ def test_bad_input_gets_a_message(assistant, question, reason):
     assert len(a.question) < 300
 
 
+@pytest.mark.parametrize("said, lang, reply", [
+    ("Takk!", "nb", "Bare hyggelig"), ("Tusen takk for hjelpa!", "nb", "Bare hyggelig"),
+    ("Supert, takk!", "nb", "Bare hyggelig"), ("Thanks a lot", "en", "You're welcome"),
+    ("Hei!", "nb", "Hei! Hva lurer du på"), ("Good morning", "en", "Hello! What would you like"),
+])
+def test_thanks_and_greetings_get_a_courtesy_reply_not_a_call_to_ask(assistant, said, lang, reply):
+    a = assistant.ask(said)
+    assert a.abstained and a.reason == "empty" and not a.citations and a.lang == lang
+    assert a.answer.startswith(reply)
+
+
+@pytest.mark.parametrize("said", ["Takk, men det hjalp ikke.", "Hello, memory stick delivery", "Takk, minnepinne?"])
+def test_thanks_beside_an_objection_or_a_subject_is_no_courtesy(assistant, said):
+    a = assistant.ask(said)
+    assert a.abstained and a.reason == "not_covered" and "helseregistre@helsedir.no" in a.answer
+
+
 def test_control_characters_are_ignored(assistant):
     a = assistant.ask("Hva\x00 koster\x1b[31m det\u200b?")
     assert not a.abstained and "NOK 1100" in a.answer

@@ -65,6 +65,8 @@ def test_a_question_out_of_scope_or_empty_is_an_answer_not_an_error(url):
     assert status == 200 and data["abstained"] and data["reason"] == "not_covered" and not data["citations"]
     status, data, _ = call(url + "api/v1/ask", {"question": "   "})
     assert status == 200 and data["reason"] == "empty"
+    status, data, _ = call(url + "api/v1/ask", {"question": "Thank you!", "context": "What does it cost?"})
+    assert status == 200 and data["reason"] == "empty" and data["answer"].startswith("You're welcome")
 
 
 def test_health_names_the_build_the_corpus_and_the_model(url, assistant):

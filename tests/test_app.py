@@ -115,6 +115,7 @@ def test_a_follow_up_with_no_topic_of_its_own_asks_about_the_last_answered_quest
     for said, reason in (("Når da?", "not_covered"), ("Who can see it?", "not_covered"), ("Takk!", "empty")):
         _, history, answers, _ = app.chat_turn(fresh, said, history, answers, "Hva koster det?")
         assert answers[len(history) - 1].reason == reason, said
+    assert history[-1]["content"].startswith('<div class="svar">Bare hyggelig!')  # thanks are thanked for
 
 
 def test_chat_shows_the_question_with_personal_numbers_masked(fresh):

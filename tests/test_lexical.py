@@ -391,3 +391,17 @@ def test_the_words_of_a_wish_never_count_against_the_question(assistant):
     for wish in ("Det hadde vært nyttig å vite om pasienter som bor i Sverige, kommer med i tallene.",
                  "Vi er også usikre på om pasienter som bor i Sverige, kommer med i tallene."):
         assert coverage(wish) == straight
+
+
+def test_thanks_and_greetings_are_told_from_questions_and_objections():
+    from assistant.questions import courtesy, greets_only
+    for said, found in (("Takk!", ("thanks", "nb")), ("Tusen takk :)", ("thanks", "nb")),
+                        ("Thank you so much!", ("thanks", "en")), ("Cheers!", ("thanks", "en")),
+                        ("Hei!", ("greeting", "nb")), ("God morgon", ("greeting", "nb")),
+                        ("Hello there", ("greeting", "en")), ("Good afternoon!", ("greeting", "en"))):
+        assert courtesy(said) == found, said
+    for said in ("Takk, men det hjalp ikke.", "Thanks, but that is not what I asked", "Hei, hva koster det?",
+                 "Takk! Hvor finner jeg den?", "Flott!", "Mvh Kari",
+                 "Takk for svaret, jeg skal lese det nøye og komme tilbake til dere senere i uka"):
+        assert courtesy(said) == ("", ""), said
+    assert greets_only("Good morning!") and not greets_only("Hello, memory stick delivery")
