@@ -184,6 +184,7 @@ class HybridSearch:
         # out-of-scope example id -> the words that make it out of scope (ones neither the guidance
         # nor the in-scope examples use), set by the Assistant: "kor lang tid tek ei klage" -> {klag}
         self.oos_topics: dict[str, frozenset[str]] = {}
+        self.oos_stems: dict[str, frozenset[str]] = {}  # ...and all its words' stems
         self._vectors: dict[str, object] = {}
         self._vector_lock = threading.Lock()
         self.dense_down = False  # so an outage is logged once, not per question
@@ -409,13 +410,28 @@ class HybridSearch:
                      for i in ranked[:k])
         # how many of the nearest example questions are ones the guidance does not answer: a
         # near-miss sits among several out-of-scope examples, a real question among its section's
-        nearest = sorted(((s, (m.get("source", ""), m.get("heading") or "")) for _, s, m in found
-                          if m.get("kind") == "example"), key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
+        # (an out-of-scope example that is this very question about a subject it does not name,
+        # "Korleis søkjer eg om studielån?" beside "Korleis søkjer eg?", is no neighbour of it)
+        own_groups = [g for g in query.groups if not g.context]
+        nearest = sorted(((s, (m.get("source", ""), m.get("heading") or "")) for item, s, m in found
+                          if m.get("kind") == "example"
+                          and not (T.OOS_SPECIALISED and not m.get("heading") and self.specialises(item, own_groups, asked))),
+                         key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
         oos_share = sum(not key[1] for _, key in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
                        None if next_section is None else round(next_section, 6), wanted,
                        tuple(key for _, key in nearest), self.sections_with_examples)
+
+    def specialises(self, item: str, groups: list, asked: set[str]) -> bool:
+        """Whether out-of-scope example `item` asks the question itself about a subject the question
+        does not name: it says every one of the question's words (or one of their translations or
+        synonyms) and a word that makes it out of scope besides ("Korleis søkjer eg om studielån?"
+        to "Korleis søkjer eg?"; not "Kan vi få data på minnepinne?" to "Kan vi få data på USB?")."""
+        topics = self.oos_topics.get(item)
+        said = self.oos_stems.get(item, frozenset())
+        return bool(groups) and bool(topics) and not (topics & asked) and all(
+            any(t.lstrip("!") in said for t in g.terms) for g in groups)
 
     def holds(self, i: int, wanted) -> bool:
         """Whether chunk i's text holds a fact of the kind asked for (asked_for.gives), kept per chunk."""

@@ -197,8 +197,9 @@ class Assistant:
         # "Vi har egne data og trenger helseopplysninger" does not say "egne helseopplysninger"
         engine.not_for = {key: (phrases(askers), phrases(unless) + phrases(self.askers.get(key, ())))
                           for key, (askers, unless) in self.not_for.items()}
-        engine.oos_topics = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text)) - self.known
-                             for e in self.examples if not e.section}
+        engine.oos_stems = {e.id: frozenset(t.lstrip("!") for t in content_stems(e.text))
+                            for e in self.examples if not e.section}
+        engine.oos_topics = {item: said - self.known for item, said in engine.oos_stems.items()}
         self.engine = engine
 
     def rebuild(self) -> dict:

@@ -47,6 +47,19 @@ def test_nynorsk_and_typos(assistant):
     assert "1997" in assistant.ask("Fra hvilket ar finnes det data i registret?").answer
 
 
+def test_a_short_question_is_not_outvoted_by_out_of_scope_examples_that_add_a_subject(assistant):
+    # "Korleis søkjer eg?" sits among "Korleis søkjer eg om studielån?" and its kind: they ask it
+    # about subjects it does not name, and no longer count as its out-of-scope neighbours
+    for question, section in (("Korleis søkjer eg?", "Søknad om tilgang til data"),
+                              ("Kva kostar det å få eit slikt uttrekk?", "Pris")):
+        a = assistant.ask(question)
+        assert not a.abstained and a.citations[0].section == section, question
+    # ...while the questions that name such a subject are declined as before
+    for question in ("Korleis søkjer eg om studielån?", "Hva koster et uttrekk fra Kreftregisteret?",
+                     "Kan vi få data levert på USB?"):
+        assert assistant.ask(question).abstained, question
+
+
 # One natural question per section of the guidance: every section is reachable.
 SECTION_QUESTIONS = {
     "Leter du etter dine egne helseopplysninger?": "Hvor kan jeg se mine egne helseopplysninger?",

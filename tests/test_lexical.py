@@ -405,3 +405,21 @@ def test_thanks_and_greetings_are_told_from_questions_and_objections():
                  "Takk for svaret, jeg skal lese det nøye og komme tilbake til dere senere i uka"):
         assert courtesy(said) == ("", ""), said
     assert greets_only("Good morning!") and not greets_only("Hello, memory stick delivery")
+
+
+def test_an_out_of_scope_example_specialises_a_question_only_when_it_says_all_of_it_and_more():
+    from assistant.records import Group
+    from assistant.retrieval import HybridSearch
+
+    search = HybridSearch.__new__(HybridSearch)
+    search.oos_stems = {"loan": frozenset({"søkj", "studielan"}), "stick": frozenset({"lever", "minnepinn"}),
+                        "known": frozenset({"søkj", "data"})}
+    search.oos_topics = {"loan": frozenset({"studielan"}), "stick": frozenset({"minnepinn"}), "known": frozenset()}
+    apply_ = [Group("søkjer", ("søkj",), (1.0,))]
+    assert search.specialises("loan", apply_, {"søkj"})
+    assert not search.specialises("loan", apply_ + [Group("usb", ("usb",), (1.0,))], {"søkj", "usb"})  # says more
+    assert not search.specialises("loan", apply_, {"søkj", "studielan"})  # names its subject
+    assert not search.specialises("known", apply_, {"søkj"})  # nothing in it is out of scope by its words
+    assert not search.specialises("stick", [Group("levert", ("lever",), (1.0,)), Group("usb", ("usb",), (1.0,))],
+                                  {"lever", "usb"})
+    assert not search.specialises("loan", [], set())
