@@ -31,7 +31,7 @@ from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems
 from .privacy import mask_personal_numbers
-from .questions import (about_the_question, as_asked, compared_with, courtesy, detect_language, follows_on, greets_only, introductions,
+from .questions import (about_the_question, as_asked, compared_with, courtesy, detect_language, follows_on, introductions,
                         is_asking, points_back, roles,
                         split_questions, reason_apart, statements, story_apart, wished)
 from .links import fragment_url
@@ -272,11 +272,11 @@ class Assistant:
                     answer = abstain(shown, lang, "not_covered")
                 elif answer.abstained and answer.reason in ("empty", "not_covered"):
                     # "Takk!" gets "Bare hyggelig!" (also when its words are none of the guidance's:
-                    # "Supert, takk!"), "Hei!" a greeting back: no question was asked ("Hello,
-                    # memory stick delivery" is declined as asked)
+                    # "Supert, takk!"), "Hei!" a greeting back: no question was asked. The reply
+                    # is in its courtesy word's language ("Thanks!" read as bokmål gets English)
                     kind, said_in = courtesy(shown)
-                    if kind == "thanks" or (kind == "greeting" and (answer.reason == "empty" or greets_only(shown))):
-                        answer = abstain(shown, said_in if lang != "en" else lang, "empty")
+                    if kind:
+                        answer = abstain(shown, "en" if said_in == "en" else lang, "empty")
                         answer = replace(answer, answer=message(answer.lang, kind))
                 if answer.reason == "not_covered" and not any(q.off_topic for q, _ in parts):
                     answer = replace(answer, related=offer([r for _, r in parts], self.related_floor,

@@ -55,8 +55,9 @@ def test_a_short_question_is_not_outvoted_by_out_of_scope_examples_that_add_a_su
         a = assistant.ask(question)
         assert not a.abstained and a.citations[0].section == section, question
     # ...while the questions that name such a subject are declined as before
-    for question in ("Korleis søkjer eg om studielån?", "Hva koster et uttrekk fra Kreftregisteret?",
-                     "Kan vi få data levert på USB?"):
+    # (paraphrases, not the example file's own questions)
+    for question in ("Korleis søkjer eg om sjukepengar?", "Hvordan søker jeg om barnehageplass?",
+                     "Kva kostar eit uttrekk frå Kreftregisteret?", "Kan vi få data levert på USB?"):
         assert assistant.ask(question).abstained, question
 
 
@@ -130,6 +131,7 @@ def test_bad_input_gets_a_message(assistant, question, reason):
     ("Takk!", "nb", "Bare hyggelig"), ("Tusen takk for hjelpa!", "nb", "Bare hyggelig"),
     ("Supert, takk!", "nb", "Bare hyggelig"), ("Thanks a lot", "en", "You're welcome"),
     ("Hei!", "nb", "Hei! Hva lurer du på"), ("Good morning", "en", "Hello! What would you like"),
+    ("Takk for hjelpa!", "nb", "Bare hyggelig"),
 ])
 def test_thanks_and_greetings_get_a_courtesy_reply_not_a_call_to_ask(assistant, said, lang, reply):
     a = assistant.ask(said)
@@ -137,10 +139,14 @@ def test_thanks_and_greetings_get_a_courtesy_reply_not_a_call_to_ask(assistant, 
     assert a.answer.startswith(reply)
 
 
-@pytest.mark.parametrize("said", ["Takk, men det hjalp ikke.", "Hello, memory stick delivery", "Takk, minnepinne?"])
+@pytest.mark.parametrize("said", ["Takk, men det hjalp ikke.", "Hello, memory stick delivery", "Takk, minnepinne?",
+                                  "Takk, minnepinne", "Takk. Vi trenger data om barnehageplasser.", "Hei, Reseptregisteret",
+                                  "Thanks, I need data from the Cancer Registry"])
 def test_thanks_beside_an_objection_or_a_subject_is_no_courtesy(assistant, said):
     a = assistant.ask(said)
     assert a.abstained and a.reason == "not_covered" and "helseregistre@helsedir.no" in a.answer
+    follow = assistant.ask_after(said, "Hva koster det?")
+    assert follow.abstained and "helseregistre@helsedir.no" in follow.answer
 
 
 def test_control_characters_are_ignored(assistant):
