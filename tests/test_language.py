@@ -777,3 +777,14 @@ def test_a_nynorsk_compound_apertium_lacks_is_read_by_its_parts():
     assert nn.to_guidance("kvalitetsregister") == []  # nothing nynorsk in it: no guess ("kval" is no part)
     assert nn.to_guidance("tjenestene") == []         # a bokmål word is taken apart into nothing
     assert nn.to_guidance("x" * 500) == []            # pasted junk is no compound
+
+
+def test_a_study_is_research_but_a_student_loan_is_not(assistant):
+    # the glossary names the forms of "studie" rather than every word starting with it: a compound
+    # names a kind of its last part ("studielån" is a loan), and none of the guidance's sections is about one
+    groups = {g.label: g.terms for g in assistant.analyze("Hvordan søker jeg om data til studien min?").groups}
+    assert "forskning" in groups["studien"]
+    groups = {g.label: g.terms for g in assistant.analyze("Vi trenger data om studielån.").groups}
+    assert "forskning" not in groups["studielan"]
+    answer = assistant.ask_after("Vi trenger data om studielån.", "Hva koster det?")
+    assert answer.abstained and answer.reason == "not_covered"
