@@ -45,7 +45,7 @@ _FOLDERS = ["blind"] + [f"blind{n}" for n in range(2, 38)]
 BLIND = {folder + (" (aggregate seen)" if n <= 5 else ""): HERE / folder for n, folder in enumerate(_FOLDERS, 1)}
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
         "dev2 (fitted on)": HERE / "dev2.jsonl", "dev3 (fitted on)": HERE / "dev3.jsonl",
-        **{f"dev{n}": HERE / f"dev{n}.jsonl" for n in (5, 6, 7, 8, 10, 11, 12, 13, 14)},
+        **{f"dev{n}": HERE / f"dev{n}.jsonl" for n in (5, 6, 7, 8, 10, 11, 12, 13, 14, 15)},
         **{name: folder / "questions.jsonl" for name, folder in BLIND.items()}}
 # the development sets again, each question with one typing slip, or greeted and signed
 # (eval/perturb.py), generated
