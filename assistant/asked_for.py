@@ -20,6 +20,9 @@ whether a section gives one.
     asks_for("Can we get the figures per hospital?") -> Asked("breakdown")  (the guidance gives none)
     asks_for("Eg vil ha ei liste over emna.") -> Asked("listing");  gives(that, "aktuell statistikk om") -> False
 
+    asks_for("Hvor lang tid tar det å slette dataene?") -> Asked("duration", also=("remedy",))
+    gives(that, "Personidentifiserbare opplysninger - 60 dager") -> False (a span of time, no deletion)
+
 A section that holds no fact of the kind asked for cannot answer the question, however close its
 words are ("Hvor mange pasienter ble registrert som død ved ankomst?" is near the exclusion list,
 which counts nobody; "Koster det noe å be om innsyn på Helsenorge?" is near the Helsenorge
@@ -37,6 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import language
 from .text import data_text
 
 
@@ -44,6 +48,7 @@ from .text import data_text
 class Asked:
     kind: str  # count, or one of KINDS
     what: tuple[str, ...] = ()  # for a count, the words after "how many" ("pasienter", "ble")
+    also: tuple[str, ...] = ()  # SUBJECTS the question names beside its kind, which the section must give too
 
 
 # the kinds besides "count", in the order they are tried: a change to come before anything ("Will
@@ -72,11 +77,22 @@ class Asked:
 # items of a list ("Jeg vil ha hele listen", "Which specific areas report to NPR?": the guidance
 # was scraped with some lists cut off, and their items are nowhere); after every other kind, so
 # "How long does it take to get figures per hospital?" still asks for the delivery time
+# the kinds that name a subject rather than the shape of the fact wanted: a question naming one
+# beside another kind asks about it too ("Hvor lang tid tar det å slette dataene?" asks for a span
+# of time to delete, which the delivery deadlines do not give; "How long does a phone call take?"),
+# so the section must give both. The shapes after them (breakdown, variable, ranking, listing) are
+# not subjects: "Hvor lang tid tar det å få tall per sykehus?" still asks for the delivery time
+SUBJECTS = ("payment", "approval", "retention", "phone", "format", "remedy", "storage", "coding", "login")
 KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
-         "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
+         "days", "published", "year", "limit", "exception", "payment", "approval", "afterwards", "retention",
          "price", "duration", "date", "author", "language", "purpose", "phone", "provision", "paragraph",
          "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
          "login", "eligibility", "breakdown", "variable", "ranking", "listing")
+
+
+# the example a listing question gives of what it asks about ("…, til dømes tverrfagleg rusbehandling?")
+# (Norwegian only: the guidance's words cannot be checked for an English example)
+EXAMPLE = re.compile(r"(?:til\s+dømes|til\s+domes|for\s+eksempel|f\.\s?eks\.?|t\.\s?d\.)\s+(\w+(?:\s+\w+)?)", re.I)
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:
@@ -110,6 +126,7 @@ def _patterns() -> dict[str, re.Pattern]:
                 "number": re.compile(data["number"], re.I)}
     patterns["chapter_number"] = re.compile(_with_parts(data["chapter"]["number"], data["chapter"]["parts"]), re.I)
     patterns["chapter_elsewhere"] = re.compile(data["chapter"]["elsewhere"], re.I)
+    patterns["subject_not"] = re.compile(data["subject_not"], re.I)
     for kind in KINDS:
         patterns[kind] = re.compile(_with_parts(data[kind]["asks"], data[kind].get("parts", {})), re.I)
         patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
@@ -136,11 +153,19 @@ def _chapters(question: str, p: dict) -> tuple[str, ...]:
 def asks_for(question: str) -> Asked | None:
     """The kind of fact a question asks for, or None (see KINDS for the order they are tried in)."""
     p = _patterns()
-    kind = next((k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))), None)
+    found = [k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))]
+    kind = found[0] if found else None
+    # a subject beside the kind, but not a correction of the application ("…, if we need to correct
+    # the application?" asks how long the request takes)
+    beside = p["subject_not"].sub(" ", question)
+    also = tuple(k for k in found[1:] if k in SUBJECTS and p[k].search(p[f"{k}_not"].sub(" ", beside)))
     if kind == "chapter":
-        return Asked("chapter", _chapters(question, p))
+        return Asked("chapter", _chapters(question, p), also)
+    if kind == "listing":  # "Hvilke temaer …, for eksempel ventetider?": whether that one is on the list
+        example = EXAMPLE.search(question)
+        return Asked(kind, tuple(re.findall(r"\w+", example.group(1).lower())) if example else (), also)
     if kind:
-        return Asked(kind)
+        return Asked(kind, (), also)
     m = p["count"].search(question)
     if m:
         return Asked("count", tuple(re.findall(r"\w+", m.group(1).lower())))
@@ -150,9 +175,18 @@ def asks_for(question: str) -> Asked | None:
 def gives(asked: Asked, text: str) -> bool:
     """Whether `text` holds a fact of the kind asked for (see the module's examples)."""
     p = _patterns()
+    if any(not p[f"{k}_gives"].search(text) for k in asked.also):
+        return False
     if asked.kind == "chapter":  # "kapittel 3" gives chapter 3 and "which chapter", not chapter 2
         numbers = {str(int(n)) for n in p["chapter_gives"].findall(text)}
         return bool(numbers) and (not asked.what or bool(numbers & set(asked.what)))
+    if asked.kind == "listing" and asked.what:
+        # the list's items, or a section naming the example ("…, for example outpatient clinics?"
+        # is answered by "… i poliklinikk …"); its last word may be a function word ("NAV-opphold")
+        words = [n.strip(".,:;()«»\"") for n in text.lower().split()]
+        forms = {f for w in asked.what if len(w) >= 4 for f in (w, *language.get("nn").to_guidance(w))}
+        return bool(p["listing_gives"].search(text)) or any(
+            n.startswith(f[:max(4, len(f) - 3)]) for f in forms for n in words)
     if asked.kind != "count":
         return bool(p[f"{asked.kind}_gives"].search(text))
     if any(p["units"].fullmatch(w) for w in asked.what[:3]):

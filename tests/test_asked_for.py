@@ -221,7 +221,7 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is it free to see my own records?", Asked("price")),
     ("Hvor lang tid tar det?", Asked("duration")),
     ("Hvor lang tid tar det maks?", Asked("duration")),  # a most that the delivery deadline answers
-    ("Kor lenge vert opplysningane lagra?", Asked("duration")),
+    ("Kor lenge vert opplysningane lagra?", Asked("retention")),  # how long data are kept, not a delivery time
     ("How quickly can we get the data?", Asked("duration")),
     ("Finst skjemaet på engelsk òg?", Asked("language")),
     ("Can the application be written in Norwegian or English?", Asked("language")),
@@ -364,6 +364,44 @@ def test_a_section_gives_the_number_or_not(question, text, given):
     assert gives(asks_for(question), text) is given
 
 
+@pytest.mark.parametrize("question, asked", [
+    # a subject named beside the kind is asked about too
+    ("Hvor lang tid tar det å slette dataene?", Asked("duration", (), ("remedy",))),
+    ("How long does a phone call with you take?", Asked("duration", (), ("phone",))),
+    ("Hva koster det å få dataene på minnepinne?", Asked("price", (), ("format",))),
+    ("Hva skjer etter at søknaden er levert?", None),  # the application, not the data, is delivered
+    ("Kva pasientar er med, til dømes om dei som ventar er med?", None),  # an example clause
+    # a shape of fact is no subject: figures per hospital still ask for the delivery time
+    ("How long does it take to get figures per hospital?", Asked("duration")),
+    ("Hvor lang tid tar det å få data?", Asked("duration")),
+    # correcting the application is no remedy beside the delivery time
+    ("How long does it take to get data if we need to correct the application?", Asked("duration")),
+])
+def test_a_subject_beside_the_kind_is_asked_for_too(question, asked):
+    assert asks_for(question) == asked
+
+
+def test_the_section_must_give_the_subject_as_well_as_the_kind():
+    # the delivery deadlines give a span of time, but no deletion or telephone number
+    assert gives(asks_for("Hvor lang tid tar det?"), DELIVERY)
+    assert not gives(asks_for("Hvor lang tid tar det å slette dataene?"), DELIVERY)
+    assert not gives(asks_for("How long does a phone call with you take?"), DELIVERY)
+    assert gives(Asked("duration", (), ("remedy",)), DELIVERY + " Dataene slettes etter prosjektet.")
+
+
+def test_a_list_question_with_an_example_is_answered_by_a_section_naming_it():
+    npr = ("Norsk pasientregister er et sentralt helseregister og inneholder helseopplysninger om alle personer som har "
+           "fått behandling, eller som venter på behandling i spesialisthelsetjenesten enten på sykehus, i poliklinikk "
+           "eller hos avtalespesialister.")
+    cut = "På nettsidene til Helsedirektoratet kan du finne aktuell statistikk om"
+    assert asks_for("Kva pasientar er med, til dømes poliklinikk?") == Asked("listing", ("poliklinikk",))
+    assert gives(asks_for("Kva pasientar er med, til dømes poliklinikk?"), npr)
+    assert not gives(asks_for("Hvilke temaer dekker statistikken – for eksempel ventetider?"), cut)
+    assert not gives(asks_for("Hvilke temaer dekker statistikken – for eksempel ventetider?"), npr)
+    # an English example is not taken: the guidance's words cannot be checked for it
+    assert asks_for("Which patients are included, e.g. outpatients?") is None
+
+
 def test_an_article_is_no_number():
     # 'en', 'ei', 'one' are articles too: "en søknad" holds no count of days
     assert not gives(Asked("count", ("pasienter",)), "Har du spørsmål, send en e-post til en av oss")
@@ -402,6 +440,19 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Kan jeg kreve å få slettet opplysningene mine fra pasientregisteret?",  # rights only as a page
     "How do I appeal if my application is rejected?",
     "Hvor lenge kan vi beholde dataene etter at prosjektet er avsluttet?",  # not the delivery times
+    # how long data are stored or may be used, or how long deleting or correcting them takes
+    "Hvor lenge lagres dataene?", "How long are the files stored after delivery?",
+    "Hvor lenge kan vi bruke dataene?", "Hvor lang tid tar det å slette dataene?",
+    "How long does it take to delete the data?", "Hvor lang tid tar det å rette feil i dataene?",
+    "How long does a phone call with you take?",
+    # no cap on the price, and no year for who the controller is
+    "whats the maximum we will be invoiced for an npr data request",
+    "Since when has the directorate of health been both processor and controller for NPR?",
+    # what becomes of data once delivered, whether one example is on a list cut off, who uses it most
+    "Hvem eier dataene etter utlevering?",
+    "Who is the controller of the data after they have been delivered to our project?",
+    "Hvilke temaer dekker den åpne statistikken fra NPR – for eksempel ventetider?",
+    "Kven i spesialisthelsetenesta nyttar NPR mest?",
     "Does npr use icd-10 or icd-11 for diagnoses?",
     "Do I need a Norwegian BankID to submit the application?",
     "Kan utenlandske forskere uten norsk institusjon søke om data?",
@@ -427,6 +478,9 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
 @pytest.mark.parametrize("question, quoted", [
     ("Hvor mange dager tar det å få anonyme data?", "30 dager"),
     ("Fra hvilket år har NPR data?", "1997"),
+    ("Since when has NPR collected data?", "1997"),
+    ("Which section of the Health Registry Act is NPR based on?", "§ 11"),
+    ("Hvilke opphold er ekskludert, for eksempel NAV-opphold?", "Opphold gjennom NAV"),
     ("Hva koster det å få data?", "1100"),
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
