@@ -62,9 +62,10 @@ class Asked:
 # publication's year ("Hvilket år kom artikkelen ut?") before any year (the collection period's 1997
 # is no publication's); a cap or a discount on the price, the terms of payment ("Kan jeg betale med
 # kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
-# how long data may be kept ("Hvor lenge kan vi beholde dataene?") before a price and a span of
+# how long data may be kept or are stored ("Hvor lenge kan vi beholde dataene?", "Hvor lenge lagres dataene?") before a price and a span of
 # time, a price before a span of time, and a span of time ("Hvor lang tid tar det?") before a date
-# ("Når får vi data?"); last the facts the guidance names once or never: what a numbered provision,
+# ("Når får vi data?"), and all three before what becomes of data once delivered ("Hvem eier dataene
+# etter utlevering?"; "Hva koster et nytt uttrekk etter utlevering?" asks the price); last the facts the guidance names once or never: what a numbered provision,
 # an annual report or the article says ("Hva står i § 11?": the guidance points to them and quotes
 # none) before which paragraph it is ("§ 11"), a
 # chapter (the one named, "kapittel 3"), a department of the directorate, a definition of a quoted
@@ -84,15 +85,17 @@ class Asked:
 # not subjects: "Hvor lang tid tar det å få tall per sykehus?" still asks for the delivery time
 SUBJECTS = ("payment", "approval", "retention", "phone", "format", "remedy", "storage", "coding", "login")
 KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
-         "days", "published", "year", "limit", "exception", "payment", "approval", "afterwards", "retention",
-         "price", "duration", "date", "author", "language", "purpose", "phone", "provision", "paragraph",
+         "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
+         "price", "duration", "date", "afterwards", "author", "language", "purpose", "phone", "provision", "paragraph",
          "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
          "login", "eligibility", "breakdown", "variable", "ranking", "listing")
 
 
+# the action a span of time or a price is asked of: "tar det å …", "does it take to …", "koster det å …"
+ACTION = re.compile(r"\b(?:tar|tek|take|takes|took|koster|kostar|cost|costs)\s+(?:det|it|dere|dykk|you|us|oss)?\s*(?:å|aa|to)\s+", re.I)
 # the example a listing question gives of what it asks about ("…, til dømes tverrfagleg rusbehandling?")
 # (Norwegian only: the guidance's words cannot be checked for an English example)
-EXAMPLE = re.compile(r"(?:til\s+dømes|til\s+domes|for\s+eksempel|f\.\s?eks\.?|t\.\s?d\.)\s+(\w+(?:\s+\w+)?)", re.I)
+EXAMPLE = re.compile(r"(?:til\s+dømes|til\s+domes|for\s+eksempel|f\.\s?eks\.?|t\.\s?d\.)\s+([\w-]+)", re.I)
 
 
 def _with_parts(pattern: str, parts: dict[str, str]) -> str:
@@ -155,15 +158,19 @@ def asks_for(question: str) -> Asked | None:
     p = _patterns()
     found = [k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))]
     kind = found[0] if found else None
-    # a subject beside the kind, but not a correction of the application ("…, if we need to correct
-    # the application?" asks how long the request takes)
-    beside = p["subject_not"].sub(" ", question)
-    also = tuple(k for k in found[1:] if k in SUBJECTS and p[k].search(p[f"{k}_not"].sub(" ", beside)))
+    # a subject that is the action timed or priced ("tar det å slette", "does it take to delete"),
+    # not one that describes the data ("tar det å få data levert til TSD") nor a correction of the
+    # application ("…, if we need to correct the application?" asks how long the request takes)
+    action = ACTION.search(question)
+    done = " ".join(question[action.end():].split()[:3]) if action else ""
+    done = p["subject_not"].sub(" ", done)
+    also = tuple(k for k in found[1:] if k in SUBJECTS and done and p[k].search(p[f"{k}_not"].sub(" ", done)))
     if kind == "chapter":
         return Asked("chapter", _chapters(question, p), also)
     if kind == "listing":  # "Hvilke temaer …, for eksempel ventetider?": whether that one is on the list
         example = EXAMPLE.search(question)
-        return Asked(kind, tuple(re.findall(r"\w+", example.group(1).lower())) if example else (), also)
+        # its one word, or each part of a hyphenated one ("NAV-opphold")
+        return Asked(kind, tuple(w for w in example.group(1).lower().split("-") if w) if example else (), also)
     if kind:
         return Asked(kind, (), also)
     m = p["count"].search(question)
@@ -181,12 +188,12 @@ def gives(asked: Asked, text: str) -> bool:
         numbers = {str(int(n)) for n in p["chapter_gives"].findall(text)}
         return bool(numbers) and (not asked.what or bool(numbers & set(asked.what)))
     if asked.kind == "listing" and asked.what:
-        # the list's items, or a section naming the example ("…, for example outpatient clinics?"
-        # is answered by "… i poliklinikk …"); its last word may be a function word ("NAV-opphold")
+        # the list's items, or a section naming the example ("…, til dømes poliklinikk?" is answered
+        # by "… i poliklinikk …"; "…, for eksempel NAV-opphold?" by "Opphold gjennom NAV")
         words = [n.strip(".,:;()«»\"") for n in text.lower().split()]
-        forms = {f for w in asked.what if len(w) >= 4 for f in (w, *language.get("nn").to_guidance(w))}
+        forms = {f for w in asked.what for f in (w, *language.get("nn").to_guidance(w))}
         return bool(p["listing_gives"].search(text)) or any(
-            n.startswith(f[:max(4, len(f) - 3)]) for f in forms for n in words)
+            n.startswith(f[:max(4, len(f) - 3)]) if len(f) >= 4 else n == f for f in forms for n in words)
     if asked.kind != "count":
         return bool(p[f"{asked.kind}_gives"].search(text))
     if any(p["units"].fullmatch(w) for w in asked.what[:3]):
