@@ -62,10 +62,11 @@ class Asked:
 # publication's year ("Hvilket år kom artikkelen ut?") before any year (the collection period's 1997
 # is no publication's); a cap or a discount on the price, the terms of payment ("Kan jeg betale med
 # kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
-# how long data may be kept or are stored ("Hvor lenge kan vi beholde dataene?", "Hvor lenge lagres dataene?") before a price and a span of
-# time, a price before a span of time, and a span of time ("Hvor lang tid tar det?") before a date
-# ("Når får vi data?"), and all three before what becomes of data once delivered ("Hvem eier dataene
-# etter utlevering?"; "Hva koster et nytt uttrekk etter utlevering?" asks the price); last the facts the guidance names once or never: what a numbered provision,
+# how long data may be kept or are stored ("Hvor lenge kan vi beholde dataene?", "Hvor lenge lagres
+# dataene?") before a price and a span of time, a price before a span of time, and a span of time
+# ("Hvor lang tid tar det?") before a date ("Når får vi data?"), and all three before what becomes
+# of data once delivered ("Hvem eier dataene etter utlevering?"; "Hva koster et nytt uttrekk etter
+# utlevering?" asks the price); last the facts the guidance names once or never: what a numbered provision,
 # an annual report or the article says ("Hva står i § 11?": the guidance points to them and quotes
 # none) before which paragraph it is ("§ 11"), a
 # chapter (the one named, "kapittel 3"), a department of the directorate, a definition of a quoted
@@ -78,11 +79,12 @@ class Asked:
 # items of a list ("Jeg vil ha hele listen", "Which specific areas report to NPR?": the guidance
 # was scraped with some lists cut off, and their items are nowhere); after every other kind, so
 # "How long does it take to get figures per hospital?" still asks for the delivery time
-# the kinds that name a subject rather than the shape of the fact wanted: a question naming one
-# beside another kind asks about it too ("Hvor lang tid tar det å slette dataene?" asks for a span
-# of time to delete, which the delivery deadlines do not give; "How long does a phone call take?"),
-# so the section must give both. The shapes after them (breakdown, variable, ranking, listing) are
-# not subjects: "Hvor lang tid tar det å få tall per sykehus?" still asks for the delivery time
+# the kinds that name a subject rather than the shape of the fact wanted: where one is the action a
+# span of time or a price is asked of (ACTION), the question asks about it too ("Hvor lang tid tar
+# det å slette dataene?" asks for a span of time to delete, which the delivery deadlines do not
+# give), so the section must give both. The shapes after them (breakdown, variable, ranking,
+# listing) are not subjects: "Hvor lang tid tar det å få tall per sykehus?" still asks for the
+# delivery time
 SUBJECTS = ("payment", "approval", "retention", "phone", "format", "remedy", "storage", "coding", "login")
 KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
          "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
