@@ -158,15 +158,20 @@ def _chapters(question: str, p: dict) -> tuple[str, ...]:
 def asks_for(question: str) -> Asked | None:
     """The kind of fact a question asks for, or None (see KINDS for the order they are tried in)."""
     p = _patterns()
-    found = [k for k in KINDS if p[k].search(p[f"{k}_not"].sub(" ", question))]
-    kind = found[0] if found else None
+    def asks(k: str, text: str) -> bool:
+        return bool(p[k].search(p[f"{k}_not"].sub(" ", text)))
+
+    kind = next((k for k in KINDS if asks(k, question)), None)
     # a subject that is the action timed or priced ("tar det å slette", "does it take to delete"),
     # not one that describes the data ("tar det å få data levert til TSD") nor a correction of the
-    # application ("…, if we need to correct the application?" asks how long the request takes)
-    action = ACTION.search(question)
-    done = " ".join(question[action.end():].split()[:3]) if action else ""
-    done = p["subject_not"].sub(" ", done)
-    also = tuple(k for k in found[1:] if k in SUBJECTS and done and p[k].search(p[f"{k}_not"].sub(" ", done)))
+    # application ("…, if we need to correct the application?" asks how long the request takes);
+    # looked for only where a question of some kind names an action
+    action = ACTION.search(question) if kind else None
+    also: tuple[str, ...] = ()
+    if action:
+        done = p["subject_not"].sub(" ", " ".join(question[action.end():].split()[:3]))
+        also = tuple(k for k in KINDS[KINDS.index(kind) + 1:]
+                     if k in SUBJECTS and asks(k, question) and asks(k, done))
     if kind == "chapter":
         return Asked("chapter", _chapters(question, p), also)
     if kind == "listing":  # "Hvilke temaer …, for eksempel ventetider?": whether that one is on the list
