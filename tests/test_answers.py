@@ -236,6 +236,14 @@ def test_a_span_of_years_asked_in_other_words_gets_the_collection_period(assista
     assert not a.abstained and a.citations[0].section == "Datainnsamlingsperiode" and "1997" in a.answer
 
 
+def test_the_data_controller_asked_in_nynorsk_by_another_word(assistant):
+    # "dataansvarleg" is the guidance's "databehandlingsansvarlig" (glossary); main declined it (0.39)
+    a = assistant.ask("kven er dataansvarleg for pasientregisteret")
+    assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"
+    assert "Helsedirektoratet" in a.answer
+    _grounded(a)
+
+
 def test_context_never_hijacks_a_new_topic(assistant):
     a = assistant.ask("Hvem er databehandler?", context="Hva koster det?")
     assert not a.abstained and a.citations[0].section == "Databehandler og databehandlingsansvarlig"
