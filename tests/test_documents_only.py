@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from assistant import language
+from assistant.lexical import stopwords
 from assistant.settings import Settings
 from conftest import CORPUS, REPO_ROOT
 
@@ -61,6 +63,30 @@ def test_a_section_is_heard_by_its_closest_sentence_too(plain, monkeypatch):
             assert with_sentences[hit.chunk.id] == pytest.approx(hit.score + share * best, abs=1e-5)
             compared += 1
     assert compared >= 3
+
+
+@pytest.mark.parametrize("question, section", [
+    ("Kven er databehandlar for NPR?", "Databehandler og databehandlingsansvarlig"),
+    ("What are the criteria for getting access to NPR data?", "Kriterier for tilgang til data"),
+    ("How do I apply for access to NPR data?", "Søknad om tilgang til data"),
+])
+def test_a_nynorsk_or_english_question_is_matched_with_the_passages_in_bokmal(plain, question, section, monkeypatch):
+    embedded = []
+    original = plain.engine._query_vector
+    monkeypatch.setattr(plain.engine, "_query_vector", lambda text: embedded.append(text) or original(text))
+    answer = plain.ask(question)
+    assert not answer.abstained and answer.citations[0].section == section
+    # what was embedded is the question in the guidance's words (as asked, each was declined before)
+    assert embedded and embedded[-1] != question
+    assert embedded[-1] == language.in_guidance_words(question, language.detect(question), stopwords())
+
+
+def test_beside_example_questions_a_question_is_embedded_as_asked(assistant, monkeypatch):
+    embedded = []
+    original = assistant.engine._query_vector
+    monkeypatch.setattr(assistant.engine, "_query_vector", lambda text: embedded.append(text) or original(text))
+    assistant.ask("Kven er databehandlar for NPR?")
+    assert embedded == ["Kven er databehandlar for NPR?"]
 
 
 def test_fit_can_refit_one_model_and_keep_the_other(tmp_path):

@@ -43,6 +43,23 @@ def test_nynorsk_and_english_words_lead_to_the_guidance_words():
     assert language.get("nb").to_guidance("koster") == []
 
 
+def test_a_question_in_the_guidance_words_nynorsk_forms_in_bokmal_english_with_its_gloss():
+    from assistant.lexical import stopwords
+
+    assert language.in_guidance_words("Kva kostar det å få tal frå dykk?", "nn") == "Hva koster det å få tall fra dere?"
+    # typed without æøå, and capitals kept; an address stays as written ("no" is "nå" elsewhere)
+    assert language.in_guidance_words("Kva for foremal har NPR?", "nn") == "Hva for formål har NPR?"
+    assert language.in_guidance_words("KVA KOSTAR DET?", "nn") == "HVA KOSTER DET?"
+    assert language.in_guidance_words("Kan eg søkje på helsedata.no no?", "nn") == "Kan jeg søke på helsedata.no nå?"
+    # each content word's first FreeDict word after the question; function words and single letters
+    # ("what's") have no gloss
+    english = language.in_guidance_words("What's the purpose of the register?", "en", stopwords())
+    assert english.startswith("What's the purpose of the register? ")
+    gloss = english.split("? ", 1)[1].split()
+    assert gloss[0] in language.get("en").to_guidance("purpose") and len(gloss) == 2 and "s" not in gloss
+    assert language.in_guidance_words("Hva koster det?", "nb") == "Hva koster det?"
+
+
 def test_english_words_freedict_lacks_come_from_danish_read_backwards_and_never_override_it():
     en = language.get("en")
     # eng-nor has no "consent" or "purpose"; Danish headwords that list them are bokmål words too
