@@ -401,8 +401,8 @@ class Assistant:
                 # documents only: the passages are matched by meaning alone, and e5 matches the
                 # guidance's bokmål best in bokmål: a nynorsk question in bokmål word forms, an
                 # English one with its bokmål gloss (development sets, documents only: the first
-                # passage right for 47 -> 61 % of nynorsk questions, 42 -> 47 % of English ones;
-                # answered right 57.2 -> 58.6 %, wrong 4.2 -> 4.7 %). Beside example questions,
+                # passage by meaning right for 47 -> 56 % of nynorsk questions, 42 -> 46 % of English
+                # ones; answered right 57.2 -> 58.6 %, wrong 4.2 -> 4.7 %). Beside example questions,
                 # which are written in each language, the question is embedded as asked
                 embed = language.in_guidance_words(embed, detect_language(embed), stopwords())
             # who asks: what the message and the e-mail say around the question, and what the
