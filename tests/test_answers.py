@@ -22,34 +22,28 @@ def test_non_research_requests_do_not_use_the_helsedata_form(assistant):
     _grounded(a)
 
 
-@pytest.mark.parametrize("question", [
-    "Eg treng tal til ei semesteroppgåve. Korleis søkjer eg?",
-    "Jeg skriver en semesteroppgave og trenger tall fra NPR. Hvordan søker jeg?",
-    "Vi treng tal frå NPR til ei emneoppgåve. Kvar søkjer vi?",
-    "I need NPR figures for my coursework. How do I apply?",
-])
-def test_coursework_is_not_research(assistant, question):
-    # (main before: each got the research form, "via søknadsskjemaene på helsedata.no")
-    a = assistant.ask(question)
-    assert not a.abstained
-    assert a.citations[0].section == "Søknad ved andre formål enn forskning"
-    assert "søknadsskjemaene på helsedata.no" not in a.answer
-    _grounded(a)
+COURSEWORK, RESEARCH = "Søknad ved andre formål enn forskning", "Søknad om tilgang til data"
 
 
-@pytest.mark.parametrize("question", [
-    "We are writing a research paper on long-term outcomes. How do we apply?",
-    "We are researchers at a teaching hospital. How do we apply for data for our research project?",
-    "Vi gjør en studie om pasientundervisning for diabetikere. Hvordan søker vi?",
-    "Vi forsker på undervisning i sykepleie. Hvor søker vi?",
+@pytest.mark.parametrize("question, route", [
+    # coursework is not research (main before: each of these got the research form)
+    ("Eg treng tal til ei semesteroppgåve. Korleis søkjer eg?", COURSEWORK),
+    ("Jeg skriver en semesteroppgave og trenger tall fra NPR. Hvordan søker jeg?", COURSEWORK),
+    ("Vi treng tal frå NPR til ei emneoppgåve. Kvar søkjer vi?", COURSEWORK),
+    ("I need NPR figures for my coursework. How do I apply?", COURSEWORK),
+    # research about teaching still is: no cue of a student's coursework is a word researchers use
+    # of their subject ("term paper" in "long-term ... paper", "teaching" or "undervisning" alone
+    # were such cues, and left out)
+    ("We are writing a research paper on long-term outcomes. How do we apply?", RESEARCH),
+    ("We are researchers at a teaching hospital. How do we apply for data for our research project?", RESEARCH),
+    ("Vi gjør en studie om pasientundervisning for diabetikere. Hvordan søker vi?", RESEARCH),
+    ("Vi forsker på undervisning i sykepleie. Hvor søker vi?", RESEARCH),
 ])
-def test_research_about_teaching_is_still_research(assistant, question):
-    # no cue of a student's coursework is a word researchers use of their subject ("term paper"
-    # in "long-term ... paper", "teaching" or "undervisning" alone were such cues, and left out)
+def test_coursework_is_not_research_and_research_about_teaching_is(assistant, question, route):
     a = assistant.ask(question)
     assert not a.abstained
-    assert a.citations[0].section == "Søknad om tilgang til data"
-    assert "søknadsskjemaene på helsedata.no" in a.answer
+    assert a.citations[0].section == route
+    assert ("søknadsskjemaene på helsedata.no" in a.answer) == (route == RESEARCH)
     _grounded(a)
 
 
