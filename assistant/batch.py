@@ -16,6 +16,11 @@ Guarantees, each tested in tests/test_batch.py:
 - draft names cannot collide: `<file name>.utkast.txt` / `.json` (`box.mbox-3.utkast.txt` for
   message 3 of an mbox), with `-2`, `-3` added when two inputs would still share one, and
   summary.txt, which no draft name can take;
+- a name holding a personal number is masked and gets a token of the whole name instead
+  (`sak 15038512363.eml` -> `sak ***********.eml-1f0a93c2.utkast.txt`, privacy.keyed_token under
+  the data dir's privacy.key): masked names alone would make every such e-mail one, so that a
+  later run kept someone else's draft for it; the token is the same on every run, and differs
+  between numbers;
 - every readable message is drafted: an unreadable file or mbox message, a FIFO, a broken link
   or a sub-folder is named in the summary, never skipped in silence;
 - the output folder is checked for writing, and every input read, before the model loads.
@@ -37,7 +42,7 @@ from .drafting import Draft, Drafter
 from .errors import MailError
 from .files import write_file
 from .mail import Mail, read_path
-from .privacy import mask_personal_numbers
+from .privacy import keyed_token, mask_personal_numbers, secret_key
 
 __all__ = ["Batch", "FolderReport", "mail_files", "prepare_batch", "run_batch", "draft_folder", "summary_path",
            "SUMMARY"]
@@ -139,18 +144,23 @@ def draft_paths(out_dir: Path, stem: str) -> tuple[Path, Path]:
     return out_dir / f"{stem}{SUFFIX}.txt", out_dir / f"{stem}{SUFFIX}.json"
 
 
-def _file_stem(label: str) -> str:
-    """'box.mbox#3' -> 'box.mbox-3'; personal numbers in file names are masked too."""
-    return mask_personal_numbers(label).replace("#", "-").replace(os.sep, "_")
+def _file_stem(label: str, key: bytes | None) -> str:
+    """'box.mbox#3' -> 'box.mbox-3'; a personal number is masked, and the name's keyed token
+    (its first 8 hex digits) keeps two such names apart: 'sak 15038512363.eml' -> 'sak ***********.eml-1f0a93c2'
+    """
+    masked = mask_personal_numbers(label)
+    stem = masked.replace("#", "-").replace(os.sep, "_")
+    return stem if masked == label else f"{stem}-{keyed_token(label, key)[:8]}"
 
 
-def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False) -> Batch:
+def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False, key: bytes | None = None) -> Batch:
     """Reads every input and checks the output folder; raises MailError before any work.
 
     Refused: a source that does not exist or holds no e-mail files, a summary.txt that is one
     of the inputs, an --out that is the folder the e-mails are in (the source folder, or a
     file's own folder: the drafts would be read as e-mails next time), and an --out that
-    cannot be written.
+    cannot be written. `key` is the secret for draft names holding a personal number
+    (privacy.secret_key); None reads it, when a name holds one, from Settings.from_env()'s data dir.
     """
     source, out_dir = Path(source), Path(out_dir)
     if not source.exists():
@@ -181,10 +191,14 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False) -> Batch
             report.failed.append((mask_personal_numbers(path.name), str(exc)))
             continue
         for label, mail in mails:
-            stem, n = _file_stem(label), 1
-            while stem in taken:  # two inputs that would still share a name
+            if key is None and mask_personal_numbers(label) != label:  # read only when a name needs it
+                from .settings import Settings
+
+                key = secret_key(Settings.from_env().data_dir)
+            stem, n = _file_stem(label, key), 1
+            while stem in taken:  # two inputs that would still share a name ("x.mbox-3" and x.mbox's 3rd)
                 n += 1
-                stem = f"{_file_stem(label)}-{n}"
+                stem = f"{_file_stem(label, key)}-{n}"
             taken.add(stem)
             label = mask_personal_numbers(label)
             written = [p for p in draft_paths(out_dir, stem) if p.exists() or p.is_symlink()]
@@ -259,6 +273,7 @@ def run_batch(drafter: Drafter | None, batch: Batch,
 
 
 def draft_folder(drafter: Drafter, source: Path, out_dir: Path,
-                 progress: Callable[[int, int, str], None] | None = None, overwrite: bool = False) -> FolderReport:
+                 progress: Callable[[int, int, str], None] | None = None, overwrite: bool = False,
+                 key: bytes | None = None) -> FolderReport:
     """prepare_batch + run_batch in one call (the CLI splits them to check before the model loads)."""
-    return run_batch(drafter, prepare_batch(source, out_dir, overwrite), progress)
+    return run_batch(drafter, prepare_batch(source, out_dir, overwrite, key), progress)

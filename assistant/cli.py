@@ -253,6 +253,7 @@ def _cmd_draft(args) -> int:
         return 0
 
     # every input read, names chosen and --out checked for writing before the model loads
+    # the privacy key (privacy.secret_key) is read or made only when a file name holds a number
     batch = prepare_batch(source, Path(args.out), overwrite=args.overwrite)
     drafter = None
     if batch.jobs:

@@ -9,8 +9,12 @@ Idempotent and crash-safe, keyed on Message-ID: an e-mail is done when its key i
 state file (data dir/inbox/<mailbox>.jsonl, one fsynced line per e-mail, keys hashed so no
 Message-ID is stored) *or* a draft or reply for it is in the Drafts (or Sent) folder, which is
 read at the start of every pass: a lost state file or a kill -9 between APPEND and the state
-line duplicates nothing. One process per mailbox (a lock file). Every draft written is also
-appended to data dir/inbox/queue.jsonl (subject and questions masked) for the staff app.
+line duplicates nothing. A key holding a personal number ("<15038512363@example.no>") is hashed
+with the installation's secret (privacy.secret_key: a plain hash of it is undone by trying every
+number) and its draft names it by that token ("<TOKEN@masked.assistant.invalid>", which hashes
+back to TOKEN) instead of threading: no In-Reply-To or References, which would need it in clear.
+One process per mailbox (a lock file). Every draft written is also appended to
+data dir/inbox/queue.jsonl (subject and questions masked) for the staff app.
 Deliberately left out: sending, and any per-user queue (the team shares one mailbox).
 """
 
@@ -31,8 +35,8 @@ from pathlib import Path
 from .errors import AssistantError, MailError
 from .inbox import read_mail
 from .incoming import ConnectionLost, ServerUnreachable
-from .privacy import mask_personal_numbers
-from .replies import MAX_BYTES, SKIP_REASONS, needs_human, parse, message_key, reply_message, skip_reason
+from .privacy import keyed_token, mask_personal_numbers, secret_key
+from .replies import MAX_BYTES, SKIP_REASONS, TOKEN_KEY, needs_human, parse, message_key, reply_message, skip_reason
 
 __all__ = ["Mailroom", "Summary", "read_queue", "BACKOFF_CAP"]
 
@@ -66,9 +70,20 @@ class Summary:
                 "seconds": round(self.seconds, 2), "stopped": self.stopped}
 
 
-def _hash(key: str) -> str:
-    # masked first: a draft names its e-mail's Message-ID masked, and must still match that e-mail
-    return hashlib.sha256(mask_personal_numbers(key.strip()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+def key_hash(key: str, secret: bytes) -> str:
+    """What an e-mail's key is stored and compared as (32 hex digits), never the key itself.
+
+    key_hash("<m1@x.no>", secret) -> sha256 of the key (as state files have always held it);
+    key_hash("<15038512363@x.no>", secret) -> its keyed token T (a plain hash would give the number away);
+    key_hash("<T@masked.assistant.invalid>", secret) -> T, so the draft named so matches its e-mail
+    """
+    key = key.strip()
+    named = TOKEN_KEY.fullmatch(key)
+    if named:
+        return named[1]
+    if mask_personal_numbers(key) != key:
+        return keyed_token(key, secret)
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 class State:
@@ -117,12 +132,16 @@ class Mailroom:
 
     def __init__(self, box, drafter, sender: str, data_dir: Path, since: date | None = None):
         self.box, self.drafter, self.sender, self.since = box, drafter, sender, since
+        self.secret = secret_key(Path(data_dir))  # made on the first run; ConfigError before any work
         folder = Path(data_dir) / "inbox"
-        self.state = State(folder / f"{_hash(box.label)[:16]}.jsonl")
+        self.state = State(folder / f"{self._hash(box.label)[:16]}.jsonl")
         self.queue = folder / "queue.jsonl"
-        self.lock_path = folder / f"{_hash(box.label)[:16]}.lock"
+        self.lock_path = folder / f"{self._hash(box.label)[:16]}.lock"
         self._lock = None
         self._key = ""  # the e-mail at hand, for the record when it fails
+
+    def _hash(self, key: str) -> str:
+        return key_hash(key, self.secret)
 
     def lock(self) -> None:
         """One process per mailbox; raises MailError when another holds it."""
@@ -141,13 +160,13 @@ class Mailroom:
         stop = stop or threading.Event()
         started = time.perf_counter()
         summary = Summary(self.box.label)
-        done = self.state.keys() | {_hash(k) for k in self.box.done_keys()}
+        done = self.state.keys() | {self._hash(k) for k in self.box.done_keys()}
         try:
             for incoming in self.box.messages(self.since):
                 if stop.is_set():
                     summary.stopped = True
                     break
-                if incoming.message_id and _hash(incoming.message_id) in done:
+                if incoming.message_id and self._hash(incoming.message_id) in done:
                     summary.already += 1
                     continue
                 self._key = incoming.message_id or f"<{incoming.ref}@no-key.invalid>"
@@ -159,7 +178,7 @@ class Mailroom:
                     log.warning("e-mail %s in %s could not be drafted (%s: %s); it is counted as failed and "
                                 "not tried again", mask_personal_numbers(incoming.message_id or incoming.ref),
                                 self.box.label, type(exc).__name__, mask_personal_numbers(str(exc))[:200])
-                    outcome = self._skip(_hash(self._key), "failed", done, summary)
+                    outcome = self._skip(self._hash(self._key), "failed", done, summary)
                 if outcome != "already":
                     summary.read += 1
         finally:
@@ -169,11 +188,11 @@ class Mailroom:
     def _one(self, incoming, done: set[str], summary: Summary) -> str:
         if incoming.size > MAX_BYTES:  # never downloaded
             key = incoming.message_id or f"<{incoming.ref}@too-large.invalid>"
-            return self._skip(_hash(key), "too_large", done, summary)
+            return self._skip(self._hash(key), "too_large", done, summary)
         raw = incoming.load()
         msg = parse(raw)
         key = self._key = message_key(msg, raw)
-        if _hash(key) in done:
+        if self._hash(key) in done:
             summary.already += 1
             return "already"
         reason = skip_reason(msg, incoming.size, self.sender, incoming.flags)
@@ -184,13 +203,13 @@ class Mailroom:
             except (MailError, LookupError, ValueError, UnicodeError):
                 reason = "undecodable"
         if reason:
-            return self._skip(_hash(key), reason, done, summary)
+            return self._skip(self._hash(key), reason, done, summary)
         draft = self.drafter.draft(mail)
         manual = needs_human(draft)
-        reply = reply_message(msg, key, draft, mail.text, self.sender)
+        reply = reply_message(msg, key, draft, mail.text, self.sender, token=self._hash(key))
         self.box.add_draft(reply.as_bytes(), manual)
-        self.state.add(_hash(key), "drafted")
-        done.add(_hash(key))
+        self.state.add(self._hash(key), "drafted")
+        done.add(self._hash(key))
         summary.drafted += 1
         summary.manual += manual
         self._queue(reply, draft, manual)

@@ -24,15 +24,30 @@ Deliberately not masked: a number glued to more digits (12 or more in one group:
 numbers with a 12th digit, timestamps), commas between groups (lists: "0.99, 0.1, -0.1"),
 numbers after "+" (international phone numbers such as +46 8 524 800 00), and encoded text:
 callers mask after quoted-printable, base64 and HTML are decoded (a soft line break's "=" and
-HTML tags are gaps too, but only as a fallback).
+HTML tags are gaps too, but only as a fallback). Norway's "+47" glued to a number is read as the
+country code and what follows it, as "+47 " would be: "+4715038512363" -> "+47***********", while
+"+4722248888" (a phone number: 8 digits) stays.
+
+Where a masked string would have to tell people apart (a draft's file name, the key an e-mail is
+remembered by), `keyed_token` gives a stand-in instead: an HMAC under the installation's own
+secret (`secret_key`, data dir/privacy.key), since a plain hash of a personal number is undone by
+trying the few million possible numbers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import os
 import re
+import tempfile
+from pathlib import Path
 
-__all__ = ["MASK", "MaskingFilter", "looks_personal", "mask_personal_numbers"]
+from .errors import ConfigError
+from .files import NO_LINKS
+
+__all__ = ["MASK", "MaskingFilter", "keyed_token", "looks_personal", "mask_personal_numbers", "secret_key"]
 
 # invisible characters someone may paste inside a number: zero-width space/joiners, word joiner,
 # BOM, soft hyphen, bidi marks; and U+FFFD, what an undecodable separator turns into
@@ -57,6 +72,8 @@ _GROUP = re.compile(rf"{_MARKUP}|(\d+)")  # a run's digit groups, skipping marku
 _AFTER_PLUS = re.compile(rf"\+(?:{_BLANK}|{_SEP})?\Z")
 MASK = "***********"
 _DIGIT = re.compile(r"\d")
+KEY_FILE = "privacy.key"
+KEY_BYTES = 32
 
 
 def looks_personal(digits: str) -> bool:
@@ -85,13 +102,17 @@ def _spans(text: str):
         if run.end() - run.start() < 11:  # too short to hold 11 digits: most runs, quickly
             continue
         groups = [g.span(1) for g in _GROUP.finditer(text, run.start(), run.end()) if g[1]]
+        # "+46 8 524 800 00": a phone number's country code starts no personal number
+        first = 1 if _AFTER_PLUS.search(text, max(0, run.start() - 3), run.start()) else 0
+        a, b = groups[0]
+        if first and b - a > 2 and text.startswith("47", a):
+            # "+4715038512363": Norway's code glued to what follows is read as "+47 15038512363"
+            groups[0], first = (a + 2, b), 0
         digits = "".join(text[a:b] for a, b in groups)
         ends, count = {}, 0  # how many digits the run has up to the end of group j -> j
         for j, (a, b) in enumerate(groups):
             count += b - a
             ends[count] = j
-        # "+46 8 524 800 00": a phone number's country code starts no personal number
-        first = 1 if _AFTER_PLUS.search(text, max(0, run.start() - 3), run.start()) else 0
         before = 0  # digits before group i
         for i, (a, b) in enumerate(groups):
             for size in (11, 13) if i >= first else ():
@@ -120,6 +141,60 @@ def mask_personal_numbers(text: str) -> str:
         out += [text[done:start], MASK if whole else _DIGIT.sub("*", text[start:end])]
         done = end
     return "".join(out) + text[done:]
+
+
+def keyed_token(value: str, key: bytes) -> str:
+    """A stand-in for `value` that names it without giving it away: HMAC-SHA256 under `key`, the
+    first 32 hex digits. The same value and key give the same token, on every run.
+
+    keyed_token("<15038512363@example.no>", key) -> "3f0c…" (32 hex digits), another for "<15038512444@…>"
+    """
+    return hmac.new(key, value.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()[:32]
+
+
+def _make_key(path: Path) -> None:
+    """Writes a new key to `path` unless a key is already there; whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{KEY_FILE}.")  # mode 0600 whatever the umask
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(KEY_BYTES))
+            fh.flush()
+            os.fsync(fh.fileno())
+        # link, not replace: of two processes making it at once, the first one's key stays and
+        # both read that one back (a replace could swap a key the other had started to use)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            if exc.errno not in NO_LINKS:
+                raise
+            if not os.path.lexists(path):  # no links on this file system: a checked rename
+                os.rename(tmp, path)
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def secret_key(data_dir: Path) -> bytes:
+    """This installation's secret for keyed_token: data_dir/privacy.key, made once (32 random
+    bytes, mode 0600) and read ever after. Raises ConfigError when it cannot be read or made.
+
+    secret_key(Path(".assistant")) -> b"\x8e\x11…" (32 bytes), the same bytes on every call
+    """
+    path = Path(data_dir) / KEY_FILE
+    try:
+        if not os.path.lexists(path):
+            _make_key(path)
+        key = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"The privacy key {path} cannot be read or made ({exc.strerror}); make "
+                          "ASSISTANT_DATA_DIR a folder you can write to.")
+    if len(key) != KEY_BYTES:
+        raise ConfigError(f"The privacy key {path} is damaged (not {KEY_BYTES} bytes); restore it from a backup "
+                          "(with a new key, e-mails keyed by the old one are drafted again).")
+    return key
 
 
 class MaskingFilter(logging.Filter):

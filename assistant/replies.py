@@ -7,12 +7,16 @@
 A reply goes to Reply-To (else From), says "Re: " once (whatever "Re:", "SV:", "AW:" the thread
 already carries), threads with In-Reply-To and References, and carries its UTF-8 body with
 personal numbers masked (the drafter's text and the applicant's quoted text both), as they are
-in every header it copies from the e-mail (To, Subject, In-Reply-To, References,
-X-Assistant-Draft-For): a draft is stored, so "Kari 01019012345" <kari@x.no> becomes
-"Kari *********** <kari@x.no>", even where that breaks threading or the address. A draft the
-team must finish by hand gets NEEDS_HUMAN_TAG before its subject and the X-Assistant-Needs-Human
-header (the IMAP keyword $NeedsHuman is set by the mailbox). X-Assistant-Draft-For names the
-e-mail a draft answers, so a later run finds it in the Drafts folder and never drafts it twice.
+in every header it copies from the e-mail (To, Subject, References): a draft is stored, so
+"Kari 01019012345" <kari@x.no> becomes "Kari *********** <kari@x.no>", even where that breaks
+the address. A draft the team must finish by hand gets NEEDS_HUMAN_TAG before its subject and
+the X-Assistant-Needs-Human header (the IMAP keyword $NeedsHuman is set by the mailbox).
+X-Assistant-Draft-For names the e-mail a draft answers (its Message-ID), so a later run finds it
+in the Drafts folder and never drafts it twice. A Message-ID holding a personal number
+("<15038512363@example.no>") is never copied: masked it would name no e-mail (and every such
+e-mail the same), so X-Assistant-Draft-For carries the caller's keyed token instead
+("<TOKEN@masked.assistant.invalid>") and the draft has no In-Reply-To or References: it is not
+threaded, since threading needs the Message-ID in clear.
 Deliberately left out: attachments, HTML bodies in the draft, and sending.
 """
 
@@ -27,13 +31,16 @@ from email.message import EmailMessage, Message
 
 from .privacy import mask_personal_numbers
 
-__all__ = ["MAX_BYTES", "SKIP_REASONS", "NEEDS_HUMAN_TAG", "NEEDS_HUMAN_KEYWORD", "DRAFT_FOR",
+__all__ = ["MAX_BYTES", "SKIP_REASONS", "NEEDS_HUMAN_TAG", "NEEDS_HUMAN_KEYWORD", "DRAFT_FOR", "TOKEN_KEY",
            "parse", "message_key", "skip_reason", "reply_subject", "reply_message", "needs_human"]
 
 MAX_BYTES = 10 * 1024 * 1024  # larger e-mails are skipped before they are downloaded
 NEEDS_HUMAN_TAG = "[Må besvares manuelt]"
 NEEDS_HUMAN_KEYWORD = "$NeedsHuman"
 DRAFT_FOR = "X-Assistant-Draft-For"
+# what X-Assistant-Draft-For says for a key holding a personal number: the key's token, no number
+TOKEN_DOMAIN = "masked.assistant.invalid"
+TOKEN_KEY = re.compile(rf"<([0-9a-f]{{32}})@{re.escape(TOKEN_DOMAIN)}>")
 # every reason a message gets no draft, in the order the run summary lists them
 SKIP_REASONS = ("auto_reply", "bounce", "list", "own", "answered", "too_large", "undecodable", "no_sender",
                 "failed")  # failed: drafting this e-mail raised an unexpected error (logged, not retried)
@@ -134,9 +141,20 @@ def _quoted(msg: Message, text: str) -> str:
     return "\n".join([attribution, *("> " + line if line else ">" for line in lines)])
 
 
-def reply_message(msg: Message, key: str, draft, text: str, sender: str, date: str | None = None) -> EmailMessage:
+def reply_message(msg: Message, key: str, draft, text: str, sender: str, date: str | None = None,
+                  token: str = "") -> EmailMessage:
     """The reply draft for `msg` (keyed `key`) with `draft` (a drafting.Draft) and the applicant's
-    `text` (already read, masked) quoted below; From is `sender`."""
+    `text` (already read, masked) quoted below; From is `sender`.
+
+    `token` (32 hex digits: the caller's keyed hash of `key`) stands in for a key that holds a
+    personal number: X-Assistant-Draft-For is then "<TOKEN@masked.assistant.invalid>" and there
+    is no In-Reply-To or References. Such a key without a token raises ValueError.
+    reply_message(<Message-ID <m1@x.no>>, "<m1@x.no>", ...)["In-Reply-To"] -> "<m1@x.no>"
+    reply_message(<Message-ID <15038512363@x.no>>, "<15038512363@x.no>", ..., token="3f0c…")["In-Reply-To"] -> None
+    """
+    personal = mask_personal_numbers(key) != key
+    if personal and not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise ValueError("a key holding a personal number needs its token (32 hex digits) to name it in a draft")
     manual = needs_human(draft)
     reply = EmailMessage(policy=policy.SMTP)
     reply["From"] = sender
@@ -147,12 +165,13 @@ def reply_message(msg: Message, key: str, draft, text: str, sender: str, date: s
     domain = _address(sender).partition("@")[2] or "assistant.invalid"
     reply["Message-ID"] = email.utils.make_msgid("npr-assistant", domain=domain)
     mid = _header(msg, "Message-ID")
-    if re.fullmatch(r"<[^<>\s]+>", mid):
+    # a Message-ID holding a number is not copied: masked, it would thread with no e-mail, or a wrong one
+    if re.fullmatch(r"<[^<>\s]+>", mid) and mask_personal_numbers(mid) == mid:
         refs = _header(msg, "References").split() or _header(msg, "In-Reply-To").split()[:1]
         refs = [r for r in refs if re.fullmatch(r"<[^<>\s]+>", r)][-20:]  # a long thread keeps its tail
-        reply["In-Reply-To"] = mask_personal_numbers(mid)
-        reply["References"] = mask_personal_numbers(" ".join([*refs, mid]))
-    reply[DRAFT_FOR] = mask_personal_numbers(key)  # mailroom hashes keys masked, so it still matches
+        reply["In-Reply-To"] = mid
+        reply["References"] = mask_personal_numbers(" ".join([*refs, mid]))  # earlier IDs may hold one
+    reply[DRAFT_FOR] = f"<{token}@{TOKEN_DOMAIN}>" if personal else key
     if manual:
         reply["X-Assistant-Needs-Human"] = "yes"
         reply["Keywords"] = NEEDS_HUMAN_KEYWORD

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import mailbox
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -24,6 +25,7 @@ import pytest
 from assistant.batch import SUMMARY, draft_folder, prepare_batch, run_batch
 from assistant.drafting import Drafter
 from assistant.mail import MailError, read_path
+from assistant.privacy import keyed_token, secret_key
 from assistant.records import Answer
 from conftest import REPO_ROOT
 
@@ -117,6 +119,39 @@ def test_a_second_run_keeps_the_teams_edited_drafts_unless_overwrite(tmp_path):
 
     draft_folder(drafter(), src, out, overwrite=True)
     assert "«Hva koster det?»" in edited.read_text(encoding="utf-8")
+
+
+def test_names_holding_personal_numbers_are_drafted_once_each_over_repeated_runs(tmp_path, _data_dir):
+    """Masked, 'henvendelse 15038512363.eml' and 'henvendelse 15038512444.eml' had one name, told
+    apart only by -2 in sorted order: a third e-mail sorting first then got no draft and was told
+    someone else's draft was kept for it. Now each name carries its keyed token."""
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    asked = {"henvendelse 15038512363.eml": "Hva koster det?", "henvendelse 15038512444.eml": "Hvor lang tid tar det?"}
+    for name, question in asked.items():
+        (src / name).write_text("Subject: Spørsmål\n\n" + mail(question), encoding="utf-8")
+    runs = []
+    for new in ({}, {}, {"henvendelse 01019012345.eml": "Hvem er databehandlingsansvarlig?"}):  # sorts first
+        for name, question in new.items():
+            (src / name).write_text("Subject: Spørsmål\n\n" + mail(question), encoding="utf-8")
+        asked |= new
+        echo = EchoAssistant()
+        runs.append((echo.asked, draft_folder(Drafter(echo), src, out)))
+    key = secret_key(_data_dir)  # the key the batch used: the data dir's, made by the first run
+    named = {name: f"henvendelse ***********.eml-{keyed_token(name, key)[:8]}.utkast.txt" for name in asked}
+    assert len(set(named.values())) == 3
+    assert sorted(runs[0][0]) == ["Hva koster det?", "Hvor lang tid tar det?"] and runs[1][0] == []
+    assert runs[2][0] == ["Hvem er databehandlingsansvarlig?"]  # only the new one, once
+    assert sorted(runs[2][1].kept) == sorted(("henvendelse ***********.eml", named[name]) for name in list(asked)[:2])
+    for name, question in asked.items():  # every draft, kept or new, is its own e-mail's
+        assert f"«{question}»" in (out / named[name]).read_text(encoding="utf-8"), name
+    files = sorted(p.name for p in out.iterdir())
+    assert files == sorted([SUMMARY, *named.values(), *(n.replace(".txt", ".json") for n in named.values())])
+    assert not any(re.search(r"\d{11}", text) for text in [*files, (out / SUMMARY).read_text(encoding="utf-8")])
+    # the CLI takes the same key from the data dir: nothing new to draft, so no model is loaded
+    r = run_cli(["draft", str(src), "--out", str(out)], tmp_path, NO_MODEL)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    assert "3 existing draft(s) kept unchanged" in r.stderr.decode()
 
 
 def test_drafts_are_never_written_into_the_input_folder_or_over_an_input(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import email
+import hashlib
 import json
 import os
 import re
@@ -25,7 +26,8 @@ import pytest
 from assistant.drafting import Drafter
 from assistant.inbox import MailError, read_mail
 from assistant.mailboxes import ConnectionLost, ImapBox, LoginFailed, MailboxUnavailable, MaildirBox
-from assistant.mailroom import Mailroom, read_queue
+from assistant.mailroom import Mailroom, key_hash, read_queue
+from assistant.privacy import keyed_token, secret_key
 from assistant.replies import message_key, parse, reply_subject, reply_to, skip_reason
 from conftest import REPO_ROOT
 from dovecotserver import Dovecot
@@ -221,24 +223,79 @@ def test_drafts_mask_personal_numbers_in_every_copied_header_and_the_decoded_bod
     box.connect()
     summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
     assert (summary.read, summary.drafted) == (4, 4)
-    drafts = {m["X-Assistant-Draft-For"]: m for _, m in drafts_of(root)}
-    assert set(drafts) == {"<m1@example.no>", "<m2@example.no>", "<m3@example.no>", "<***********@example.no>"}
+    # .strip(): a header line over 78 characters is folded, and the token's is 81
+    drafts = {m["X-Assistant-Draft-For"].strip(): m for _, m in drafts_of(root)}
+    token = keyed_token("<01019012345@example.no>", secret_key(tmp_path / "data"))
+    assert set(drafts) == {"<m1@example.no>", "<m2@example.no>", "<m3@example.no>",
+                           f"<{token}@masked.assistant.invalid>"}
     first = drafts["<m1@example.no>"]
     assert first["To"] == "Kari *********** <kari@example.no>"
     assert first["Subject"] == "Re: Fnr *********** ***********"
     assert "> Min mors fødselsnummer er ***********. Hva koster det?" in first.get_content()
-    fourth = drafts["<***********@example.no>"]
-    assert fourth["In-Reply-To"] == "<***********@example.no>" and fourth["References"] == "<***********@example.no>"
+    fourth = drafts[f"<{token}@masked.assistant.invalid>"]
+    assert fourth["In-Reply-To"] is None and fourth["References"] is None  # threading needs the ID in clear
     for name, draft in drafts_of(root):
         headers = "\n".join(f"{k}: {v}" for k, v in draft.items())
         assert not leaked(headers + "\n" + draft.get_content()), name
     for raw in (p.read_bytes() for p in (root / ".Drafts").rglob("*") if p.is_file()):
         assert not leaked(raw.decode("ascii", "replace"))  # the stored bytes, soft line breaks and all
     assert not leaked((tmp_path / "data" / "inbox" / "queue.jsonl").read_text(encoding="utf-8"))
-    # the masked Message-ID in the draft still marks its e-mail done, with or without the state file
+    # the token in the draft still marks its e-mail done, with or without the state file
     assert Mailroom(box, drafter, SENDER, tmp_path / "data").run().already == 4
-    assert Mailroom(box, drafter, SENDER, tmp_path / "elsewhere").run().already == 4
+    lose_state(tmp_path / "data")
+    assert Mailroom(box, drafter, SENDER, tmp_path / "data").run().already == 4
     assert len(drafts_of(root)) == 4
+
+
+def lose_state(data: Path) -> None:
+    """Deletes the mailroom's state file, as a lost one; the privacy key and the queue stay."""
+    states = [p for p in (data / "inbox").glob("*.jsonl") if p.name != "queue.jsonl"]
+    assert len(states) == 1
+    states[0].unlink()
+
+
+def stored(*folders: Path) -> bytes:
+    """Every file under `folders`, quoted-printable soft line breaks joined again."""
+    return b"\n".join(p.read_bytes() for f in folders for p in sorted(f.rglob("*")) if p.is_file()) \
+        .replace(b"=\r\n", b"").replace(b"=\n", b"")
+
+
+def test_message_ids_differing_only_in_a_personal_number_are_two_emails_drafted_once(tmp_path, drafter):
+    """Hashed masked, <15038512363@example.no> and <15038512444@example.no> were one key: the
+    second was never drafted, and the drafts threaded to <***********@example.no>, no e-mail."""
+    ids = ["<15038512363@example.no>", "<15038512444@example.no>"]
+    raws = [mail(1).replace(b"<m1@example.no>", ids[0].encode()), mail(2).replace(b"<m2@example.no>", ids[1].encode()),
+            mail(3)]
+    root, data = maildir(tmp_path / "Maildir", raws), tmp_path / "data"
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, data).run()
+    assert (summary.read, summary.drafted) == (3, 3)
+    again = Mailroom(box, drafter, SENDER, data).run()
+    assert (again.read, again.drafted, again.already) == (0, 0, 3)
+    key = secret_key(data)
+    tokens = [keyed_token(mid, key) for mid in ids]
+    # the state holds the ordinary key's plain sha256 as before, and a keyed token for the others
+    [state] = [p for p in (data / "inbox").glob("*.jsonl") if p.name != "queue.jsonl"]
+    assert {json.loads(line)["key"] for line in state.read_text().splitlines()} == \
+        {*tokens, hashlib.sha256(b"<m3@example.no>").hexdigest()[:32]}
+    lose_state(data)  # only the Drafts folder knows now
+    lost = Mailroom(box, drafter, SENDER, data).run()
+    assert (lost.drafted, lost.already, len(drafts_of(root))) == (0, 3, 3)
+
+    drafts = {m["X-Assistant-Draft-For"].strip(): m for _, m in drafts_of(root)}  # folded: 81 characters
+    assert set(drafts) == {f"<{tokens[0]}@masked.assistant.invalid>", f"<{tokens[1]}@masked.assistant.invalid>",
+                           "<m3@example.no>"}
+    for mid, token in zip(ids, tokens):
+        draft = drafts[f"<{token}@masked.assistant.invalid>"]
+        assert draft["In-Reply-To"] is None and draft["References"] is None  # threading needs the ID in clear
+        assert key_hash(f"<{token}@masked.assistant.invalid>", key) == key_hash(mid, key) == token
+    ordinary = drafts["<m3@example.no>"]  # threaded and hashed exactly as before
+    assert (ordinary["In-Reply-To"], ordinary["References"]) == ("<m3@example.no>", "<m3@example.no>")
+    assert key_hash(" <m3@example.no> ", key) == hashlib.sha256(b"<m3@example.no>").hexdigest()[:32]
+    # nothing the assistant stored holds either number: its data dir, the drafts it wrote
+    blob = stored(data, root / ".Drafts")
+    assert b"15038512363" not in blob and b"15038512444" not in blob and b"***********@example.no" not in blob
 
 
 def test_one_process_per_mailbox(tmp_path, drafter):

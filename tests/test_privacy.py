@@ -15,8 +15,10 @@ import json
 import logging
 import os
 import re
+import stat
 import subprocess
 import sys
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +29,8 @@ from assistant.drafting import Drafter
 from assistant.feedback import FeedbackStore
 from assistant.index import new_build_id
 from assistant.mail import read_mail
-from assistant.privacy import MASK, MaskingFilter, looks_personal, mask_personal_numbers
+from assistant.errors import ConfigError
+from assistant.privacy import MASK, MaskingFilter, keyed_token, looks_personal, mask_personal_numbers, secret_key
 from assistant.records import Answer
 from assistant.settings import Settings
 from conftest import REPO_ROOT
@@ -54,6 +57,8 @@ def test_every_way_of_writing_the_number_is_masked(written):
     ("01.01.1990 12345 og 020290-54321", f"{MASK} og {MASK}"),
     ("tlf 22 45 50 00 fnr 010190 12345", f"tlf 22 45 50 00 fnr {MASK}"),
     ("+47 01019012345", f"+47 {MASK}"),
+    # Norway's code glued to the number is a code in front of it, not a longer phone number
+    ("+4715038512363", f"+47{MASK}"), ("tlf. +4715038512363.", f"tlf. +47{MASK}."), ("+47150385 12363", f"+47{MASK}"),
     ("Kari 01019012345 <kari@example.no>", f"Kari {MASK} <kari@example.no>"),
     # a line break anywhere, not only between the date and the individual number
     ("0101\n90 12345", MASK), ("01019\n012345", MASK), ("010190 123\n45", MASK), ("0101\r\n9012345", MASK),
@@ -70,13 +75,57 @@ def test_numbers_next_to_numbers_or_split_by_lines_quotes_or_tags_are_masked(wri
 
 
 @pytest.mark.parametrize("kept", [
-    "+46 8 524 800 00", "Tlf. 22 45 50 00", "Pris per time NOK 1100,- eks. mva.", "org.nr. 974 707 152",
+    "+46 8 524 800 00", "+47 22 24 88 88", "+4722248888", "ring +4791234567 i dag", "Tlf. 22 45 50 00", "Pris per time NOK 1100,- eks. mva.", "org.nr. 974 707 152",
     "01.01.2024 - 31.12.2024", "Date: Tue, 3 Mar 2026 08:30:00 +0100", "konto 1234 5678 901 23",
     "010190123456", "30 dager, 60 dager", "2019 2020 2021", "Født 01.01.1990, 3 barn",
     "uke 1, 2, 3, 4, 5, 6, 7, 8, 9, 10", "5 > 3", "0.99, 0.1, -0.1, 0.9, 1.0, 0.0", "Q 2188 391 2477 730",
 ])
 def test_look_alikes_that_are_not_personal_numbers_stay(kept):
     assert mask_personal_numbers(kept) == kept
+
+
+def test_the_secret_key_is_made_once_private_and_then_reused(tmp_path):
+    data = tmp_path / "data"
+    old = os.umask(0o022)  # the usual umask would give 0644: the key must be 0600 regardless
+    try:
+        key = secret_key(data)
+    finally:
+        os.umask(old)
+    path = data / "privacy.key"
+    assert len(key) == 32 and path.read_bytes() == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert secret_key(data) == key and os.listdir(data) == ["privacy.key"]  # reused; no temporary file left
+    assert secret_key(tmp_path / "other") != key  # random per installation
+
+
+def test_callers_making_the_key_at_once_all_get_the_one_key_on_disk(tmp_path):
+    data, start, keys = tmp_path / "data", threading.Barrier(16), []
+
+    def make():
+        start.wait()
+        keys.append(secret_key(data))
+
+    threads = [threading.Thread(target=make) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(keys) == 16 and set(keys) == {(data / "privacy.key").read_bytes()}
+    assert os.listdir(data) == ["privacy.key"]
+
+
+def test_a_damaged_key_is_an_error_saying_what_to_do(tmp_path):
+    (tmp_path / "privacy.key").write_bytes(b"kort")
+    with pytest.raises(ConfigError, match="privacy.key is damaged .*restore it from a backup"):
+        secret_key(tmp_path)
+
+
+def test_keyed_tokens_are_hmac_sha256_and_tell_numbers_apart():
+    assert keyed_token("abc", b"k") == "342e519ce0ad6c03a36b98eeb3f1d130"  # hmac.new(b"k", b"abc", sha256), 32 hex
+    key = bytes(32)
+    first, second = keyed_token("<15038512363@example.no>", key), keyed_token("<15038512444@example.no>", key)
+    assert re.fullmatch("[0-9a-f]{32}", first) and first != second
+    assert first == keyed_token("<15038512363@example.no>", key) != keyed_token("<15038512363@example.no>", b"x" * 32)
 
 
 def test_several_groups_make_a_personal_number_only_when_they_start_with_a_date():
