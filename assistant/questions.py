@@ -60,17 +60,28 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+|" + LEAD_IN, re.IGNORECASE
 ABBREVIATION = re.compile(r"\(?(?:" + "|".join(re.escape(a) for a in sorted(
     ABBREVIATIONS | {"mva", "inkl", "ekskl", "pga", "mht", "iht", "approx", "incl", "excl"}, key=len, reverse=True))
                           + r")\.", re.IGNORECASE)
+# ...nor when an abbreviation that never ends a sentence is followed by an acronym ("What is the
+# price excl. VAT?", "inkl. MVA"): a capital there starts no new sentence
+BEFORE_ACRONYM = re.compile(r"\(?(?:inkl|ekskl|eks|incl|excl|approx|ca|f\.eks|e\.g|i\.e|jf|nr|kap|pkt|ref|iht|mht|bl\.a)\.",
+                            re.IGNORECASE)
+ACRONYM = re.compile(r"[A-ZÆØÅ]{2,}\b")
+# ...nor a title before a name ("Dr. Smith asks how long delivery takes."): written as titles are,
+# so "MR." (a scan) still ends a sentence
+TITLE = re.compile(r"\(?(?:Dr|Prof|Mr|Mrs|Ms)\.")  # capitalised: "min dr. Han sa …" is two sentences
 
 
 def sentences(text: str, pattern: re.Pattern = SENTENCE_BREAK) -> list[str]:
     """`text` split where `pattern` breaks it, except after an abbreviation the text goes on from.
 
     sentences("Gjelder prisen eks. mva. per time? Og leveringstiden?") -> ["Gjelder prisen eks. mva. per time?", "Og leveringstiden?"]
+    sentences("What is the price excl. VAT? Dr. Smith asks too.") -> ["What is the price excl. VAT?", "Dr. Smith asks too."]
     """
     out: list[str] = []
     for piece in pattern.split(text):
         last = (out[-1].rsplit(None, 1) or [""])[-1] if out else ""  # from the right: the join stays linear
-        if (piece[:1].islower() or piece[:1].isdigit()) and ABBREVIATION.fullmatch(last):
+        if ((piece[:1].islower() or piece[:1].isdigit()) and ABBREVIATION.fullmatch(last)
+                or ACRONYM.match(piece) and BEFORE_ACRONYM.fullmatch(last)
+                or piece[:1].isupper() and TITLE.fullmatch(last)):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)

@@ -305,6 +305,27 @@ def test_a_sentence_is_split_at_a_bounded_number_of_places():
     assert split_questions("Hva koster det, og hvor lang tid tar det?") == ["Hva koster det", "hvor lang tid tar det?"]
 
 
+def test_an_abbreviation_before_an_acronym_or_a_title_before_a_name_ends_no_sentence(drafter):
+    """"excl. VAT", "incl. VAT" and "Dr. Smith" were split into "What is the price excl." and "VAT?",
+    and the first half was declined beside the answer; Norwegian "eks. mva." always stayed whole.
+    "MR." (a scan, in capitals) and "mva." before a new sentence still end one."""
+    from assistant.questions import sentences
+
+    assert sentences("What is the price excl. VAT?") == ["What is the price excl. VAT?"]
+    assert sentences("What does it cost per hour incl. VAT? Dr. Smith asks how long delivery takes.") == \
+        ["What does it cost per hour incl. VAT?", "Dr. Smith asks how long delivery takes."]
+    assert sentences("Prisen er 1100 eks. mva. Hvor lang tid tar det?") == ["Prisen er 1100 eks. mva.", "Hvor lang tid tar det?"]
+    assert sentences("Hva koster en MR. Hvor lang tid tar det?") == ["Hva koster en MR.", "Hvor lang tid tar det?"]
+    assert sentences("Vi søker iht. GDPR. Hvor lang tid tar det?") == ["Vi søker iht. GDPR.", "Hvor lang tid tar det?"]
+    assert sentences("Jeg har snakket med min dr. Han sa at det tar tid.") == ["Jeg har snakket med min dr.",
+                                                                               "Han sa at det tar tid."]
+    draft = drafter.draft(read_mail("Hi,\nWhat does it cost per hour incl. VAT? Dr. Smith asks how long "
+                                    "delivery takes.\nBest, Ann"))
+    assert [i.question for i in draft.items] == ["What does it cost per hour incl. VAT?",
+                                                  "Dr. Smith asks how long delivery takes."]
+    assert not draft.manual
+
+
 def test_a_need_followed_by_a_question_pointing_back_is_its_context():
     """"I planen må vi oppgi kven som er databehandlar. Kven er det for NPR?" asks once: the need
     says what "det" is, in the chat and in a draft alike; two things named in one need are one
