@@ -78,8 +78,11 @@ def is_heading_line(line: str) -> bool:
     return s[0].isupper() or s[0].isdigit()
 
 
+BOM = "\ufeff"
+
+
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == BOM):  # a Windows file's byte-order mark is no text
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -99,15 +102,15 @@ def parse_sections(text: str, source: str, title: str, markdown: bool = False) -
             # a '#' line starts a section even inside a block
             pos = b_start
             for line in block.split("\n"):
-                s = line.strip()
+                s = line.strip().lstrip(BOM)
                 if s.startswith("#"):
                     heads.append((s.lstrip("#").strip(), []))
                 elif s:
                     ls, le = _strip_span(text, pos, pos + len(line))
                     heads[-1][1].append((ls, le))
                 pos += len(line) + 1
-        elif is_heading_line(block):
-            heads.append((block.strip(), []))
+        elif is_heading_line(block.lstrip(BOM)):
+            heads.append((block.strip().lstrip(BOM).strip(), []))
         else:
             heads[-1][1].append(_strip_span(text, b_start, b_end))
 

@@ -158,3 +158,23 @@ def test_a_broken_snapshot_is_read_from_the_store_instead(tmp_path, corpus_copy,
         assert again.ask("Hva koster det?").answer == first.ask("Hva koster det?").answer
     snapshot.unlink()
     assert not Assistant(s, embedder=HashEmbedder()).built
+
+
+def test_offsets_count_the_file_as_stored_crlf_line_ends_and_a_bom_included(tmp_path, corpus_copy):
+    """A document saved on Windows (CRLF, a byte-order mark): each citation's offsets are into the
+    file's text exactly as stored, what `open(source, encoding="utf-8", newline="").read()` gives
+    (the README's contract); plain `open(source).read()` would turn each CRLF into one character."""
+    doc = corpus_copy / "windows.txt"
+    doc.write_bytes("\ufeffParkering\r\n\r\nDet finnes ingen parkeringsplasser ved Helsedirektoratet i Oslo.\r\n"
+                    "Sykkelparkering finnes i bakgården.\r\n".encode("utf-8"))
+    a = Assistant(_settings(tmp_path, corpus_copy), embedder=HashEmbedder()).ask(
+        "Finnes det parkeringsplasser ved Helsedirektoratet?")
+    cited = [c for c in a.citations if c.source.endswith("windows.txt")]
+    assert cited, a
+    with open(doc, encoding="utf-8", newline="") as f:
+        text = f.read()
+    for c in cited:
+        assert text[c.start:c.end] == c.quote and "\r" not in c.quote and "\ufeff" not in c.quote
+    assert "\ufeff" not in a.answer
+    assert {c.section for c in cited} == {"Parkering"}  # the first line is a heading, byte-order mark or not
+    assert any(c.quote == "Det finnes ingen parkeringsplasser ved Helsedirektoratet i Oslo." for c in cited)
