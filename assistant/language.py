@@ -327,8 +327,9 @@ class Spelling:
     slips too, barely (wordfreq: "reserch" at Zipf 1.2): a word below SLIP_ZIPF one slip from a
     far commoner word is read as that word ("reserch" -> "research"). So a slip in an
     everyday word no longer reads as a rare topic the guidance lacks (which declines), and a slip
-    in a guidance word finds it. Deliberately left out: slips in words shorter than
-    SPELLING_MIN_LENGTH (too many real words lie one slip apart) and in a word's first letter.
+    in a guidance word finds it. A word shorter than SPELLING_MIN_LENGTH is read only for two
+    swapped letters ("logn", "Hovr"): too many real short words lie one dropped, added or changed
+    letter apart. Deliberately left out: slips in a word's first letter.
     """
 
     def __init__(self, domain: dict[str, int]):
@@ -340,14 +341,64 @@ class Spelling:
 
     def correct(self, tok: str, raw: str, speech: "Language") -> str | None:
         """The word `tok` (folded; `raw` as written) was meant to be, as written, or None."""
-        if len(tok) < T.SPELLING_MIN_LENGTH or not tok.isalpha() or tok in self.known:
+        if len(tok) < T.SPELLING_SHORT or not tok.isalpha() or tok in self.known:
             return None
         key = (tok, raw, speech.code)
         try:
             return self._seen[key]
         except KeyError:
-            found = self._correct(tok, raw, speech)
+            found = self._correct(tok, raw, speech) if len(tok) >= T.SPELLING_MIN_LENGTH else self._swapped(tok, raw, speech)
         if len(self._seen) >= T.SPELLING_SEEN:  # another thread may clear it too: harmless
+            self._seen.clear()
+        self._seen[key] = found
+        return found
+
+    def _swapped(self, tok: str, raw: str, speech: "Language") -> str | None:
+        """A short word (SPELLING_SHORT up to SPELLING_MIN_LENGTH letters) that neither general
+        language (its word forms, nynorsk's too) nor the guidance knows, with two letters after
+        the first swapped as typed: "logn" -> "long", "tkae" -> "take", "Hovr" -> "hvor", "hwo" ->
+        "how". A word general language has seen at all is read only as one of the guidance's and
+        its examples' own ("nkr" is no "nrk", "drak" no "dark", "msis" no "miss"), and a real word
+        stays ("byar", "evna", "krut"). Dropped, added or changed letters stay unread in a short
+        word: too many other words lie there ("kost", "kose")."""
+        general = _general(speech.code)[1]
+        if tok in general or tok in self._written:
+            return None
+        seen = max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0)
+        if seen >= T.SLIP_ZIPF:
+            return None
+        for i in range(1, len(raw) - 1):
+            cand = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]  # as typed: "hsø" is no slip of "hos"
+            written = self._written.get(fold(cand)) or (None if seen else general.get(fold(cand)))
+            if written and written.lower() == cand \
+                    and max(speech.zipf(w) for w in speech.written_forms(written)) >= seen + T.SLIP_COMMONER:
+                return written
+        return None
+
+    def with_letters(self, raw: str, speech: "Language") -> str | None:
+        """A Norwegian word typed without æøå ("undersokelse", "naar", "faar") as it is written,
+        when that is far commoner (LETTERS_COMMONER) than what was typed; None otherwise. Coverage and
+        BM25 fold æøå anyway; this is for the embedding, which reads "hva koster en mr-undersokelse"
+        nearer the price than "hva koster en MR-undersøkelse". A real word typed so is left alone
+        ("far" is not "får", "sa" not "så", "mal" not "mål").
+
+            Spelling({"når": 3}).with_letters("naar", get("nb")) -> "når"
+        """
+        if speech.code not in ("nb", "nn") or not raw.isascii() or not raw.isalpha() or len(raw) < 2:
+            return None
+        key = ("æøå", raw, speech.code)
+        found = self._seen.get(key, key)  # one look-up: another thread may clear the cache between two
+        if found is not key:
+            return found
+        low, found = raw.lower(), None
+        general = _general(speech.code)[1]
+        for folded in dict.fromkeys((low, low.replace("aa", "a"))):  # "aa" is how å is typed without it
+            # the examples' own spelling first, general language's if theirs is typed without æøå too
+            written = next((w for w in (self._written.get(folded), general.get(folded)) if w and not w.isascii()), None)
+            if written and speech.zipf(written) >= speech.zipf(low) + T.LETTERS_COMMONER:
+                found = written
+                break
+        if len(self._seen) >= T.SPELLING_SEEN:
             self._seen.clear()
         self._seen[key] = found
         return found

@@ -100,6 +100,15 @@ def marked_stems(toks: list[str]) -> list[str]:
     return out
 
 
+def _acronyms(text: str) -> frozenset[str]:
+    """Short words written in capitals, lower-cased: names ("MSIS", "KPR"), never read as slips
+    ("MSIS" is no swapped "miss").
+
+        _acronyms("Hvilke regler gjelder for MSIS-data?") -> frozenset({'msis'})
+    """
+    return frozenset(w.lower() for w in WORD.findall(text) if len(w) < T.SPELLING_MIN_LENGTH and w.isupper())
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the words that can carry meaning: 'Hva koster det?' -> ['kost']"""
     return marked_stems(words(text))
@@ -287,8 +296,9 @@ class LexicalIndex:
         if len(raws) != len(toks):  # folding never splits a word, but be safe
             raws = toks
         budget = [T.SPELLING_PER_TEXT]
+        acronyms = _acronyms(question)
         for n, (tok, raw) in enumerate(zip(toks, raws)):  # typing slips: "Hovrdan" -> "hvordan"
-            fixed = self.respelled(tok, raw, speech, budget)
+            fixed = None if raw in acronyms else self.respelled(tok, raw, speech, budget)
             if fixed:
                 toks[n], raws[n] = fold(fixed), fixed.lower()
         # "not formal research" denies research as "not research" does
@@ -422,9 +432,17 @@ class LexicalIndex:
         speech = language.get(lang or language.detect(text))
         budget = [T.SPELLING_PER_TEXT]
 
+        acronyms = _acronyms(text)
+
         def mend(m) -> str:
-            fixed = self.respelled(fold(m.group(0)), m.group(0).lower(), speech, budget)
-            return fixed if fixed else m.group(0)
+            word = m.group(0)
+            if word.lower() in acronyms:  # "PA", "DOD", "MSIS": names, not slips
+                return word
+            fixed = self.respelled(fold(word), word.lower(), speech, budget)
+            if fixed:
+                return fixed
+            fixed = self.spelling.with_letters(word, speech)
+            return fixed.capitalize() if fixed and word[:1].isupper() else (fixed or word)
 
         return WORD.sub(mend, text)
 

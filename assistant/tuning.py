@@ -79,8 +79,10 @@ EITHER_REACH = 2  # "A or B": A at most two words before the "or", B its next wo
 
 # Typing slips (language.Spelling)
 SPELLING_MIN_LENGTH = 5  # shorter words lie one slip from too many real ones ("kost", "kose")
+SPELLING_SHORT = 3  # ...but from this length two swapped letters (not the first) are read as a slip ("logn", "tkae", "hwo"): a swap seldom makes another real word
 SPELLING_TWO_SLIPS = 10  # from this length a word may hold two slips ("datainnsamlinnga"); shorter, two slips reach other words ("konkrete", "concrete")
 SPELLING_PER_TEXT = 12  # unknown words looked up per text analysed: an e-mail of made-up words stays fast
+LETTERS_COMMONER = 2.0  # a word typed without æøå is read with them when that is this much commoner (Zipf): "naar" 2.7 -> "når" 6.4, "pa" -> "på", "undersokelse" -> "undersøkelse"; not a real word of its own ("mal" 3.7 is no "mål" 5.4, "far" no "får", "bade" no "både")
 SPELLING_WORDS = 30000  # the commonest words of general language a slip is read against
 SLIP_ZIPF = 2.1  # a word general language knows less than this may be a slip (wordfreq knows the commonest slips: "reserch" 1.2, "lenght" 2.0; real rare words sit higher: "forsere" 2.9, "consents" 2.8)
 SLIP_COMMONER = 1.5  # ...when the word one slip from it is this much commoner (Zipf): "research" 5.0;
