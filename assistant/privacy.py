@@ -47,7 +47,8 @@ from pathlib import Path
 from .errors import ConfigError
 from .files import NO_LINKS
 
-__all__ = ["MASK", "MaskingFilter", "keyed_token", "looks_personal", "mask_personal_numbers", "secret_key"]
+__all__ = ["MASK", "MaskingFilter", "keyed_token", "looks_personal", "mask_personal_numbers", "secret_key",
+           "without_number_names"]
 
 # invisible characters someone may paste inside a number: zero-width space/joiners, word joiner,
 # BOM, soft hyphen, bidi marks; and U+FFFD, what an undecodable separator turns into
@@ -74,6 +75,25 @@ MASK = "***********"
 _DIGIT = re.compile(r"\d")
 KEY_FILE = "privacy.key"
 KEY_BYTES = 32
+
+
+# what a masked number is called when the asker gives their own: the name says nothing the question
+# asks about ("Hva koster det for fnr ***********?" asks what "Hva koster det?" asks)
+_NUMBER_NAME = re.compile(
+    r"(?<!\w)(?:(?:mitt|mit|my|our|vårt|hennes|hans|his|her)\s+)?"
+    r"(?:fnr|f\.nr|fødselsnr|fødselsnummer|fodselsnummer|fødselsnummeret|personnr|personnummer|personnummeret|pnr|"
+    r"d-nummer|d-nr|(?:norwegian\s+)?(?:national|personal)\s+(?:id(?:entity|entification)?\s+)?number|"
+    r"(?:national\s+)?id(?:entity)?\s+number|social\s+security\s+number|ssn)\.?"
+    r"\s*(?:[:=]|\ber\b|\bis\b)?\s*(?=" + re.escape(MASK) + r")", re.IGNORECASE)
+
+
+def without_number_names(text: str) -> str:
+    """Masked text with the name of each masked number left out, for reading what is asked.
+
+        without_number_names("Hva koster det for fnr ***********?") -> "Hva koster det for ***********?"
+        without_number_names("My national ID number is ***********. How long?") -> "***********. How long?"
+    """
+    return _NUMBER_NAME.sub("", text) if MASK in text else text
 
 
 def looks_personal(digits: str) -> bool:

@@ -30,7 +30,7 @@ from .examples import load_examples
 from .glossary import Glossary
 from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems, stopwords
-from .privacy import mask_personal_numbers
+from .privacy import mask_personal_numbers, without_number_names
 from .questions import (about_the_question, as_asked, compared_with, courtesy, detect_language, follows_on, introductions,
                         is_asking, points_back, roles,
                         split_questions, reason_apart, statements, story_apart, wished)
@@ -263,7 +263,8 @@ class Assistant:
                 # what a topicless part asks about is the end of what came before it: no earlier
                 # question is longer than a question may be
                 before = mask_personal_numbers(earlier if isinstance(earlier, str) else "")[-limit:]
-                asked, parts = self.rank_parts(shown, context, whole, before)
+                # "fnr ***********": the asker's own number, and its name, are no topic of the question
+                asked, parts = self.rank_parts(without_number_names(shown), context, whole, before)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities, self.declined)
                 if answer.reason == "empty" and before and is_asking(shown):

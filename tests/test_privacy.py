@@ -263,6 +263,24 @@ def test_generated_numbers_next_to_other_numbers_never_survive_masking(number, b
     assert digits not in re.sub(r"\D", "", masked) or digits in re.sub(r"\D", "", before + after)
 
 
+def test_the_name_of_the_askers_own_number_is_no_topic_of_the_question(assistant):
+    """"Hva koster det for fnr 150385 12363?" was declined (0.15) where "Hva koster det for
+    15038512363?" was answered: "fnr" before the masked number read as a subject the guidance lacks.
+    The number's name goes with it; the question shown keeps it, masked; a question about personal
+    numbers as data keeps the word."""
+    from assistant.privacy import without_number_names
+
+    assert without_number_names("Hva koster det for fnr ***********?") == "Hva koster det for ***********?"
+    assert without_number_names("My national ID number is ***********. How long?") == "***********. How long?"
+    assert without_number_names("Kan jeg få data med fødselsnummer?") == "Kan jeg få data med fødselsnummer?"
+    for question in ("Hva koster det for fnr 150385 12363?", "Hva koster det for personnummer 15038512363?",
+                     "Mitt fødselsnummer er 15038512363. Hva koster det?"):
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == "Pris", question
+        assert "15038512363" not in answer.question and MASK in answer.question
+    assert assistant.ask("Hva koster det for fnr 150385 12363?").question == f"Hva koster det for fnr {MASK}?"
+
+
 @pytest.fixture(scope="module")
 def drafter(assistant):
     return Drafter(assistant)
