@@ -152,6 +152,10 @@ def _metadata(path: Path) -> dict:
 def load_documents(corpus_dir: Path) -> list[Document]:
     """Every readable .txt/.md file under corpus_dir, sorted by path."""
     corpus_dir = Path(corpus_dir)
+    if corpus_dir.exists() and not corpus_dir.is_dir():
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} is a file, not a folder: give the folder that holds the "
+            ".txt/.md guidance files in ASSISTANT_CORPUS_DIR.")
     if not corpus_dir.is_dir():
         raise CorpusError(
             f"The corpus folder {corpus_dir} does not exist: create it and put .txt/.md guidance "

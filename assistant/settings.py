@@ -102,6 +102,22 @@ def _switch(env: dict, name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={env.get(name)!r} is neither on nor off; give 1 or 0.")
 
 
+def _folder(env: dict, name: str) -> Path | None:
+    """A folder setting (made when missing); ConfigError when it, or the nearest part of it that
+    exists, is a file: the vector cache would otherwise be skipped in silence, every start
+    embedding the new documents again."""
+    raw = env.get(name)
+    if not raw:
+        return None
+    path = place = Path(raw).expanduser()
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if place.exists() and not place.is_dir():
+        raise ConfigError(f"{name}={raw!r}: {place} is a file, not a folder; give a folder (it is made "
+                          "when missing) or unset it.")
+    return path
+
+
 def _float(env: dict, name: str, default: float | None) -> float | None:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -109,7 +125,7 @@ def _float(env: dict, name: str, default: float | None) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number; unset it or give e.g. {default}.")
+        raise ConfigError(f"{name}={raw!r} is not a number; unset it or give e.g. {0.5 if default is None else default}.")
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"{name}={value} must lie between 0 and 1.")
     return value
@@ -140,7 +156,7 @@ class Settings:
             data_dir=Path(env.get("ASSISTANT_DATA_DIR") or REPO_ROOT / ".assistant").expanduser(),
             corpus_dir=Path(env.get("ASSISTANT_CORPUS_DIR") or REPO_ROOT / "corpus").expanduser(),
             embedding_model=env.get("ASSISTANT_EMBEDDING_MODEL", "").strip(),
-            cache_dir=Path(env["ASSISTANT_CACHE_DIR"]).expanduser() if env.get("ASSISTANT_CACHE_DIR") else None,
+            cache_dir=_folder(env, "ASSISTANT_CACHE_DIR"),
             top_k=whole_number(env, "ASSISTANT_TOP_K", 4),
             min_confidence=_float(env, "ASSISTANT_MIN_CONFIDENCE", None),
             max_question_chars=whole_number(env, "ASSISTANT_MAX_QUESTION_CHARS", 2000),

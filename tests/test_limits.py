@@ -205,6 +205,25 @@ def test_settings_out_of_range_or_not_numbers_are_config_errors_naming_them():
                 Settings.from_env({name: value})
 
 
+def test_a_cache_folder_that_is_a_file_a_corpus_file_and_a_word_for_a_score_are_named_plainly(tmp_path):
+    """ASSISTANT_CACHE_DIR set to a file was accepted in silence (no vector cache, every start
+    embedding again); ASSISTANT_CORPUS_DIR set to a file was said "not to exist"; a non-number for
+    ASSISTANT_MIN_CONFIDENCE was told to "give e.g. None" (QA review)."""
+    from assistant.corpus import CorpusError, load_documents
+    from assistant.settings import Settings
+
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for value in (afile, afile / "sub"):
+        with pytest.raises(ConfigError, match=f"^ASSISTANT_CACHE_DIR=.*{afile} is a file, not a folder"):
+            Settings.from_env({"ASSISTANT_CACHE_DIR": str(value)})
+    assert Settings.from_env({"ASSISTANT_CACHE_DIR": str(tmp_path / "new")}).vector_cache_dir == tmp_path / "new"
+    with pytest.raises(CorpusError, match="is a file, not a folder"):
+        load_documents(afile)
+    with pytest.raises(ConfigError, match=r"^ASSISTANT_MIN_CONFIDENCE='abc' is not a number; unset it or give e\.g\. 0\.5\.$"):
+        Settings.from_env({"ASSISTANT_MIN_CONFIDENCE": "abc"})
+
+
 def test_a_host_that_cannot_be_resolved_or_is_not_ours_names_the_host_setting():
     from assistant.limits import port_taken
 
