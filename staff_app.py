@@ -31,7 +31,7 @@ from assistant.examples import examples_path
 from assistant.feedback import FeedbackStore
 from assistant.limits import Limiter, LockedOut, LoginGuard, RateLimit, port_taken
 from assistant.settings import PORT_MAX, REPO_ROOT, whole_number
-from assistant.teaching import teach
+from assistant.teaching import TeachingError, teach
 
 import gradio as gr  # noqa: E402  (after the offline variables)
 
@@ -90,22 +90,27 @@ def lesson_for(assistant: Assistant, feedback_id: int, choice: str, feedback: Fe
                eval_file: Path) -> str:
     """Teach the assistant from one thumbs-down answer: `choice` is a section heading or NOT_COVERED.
 
-    Appends an example question (to the section's document's example file, or to the first
-    document's out-of-scope list) and an eval case; returns what was done, in one line.
+    Appends an example question (to the section's document's example file, or to the out-of-scope
+    list of the first document that has an example file) and an eval case; returns what was done,
+    or why nothing was (a read-only or linked file), in one line.
     """
     row = next((r for r in feedback.rows("down") if r["id"] == feedback_id), None)
     if row is None:
         return "Fant ikke tilbakemeldingen; trykk «Hent» på nytt."
     if choice == NOT_COVERED:
-        section, doc = "", assistant.documents[0]
-        text = ""
+        # the file the team already keeps (the guidance's), never a new one beside another document
+        section, text = "", ""
+        doc = next((d for d in assistant.documents if examples_path(d.path).exists()), assistant.documents[0])
     else:
         match = next((s for s in assistant.sections if s.heading == choice), None)
         if match is None:
             return f"{choice!r} er ikke en overskrift i veiledningen."
         section, text = match.heading, match.text
         doc = next(d for d in assistant.documents if d.source == match.source)
-    lesson = teach(row["question"], row["lang"], section, examples_path(doc.path), eval_file, text)
+    try:
+        lesson = teach(row["question"], row["lang"], section, examples_path(doc.path), eval_file, text)
+    except TeachingError as exc:
+        return f"Kunne ikke lagre: {exc}"
     done = []
     if lesson.example_added:
         done.append(f"eksempelspørsmål lagt til i {examples_path(doc.path).name}")

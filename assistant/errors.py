@@ -8,14 +8,15 @@
     ├── IndexUnavailableError       the Chroma server behind ASSISTANT_CHROMA_URL cannot be reached
     ├── MailError                   an e-mail, a folder of them or a reply template cannot be read,
     │                               or drafts cannot be written
-    └── FeedbackError               the feedback file (feedback.sqlite3) is not a readable database
+    ├── FeedbackError               the feedback file (feedback.sqlite3) is not a readable database
+    └── TeachingError               a lesson's example or eval file is read-only or a symbolic link
 
 The core raises these and never prints or exits; only the edges (cli.py, app.py) turn them
 into user messages. Bad *questions* are not errors: they get an abstaining Answer.
 """
 
 __all__ = ["AssistantError", "ConfigError", "ModelError", "CorpusError", "IndexBuildError", "IndexUnavailableError",
-           "MailError", "FeedbackError"]
+           "MailError", "FeedbackError", "TeachingError"]
 
 
 class AssistantError(Exception):
@@ -48,3 +49,7 @@ class MailError(AssistantError):
 
 class FeedbackError(AssistantError):
     """The thumbs up/down store cannot be read; the message says where it is and what to do."""
+
+
+class TeachingError(AssistantError):
+    """An example or eval file the staff app may not replace; the message says what to do."""

@@ -8,7 +8,8 @@ The text goes to a hidden temporary file in the same folder, which is then linke
 (fails if anything has it, a broken symbolic link too) or, with `overwrite`, renamed over it. So
 no reader sees half a file, a crash leaves no half file under the name, and a symbolic link at
 the name is replaced, never written through. The mode follows the umask as open() would give it
-(0644 under the usual 022), the same with or without `overwrite`.
+(0644 under the usual 022), the same with or without `overwrite`, unless `mode` is given (a file
+rewritten in place keeps its own: `mode=stat.S_IMODE(path.stat().st_mode)`).
 Deliberately left out: fsync (a draft lost to a power cut is drafted again by the next run).
 """
 
@@ -36,12 +37,15 @@ def _temporary(path: Path) -> tuple[Path, int]:
             continue
 
 
-def write_file(path: Path, text: str, overwrite: bool = False) -> None:
+def write_file(path: Path, text: str, overwrite: bool = False, mode: int | None = None) -> None:
     """Writes `text` (UTF-8) to `path` atomically; raises FileExistsError when the name is taken
-    and not `overwrite`, OSError when the folder cannot be written."""
+    and not `overwrite`, OSError when the folder cannot be written. `mode`: the file's permission
+    bits instead of the umask's."""
     path = Path(path)
     tmp, fd = _temporary(path)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         if overwrite:

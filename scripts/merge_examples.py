@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from assistant.examples import parse_examples  # noqa: E402
+from assistant.errors import TeachingError  # noqa: E402
 from assistant.teaching import _write_atomic, add_example  # noqa: E402
 from assistant.text import words  # noqa: E402
 
@@ -84,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{added} added, {len(dropped)} near-duplicates dropped, {len(conflicts)} conflicts left out "
           f"(of {len(new)})")
     if not args.dry_run and added:
-        _write_atomic(args.examples, merged)
+        try:
+            _write_atomic(args.examples, merged)
+        except (TeachingError, OSError) as exc:  # a read-only or linked file is refused, never replaced
+            print(f"merge_examples: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 
