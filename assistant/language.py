@@ -337,6 +337,9 @@ class Spelling:
         ordered = sorted(domain, key=lambda w: (-domain[w], w))
         self._domain, self._written = _by_length(ordered)
         self.known = frozenset(self._written)
+        # folded -> the commonest of the guidance's and its examples' words that hold æøå ("a" -> "å",
+        # though the English examples' "a" is commoner as typed)
+        self._lettered = _by_length(w for w in ordered if not w.isascii())[1]
         self._seen: dict[tuple[str, str, str], str | None] = {}  # a slip is looked up once
 
     def correct(self, tok: str, raw: str, speech: "Language") -> str | None:
@@ -391,11 +394,14 @@ class Spelling:
         if found is not key:
             return found
         low, found = raw.lower(), None
-        general = _general(speech.code)[1]
         for folded in dict.fromkeys((low, low.replace("aa", "a"))):  # "aa" is how å is typed without it
-            # the examples' own spelling first, general language's if theirs is typed without æøå too
-            written = next((w for w in (self._written.get(folded), general.get(folded)) if w and not w.isascii()), None)
-            if written and speech.zipf(written) >= speech.zipf(low) + T.LETTERS_COMMONER:
+            # the guidance's and its examples' own words first; general language's (30,000 words,
+            # read once, about a second) only for a word they never use, so that most questions,
+            # and a cold start, never load it
+            written = self._lettered.get(folded)
+            if not written and folded not in self.known:
+                written = _general(speech.code)[1].get(folded)
+            if written and not written.isascii() and speech.zipf(written) >= speech.zipf(low) + T.LETTERS_COMMONER:
                 found = written
                 break
         if len(self._seen) >= T.SPELLING_SEEN:
