@@ -364,11 +364,12 @@ class Spelling:
         its examples' own ("nkr" is no "nrk", "drak" no "dark", "msis" no "miss"), and a real word
         stays ("byar", "evna", "krut"). Dropped, added or changed letters stay unread in a short
         word: too many other words lie there ("kost", "kose")."""
-        general = _general(speech.code)[1]
-        if tok in general or tok in self._written:
-            return None
+        # the cheap test first: a word general language knows well needs no look in its word list
         seen = max(speech.zipf(raw), get("en").zipf(raw) if speech.code != "en" else 0.0)
-        if seen >= T.SLIP_ZIPF:
+        if seen >= T.SLIP_ZIPF or tok in self._written:
+            return None
+        general = _general(speech.code)[1]
+        if tok in general:
             return None
         for i in range(1, len(raw) - 1):
             cand = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]  # as typed: "hsø" is no slip of "hos"
