@@ -339,15 +339,18 @@ class HybridSearch:
         # that one is itself EXAMPLE_DECISIVE_FLOOR near), that section goes first, however many
         # of the question's words the other's text holds (the delivery times name "anonyme
         # opplysninger", which does not say whether the register is anonymous); the rest keep
-        # their order (a second section may still be quoted beside it). Not where the asker named
-        # a route (who asks decides there), not between a section with example questions and
-        # one without (other scales), and not away from a section holding the kind of fact asked
-        # for to one that does not ("Er det gratis?" stays with the price)
-        if examples and not route and T.EXAMPLE_DECISIVE and final:
+        # their order (a second section may still be quoted beside it). Not to or from a route
+        # where the asker named one (who asks decides between the routes; a journalist's "Finnes
+        # det statistikk som allerede er publisert?" still goes to open data, not where the
+        # e-mail's "ventetider" leads), not between a section with example questions and one
+        # without (other scales), and not away from a section holding the kind of fact asked for
+        # to one that does not ("Er det gratis?" stays with the price)
+        if examples and T.EXAMPLE_DECISIVE and final:
             best_key = max(examples, key=examples.get)
             first = max(final, key=lambda i: (final[i], -i))
             first_key = (self.chunks[first].source, self.chunks[first].heading)
             if best_key != first_key and {best_key, first_key} <= self.sections_with_examples \
+                    and not (route and {best_key, first_key} & self.routes.keys()) \
                     and ex_of[first] <= examples[best_key] - T.EXAMPLE_DECISIVE \
                     and examples[best_key] >= T.EXAMPLE_DECISIVE_FLOOR:
                 own = [i for i in final if (self.chunks[i].source, self.chunks[i].heading) == best_key]

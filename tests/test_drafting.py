@@ -831,3 +831,14 @@ def test_a_question_with_no_topic_of_its_own_after_a_question_asks_about_that_qu
     # a question about a person (its number masked) is nothing a later one points back past
     asked, _ = find_asked("Finnes det statistikk? Kan dere sjekke 01017012345 sin journal? Hvor finner jeg den?")
     assert asked[2] == ("Hvor finner jeg den?", "") and "01017012345" not in str(asked)
+
+
+def test_who_asks_decides_between_the_routes_only_and_the_examples_still_pick_the_topic(drafter):
+    """A journalist names the route for other purposes, and the e-mail's "ventetider" leans to the
+    delivery times: the example questions still carry "already published?" to open data."""
+    mail = read_mail("Emne: Ventetider\n\nHei,\n\nJeg er journalist i en lokalavis og skriver en sak om "
+                     "ventetider for operasjoner på sykehusene i regionen. Finnes det statistikk som "
+                     "allerede er publisert, slik at jeg slipper å søke?\n\nMvh\nEirik\nJournalist")
+    cited = [c.section for c in drafter.draft(mail).citations]
+    assert cited and cited[0] == "Åpne data", cited
+    assert "Søknad om tilgang til data" not in cited
