@@ -40,6 +40,26 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
+class _ProgressLines(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage().startswith("indexing:")
+
+
+def _show_index_progress() -> None:
+    """`assistant index` says how a long build goes also off a terminal (a pipe, a CI log, cron),
+    where no bar is drawn: the build's "indexing: …" lines, without -v and nothing else of its log."""
+    logger = logging.getLogger("assistant.index")
+    if any(isinstance(f, _ProgressLines) for h in logger.handlers for f in h.filters):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_ProgressLines())
+    handler.addFilter(MaskingFilter())
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)  # the root handler still shows only its warnings
+
+
 def format_answer(answer) -> str:
     """An Answer as text for a terminal: the answer, then numbered sources."""
     lines = [answer.answer]
@@ -140,6 +160,8 @@ def _cmd_ask(args) -> int:
 def _cmd_index(args) -> int:
     from .service import Assistant
 
+    if not args.verbose:  # -v shows the whole log, these lines with it
+        _show_index_progress()
     assistant = Assistant()  # builds the index when the corpus (or the model) changed
     if args.force and not assistant.built:
         assistant.rebuild()

@@ -293,3 +293,34 @@ def test_a_build_embeds_the_sentences_so_no_question_does(tmp_path, corpus_copy,
     assert lazy.ask("Hva koster det?").citations
     assert "passage" in [kind for kind, _ in calls]
 
+
+
+def test_assistant_index_off_a_terminal_prints_the_builds_progress_lines_without_v(tmp_path, capsys, monkeypatch):
+    """A pipe or a CI log draws no bar; `assistant index` still says how a long build goes, and
+    nothing else of the log unless -v."""
+    from assistant import cli
+
+    class Slow(HashEmbedder):
+        def embed(self, texts):
+            time.sleep(0.02 * len(texts))
+            return super().embed(texts)
+
+    logger, root = logging.getLogger("assistant.index"), logging.getLogger()
+    kept = (logger.handlers[:], logger.level, root.handlers[:], root.level)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    try:
+        cli._setup_logging(False)
+        cli._show_index_progress()
+        cli._show_index_progress()  # a second index command in one process adds no second handler
+        n = int(PROGRESS_AFTER_S * 150)
+        IndexStore(tmp_path / "slow").open(_chunks(n), Slow(dim=8))
+        logging.getLogger("assistant.index").warning("a warning still shows once")
+        err = capsys.readouterr().err
+        assert re.search(rf"^indexing: {n}/{n} items in \d+ s$", err, re.M), err
+        assert re.search(rf"^indexing: \d+/{n} items \(\d+ %\), \d+ s so far, about \d+ s left$", err, re.M)
+        assert "indexed " not in err and err.count("a warning still shows once") == 1
+        assert len(re.findall(rf"items in \d+ s", err)) == 1
+    finally:
+        logger.handlers[:], root.handlers[:] = kept[0], kept[2]
+        logger.setLevel(kept[1])
+        root.setLevel(kept[3])
