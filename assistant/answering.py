@@ -291,7 +291,11 @@ def signals(query: Query, ranking: Ranking, chosen: list[Hit], coverage: float,
     # a section without examples has no vote (the model counts its fitted mean, as for the margin)
     first = (top.chunk.source, top.chunk.heading)
     own = {first} | ({ranking.route} | set(ranking.other_routes) if ranking.routed else set())
-    share = round(sum(key in own for key in ranking.neighbours) / len(ranking.neighbours), 4) if ranking.neighbours else 0.0
+    # out of as many as could be its own: a section of an added document with three example
+    # questions holds at most three of the ten nearest, and all three is a full vote
+    counts = ranking.example_counts or {}
+    room = min(len(ranking.neighbours), sum(counts.get(key, 0) for key in own) or len(ranking.neighbours))
+    share = round(sum(key in own for key in ranking.neighbours) / room, 4) if ranking.neighbours else 0.0
     share_known = first in ranking.with_examples and bool(ranking.neighbours)
     return Signals(semantic, margin, out_of_scope,
                    top.dense, round(coverage, 4), missing, ranking.oos_share, oos_words,

@@ -99,6 +99,7 @@ class Ranking:
     asked: object = None  # the kind of fact the question asks for (asked_for.Asked), or None
     neighbours: tuple = ()  # (source, heading) of each of the nearest example questions, nearest first ("" heading: out of scope)
     with_examples: frozenset = frozenset()  # (source, heading) of every section with example questions
+    example_counts: object = field(default=None, compare=False, repr=False)  # (source, heading) -> its number of example questions
 
 
 @dataclass(frozen=True)

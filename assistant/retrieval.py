@@ -163,6 +163,8 @@ class HybridSearch:
         self.with_examples = with_examples
         self.position = {c.id: i for i, c in enumerate(chunks)}
         self.sections_with_examples: frozenset[tuple[str, str]] = frozenset()  # set by the Assistant (shared by every Ranking, never copied)
+        self.example_counts: dict[tuple[str, str], int] = {}  # ...and how many each has
+        self.named: dict[str, tuple[str, ...]] = {}  # source -> what its register is called (two documents or more)
         # (chunk, question vector) -> the closest of the chunk's sentences (set by the Assistant)
         self.sentence_best = None
         # documents only: chunk position -> how much nearer it stands to every question than the
@@ -225,15 +227,11 @@ class HybridSearch:
         vector, found = self._dense(text or query.text, max(k, T.DENSE_CANDIDATES))
         passage: dict[int, float] = {}
         by_section: dict[tuple[str, str], list[float]] = {}
-        out_of_scope, nearest_oos = 0.0, ""
         for item, sim, meta in found:
             if item in self.position:
                 passage[self.position[item]] = sim
-            elif meta.get("kind") == "example":
-                if meta.get("heading"):
-                    by_section.setdefault((meta.get("source", ""), meta["heading"]), []).append(sim)
-                elif sim > out_of_scope:
-                    out_of_scope, nearest_oos = sim, item
+            elif meta.get("kind") == "example" and meta.get("heading"):
+                by_section.setdefault((meta.get("source", ""), meta["heading"]), []).append(sim)
         # whether the question names what makes its nearest out-of-scope example out of scope:
         # "kor lang tid tek det" does not name the "klage" of "kor lang tid tek ei klage"
         asked = {t.lstrip("!") for g in query.groups for t in g.terms}
@@ -242,7 +240,6 @@ class HybridSearch:
             topics = self.oos_topics.get(item, frozenset())
             return not topics or bool(topics & asked)
 
-        oos_named = bool(nearest_oos) and named(nearest_oos)
         examples = {key: mean_best(v, T.EXAMPLES_PER_SECTION) for key, v in by_section.items()}
         # not among the nearest: no closer than the farthest of its kind
         floor = min((s for _, s, m in found if m.get("kind") == "example"), default=0.0)
@@ -293,6 +290,11 @@ class HybridSearch:
             ps = passage.get(i, passage_floor)
             if (c.source, c.heading) in self.sections_with_examples:
                 ex = examples.get((c.source, c.heading), floor if found else 0.0)
+                if found and self.example_counts.get((c.source, c.heading), T.FEW_EXAMPLES) < T.FEW_EXAMPLES:
+                    # a section with a handful of example questions is read as well as its passage
+                    # reads (as a section without any is): the closest of three stands far below the
+                    # closest of the guidance's hundreds
+                    ex = max(ex, ps + T.EXAMPLE_GAP)
                 semantic = ex + T.PASSAGE_SHARE * ps
             else:
                 ex, semantic = 0.0, T.DENSE_ONLY_WEIGHT * ps - T.HUB_SHARE * self.hubness.get(i, 0.0)
@@ -334,6 +336,17 @@ class HybridSearch:
                         + (T.KIND_BONUS * self.holds(i, wanted) if wanted is not None and T.KIND_BONUS else 0.0)
                         - T.ROUTE_BONUS * (bool(route) and (c.source, c.heading) in self.routes
                                            and (c.source, c.heading) != route))
+        # the register the asker names decides the document: "Hva koster data fra KPR?" beside the
+        # NPR guidance is a question for the KPR page (each document's name and acronym, from its
+        # title; only where the question names one document's and no other's)
+        if self.named and final:
+            said = f" {query.text} {text} ".lower()
+            registers = {source for source, names in self.named.items()
+                         if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", said) for n in names)}
+            if len(registers) == 1:
+                for i in final:
+                    if self.chunks[i].source not in registers:
+                        final[i] -= T.DOCUMENT_NAMED
         # the example questions decide where they clearly prefer one section: when the first
         # section's closest example stands EXAMPLE_DECISIVE or more below the best section's (and
         # that one is itself EXAMPLE_DECISIVE_FLOOR near), that section goes first, however many
@@ -415,16 +428,26 @@ class HybridSearch:
         # near-miss sits among several out-of-scope examples, a real question among its section's
         # (an out-of-scope example that is this very question about a subject it does not name,
         # "Korleis søkjer eg om studielån?" beside "Korleis søkjer eg?", is no neighbour of it)
+        # An out-of-scope example says what its own document does not answer, nothing of another:
+        # the guidance's "Kan jeg klage på et avslag?" never declines a question that an added
+        # document's section on complaints answers. So only the first section's document's
+        # out-of-scope examples count (with one document, all of them)
         own_groups = [g for g in query.groups if not g.context]
+        top_source = top_section[0]
+        oos = [(item, s) for item, s, m in found if m.get("kind") == "example" and not m.get("heading")
+               and m.get("source", "") == top_source]
+        out_of_scope, nearest_oos = max(((s, item) for item, s in oos), default=(0.0, ""))
+        oos_named = bool(nearest_oos) and named(nearest_oos)
         nearest = sorted(((s, (m.get("source", ""), m.get("heading") or "")) for item, s, m in found
                           if m.get("kind") == "example"
+                          and (m.get("heading") or m.get("source", "") == top_source)
                           and not (T.OOS_SPECIALISED and not m.get("heading") and self.specialises(item, own_groups, asked))),
                          key=lambda x: -x[0])[:T.OOS_NEIGHBOURS]
         oos_share = sum(not key[1] for _, key in nearest) / len(nearest) if nearest else 0.0
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
                        None if next_section is None else round(next_section, 6), wanted,
-                       tuple(key for _, key in nearest), self.sections_with_examples)
+                       tuple(key for _, key in nearest), self.sections_with_examples, self.example_counts)
 
     def specialises(self, item: str, groups: list, asked: set[str]) -> bool:
         """Whether out-of-scope example `item` asks the question itself about a subject the question

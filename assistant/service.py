@@ -15,9 +15,10 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
+from dataclasses import replace
 
 import numpy as np
-from dataclasses import replace
 
 from . import language
 from . import tuning as T
@@ -178,6 +179,8 @@ class Assistant:
         # or the new one, never one without its routes
         engine = HybridSearch(self.chunks, self.lexical, self.vectors, self.embedder, with_examples=self.with_examples)
         engine.sections_with_examples = frozenset((e.source, e.section) for e in self.examples if e.section)
+        engine.example_counts = dict(Counter((e.source, e.section) for e in self.examples if e.section))
+        engine.named = {d.source: document_names(d) for d in self.documents} if len(self.documents) > 1 else {}
         # the documents-only ranking hears a section's closest sentence, when every sentence is embedded
         # (never a model call on a question's path)
         engine.hubness = self.hubness
@@ -428,6 +431,20 @@ class Assistant:
             # when it is declined: «Hvorfor det», not «Hvorfor det? Hva koster det»)
             parts.append((replace(query, text=named) if named else query, ranking))
         return asked, parts
+
+
+NAMED = re.compile(r"([^\n()]{3,80}?)\s*\(([A-ZÆØÅ]{2,8})\)")
+
+
+def document_names(doc) -> tuple[str, ...]:
+    """What a document's register is called, from its title and first line: "Norsk pasientregister
+    (NPR) – tilgang til data" -> ("norsk pasientregister", "npr"); () when it names no acronym."""
+    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    names = []
+    for text in (doc.title, first):
+        for name, acronym in NAMED.findall(text):
+            names += [name.strip(" –-:").lower(), acronym.lower()]
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _said_in(query: Query) -> frozenset[str]:

@@ -32,6 +32,8 @@ EXAMPLE_DECISIVE = 0.02  # the section with the closest example goes first when 
 EXAMPLE_DECISIVE_FLOOR = 0.93  # ...and that closest example is itself this close: a near-miss stands far from every example, and an example sharing only a year with the question ("Hva var prisen per time i 1995?" lies 0.927 from "Finnes det data fra 1995?") must not carry it. Development grid: 0.90-0.93 alike (+14 right, -1 wrong), 0.945 two right fewer
 HEADING_WEIGHT = 0.0  # whether the heading names what is asked: no gain once examples carry the topic
 EXAMPLE_GAP = 0.1  # a right section's closest example is this much closer than its passage (median, main set)
+DOCUMENT_NAMED = 0.1  # where the question names one document's register ("KPR") and no other's, every other document's sections fall this much (as a route the asker names is decisive)
+FEW_EXAMPLES = 10  # a section with fewer example questions than this (an added document's first few) is read by its passage too, where that reads better (the bundled sections have 20 or more)
 DENSE_ONLY_WEIGHT = 1.0  # without example questions the passage similarity is the semantic signal
 UNIT_SHARE = 0.6  # documents only: the closest sentence's similarity beside the passage's (a long section's
 # one sentence on the question is diluted in its passage vector); dev2+dev3+dev5 hit@1 61.5 -> 63.8 %, 0.3 and 1.0 less
