@@ -175,7 +175,10 @@ def load_documents(corpus_dir: Path) -> list[Document]:
             log.warning("skipping %s: it is empty", path)
             continue
         meta = _metadata(path)
-        title = meta.get("title") or path.stem.replace("_", " ")
+        title = meta.get("title")
+        if title is not None and not isinstance(title, str):
+            log.warning("ignoring the title in %s: it must be text", path.with_suffix(".meta.json").name)
+        title = title if isinstance(title, str) and title.strip() else path.stem.replace("_", " ")
         url = meta.get("source_url")
         docs.append(Document(path, display_path(path), title, meta.get("language", "nb"), text,
                              hashlib.sha256(raw).hexdigest(), url if isinstance(url, str) else ""))

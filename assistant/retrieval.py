@@ -153,6 +153,16 @@ def mean_best(values: list[float], n: int) -> float:
     return sum(best) / len(best) if best else 0.0
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` names `name` as a word: in any case, or only as written when `name` is in
+    capitals (an acronym that is also a common word); a possessive -s too ("KPRs tall").
+
+        mentions("Hva koster data fra kpr?", "kpr") -> True;  mentions("Hva er det?", "DET") -> False
+    """
+    flags = 0 if name.isupper() else re.I
+    return re.search(rf"(?<!\w){re.escape(name)}s?(?!\w)", text, flags) is not None
+
+
 class HybridSearch:
     def __init__(self, chunks: list[Chunk], lexical: LexicalIndex, vectors: VectorIndex,
                  embedder: Embedder, with_examples: bool = False):
@@ -338,14 +348,15 @@ class HybridSearch:
                                            and (c.source, c.heading) != route))
         # the register the asker names decides the document: "Hva koster data fra KPR?" beside the
         # NPR guidance is a question for the KPR page (each document's name and acronym, from its
-        # title; only where the question names one document's and no other's)
+        # title or first line; only where the question names one document's and no other's). The
+        # pages of other registers fall; a page naming no register of its own ("Årsrapport for NPR
+        # 2024") does not
         if self.named and final:
-            said = f" {query.text} {text} ".lower()
-            registers = {source for source, names in self.named.items()
-                         if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", said) for n in names)}
+            said = f" {query.text} {text} "
+            registers = {source for source, names in self.named.items() if any(mentions(said, n) for n in names)}
             if len(registers) == 1:
                 for i in final:
-                    if self.chunks[i].source not in registers:
+                    if self.named.get(self.chunks[i].source) and self.chunks[i].source not in registers:
                         final[i] -= T.DOCUMENT_NAMED
         # the example questions decide where they clearly prefer one section: when the first
         # section's closest example stands EXAMPLE_DECISIVE or more below the best section's (and

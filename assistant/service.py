@@ -433,18 +433,26 @@ class Assistant:
         return asked, parts
 
 
-NAMED = re.compile(r"([^\n()]{3,80}?)\s*\(([A-ZÆØÅ]{2,8})\)")
+NAMED = re.compile(r"([^\n()]*?)\s*\(([A-ZÆØÅ]{2,8})\)")
+NAME_WORDS = (2, 6)  # a register's name before its acronym: "Norsk pasientregister" .. six words
+COMMON_ACRONYM_ZIPF = 4.0  # an acronym that is also a common word ("DET", "OG", "IT", "NAV": Zipf 4.7 to 7.5) counts only in capitals; "npr" (3.5 in English) in any case
 
 
 def document_names(doc) -> tuple[str, ...]:
     """What a document's register is called, from its title and first line: "Norsk pasientregister
-    (NPR) – tilgang til data" -> ("norsk pasientregister", "npr"); () when it names no acronym."""
+    (NPR) – tilgang til data" -> ("norsk pasientregister", "npr"); () when it names no acronym.
+    A name is matched in any case; an acronym in capitals only where it is also a common word
+    ("Data og eksport (DET)" -> ("data og eksport", "DET"))."""
     first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
     names = []
-    for text in (doc.title, first):
+    for text in (doc.title if isinstance(doc.title, str) else "", first):
         for name, acronym in NAMED.findall(text):
-            names += [name.strip(" –-:").lower(), acronym.lower()]
-    return tuple(dict.fromkeys(n for n in names if n))
+            name = " ".join(name.strip().lstrip("#").strip(" –-:").split())
+            if NAME_WORDS[0] <= len(name.split()) <= NAME_WORDS[1]:
+                names.append(name.lower())
+            common = max(language.get("nb").zipf(acronym.lower()), language.get("en").zipf(acronym.lower()))
+            names.append(acronym if common >= COMMON_ACRONYM_ZIPF else acronym.lower())
+    return tuple(dict.fromkeys(names))
 
 
 def _said_in(query: Query) -> frozenset[str]:

@@ -128,3 +128,40 @@ def test_a_section_with_a_handful_of_examples_is_read_by_its_passage_too(added, 
         assert not answer.abstained and answer.citations[0].section == section, (question, answer.reason)
     monkeypatch.setattr(tuning, "FEW_EXAMPLES", 0)  # by its three examples alone it was declined
     assert added.ask("Er e-post besvart i juli?").abstained
+
+
+def test_names_are_read_with_care_and_an_acronym_that_is_a_common_word_counts_only_in_capitals():
+    from types import SimpleNamespace
+
+    from assistant.retrieval import mentions
+    from assistant.service import document_names
+
+    def names(title, first="Tekst."):
+        return document_names(SimpleNamespace(title=title, text=first))
+
+    assert names("x", "# Kommunalt pasient- og brukerregister (KPR) – tilgang til data") == (
+        "kommunalt pasient- og brukerregister", "kpr")
+    assert names("Data og eksporttjenester (DET)") == ("data og eksporttjenester", "DET")
+    assert names("A – (XY)") == ("xy",)  # no one-word name: "a" would be in every English question
+    assert names("Veiledning for søknad om tilgang til data fra det kommunale registeret (KPR)") == ("kpr",)
+    assert names(2024, "Ingen forkortelse her.") == ()  # a title that is no text names nothing
+    assert mentions("Hva koster data fra kpr?", "kpr") and mentions("KPRs tall for 2023", "kpr")
+    assert not mentions("Hva er det som gjelder?", "DET") and mentions("Hva tilbyr DET?", "DET")
+    assert not mentions("Gjelder dette NPR?", "pr")
+
+
+def test_a_page_about_the_same_register_with_no_name_of_its_own_is_not_pushed_down(tmp_path):
+    """An annual report "for NPR" names no register of its own: a question naming NPR still finds
+    it (only the pages of other registers fall)."""
+    from assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "arsrapport.txt").write_text(
+        "Årsrapport for NPR 2024\n\nVentetider\n\nGjennomsnittlig ventetid i 2024 var 58 dager for "
+        "somatikk og 44 dager i psykisk helsevern.\n", encoding="utf-8")
+    (corpus / "arsrapport.meta.json").write_text('{"title": 2024}', encoding="utf-8")  # no text: a warning
+    assistant = Assistant(Settings.from_env().with_(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    assert assistant.engine.named[next(d.source for d in assistant.documents if "arsrapport" in d.source)] == ()
+    ranking = assistant.rank_parts("Hva var gjennomsnittlig ventetid i NPR i 2024?")[1][0][1]
+    assert ranking.hits[0].chunk.source.endswith("arsrapport.txt") and ranking.hits[0].chunk.heading == "Ventetider"
