@@ -2,7 +2,9 @@
 
 A scraped page has no markup, so a heading is recognised by its shape: a paragraph of one short
 line (at most 60 characters) with no final punctuation, no comma and no e-mail address, e.g.
-"Kostnad og tidsbruk" or "Pris". A `.md` file uses its `#` headings instead. A heading with no
+"Kostnad og tidsbruk" or "Pris"; or such a line with its text right under it, where the next line
+starts a sentence or an item and the line above (if any) ends one. A `.md` file uses its `#`
+headings instead. A heading with no
 body of its own ("Kostnad og tidsbruk", right above "Pris") becomes the `parent` of the next
 section. Text is never altered: every Section keeps offsets into the file as read.
 
@@ -81,6 +83,39 @@ def is_heading_line(line: str) -> bool:
 BOM = "\ufeff"
 
 
+SENTENCE_END = (".", "!", "?", ")", "»", '"')
+
+
+def _headings_in(block: str) -> list[tuple[str, int]]:
+    """The headings written with no blank line under them in a block of several lines: (heading,
+    where its line starts). A line is one when it has a heading's shape, starts the block or
+    follows a finished sentence, and the next line starts a sentence or an item of its own (a
+    capital, a digit, a bullet): a hard-wrapped sentence goes on in lower case ("… som blir henvist
+    til\nspesialisthelsetjenesten"), and short lines only (an address) have no heading.
+
+        _headings_in("Pris\nNOK 1100 per time.\nLevering\nInnen 60 dager.") -> [("Pris", 0), ("Levering", 24)]
+        _headings_in("Postboks 7000\n0130 Oslo") -> []
+    """
+    lines, at = [], 0
+    for line in block.split("\n"):
+        lines.append((line, at))
+        at += len(line) + 1
+    found = []
+    for n, (line, at) in enumerate(lines[:-1]):
+        s = line.strip().lstrip(BOM).strip()
+        after = [x.strip() for x, _ in lines[n + 1:] if x.strip()]
+        before = lines[n - 1][0].strip() if n else ""
+        if not is_heading_line(s) or not after or (n and not before.endswith(SENTENCE_END)):
+            continue
+        if not (after[0][0].isupper() or after[0][0].isdigit() or BULLET.match(after[0])):
+            continue
+        rest = after[:next((k for k, x in enumerate(after) if x.endswith(SENTENCE_END)), len(after)) + 1]
+        if all(is_heading_line(x) for x in rest):  # short lines only up to the next sentence's end
+            continue
+        found.append((s, at))
+    return found
+
+
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start].isspace() or text[start] == BOM):  # a Windows file's byte-order mark is no text
         start += 1
@@ -112,7 +147,14 @@ def parse_sections(text: str, source: str, title: str, markdown: bool = False) -
         elif is_heading_line(block.lstrip(BOM)):
             heads.append((block.strip().lstrip(BOM).strip(), []))
         else:
-            heads[-1][1].append(_strip_span(text, b_start, b_end))
+            # "Åpningstider\nBrukerstøtten svarer …": headings with their text right under them
+            at = b_start
+            for head, cut in _headings_in(block):
+                if cut > 0:
+                    heads[-1][1].append(_strip_span(text, at, b_start + cut))
+                heads.append((head, []))
+                at = b_start + cut + len(block[cut:].split("\n", 1)[0]) + 1
+            heads[-1][1].append(_strip_span(text, at, b_end))
 
     sections, pending_parent = [], ""
     for i, (heading, body) in enumerate(heads):

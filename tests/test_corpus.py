@@ -84,3 +84,21 @@ def test_a_document_with_only_headings_is_warned_about_and_the_rest_loads(corpus
     assert caplog.text.count("tom.md has headings but no text under them") == 1
     with pytest.raises(CorpusError, match="holds only headings.*ASSISTANT_CORPUS_DIR"):
         load_sections([d for d in load_documents(corpus_copy) if d.path.name == "tom.md"])
+
+
+def test_headings_with_their_text_right_under_them_are_headings_and_wrapped_text_is_not():
+    from assistant.corpus import parse_sections
+
+    text = ("Brukerstøtte\n\nÅpningstider\nVi svarer mandag til fredag.\nI juli er det stengt.\n"
+            "Klage på vedtak\nKlagen sendes innen tre uker.\n\n"
+            "Søknaden må inneholde:\n• prosjektbeskrivelse\n• DPIA\n\n"
+            "Kontakt\nHelsedirektoratet\nPostboks 220 Skøyen\n0213 Oslo\n\n"
+            "Alle som blir henvist til\nspesialisthelsetjenesten blir registrert.\n")
+    sections = parse_sections(text, "x.txt", "X")
+    assert [(s.heading, s.parent) for s in sections] == [("Åpningstider", "Brukerstøtte"), ("Klage på vedtak", "")]
+    assert all(text[s.start:s.end] == s.text for s in sections)  # offsets into the file as read
+    assert sections[0].text == "Vi svarer mandag til fredag.\nI juli er det stengt."
+    assert sections[1].text.startswith("Klagen sendes innen tre uker.") and "• DPIA" in sections[1].text
+    # an address is short lines only, and a wrapped sentence goes on in lower case: no headings
+    assert "Kontakt\nHelsedirektoratet\nPostboks 220 Skøyen\n0213 Oslo" in sections[1].text
+    assert sections[1].text.endswith("spesialisthelsetjenesten blir registrert.")
