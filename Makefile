@@ -64,9 +64,10 @@ test: setup browser axe dovecot    ## the whole test suite, then the eval gate
 
 # make eval EVAL_HISTORY=eval-history.csv  appends one row of figures to that CSV (opt-in, see README)
 # make eval EVAL_ARGS=--no-baseline        any other flags of `python -m eval`
-eval: setup                        ## the gate on eval/questions.jsonl (report.md/.html), then every set side by side (eval/sets.md)
+eval: setup                        ## the gate on eval/questions.jsonl (report.md/.html), then every set side by side (eval/sets.md), then an added document (eval/added)
 	$(BIN)/python -m eval $(if $(EVAL_HISTORY),--history "$(EVAL_HISTORY)") $(EVAL_ARGS)
 	$(BIN)/python -m eval.sets
+	$(BIN)/python -m eval.added
 
 eval-checked: setup                ## after reviewing the cases against a changed guidance: record it in eval/checked.json
 	$(BIN)/python -m eval --mark-checked

@@ -165,3 +165,23 @@ def test_a_page_about_the_same_register_with_no_name_of_its_own_is_not_pushed_do
     assert assistant.engine.named[next(d.source for d in assistant.documents if "arsrapport" in d.source)] == ()
     ranking = assistant.rank_parts("Hva var gjennomsnittlig ventetid i NPR i 2024?")[1][0][1]
     assert ranking.hits[0].chunk.source.endswith("arsrapport.txt") and ranking.hits[0].chunk.heading == "Ventetider"
+
+
+def test_the_added_page_eval_set_is_sound(tmp_path):
+    """eval/added: every question names a section of the page, and its facts are in that section."""
+    import re
+
+    from assistant.corpus import parse_sections
+    from eval.added import HERE, PAGE, corpus
+    from eval.cases import load_cases
+
+    folder = corpus(tmp_path / "c", True)
+    assert {p.name for p in folder.iterdir()} >= {"npr_guidance_no.txt", f"{PAGE}.txt", f"{PAGE}.questions.yaml"}
+    text = (HERE / f"{PAGE}.txt").read_text(encoding="utf-8")
+    sections = {s.heading: s.text for s in parse_sections(text, PAGE, PAGE)}
+    cases = load_cases(HERE / "kpr_questions.jsonl")
+    assert len(cases) == 98 and sum(c.answerable for c in cases) == 66
+    for case in cases:
+        for section in case.sections:
+            assert section in sections, (case.id, section)
+            assert all(re.search(f, sections[section], re.I) for f in case.facts), case.id
