@@ -19,6 +19,7 @@ The core never prints or exits.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -45,19 +46,25 @@ class _ProgressLines(logging.Filter):
         return record.getMessage().startswith("indexing:")
 
 
-def _show_index_progress() -> None:
+@contextlib.contextmanager
+def _index_progress():
     """`assistant index` says how a long build goes also off a terminal (a pipe, a CI log, cron),
-    where no bar is drawn: the build's "indexing: …" lines, without -v and nothing else of its log."""
+    where no bar is drawn: the build's "indexing: …" lines, without -v and nothing else of its log;
+    for the command's run only (in one process with other work, nothing is left behind)."""
     logger = logging.getLogger("assistant.index")
-    if any(isinstance(f, _ProgressLines) for h in logger.handlers for f in h.filters):
-        return
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_ProgressLines())
     handler.addFilter(MaskingFilter())
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(message)s"))
+    level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)  # the root handler still shows only its warnings
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def format_answer(answer) -> str:
@@ -160,11 +167,11 @@ def _cmd_ask(args) -> int:
 def _cmd_index(args) -> int:
     from .service import Assistant
 
-    if not args.verbose:  # -v shows the whole log, these lines with it
-        _show_index_progress()
-    assistant = Assistant()  # builds the index when the corpus (or the model) changed
-    if args.force and not assistant.built:
-        assistant.rebuild()
+    # -v shows the whole log, these lines with it
+    with contextlib.nullcontext() if args.verbose else _index_progress():
+        assistant = Assistant()  # builds the index when the corpus (or the model) changed
+        if args.force and not assistant.built:
+            assistant.rebuild()
     manifest = assistant.vectors.manifest
     state = "built" if assistant.built else "up to date"
     print(f"Index {state} (build {manifest['build']}): {manifest.get('chunks', manifest['count'])} chunks "

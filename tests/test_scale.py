@@ -310,16 +310,19 @@ def test_assistant_index_off_a_terminal_prints_the_builds_progress_lines_without
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     try:
         cli._setup_logging(False)
-        cli._show_index_progress()
-        cli._show_index_progress()  # a second index command in one process adds no second handler
         n = int(PROGRESS_AFTER_S * 150)
-        IndexStore(tmp_path / "slow").open(_chunks(n), Slow(dim=8))
-        logging.getLogger("assistant.index").warning("a warning still shows once")
+        with cli._index_progress():
+            IndexStore(tmp_path / "slow").open(_chunks(n), Slow(dim=8))
+            logging.getLogger("assistant.index").warning("a warning still shows once")
         err = capsys.readouterr().err
         assert re.search(rf"^indexing: {n}/{n} items in \d+ s$", err, re.M), err
         assert re.search(rf"^indexing: \d+/{n} items \(\d+ %\), \d+ s so far, about \d+ s left$", err, re.M)
         assert "indexed " not in err and err.count("a warning still shows once") == 1
-        assert len(re.findall(rf"items in \d+ s", err)) == 1
+        assert len(re.findall(r"items in \d+ s", err)) == 1
+        # the command's run only: nothing is left on the logger for the rest of the process
+        assert logger.handlers == kept[0] and logger.level == kept[1]
+        IndexStore(tmp_path / "after").open(_chunks(n), Slow(dim=8))
+        assert "indexing" not in capsys.readouterr().err
     finally:
         logger.handlers[:], root.handlers[:] = kept[0], kept[2]
         logger.setLevel(kept[1])
