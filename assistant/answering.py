@@ -223,7 +223,10 @@ def _known(g, known: frozenset[str], period: bool = False) -> bool:
 def choose(query: Query, ranking: Ranking, lexical: LexicalIndex) -> tuple[list[Hit], float]:
     """The hits an answer draws on (the best-ranked first) and the share of the question they cover."""
     # a route meant for other askers (the research form, to a municipality) is never quoted
-    hits = [h for h in ranking.hits if (h.chunk.source, h.chunk.heading) not in ranking.other_routes]
+    # ...nor, to a question naming one register ("Hvor lang tid tar saksbehandlingen i KPR?"), another
+    # register's page (NPR's price beside KPR's)
+    hits = [h for h in ranking.hits if (h.chunk.source, h.chunk.heading) not in ranking.other_routes
+            and h.chunk.source not in ranking.other_registers]
     if not query.groups or not hits or query.off_topic:
         return [], 0.0
     primary = hits[0]

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 MAX_HEADING_CHARS = 60
+TITLE_CHARS = 100  # a page's first line, its title, may be longer than a heading
 BULLET = re.compile(r"^\s*(?:[•\-*–·▪◦]|\d{1,2}[.)])\s+")
 # A line ending in one of these is a sentence cut short ("NPR har som formål å"), not a heading.
 DANGLING = {"å", "og", "i", "på", "til", "om", "for", "av", "med", "som", "enn", "at", "eller",
@@ -68,10 +69,10 @@ def blocks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def is_heading_line(line: str) -> bool:
+def is_heading_line(line: str, most: int = MAX_HEADING_CHARS) -> bool:
     """'Pris' -> True; 'Fra 1997 til d.d.' -> False; 'Har du spørsmål, kontakt x@y.no' -> False."""
     s = line.strip()
-    if not s or len(s) > MAX_HEADING_CHARS or "\n" in s:
+    if not s or len(s) > most or "\n" in s:
         return False
     if BULLET.match(s) or s[-1] in ".:;,!" or "," in s or "@" in s:
         return False
@@ -131,7 +132,7 @@ def parse_sections(text: str, source: str, title: str, markdown: bool = False) -
     """
     # text before the first heading belongs to a section named after the document
     heads: list[tuple[str, list[tuple[int, int]]]] = [(title, [])]
-    for b_start, b_end in blocks(text):
+    for n, (b_start, b_end) in enumerate(blocks(text)):
         block = text[b_start:b_end]
         if markdown:
             # a '#' line starts a section even inside a block
@@ -144,7 +145,9 @@ def parse_sections(text: str, source: str, title: str, markdown: bool = False) -
                     ls, le = _strip_span(text, pos, pos + len(line))
                     heads[-1][1].append((ls, le))
                 pos += len(line) + 1
-        elif is_heading_line(block.lstrip(BOM)):
+        elif is_heading_line(block.lstrip(BOM), TITLE_CHARS if n == 0 else MAX_HEADING_CHARS):
+            # (the page's first line is its title, which may be longer: "Kommunalt pasient- og
+            # brukerregister (KPR) – tilgang til data" is no text to quote)
             heads.append((block.strip().lstrip(BOM).strip(), []))
         else:
             # "Åpningstider\nBrukerstøtten svarer …": headings with their text right under them

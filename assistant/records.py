@@ -100,6 +100,7 @@ class Ranking:
     neighbours: tuple = ()  # (source, heading) of each of the nearest example questions, nearest first ("" heading: out of scope)
     with_examples: frozenset = frozenset()  # (source, heading) of every section with example questions
     example_counts: object = field(default=None, compare=False, repr=False)  # (source, heading) -> its number of example questions
+    other_registers: frozenset = frozenset()  # the sources of other registers' pages, where the question names one register
 
 
 @dataclass(frozen=True)

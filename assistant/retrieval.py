@@ -351,12 +351,14 @@ class HybridSearch:
         # title or first line; only where the question names one document's and no other's). The
         # pages of other registers fall; a page naming no register of its own ("Årsrapport for NPR
         # 2024") does not
+        other_registers = frozenset()
         if self.named and final:
             said = f" {query.text} {text} "
             registers = {source for source, names in self.named.items() if any(mentions(said, n) for n in names)}
             if len(registers) == 1:
+                other_registers = frozenset(s for s, names in self.named.items() if names and s not in registers)
                 for i in final:
-                    if self.named.get(self.chunks[i].source) and self.chunks[i].source not in registers:
+                    if self.chunks[i].source in other_registers:
                         final[i] -= T.DOCUMENT_NAMED
         # the example questions decide where they clearly prefer one section: when the first
         # section's closest example stands EXAMPLE_DECISIVE or more below the best section's (and
@@ -423,12 +425,15 @@ class HybridSearch:
             return self.chunks[i].source, self.chunks[i].heading
 
         # the first section that may be quoted to this asker (answering.py leaves the others out)
-        top_section = next((key_of(i) for i in ranked if key_of(i) not in others), key_of(ranked[0]))
+        top_section = next((key_of(i) for i in ranked if key_of(i) not in others and key_of(i)[0] not in other_registers),
+                           key_of(ranked[0]))
         # the runner-up is a section that could answer this asker: never a route meant for others
-        runner_up = max((v for key, v in examples.items() if key != top_section and key not in others),
+        runner_up = max((v for key, v in examples.items() if key != top_section and key not in others
+                         and key[0] not in other_registers),
                         default=floor)
         # over every candidate, not only the k hits: a long section's chunks can fill them all
-        next_section = next((final[i] for i in ranked if key_of(i) != top_section and key_of(i) not in others), None)
+        next_section = next((final[i] for i in ranked if key_of(i) != top_section and key_of(i) not in others
+                             and key_of(i)[0] not in other_registers), None)
         # a section without examples: its documents-only score, the shared parts (words, coverage,
         # what the asker says) with its documents-only semantic part (0 for one with examples)
         hits = tuple(Hit(self.chunks[i], round(final[i], 6), round(float(lex[i]), 4),
@@ -458,7 +463,8 @@ class HybridSearch:
         return Ranking(hits, round(out_of_scope, 4), round(runner_up, 4), round(oos_share, 4), oos_named,
                        route, others, vector, bool(found), ranked[0] in routed,
                        None if next_section is None else round(next_section, 6), wanted,
-                       tuple(key for _, key in nearest), self.sections_with_examples, self.example_counts)
+                       tuple(key for _, key in nearest), self.sections_with_examples, self.example_counts,
+                       other_registers)
 
     def specialises(self, item: str, groups: list, asked: set[str]) -> bool:
         """Whether out-of-scope example `item` asks the question itself about a subject the question

@@ -38,7 +38,7 @@ from .questions import (about_the_question, as_asked, compared_with, courtesy, d
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
-from .retrieval import HybridSearch, polarity
+from .retrieval import HybridSearch, mentions, polarity
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -347,6 +347,29 @@ class Assistant:
                 return text
         return apart
 
+    def _without_register(self, query: Query) -> Query:
+        """Beside other documents, the register a question names ("Kan jeg ringe KPR?") chooses its
+        page (retrieval: DOCUMENT_NAMED), not a section of it: its name's words leave the question's
+        topics, or the section that repeats the name ("Om KPR") would win over the one on the
+        telephone. Kept where nothing else is asked ("Hva er KPR?")."""
+        named = self.engine.named
+        if not named:
+            return query
+        said = f" {query.text} "
+        registers = [source for source, names in named.items() if any(mentions(said, n) for n in names)]
+        if len(registers) != 1:
+            return query
+        words = {w for n in named[registers[0]] if mentions(said, n) for w in re.findall(r"\w+", n.lower())}
+        words |= {f"{w}s" for w in words}  # "KPRs"
+
+        def names_it(group) -> bool:
+            return not group.context and (group.raw or group.label).lower() in words
+
+        kept = tuple(g for g in query.groups if not names_it(g))
+        if not any(not g.context for g in kept):
+            return query
+        return replace(query, groups=kept)
+
     def rank_parts(self, shown: str, context: str = "", whole: str = "",
                    earlier: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
         """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
@@ -416,7 +439,7 @@ class Assistant:
             compared = frozenset(content_stems(" ".join(compared_with(said_of_asker))))
             asker = frozenset(t for t in content_stems(said_of_asker) if not t.startswith("!") and t not in compared)
             role = frozenset(content_stems(roles(f"{part} {around}")))
-            prepared.append((query, embed, asker, role, part if topicless else ""))
+            prepared.append((self._without_register(query), embed, asker, role, part if topicless else ""))
         # everything the message says, for the sections never quoted to some askers (`not_for`:
         # "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?"): its parts and what
         # stands around them as analysed above, its words as written, and the whole e-mail

@@ -185,3 +185,17 @@ def test_the_added_page_eval_set_is_sound(tmp_path):
         for section in case.sections:
             assert section in sections, (case.id, section)
             assert all(re.search(f, sections[section], re.I) for f in case.facts), case.id
+
+
+def test_a_question_naming_one_register_is_never_answered_from_another_registers_page(added):
+    """The name chooses the page, not its section that repeats the name; and the guidance's price or
+    delivery times are never quoted beside (or instead of) what the named page says."""
+    answer = added.ask("Kan jeg ringe HDS i juli?")
+    assert not answer.abstained and answer.citations[0].section == "Åpningstider", answer.reason
+    for question in ("Hvor lang tid tar det å få data fra HDS?", "Hva koster det å klage til HDS?"):
+        answer = added.ask(question)
+        assert all(c.source.endswith("brukerstotte.txt") for c in answer.citations), (question, answer.citations)
+    # "Hva er HDS?" asks nothing else: the name stays its topic
+    assert added._without_register(added.lexical.analyze("Hva er HDS?")).groups
+    kept = added._without_register(added.lexical.analyze("Kan jeg ringe HDS?"))
+    assert [g.raw or g.label for g in kept.groups if not g.context] == ["ringe"]

@@ -102,3 +102,13 @@ def test_headings_with_their_text_right_under_them_are_headings_and_wrapped_text
     # an address is short lines only, and a wrapped sentence goes on in lower case: no headings
     assert "Kontakt\nHelsedirektoratet\nPostboks 220 Skøyen\n0213 Oslo" in sections[1].text
     assert sections[1].text.endswith("spesialisthelsetjenesten blir registrert.")
+
+
+def test_a_pages_first_line_is_its_title_even_when_longer_than_a_heading():
+    from assistant.corpus import parse_sections
+
+    title = "Kommunalt pasient- og brukerregister (KPR) – tilgang til data"  # 61 characters
+    text = f"{title}\n\nOm KPR\n\nKPR er et helseregister.\n\n{title}\n\nMer tekst her.\n"
+    sections = parse_sections(text, "x.txt", "X")
+    assert [(s.heading, s.parent) for s in sections] == [("Om KPR", title)]
+    assert title in sections[0].text  # further down, a line that long is text
