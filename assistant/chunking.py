@@ -83,17 +83,33 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _wrapped(text: str) -> list[tuple[str, int]]:
+    """The text's lines (each with its offset), a hard-wrapped sentence's lines joined: a line that
+    goes on in lower case ("Det faktureres minimum tre timer\nper søknad.") continues the one above
+    it, unless that one ends a sentence or either is a list item."""
+    out: list[tuple[str, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if out and line.strip() and out[-1][0].strip() and line.lstrip()[:1].islower() \
+                and not BULLET.match(line) and not BULLET.match(out[-1][0]) \
+                and not out[-1][0].rstrip().endswith((".", "!", "?", ":")):
+            out[-1] = (f"{out[-1][0]}\n{line}", out[-1][1])
+        else:
+            out.append((line, pos))
+        pos += len(line) + 1
+    return out
+
+
 def units(chunk: Chunk) -> list[Unit]:
     """The chunk's sentences and list items, with file offsets; bullets are left out of quotes.
 
-    A line ending in ':' right before a list is its `intro` and shares the list's list_id.
+    A line ending in ':' right before a list is its `intro` and shares the list's list_id. A
+    hard-wrapped sentence is one unit over its lines (`_wrapped`), never quoted in pieces.
     """
     out: list[Unit] = []
-    text, base, list_id, pos = chunk.text, chunk.start, 0, 0
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        offset = pos
-        pos += len(line) + 1
+    text, base, list_id = chunk.text, chunk.start, 0
+    lines = _wrapped(text)
+    for i, (line, offset) in enumerate(lines):
         if not line.strip():
             continue
         m = BULLET.match(line)
@@ -104,7 +120,7 @@ def units(chunk: Chunk) -> list[Unit]:
             out.append(Unit(base + s, base + e, text[s:e], "item", list_id))
             continue
         lead = len(line) - len(line.lstrip())
-        nxt = next((l for l in lines[i + 1:] if l.strip()), "")
+        nxt = next((l for l, _ in lines[i + 1:] if l.strip()), "")
         if line.rstrip().endswith(":") and BULLET.match(nxt) or BULLET.match(nxt) and len(line) < 80:
             list_id += 1
             s, e = offset + lead, offset + len(line.rstrip())

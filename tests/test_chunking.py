@@ -50,3 +50,18 @@ def test_every_unit_of_the_guidance_is_verbatim():
             assert not u.text.startswith("•")
     intro = [u for c in chunks for u in units(c) if u.kind == "intro"]
     assert [u.text for u in intro] == ["Eksklusjoner:", "NPR har som formål å"]
+
+
+def test_a_hard_wrapped_sentence_is_one_unit_over_its_lines():
+    from assistant.records import Chunk
+
+    text = ("Utlevering koster 1400 kroner per time. Det faktureres minimum tre timer\nper søknad.\n"
+            "Søknaden må inneholde:\n• prosjektbeskrivelse\n• DPIA\nNy setning her.\nog en som står alene.")
+    chunk = Chunk("c", "x.txt", "X", "Pris", "", 10, 10 + len(text), text)
+    found = units(chunk)
+    page = " " * 10 + text
+    assert all(page[u.start:u.end] == u.text for u in found)  # offsets into the file as read
+    assert [u.text for u in found if u.kind == "sentence"] == [
+        "Utlevering koster 1400 kroner per time.", "Det faktureres minimum tre timer\nper søknad.",
+        "Ny setning her.", "og en som står alene."]  # a line after a finished sentence is its own
+    assert [u.text for u in found if u.kind == "item"] == ["prosjektbeskrivelse", "DPIA"]
