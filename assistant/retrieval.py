@@ -353,8 +353,7 @@ class HybridSearch:
         # 2024") does not
         other_registers = frozenset()
         if self.named and final:
-            said = f" {query.text} {text} "
-            registers = {source for source, names in self.named.items() if any(mentions(said, n) for n in names)}
+            registers = self.registers_named(f"{query.text} {text}")
             if len(registers) == 1:
                 other_registers = frozenset(s for s, names in self.named.items() if names and s not in registers)
                 for i in final:
@@ -465,6 +464,12 @@ class HybridSearch:
                        None if next_section is None else round(next_section, 6), wanted,
                        tuple(key for _, key in nearest), self.sections_with_examples, self.example_counts,
                        other_registers)
+
+    def registers_named(self, text: str) -> dict[str, tuple[str, ...]]:
+        """The documents whose register `text` names (source -> the names it uses); {} with one document."""
+        said = f" {text} "
+        found = {source: tuple(n for n in names if mentions(said, n)) for source, names in self.named.items()}
+        return {source: names for source, names in found.items() if names}
 
     def specialises(self, item: str, groups: list, asked: set[str]) -> bool:
         """Whether out-of-scope example `item` asks the question itself about a subject the question

@@ -38,7 +38,7 @@ from .questions import (about_the_question, as_asked, compared_with, courtesy, d
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
-from .retrieval import HybridSearch, mentions, polarity
+from .retrieval import HybridSearch, polarity
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -352,14 +352,10 @@ class Assistant:
         page (retrieval: DOCUMENT_NAMED), not a section of it: its name's words leave the question's
         topics, or the section that repeats the name ("Om KPR") would win over the one on the
         telephone. Kept where nothing else is asked ("Hva er KPR?")."""
-        named = self.engine.named
-        if not named:
-            return query
-        said = f" {query.text} "
-        registers = [source for source, names in named.items() if any(mentions(said, n) for n in names)]
+        registers = self.engine.registers_named(query.text)
         if len(registers) != 1:
             return query
-        words = {w for n in named[registers[0]] if mentions(said, n) for w in re.findall(r"\w+", n.lower())}
+        words = {w for n in next(iter(registers.values())) for w in re.findall(r"\w+", n.lower())}
         words |= {f"{w}s" for w in words}  # "KPRs"
 
         def names_it(group) -> bool:
