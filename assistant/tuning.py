@@ -99,3 +99,8 @@ COGNATE_WEIGHT = 0.8  # a cognate found in the guidance counts as a translation 
 COMPOUND_TAIL_MIN = 5  # a nynorsk compound Apertium lacks is read by a last part of at least this many letters ("pasientopplysningar" -> "pasient" + "opplysninger")
 COMPOUND_SPAN = 40  # ...in words of at most this many letters (pasted junk is no compound)
 COMPOUNDS_SEEN = 65536  # nynorsk words whose compound reading is kept (language._compound_cached; a word of at most COMPOUND_SPAN letters)
+
+# a word of the question names the only document's register where its own stem or a translation
+# (FreeDict, Apertium: weight 0.8) is one of the name's words: "registreres" reaches "regist" only
+# by a weaker guess (0.64) and asks which patients are registered, not about the register
+NAME_TERM_WEIGHT = 0.8

@@ -410,3 +410,24 @@ def test_a_document_added_without_examples_beside_one_with_keeps_a_municipality_
     # the new document's bar is its own words' doing: without it, its research form is not barred
     monkeypatch.setattr(tuning, "CONTRAST_SHARED", 0)
     assert ("tr_guidance.txt", "Søknad om tilgang til data") not in barred(assistant.rank_parts(question)[1][0][1])
+
+
+def test_the_only_documents_register_name_is_no_topic_in_any_language(plain):
+    # "Norwegian Patient Registry" reaches "norsk" and "pasientregister"'s parts by translation:
+    # those words leave the topics, the controller stays
+    labels = lambda q: [g.raw for g in plain._without_register(plain.lexical.analyze(q)).groups]
+    assert labels("Who is the data controller for the Norwegian Patient Registry?") == ["data", "controller"]
+    assert labels("Hva er formålet med Norsk pasientregister?") == ["formålet"]
+    assert labels("Kva er formålet med NPR?") == ["formålet"]
+    # kept where nothing else is asked, and the words of a question about patients who are registered
+    assert labels("What is the Norwegian Patient Registry?") == ["norwegian", "patient", "registry"]
+    assert labels("Hvilke pasienter registreres?") == ["pasienter", "registreres"]
+    assert labels("Are Norwegian citizens living abroad included?")[:1] == ["norwegian"]
+    # the short section repeating the name no longer takes the purposes question
+    ranking = _ranking(plain, "What are the purposes of the Norwegian Patient Registry?")
+    assert ranking.hits[0].chunk.heading == "Formålet med NPR"
+
+
+def test_beside_example_questions_the_register_name_stays(assistant):
+    query = assistant.lexical.analyze("What are the purposes of the Norwegian Patient Registry?")
+    assert assistant.with_examples and assistant._without_register(query) == query
