@@ -100,7 +100,8 @@ COMPOUND_TAIL_MIN = 5  # a nynorsk compound Apertium lacks is read by a last par
 COMPOUND_SPAN = 40  # ...in words of at most this many letters (pasted junk is no compound)
 COMPOUNDS_SEEN = 65536  # nynorsk words whose compound reading is kept (language._compound_cached; a word of at most COMPOUND_SPAN letters)
 
-# a word of the question names the only document's register where its own stem or a translation
-# (FreeDict, Apertium: weight 0.8) is one of the name's words: "registreres" reaches "regist" only
-# by a weaker guess (0.64) and asks which patients are registered, not about the register
+# a word of the question says a word of the only document's register name where its own stem or a
+# translation (FreeDict, Apertium: weight 0.8) is that word: "registreres" reaches "regist" only by a
+# weaker guess (0.64). (An English lemma weighs 0.9: "registered" says "regist", which is why the
+# name's words are heard only in order, "Norwegian Patient Registry", never "patients registered")
 NAME_TERM_WEIGHT = 0.8

@@ -423,6 +423,10 @@ def test_the_only_documents_register_name_is_no_topic_in_any_language(plain):
     assert labels("What is the Norwegian Patient Registry?") == ["norwegian", "patient", "registry"]
     assert labels("Hvilke pasienter registreres?") == ["pasienter", "registreres"]
     assert labels("Are Norwegian citizens living abroad included?")[:1] == ["norwegian"]
+    # only the name's words in order, one word each: never the parts alone, nor a word before it
+    assert labels("Are all patients registered?") == ["all", "patients", "registered"]
+    assert labels("Which patients are in the Norwegian Patient Registry, and since when?") == ["patients", "since"]
+    assert labels("Hva er formålet med pasientregisteret?") == ["formålet"]
     # the short section repeating the name no longer takes the purposes question
     ranking = _ranking(plain, "What are the purposes of the Norwegian Patient Registry?")
     assert ranking.hits[0].chunk.heading == "Formålet med NPR"
@@ -431,3 +435,17 @@ def test_the_only_documents_register_name_is_no_topic_in_any_language(plain):
 def test_beside_example_questions_the_register_name_stays(assistant):
     query = assistant.lexical.analyze("What are the purposes of the Norwegian Patient Registry?")
     assert assistant.with_examples and assistant._without_register(query) == query
+
+
+def test_without_a_meta_title_the_register_name_is_read_from_the_headings(tmp_path):
+    from assistant import Assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "npr_guidance_no.txt").write_text((CORPUS / "npr_guidance_no.txt").read_text(encoding="utf-8"),
+                                              encoding="utf-8")
+    bare = Assistant(Settings.from_env().with_(corpus_dir=docs, data_dir=tmp_path / "data"))
+    names = dict(bare._own_names())
+    assert "npr" in names and ("norsk",) in names[""]
+    query = bare.lexical.analyze("What are the purposes of the Norwegian Patient Registry?")
+    assert [g.raw for g in bare._without_register(query).groups] == ["purposes"]
