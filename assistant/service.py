@@ -17,6 +17,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
 
@@ -83,7 +84,6 @@ class Assistant:
         self.lexical = LexicalIndex([c.search_text for c in self.chunks],
                                     Glossary.load(self.settings.corpus_dir),
                                     examples=tuple(e.text for e in self.examples))
-        self._names = None  # the only document's register names, as _own_names reads them
         # words the guidance or its example questions use: a question's other words may be missing
         # topics. A year only from the guidance: an example may ask about any year ("Har dere data
         # fra 1995?", answered by "Fra 1997 til d.d."), which the guidance does not state
@@ -369,29 +369,27 @@ class Assistant:
             return query
         return replace(query, groups=kept)
 
+    @cached_property
     def _own_names(self) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
         """The only document's register names (from its title, first line and headings, "Norsk
         pasientregister (NPR)"), each (acronym, ()) or ("", its words): each word's stem and, for a
         compound, its two parts among the guidance's stems ("norsk pasientregister" -> (("norsk",),
         ("pasientregist", "pasient", "regist"))). () beside other documents or example questions."""
-        if self._names is None:
-            names = []
-            if len(self.documents) == 1 and not self.with_examples:
-                doc = self.documents[0]
-                headings = [s.heading for s in self.sections]
-                said = [*document_names(doc), *(n for h in headings for n in document_names(_Titled(h)))]
-                for name in dict.fromkeys(said):
-                    if " " not in name:
-                        names.append((name.lower(), ()))
-                        continue
-                    parts = []
-                    for st in content_stems(name):
-                        cuts = [(st[:n], st[n:]) for n in range(4, len(st) - 3)
-                                if st[:n] in self.lexical.df and st[n:] in self.lexical.df]
-                        parts.append((st, *cuts[0]) if cuts else (st,))
-                    names.append(("", tuple(parts)))
-            self._names = tuple(names)
-        return self._names
+        if len(self.documents) != 1 or self.with_examples:
+            return ()
+        names = []
+        said = (*document_names(self.documents[0]), *names_in(*(s.heading for s in self.sections)))
+        for name in dict.fromkeys(said):
+            if " " not in name:
+                names.append((name.lower(), ()))
+                continue
+            parts = []
+            for st in content_stems(name):
+                cuts = [(st[:n], st[n:]) for n in range(T.NAME_PART_MIN, len(st) - T.NAME_PART_MIN + 1)
+                        if st[:n] in self.lexical.df and st[n:] in self.lexical.df]
+                parts.append((st, *cuts[0]) if cuts else (st,))
+            names.append(("", tuple(parts)))
+        return tuple(names)
 
     def _without_own_name(self, query: Query) -> Query:
         """With one document and no example questions, its register's name says nothing of which
@@ -421,7 +419,7 @@ class Assistant:
             return i
 
         drop = set()
-        for acronym, words in self._own_names():
+        for acronym, words in self._own_names:
             for i, g in enumerate(groups):
                 if acronym:
                     if (g.raw or g.label).lower() in (acronym, f"{acronym}s"):
@@ -526,13 +524,6 @@ class Assistant:
         return asked, parts
 
 
-class _Titled:
-    """A heading read as a page's title by document_names."""
-
-    def __init__(self, title: str):
-        self.title, self.text = title, ""
-
-
 NAMED = re.compile(r"([^\n()]*?)\s*\(([A-ZÆØÅ]{2,8})\)")
 NAME_WORDS = (2, 6)  # a register's name before its acronym: "Norsk pasientregister" .. six words
 COMMON_ACRONYM_ZIPF = 4.0  # an acronym that is also a common word ("DET", "OG", "IT", "NAV": Zipf 4.7 to 7.5) counts only in capitals; "npr" (3.5 in English) in any case
@@ -544,8 +535,13 @@ def document_names(doc) -> tuple[str, ...]:
     A name is matched in any case; an acronym in capitals only where it is also a common word
     ("Data og eksport (DET)" -> ("data og eksport", "DET"))."""
     first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    return names_in(doc.title if isinstance(doc.title, str) else "", first)
+
+
+def names_in(*texts: str) -> tuple[str, ...]:
+    """The register names and acronyms that texts give as "Name (ACRONYM)" (see document_names)."""
     names = []
-    for text in (doc.title if isinstance(doc.title, str) else "", first):
+    for text in texts:
         for name, acronym in NAMED.findall(text):
             name = " ".join(name.strip().lstrip("#").strip(" –-:").split())
             if NAME_WORDS[0] <= len(name.split()) <= NAME_WORDS[1]:

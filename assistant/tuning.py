@@ -105,3 +105,4 @@ COMPOUNDS_SEEN = 65536  # nynorsk words whose compound reading is kept (language
 # weaker guess (0.64). (An English lemma weighs 0.9: "registered" says "regist", which is why the
 # name's words are heard only in order, "Norwegian Patient Registry", never "patients registered")
 NAME_TERM_WEIGHT = 0.8
+NAME_PART_MIN = 4  # a register name's compound splits into two of the guidance's stems of at least this many letters: "pasient" + "regist"

@@ -445,7 +445,7 @@ def test_without_a_meta_title_the_register_name_is_read_from_the_headings(tmp_pa
     (docs / "npr_guidance_no.txt").write_text((CORPUS / "npr_guidance_no.txt").read_text(encoding="utf-8"),
                                               encoding="utf-8")
     bare = Assistant(Settings.from_env().with_(corpus_dir=docs, data_dir=tmp_path / "data"))
-    names = dict(bare._own_names())
+    names = dict(bare._own_names)
     assert "npr" in names and ("norsk",) in names[""]
     query = bare.lexical.analyze("What are the purposes of the Norwegian Patient Registry?")
     assert [g.raw for g in bare._without_register(query).groups] == ["purposes"]
