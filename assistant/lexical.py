@@ -143,6 +143,16 @@ def _links(groups) -> bool:
     return any(t in LINKING for g in groups for t in g.terms)  # a negated "!kobl" is not in it
 
 
+def _beside_or(toks: list[str], start: int, end: int, pending, stop) -> bool:
+    """Whether the words toks[start:end] stand as one side of an "or": an "or" waits for them
+    (`pending`, within reach), or one follows them with a word within reach after it."""
+    if pending and start - pending[1] <= T.EITHER_REACH:
+        return True
+    if end < len(toks) and toks[end] in EITHER:
+        return any(t not in stop and len(t) >= 2 for t in toks[end + 1:end + 1 + T.EITHER_REACH])
+    return False
+
+
 def _starting(ordered: list[str], part: str, most: int = 3) -> list[str]:
     """The first `most` words of a sorted list that start with `part` and go on for three letters
     or more: _starting(["leveringsfrist", "levert"], "levering") -> ["leveringsfrist"]."""
@@ -317,6 +327,7 @@ class LexicalIndex:
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
         either: list[tuple[str, str]] = []
+        sided: list[str] = []  # outside subjects read as one side of an "or"
         # (label, index after it) of the last group; (label, index of the "or") waiting for its other side
         last, pending = (None, -9), None
 
@@ -341,6 +352,15 @@ class LexicalIndex:
                 if not means:
                     continue  # an "ignore" entry
                 if means == ("!",):
+                    if _beside_or(toks, i - n, i, pending, stop):
+                        # "Helsedirektoratet eller Folkehelseinstituttet?": one side of an "or" is
+                        # a topic word like any other, the other side may answer it (`either`);
+                        # without a pair it is the outside subject after all (below)
+                        sided.append(label)
+                        groups[label] = Group(label, tuple(stem(w) for w in label.split() if w not in stop) or (stem(label),),
+                                              (1.0,) * max(1, len([w for w in label.split() if w not in stop])))
+                        made(label, i - n, i)
+                        continue
                     last, pending = (None, i), None  # another subject stands between: no pair across it
                     if not off_topic:  # the answerer abstains; context keeps the rest
                         off_topic, npr_before = label, _names_npr(groups.values())
@@ -406,6 +426,12 @@ class LexicalIndex:
                             weights.append(T.COMPOUND_HEAD_WEIGHT)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
             made(tok, i - 1, i)
+        for label in sided:  # paired with a topic of the guidance's, not with another outside subject
+            if not any(label in pair and not set(pair) <= set(sided) for pair in either):
+                del groups[label]
+                either = [pair for pair in either if label not in pair]
+                if not off_topic:
+                    off_topic, npr_before = label, _names_npr(groups.values())
         if off_topic and npr_before and _is_source(off_topic) and _links(groups.values()):
             # "koble NPR med Kreftregisteret/SSB": the other register is a source NPR is linked with;
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register

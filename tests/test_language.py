@@ -380,7 +380,24 @@ def test_one_side_of_an_or_the_answering_section_holds_leaves_the_other_no_missi
         assistant.analyze("Er det Helsedirektoratet, altså, eller en underleverandør som er databehandler?").either
     assert not assistant.analyze("Er det Helsedirektoratet eller gjør dere det med en underleverandør?").either
     assert assistant.analyze("Gjelder det sykehus eller poliklinikk?").either == (("sykehus", "poliklinikk"),)
-    assert not assistant.analyze("Gjelder det sykehus og Kreftregisteret eller poliklinikk?").either
+    assert ("sykehus", "poliklinikk") not in assistant.analyze("Gjelder det sykehus og Kreftregisteret eller poliklinikk?").either
+
+
+def test_an_outside_subject_as_one_side_of_an_or_is_answered_by_the_other_side(assistant):
+    # "Helsedirektoratet or FHI?" is answered by the line naming Helsedirektoratet, in either order
+    for question in ("Er det Helsedirektoratet eller Folkehelseinstituttet som er ansvarleg for registeret?",
+                     "Is it the Norwegian Institute of Public Health or Helsedirektoratet that is responsible?"):
+        query = assistant.analyze(question)
+        assert not query.off_topic and len(query.either) == 1
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].section == "Databehandler og databehandlingsansvarlig"
+    # ...but two outside subjects are no answer for each other, and one alone still declines
+    for question in ("Hvordan søker jeg om data fra Kreftregisteret eller Reseptregisteret?",
+                     "Er det Folkehelseinstituttet som er ansvarleg for registeret?"):
+        assert assistant.analyze(question).off_topic
+        assert assistant.ask(question).abstained
+    # an "or" with nothing after it within reach pairs nothing
+    assert assistant.analyze("Hva med Kreftregisteret, eller?").off_topic
 
 
 def test_words_only_out_of_scope_examples_use_count_against_answering(assistant):
