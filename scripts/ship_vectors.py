@@ -1,11 +1,15 @@
 """Write the bundled corpus's vectors for the bundled model into the package (assistant/data/vectors).
 
-    python scripts/ship_vectors.py          (make vectors)
+    python scripts/ship_vectors.py [--fresh]          (make vectors)
 
-Builds the bundled corpus (corpus/) from nothing, with an empty vector cache of its own and the
-shipped vectors switched off, records every text the build embeds (passages, sentences, example
-questions, and each role it is embedded in), and writes them with their vectors in the vector
-cache's own form, plus the texts and roles so a test can embed a sample again and compare.
+Builds the bundled corpus (corpus/) from nothing, with an empty vector cache of its own, records
+every text the build embeds (passages, sentences, example questions, and each role it is embedded
+in), and writes them with their vectors in the vector cache's own form, plus the texts and roles so
+a test can embed a sample again and compare. A text the shipped file already holds keeps its
+vector, so only new or edited texts are embedded: the model's vectors depend a little (about 1e-4)
+on which texts share a batch, and embedding everything again would shift every example question's
+similarity by that much and turn near ties (two sections 0.0001 apart) the other way.
+`--fresh` embeds every text anew (for a new version of the model).
 A first build of the bundled corpus then reads them instead of embedding for about 50 s; a text
 that changed since (an edited example question, a new document) is embedded as before.
 Run it after changing the guidance or its example file; `tests/test_shipped_vectors.py` fails
@@ -31,7 +35,8 @@ from assistant.embedding import SHIPPED, VectorCache  # noqa: E402
 from assistant.settings import REPO_ROOT  # noqa: E402
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    fresh = "--fresh" in (sys.argv[1:] if argv is None else argv)
     seen: dict[str, tuple[str, str]] = {}  # key -> (role, text)
     real_embed = VectorCache.embed
 
@@ -45,13 +50,14 @@ def main() -> int:
         print(f"ASSISTANT_EMBEDDING_MODEL={settings.embedding_model}: the shipped vectors are for the "
               "bundled model only; unset it.", file=sys.stderr)
         return 2
+    before = {} if fresh else _shipped_before()
     VectorCache.embed = recording
     try:
         with tempfile.TemporaryDirectory() as tmp:
             assistant = Assistant(settings.with_(corpus_dir=REPO_ROOT / "corpus", data_dir=Path(tmp) / "data",
-                                                 cache_dir=Path(tmp) / "cache", shipped_vectors=False))
+                                                 cache_dir=Path(tmp) / "cache", shipped_vectors=bool(before)))
             model = assistant.embedder.name
-            known = VectorCache(Path(tmp) / "cache")._load(model)
+            known = {**before.get(model, {}), **VectorCache(Path(tmp) / "cache")._load(model)}
     finally:
         VectorCache.embed = real_embed
     keys = [k for k in seen if k in known]
@@ -77,9 +83,22 @@ def main() -> int:
     for old in SHIPPED.glob("vectors-*.npz"):
         if old != path:
             old.unlink()
-    print(f"{len(keys)} vectors of {model} -> {path.relative_to(REPO_ROOT)} "
-          f"({path.stat().st_size / 1e6:.1f} MB)")
+    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+    print(f"{len(keys)} vectors of {model} -> {shown} ({path.stat().st_size / 1e6:.1f} MB), "
+          f"{len([k for k in keys if k not in before.get(model, {})])} embedded anew")
     return 0
+
+
+def _shipped_before() -> dict[str, dict[str, np.ndarray]]:
+    """The vectors shipped now, by model and key ({} when there are none or they cannot be read)."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for path in SHIPPED.glob("vectors-*.npz"):
+        try:
+            with np.load(path) as data:
+                out[str(data["model"])] = dict(zip(map(str, data["keys"]), data["vectors"]))
+        except (OSError, ValueError, KeyError):
+            continue
+    return out
 
 
 if __name__ == "__main__":

@@ -119,3 +119,44 @@ def test_the_setting_switches_the_shipped_vectors_off(tmp_path):
     assert Settings.from_env({"ASSISTANT_SHIPPED_VECTORS": "on"}).shipped_vectors
     with pytest.raises(ConfigError, match="ASSISTANT_SHIPPED_VECTORS"):
         Settings.from_env({"ASSISTANT_SHIPPED_VECTORS": "maybe"})
+
+
+def test_shipping_again_keeps_every_vector_it_had_and_embeds_only_what_it_lacked(tmp_path, monkeypatch):
+    """`make vectors` after an edit must not shift the vectors of unchanged texts: the model's output
+    depends a little on which texts share a batch, and near ties would turn."""
+    import importlib.util
+    import shutil
+
+    from assistant.settings import REPO_ROOT
+
+    spec = importlib.util.spec_from_file_location("ship_vectors", REPO_ROOT / "scripts" / "ship_vectors.py")
+    ship = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ship)
+    model = load_embedder("").name
+    before = _shipped(model)
+    folder = tmp_path / "vectors"
+    folder.mkdir()
+    shutil.copy2(VectorCache.file(SHIPPED, model), folder)
+    # the copy lacks one example question's vector, as after adding it to the example file
+    with np.load(VectorCache.file(folder, model), allow_pickle=False) as data:
+        saved = {name: data[name] for name in data.files}
+    gone = next(i for i, role in enumerate(before["roles"]) if role == "query")
+    kept = [i for i in range(len(before["keys"])) if i != gone]
+    encoded = [before["texts"][i].encode() for i in kept]
+    np.savez(VectorCache.file(folder, model), keys=saved["keys"][kept], vectors=saved["vectors"][kept],
+             roles=saved["roles"][kept], texts=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+             ends=np.cumsum([len(t) for t in encoded]), model=saved["model"])
+    monkeypatch.setattr(ship, "SHIPPED", folder)
+    monkeypatch.setattr("assistant.embedding.SHIPPED", folder)
+    monkeypatch.setattr("assistant.service.SHIPPED", folder)
+    assert ship.main([]) == 0
+    after = _shipped_in(folder, model)
+    assert sorted(after) == sorted(before["keys"])  # the lacking one is embedded again
+    for i in kept:
+        assert np.array_equal(after[before["keys"][i]], before["vectors"][i])  # the rest exactly as they were
+    assert float(after[before["keys"][gone]] @ before["vectors"][gone]) > 0.999  # ...and it is the model's
+
+
+def _shipped_in(folder, model: str) -> dict:
+    with np.load(VectorCache.file(folder, model), allow_pickle=False) as data:
+        return dict(zip(data["keys"].tolist(), data["vectors"]))
