@@ -153,6 +153,17 @@ def _beside_or(toks: list[str], start: int, end: int, pending, stop) -> bool:
     return False
 
 
+def _names_pair(question: str, label: str, other: str) -> bool:
+    """Whether an outside subject and the other side of its "or" are both names as written (a
+    capital letter) and the other is not NPR itself: "Helsedirektoratet eller Folkehelseinstituttet"
+    asks which of two bodies, which the section naming one answers; "Reseptregisteret eller NPR"
+    asks about another register as well, "i utlandet eller i Norge" about what the guidance lacks."""
+    if any(n in other for n in NPR_NAMES):
+        return False
+    capitals = {fold(w.lower()) for w in WORD.findall(question) if w[:1].isupper()}
+    return label.split()[0] in capitals and other.split()[0] in capitals
+
+
 def _starting(ordered: list[str], part: str, most: int = 3) -> list[str]:
     """The first `most` words of a sorted list that start with `part` and go on for three letters
     or more: _starting(["leveringsfrist", "levert"], "levering") -> ["leveringsfrist"]."""
@@ -327,7 +338,7 @@ class LexicalIndex:
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
         either: list[tuple[str, str]] = []
-        sided: list[str] = []  # outside subjects read as one side of an "or"
+        sided: dict[str, bool] = {}  # outside subjects read as one side of an "or" -> NPR named before them
         # (label, index after it) of the last group; (label, index of the "or") waiting for its other side
         last, pending = (None, -9), None
 
@@ -352,13 +363,14 @@ class LexicalIndex:
                 if not means:
                     continue  # an "ignore" entry
                 if means == ("!",):
-                    if _beside_or(toks, i - n, i, pending, stop):
-                        # "Helsedirektoratet eller Folkehelseinstituttet?": one side of an "or" is
-                        # a topic word like any other, the other side may answer it (`either`);
-                        # without a pair it is the outside subject after all (below)
-                        sided.append(label)
-                        groups[label] = Group(label, tuple(stem(w) for w in label.split() if w not in stop) or (stem(label),),
-                                              (1.0,) * max(1, len([w for w in label.split() if w not in stop])))
+                    if not negate and label not in groups and _beside_or(toks, i - n, i, pending, stop):
+                        # "Helsedirektoratet eller Folkehelseinstituttet?": one side of an "or" may
+                        # be answered by the other (`either`, answering._unknown); it is a phrase no
+                        # text knows (weights under KNOWN_BY_WEIGHT), so only a section holding the
+                        # other side excuses it. Kept or made the outside subject after all below
+                        own = tuple(stem(w) for w in label.split() if w not in stop) or (stem(label),)
+                        groups[label] = Group(label, own, (T.COMPOUND_HEAD_WEIGHT,) * len(own), (own,))
+                        sided[label] = _names_npr(groups.values())
                         made(label, i - n, i)
                         continue
                     last, pending = (None, i), None  # another subject stands between: no pair across it
@@ -426,12 +438,13 @@ class LexicalIndex:
                             weights.append(T.COMPOUND_HEAD_WEIGHT)
             groups[tok] = Group(tok, tuple(terms), tuple(weights), tuple((t,) for t in terms), raw=raw)
             made(tok, i - 1, i)
-        for label in sided:  # paired with a topic of the guidance's, not with another outside subject
-            if not any(label in pair and not set(pair) <= set(sided) for pair in either):
+        for label, named_before in sided.items():
+            other = next((b if a == label else a for a, b in either if label in (a, b)), None)
+            if other is None or other in sided or not _names_pair(question, label, other):
                 del groups[label]
                 either = [pair for pair in either if label not in pair]
                 if not off_topic:
-                    off_topic, npr_before = label, _names_npr(groups.values())
+                    off_topic, npr_before = label, named_before
         if off_topic and npr_before and _is_source(off_topic) and _links(groups.values()):
             # "koble NPR med Kreftregisteret/SSB": the other register is a source NPR is linked with;
             # "Hvilke krav stiller Kreftregisteret ved kobling med NPR?" asks about that register
