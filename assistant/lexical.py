@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import threading
 from functools import lru_cache
 
@@ -153,15 +154,22 @@ def _beside_or(toks: list[str], start: int, end: int, pending, stop) -> bool:
     return False
 
 
-def _names_pair(question: str, label: str, other: str) -> bool:
-    """Whether an outside subject and the other side of its "or" are both names as written (a
-    capital letter) and the other is not NPR itself: "Helsedirektoratet eller Folkehelseinstituttet"
-    asks which of two bodies, which the section naming one answers; "Reseptregisteret eller NPR"
-    asks about another register as well, "i utlandet eller i Norge" about what the guidance lacks."""
-    if any(n in other for n in NPR_NAMES):
-        return False
-    capitals = {fold(w.lower()) for w in WORD.findall(question) if w[:1].isupper()}
-    return label.split()[0] in capitals and other.split()[0] in capitals
+# a preposition before "A or B" makes the pair the object of another question ("for Reseptregisteret
+# eller Helsedirektoratet"), not the choice between two bodies it asks for
+BEFORE_PAIR = frozenset({"for", "fra", "om", "til", "av", "hos", "i", "pa", "from", "of", "about", "for", "in", "at",
+                         "by", "on", "with", "med"})
+
+
+def _names_in(texts: list[str]) -> frozenset[str]:
+    """The words the texts write with a capital letter inside a sentence (folded): the names of
+    bodies and services they use ("Helsedirektoratet", "NPR"), not a sentence's first word."""
+    names = set()
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?:])\s+|\n+", text):
+            for w in WORD.findall(sentence)[1:]:
+                if w[:1].isupper():
+                    names.add(fold(w.lower()))
+    return frozenset(names)
 
 
 def _starting(ordered: list[str], part: str, most: int = 3) -> list[str]:
@@ -198,6 +206,7 @@ class LexicalIndex:
         self.vocab = sorted(self.df)
         self._backwards: list[str] | None = None  # on first use (compounds_of)
         self.n = len(texts)
+        self.names = _names_in(texts)
         surface: dict[str, int] = {}
         for t in texts:
             for w in words(t):
@@ -308,6 +317,21 @@ class LexicalIndex:
                 out[stem(fixed)] = 0.8
         return list(out.items())
 
+    def _names_pair(self, toks: list[str], label: str, other: str, starts: dict[str, int]) -> bool:
+        """Whether an outside subject and the other side of its "or" are a choice between two bodies:
+        the outside one a source of data (another register, FHI, SSB) and the other a name the
+        guidance itself writes (Helsedirektoratet), never NPR itself, and the pair no object of a
+        preposition. "Er det Helsedirektoratet eller Folkehelseinstituttet som er ansvarleg?" is
+        answered by the line naming Helsedirektoratet; "Reseptregisteret eller NPR" asks about
+        another register too, "Medisiner eller Diagnoser" names no bodies, and "ansvarlig for
+        Reseptregisteret eller Helsedirektoratet" asks about the other register."""
+        if any(n in other for n in NPR_NAMES) or not _is_source(label):
+            return False
+        if other.split()[0] not in self.names:
+            return False
+        first = min(starts.get(label, 0), starts.get(other, 0))
+        return not any(t in BEFORE_PAIR for t in toks[max(0, first - 2):first])  # "for the Cancer Registry or …"
+
     def analyze(self, question: str, lang: str | None = None) -> Query:
         """Question -> Query of term groups (own words, glossary meanings, translations, fuzzy neighbours)."""
         lang = lang or language.detect(question)
@@ -342,8 +366,11 @@ class LexicalIndex:
         # (label, index after it) of the last group; (label, index of the "or") waiting for its other side
         last, pending = (None, -9), None
 
+        starts: dict[str, int] = {}  # where each group's words begin
+
         def made(label: str, start: int, end: int) -> None:
             nonlocal last, pending
+            starts.setdefault(label, start)
             # the side after the "or" is its next word or the one after ("eller en underleverandør"),
             # not a clause of its own ("or do we receive …")
             if pending and start - pending[1] <= T.EITHER_REACH and pending[0] != label:
@@ -440,7 +467,7 @@ class LexicalIndex:
             made(tok, i - 1, i)
         for label, named_before in sided.items():
             other = next((b if a == label else a for a, b in either if label in (a, b)), None)
-            if other is None or other in sided or not _names_pair(question, label, other):
+            if other is None or other in sided or not self._names_pair(toks, label, other, starts):
                 del groups[label]
                 either = [pair for pair in either if label not in pair]
                 if not off_topic:

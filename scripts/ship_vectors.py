@@ -96,7 +96,8 @@ def _shipped_before() -> dict[str, dict[str, np.ndarray]]:
         try:
             with np.load(path) as data:
                 out[str(data["model"])] = dict(zip(map(str, data["keys"]), data["vectors"]))
-        except (OSError, ValueError, KeyError):
+        except Exception as exc:  # a damaged file (BadZipFile, a bad CRC) is embedded anew, as --fresh
+            print(f"{path.name} unreadable ({type(exc).__name__}: {exc}): embedding every text anew", file=sys.stderr)
             continue
     return out
 

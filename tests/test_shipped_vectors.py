@@ -142,17 +142,24 @@ def test_shipping_again_keeps_every_vector_it_had_and_embeds_only_what_it_lacked
         saved = {name: data[name] for name in data.files}
     gone = next(i for i, role in enumerate(before["roles"]) if role == "query")
     kept = [i for i in range(len(before["keys"])) if i != gone]
-    encoded = [before["texts"][i].encode() for i in kept]
-    np.savez(VectorCache.file(folder, model), keys=saved["keys"][kept], vectors=saved["vectors"][kept],
-             roles=saved["roles"][kept], texts=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+    # one kept vector the model never gives (its negative): reuse keeps it as it is; and a vector
+    # of a text no longer used (an example deleted since), which is dropped
+    marked = kept[0]
+    vectors = saved["vectors"].copy()
+    vectors[marked] = -vectors[marked]
+    keys, vectors = np.append(saved["keys"][kept], "0" * 40), np.vstack([vectors[kept], vectors[marked:marked + 1]])
+    encoded = [before["texts"][i].encode() for i in kept] + [b"an example deleted since"]
+    np.savez(VectorCache.file(folder, model), keys=keys, vectors=vectors,
+             roles=np.append(saved["roles"][kept], "query"), texts=np.frombuffer(b"".join(encoded), dtype=np.uint8),
              ends=np.cumsum([len(t) for t in encoded]), model=saved["model"])
     monkeypatch.setattr(ship, "SHIPPED", folder)
     monkeypatch.setattr("assistant.embedding.SHIPPED", folder)
     monkeypatch.setattr("assistant.service.SHIPPED", folder)
     assert ship.main([]) == 0
     after = _shipped_in(folder, model)
-    assert sorted(after) == sorted(before["keys"])  # the lacking one is embedded again
-    for i in kept:
+    assert sorted(after) == sorted(before["keys"])  # the lacking one is embedded again, the unused one gone
+    assert np.array_equal(after[before["keys"][marked]], -before["vectors"][marked])  # reused, not embedded
+    for i in kept[1:]:
         assert np.array_equal(after[before["keys"][i]], before["vectors"][i])  # the rest exactly as they were
     assert float(after[before["keys"][gone]] @ before["vectors"][gone]) > 0.999  # ...and it is the model's
 
@@ -160,3 +167,19 @@ def test_shipping_again_keeps_every_vector_it_had_and_embeds_only_what_it_lacked
 def _shipped_in(folder, model: str) -> dict:
     with np.load(VectorCache.file(folder, model), allow_pickle=False) as data:
         return dict(zip(data["keys"].tolist(), data["vectors"]))
+
+
+def test_a_damaged_shipped_file_counts_as_none_shipped_with_a_warning(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    from assistant.settings import REPO_ROOT
+
+    spec = importlib.util.spec_from_file_location("ship_vectors", REPO_ROOT / "scripts" / "ship_vectors.py")
+    ship = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ship)
+    folder = tmp_path / "vectors"
+    folder.mkdir()
+    (folder / "vectors-0123456789ab.npz").write_bytes(b"PK\x03\x04 truncated")
+    monkeypatch.setattr(ship, "SHIPPED", folder)
+    assert ship._shipped_before() == {}
+    assert "unreadable" in capsys.readouterr().err
