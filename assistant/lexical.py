@@ -156,8 +156,8 @@ def _beside_or(toks: list[str], start: int, end: int, pending, stop) -> bool:
 
 # a preposition before "A or B" makes the pair the object of another question ("for Reseptregisteret
 # eller Helsedirektoratet"), not the choice between two bodies it asks for
-BEFORE_PAIR = frozenset({"for", "fra", "om", "til", "av", "hos", "i", "pa", "from", "of", "about", "for", "in", "at",
-                         "by", "on", "with", "med"})
+BEFORE_PAIR = frozenset({"for", "fra", "om", "til", "av", "hos", "i", "pa", "med", "from", "of", "about", "in", "at",
+                         "by", "on", "with"})
 
 
 def _names_in(texts: list[str]) -> frozenset[str]:
@@ -363,10 +363,9 @@ class LexicalIndex:
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
         either: list[tuple[str, str]] = []
         sided: dict[str, bool] = {}  # outside subjects read as one side of an "or" -> NPR named before them
+        starts: dict[str, int] = {}  # where each group's words begin
         # (label, index after it) of the last group; (label, index of the "or") waiting for its other side
         last, pending = (None, -9), None
-
-        starts: dict[str, int] = {}  # where each group's words begin
 
         def made(label: str, start: int, end: int) -> None:
             nonlocal last, pending
