@@ -160,7 +160,7 @@ BEFORE_PAIR = frozenset({"for", "fra", "om", "til", "av", "hos", "i", "pa", "med
                          "by", "on", "with"})
 
 
-def _names_in(texts: list[str]) -> frozenset[str]:
+def _capitalised_in(texts: list[str]) -> frozenset[str]:
     """The words the texts write with a capital letter inside a sentence (folded): the names of
     bodies and services they use ("Helsedirektoratet", "NPR"), not a sentence's first word."""
     names = set()
@@ -206,7 +206,7 @@ class LexicalIndex:
         self.vocab = sorted(self.df)
         self._backwards: list[str] | None = None  # on first use (compounds_of)
         self.n = len(texts)
-        self.names = _names_in(texts)
+        self.capitalised = _capitalised_in(texts)  # names the guidance writes ("helsedirektoratet")
         surface: dict[str, int] = {}
         for t in texts:
             for w in words(t):
@@ -327,7 +327,7 @@ class LexicalIndex:
         Reseptregisteret eller Helsedirektoratet" asks about the other register."""
         if any(n in other for n in NPR_NAMES) or not _is_source(label):
             return False
-        if other.split()[0] not in self.names:
+        if other.split()[0] not in self.capitalised:
             return False
         first = min(starts.get(label, 0), starts.get(other, 0))
         return not any(t in BEFORE_PAIR for t in toks[max(0, first - 2):first])  # "for the Cancer Registry or …"

@@ -364,10 +364,7 @@ class Assistant:
         def names_it(group) -> bool:
             return not group.context and (group.raw or group.label).lower() in words
 
-        kept = tuple(g for g in query.groups if not names_it(g))
-        if not any(not g.context for g in kept):
-            return query
-        return replace(query, groups=kept)
+        return _without_groups(query, [g for g in query.groups if names_it(g)])
 
     @cached_property
     def _own_names(self) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
@@ -430,13 +427,7 @@ class Assistant:
                     end = i + 1  # the compound alone: "pasientregisteret"
                 if end is not None:
                     drop.update(range(i, end))
-        if not drop:
-            return query
-        dropped = {id(groups[i]) for i in drop}
-        kept = tuple(g for g in query.groups if id(g) not in dropped)
-        if not any(not g.context for g in kept):
-            return query
-        return replace(query, groups=kept)
+        return _without_groups(query, [groups[i] for i in drop])
 
     def rank_parts(self, shown: str, context: str = "", whole: str = "",
                    earlier: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
@@ -536,6 +527,17 @@ def document_names(doc) -> tuple[str, ...]:
     ("Data og eksport (DET)" -> ("data og eksport", "DET"))."""
     first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
     return names_in(doc.title if isinstance(doc.title, str) else "", first)
+
+
+def _without_groups(query: Query, named: list) -> Query:
+    """The query without the groups that only name a register, unless nothing else is asked."""
+    if not named:
+        return query
+    dropped = {id(g) for g in named}
+    kept = tuple(g for g in query.groups if id(g) not in dropped)
+    if not any(not g.context for g in kept):
+        return query
+    return replace(query, groups=kept)
 
 
 def names_in(*texts: str) -> tuple[str, ...]:
