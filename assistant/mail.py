@@ -6,7 +6,8 @@
 What is cut before questions are looked for: earlier replies under an attribution ("Den …
 skrev:", "On … wrote:", "-----Original Message-----", a "Fra:/From:" header block) and everything
 after it; quoted lines ("> ") wherever they stand (what is written under or between them stays);
-the signature ("Mvh", "Best regards", "--" …), disclaimers ("Denne e-posten kan inneholde
+the signature ("Mvh", "Med helsing", "Yours faithfully", "--" …; a closing "Takk for hjelpen!" or
+"Best," with only a few short lines under it; or a name alone on the last lines), disclaimers ("Denne e-posten kan inneholde
 konfidensiell …") and the greeting. A quoted question («Hva koster det?» – takk.) asks like a
 bare one. Reading files, mboxes and charsets: inbox.py (re-exported here).
 Deliberately left out: any guessing at questions inside forwarded history (history is never answered).
@@ -33,9 +34,57 @@ HISTORY = re.compile(
     re.IGNORECASE | re.MULTILINE)
 QUOTED = re.compile(r"^[ \t]*>.*(?:\n|$)", re.MULTILINE)  # a quoted line ("> Pris per time ...")
 SIGN_OFF = re.compile(
-    r"^\s*(?:--\s*$|_{5,}|(?:mvh|m\.v\.h\.?|med vennlig hilsen|vennlig hilsen|vennleg helsing|venleg helsing|med venleg "
-    r"helsing|beste hilsen|hilsen|helsing|best regards|kind regards|regards|best wishes|sincerely|"
-    r"cheers|sendt fra min|sent from my)\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
+    r"^\s*(?:--\s*$|_{5,}|(?:mvh\.?|m\.v\.h\.?|(?:med\s+)?(?:(?:vennlig(?:st)?|vennleg|venleg|beste|varm|varme|god)\s+)?"
+    r"(?:hilsen|hilsener|helsing|helsingar|helsinger)|(?:with\s+)?(?:(?:kind|best|warm|warmest|many)\s+)?regards|"
+    r"(?:yours\s+)?(?:sincerely|faithfully|truly)|(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers|sendt fra min|sent from my)"
+    r"\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
+# thanks and "Best," close a message only as a line of their own with nothing asked below it:
+# "Takk for svar!" may just as well open one ("Takk for svar! Jeg lurer også på ...")
+THANKS_OFF = re.compile(
+    r"^[ \t]*(?:best|(?:many\s+)?thanks(?:\s+(?:a lot|a million|in advance|so much|very much|again|for your help))?|"
+    r"thank you(?:\s+(?:very much|so much|in advance|again|for your help))?|"
+    r"(?:(?:tusen|mange)\s+)?takk(?:\s+(?:for (?:hjelpen|hjelpa|hjelp|svaret|svar)|på forhånd|på førehand|i forkant|"
+    r"så mye|så mykje|skal du ha))?|på (?:forhånd|førehand|forhand) takk)"
+    r"[ \t]*[,.!]*(?P<rest>[ \t]*(?-i:[A-ZÆØÅ][\w'\-]+(?:[ \t]+[A-ZÆØÅ][\w'\-]+){0,3})?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+SIGNATURE_LINES = 6  # at most this many lines stand under a closing thanks (name, title, unit, telephone)
+
+
+def _sign_off(text: str) -> re.Match | None:
+    """Where the signature begins: a sign-off line ("Mvh", "Med helsing", "Yours sincerely", "--"),
+    or else a closing thanks ("Takk for hjelpen!", "Many thanks,", "Best,") with only a few short
+    lines under it and nothing asked in them."""
+    m = SIGN_OFF.search(text)
+    if m:
+        return m
+    for m in THANKS_OFF.finditer(text):
+        below = [line.strip() for line in text[m.end():].splitlines() if line.strip()]
+        signed = bool(below) or bool(m["rest"].strip())  # "Thanks, Mark" signs on its own line
+        if signed and len(below) <= SIGNATURE_LINES and not any(
+                "?" in line or len(line) > 80 or asks(line) for line in below):
+            return m
+    return _bare_name(text)
+
+
+BARE_NAME = re.compile(r"^[ \t]*(?:[-–—][ \t]*)?(?P<rest>)(?=\S)", re.MULTILINE)
+LIST_ITEM = re.compile(r"[-–—*•·]|\d{1,2}[.)]\s")  # "- Pris" under "Jeg lurer på:" is an item, not a name
+BARE_NAME_LINES = 4  # the name and at most three lines under it (title, unit, telephone)
+
+
+def _bare_name(text: str) -> re.Match | None:
+    """A signature with no sign-off: the last few short lines, the first a name ("– Knut, OUS";
+    "Mark Jensen\nMedical affairs\n+45 33 00 00 00"), under a sentence that has ended."""
+    starts = [m for m in BARE_NAME.finditer(text)][-BARE_NAME_LINES:]
+    for m in starts:
+        before, block = text[:m.start()].rstrip(), text[m.end():]
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        last = before.rsplit("\n", 1)[-1].strip()
+        if (before and before[-1] in ".?!)»\"" and not LIST_ITEM.match(last) and _name_line(lines[0])[0]
+                and not any(len(line) > 60 or "?" in line or asks(line) or LIST_ITEM.match(line) for line in lines)):
+            return m
+    return None
+
+
 DISCLAIMER = re.compile(
     r"^\s*(?:denne e-?posten|denne meldingen|this e-?mail|this message|konfidensialitet|"
     r"confidentiality notice|disclaimer)\b.*?(?:konfidensiell|confidential|tiltenkt|intended)"
@@ -74,7 +123,7 @@ def signature_name(text: str) -> tuple[str, str]:
     signature_name("Hva koster det?\\nMvh\\nKari Nordmann\\nSykehuset") -> ("Hva koster det?", "Kari Nordmann")
     signature_name("Hva koster det? Mvh Kari") -> ("Hva koster det?", "Kari")
     """
-    m = SIGN_OFF.search(text)
+    m = _sign_off(text)
     if not m:
         inline = re.search(r"\s(?:mvh|hilsen|regards)[,.]?\s+" + NAME + r"\s*$", text, re.IGNORECASE)
         if not inline:
@@ -82,8 +131,17 @@ def signature_name(text: str) -> tuple[str, str]:
         return text[:inline.start()].strip(), inline["name"]
     after = (m["rest"].strip(" ,.") + "\n" + text[m.end():]).strip()
     first = next((line.strip() for line in after.splitlines() if line.strip()), "")
-    name = re.fullmatch(NAME, first)
-    return text[:m.start()].strip(), name["name"] if name else ""
+    return text[:m.start()].strip(), _name_line(first)[0]
+
+
+def _name_line(line: str) -> tuple[str, str]:
+    """A signature's first line -> (the name on it, what follows the name on the same line), or
+    ("", line) when it holds no name: "Dr. Kari Holm, Fjellvik kommune" -> ("Dr. Kari Holm",
+    "Fjellvik kommune")."""
+    m = re.fullmatch(r"(?P<title>(?:Dr|Prof)\.[ \t]*)?" + NAME + r"(?:[ \t]*[,(][ \t]*(?P<also>.*?)\)?)?", line.strip())
+    if not m:
+        return "", line
+    return (m["title"] or "") + m["name"], (m["also"] or "").strip()
 
 
 def signature_lines(text: str, most: int = 3) -> str:
@@ -94,13 +152,14 @@ def signature_lines(text: str, most: int = 3) -> str:
     signature_lines("Hva koster det?\nMvh\nKari Nordmann\nRådgiver, Fjellvik kommune\nTlf. 913 45 672")
         -> "Rådgiver, Fjellvik kommune."
     """
-    m = SIGN_OFF.search(text)
+    m = _sign_off(text)
     if not m:
         return ""
     lines = [line.strip(" \t,.-–—|") for line in (m["rest"] + "\n" + text[m.end():]).splitlines()]
     lines = [line for line in lines if line]
-    if lines and re.fullmatch(NAME, lines[0]):
-        lines = lines[1:]
+    if lines:
+        name, also = _name_line(lines[0])
+        lines = ([also] if also else []) + lines[1:] if name else lines
     kept = [line for line in lines[:most + 2]
             if not re.search(r"[\d@]|https?:|www\.", line) and len(line) <= 80][:most]
     return " ".join(f"{line}." for line in kept)

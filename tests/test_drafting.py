@@ -138,6 +138,47 @@ def test_signature_is_cut_and_its_name_kept():
     assert signature_name("Hva koster det?") == ("Hva koster det?", "")
 
 
+def test_every_common_sign_off_ends_the_text_and_gives_the_name():
+    # "Med helsing", "Med hilsen", "Beste helsing", "Yours faithfully" were read as sentences of the
+    # message: the name and the title steered the answers and the reply greeted no one
+    for sign_off in ("Med helsing", "Med hilsen", "Beste helsing", "Varm hilsen",
+                     "Yours faithfully,", "Yours sincerely,", "With kind regards,", "With best wishes,",
+                     "Many thanks,", "Thanks in advance,", "Thank you,", "Best,", "Takk for hjelpen!",
+                     "På forhånd takk,", "Tusen takk!"):
+        text = f"Hva koster det?\n{sign_off}\nKari Holm\nRådgiver, Fjellvik kommune"
+        assert signature_name(text) == ("Hva koster det?", "Kari Holm"), sign_off
+        assert signature_lines(text) == "Rådgiver, Fjellvik kommune.", sign_off
+    # a name with a title, and the organisation on the name's line
+    assert signature_name("Hva koster det?\nYours sincerely,\nDr. Kari Holm") == ("Hva koster det?", "Dr. Kari Holm")
+    text = "Hva koster det?\nBeste helsing\nJostein, Ventetid AS"
+    assert signature_name(text) == ("Hva koster det?", "Jostein")
+    assert signature_lines(text) == "Ventetid AS."
+    assert signature_name("Hva koster det?\nThanks, Mark") == ("Hva koster det?", "Mark")
+
+
+def test_thanks_that_opens_a_message_is_no_signature():
+    # thanks close a message only when nothing is asked below them
+    for text in ("Takk!\nKan dere sende meg prisen\nKari",
+                 "Many thanks,\nOne more thing: how long does delivery take?"):
+        assert signature_name(text) == (text, "")
+        assert signature_lines(text) == ""
+    # the name alone under the last question signs it; the thanks above stay in the message
+    assert signature_name("Takk for svar!\nJeg lurer også på prisen. Hva koster det?\nKari") == \
+        ("Takk for svar!\nJeg lurer også på prisen. Hva koster det?", "Kari")
+
+
+def test_a_name_under_the_last_sentence_signs_without_a_sign_off():
+    assert signature_name("Hva koster det?\n– Knut, OUS") == ("Hva koster det?", "Knut")
+    assert signature_lines("Hva koster det?\n– Knut, OUS") == "OUS."
+    text = "Hva koster det?\nMark Jensen\nMedical affairs\n+45 33 00 00 00"
+    assert signature_name(text) == ("Hva koster det?", "Mark Jensen")
+    assert signature_lines(text) == "Medical affairs."
+    # list items, a sentence going on and lower-case words are no signature
+    for text in ("Vi lurer på følgende.\n- Pris\n- Leveringstid", "Jeg lurer på:\n- Pris.\n- Leveringstid",
+                 "Jeg jobber i\nOslo Kommune\nog lurer på prisen.", "Hva koster det? Vi gleder oss.\nOslo kommune"):
+        assert signature_name(text) == (text, ""), text
+
+
 def test_name_comes_from_introduction_then_signature_then_sender_never_a_number():
     assert find_name("Jeg heter Ola Hansen og jobber på et sykehus.", "Kari", "Lise") == "Ola Hansen"
     assert find_name("Hva koster det?", "Kari", "Lise Berg") == "Kari"
