@@ -12,7 +12,7 @@ question the guidance does not cover is listed under "Må besvares manuelt", nev
 A question asked twice is answered once. At most MAX_QUESTIONS (20) questions per e-mail are
 looked up; the rest are listed for staff under their own heading (asked=False), never dropped from
 the draft's items, and the first MAX_LISTED (30) of them are written out in its text, the others
-counted. The signature's title and organisation lines count as context (who asks). Folders and mboxes: batch.py.
+counted. The signature's title and organisation lines say who asks, never what is asked about. Folders and mboxes: batch.py.
 Under each question for manual work, the sections the assistant offers on its decline
 ("Kanskje nyttig", assistant/related.py) are listed with their links, for the team.
 Greeting, lead-ins and sign-off come from data/reply_templates.json (bokmål/nynorsk e-mails get
@@ -156,9 +156,9 @@ class Drafter:
         body, signed = signature_name(own)
         asked, context = find_asked(body)
         # who asks steers the answer, and it often stands only under the name ("Rådgiver, Fjellvik
-        # kommune"): the signature's title and organisation lines join the context
+        # kommune"): the signature's title and organisation lines are heard for who asks, never as
+        # the subject ("Ventetid AS" under a price question asks nothing about waiting times)
         role = mask_personal_numbers(signature_lines(own))
-        context = f"{context} {role}".strip() if role else context
         # a question asked twice is answered once ("Hva koster det?" pasted over and over)
         firsts: dict[str, tuple[str, str]] = {}
         for q, before in asked:
@@ -181,7 +181,7 @@ class Drafter:
             # the whole e-mail is heard for whom a section is never for: "Må jeg bruke skjemaet?"
             # after "Hvor ser jeg hva som er registrert om meg?" comes from a patient
             more = {"earlier": earlier} if earlier else {}
-            answer = replace(self.assistant.ask(text, context=context, whole=whole, **more),
+            answer = replace(self.assistant.ask(text, context=context, whole=whole, signed=role, **more),
                              question=mask_personal_numbers(q))
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
         for q in questions[self.max_questions:]:  # listed for staff, never dropped
@@ -189,6 +189,7 @@ class Drafter:
             items.append(DraftItem(q, Answer(q, "", True, lang=lang, reason="not_covered"), True, asked=False))
         name = find_name(body, signed, mail.sender)
         text = render(self.templates[lang], name, items)
+        context = f"{context} {role}".strip() if role else context
         return Draft(text, tuple(items), name, lang, mail.subject, mask_personal_numbers(context))
 
     def draft_text(self, text: str) -> Draft:

@@ -245,12 +245,14 @@ class Assistant:
         return self.engine.search(self.analyze(text, context), k or self.settings.top_k)
 
     def ask(self, question, context: str = "", trace: list | None = None, whole: str = "",
-            earlier: str = "") -> Answer:
+            earlier: str = "", signed: str = "") -> Answer:
         """The grounded answer to one question (never raises for bad input). `whole`: the whole
         message the question comes from (an e-mail's other questions too), heard only for the
         sections never quoted to some askers (`not_for`). `earlier`: the question asked just
         before, which a part with no topic of its own asks about ("Finnes det ferdig statistikk?"
-        before "Hvor finner vi den?"); it is never answered itself."""
+        before "Hvor finner vi den?"); it is never answered itself. `signed`: what the sender's
+        signature says they are ("Rådgiver, Fjellvik kommune"), heard for who asks but never as
+        the subject ("Ventetid AS" asks nothing about waiting times)."""
         started = time.perf_counter()
         text = clean_question(question)
         if text is None:
@@ -268,7 +270,8 @@ class Assistant:
                 # question is longer than a question may be
                 before = mask_personal_numbers(earlier if isinstance(earlier, str) else "")[-limit:]
                 # "fnr ***********": the asker's own number, and its name, are no topic of the question
-                asked, parts = self.rank_parts(without_number_names(shown), context, whole, before)
+                signed = signed if isinstance(signed, str) else ""
+                asked, parts = self.rank_parts(without_number_names(shown), context, whole, before, signed)
                 answer = compose(shown, lang, parts, self.lexical, self.decision, self.known,
                                  self.with_examples, trace, self.unit_similarities, self.declined)
                 if answer.reason == "empty" and before and is_asking(shown):
@@ -430,7 +433,7 @@ class Assistant:
         return _without_groups(query, [groups[i] for i in drop])
 
     def rank_parts(self, shown: str, context: str = "", whole: str = "",
-                   earlier: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
+                   earlier: str = "", signed: str = "") -> tuple[list[str], list[tuple[Query, Ranking]]]:
         """(the question's parts, each answered part's Query and Ranking): what `compose` weighs."""
         k = max(self.settings.top_k, 5)
         parts: list[tuple[Query, Ranking]] = []
@@ -494,10 +497,10 @@ class Assistant:
             # who asks: what the message and the e-mail say around the question, and what the
             # question's own sentence says of the asker ("Vi er en kommune, kan vi …"), never its
             # subject ("tall per kommune")
-            said_of_asker = f"{introductions(part)} {around}"
+            said_of_asker = f"{introductions(part)} {around} {signed}"
             compared = frozenset(content_stems(" ".join(compared_with(said_of_asker))))
             asker = frozenset(t for t in content_stems(said_of_asker) if not t.startswith("!") and t not in compared)
-            role = frozenset(content_stems(roles(f"{part} {around}")))
+            role = frozenset(content_stems(roles(f"{part} {around} {signed}")))
             prepared.append((self._without_register(query), embed, asker, role, part if topicless else ""))
         # everything the message says, for the sections never quoted to some askers (`not_for`:
         # "Hvor ser jeg hva som er registrert om meg? Må jeg bruke skjemaet?"): its parts and what
@@ -505,7 +508,7 @@ class Assistant:
         heard = frozenset()
         if self.engine.not_for:
             heard = frozenset().union(*(_said_in(q) for q, *_ in prepared), _said_in(steer) if steer else (),
-                                      _written(f"{shown} {context}"[:T.HEARD_CHARS]), self.heard(whole))
+                                      _written(f"{shown} {context} {signed}"[:T.HEARD_CHARS]), self.heard(whole))
         for query, embed, asker, role, named in prepared:
             ranking = self.engine.rank(query, k, embed, asker, role, heard, said if len(prepared) == 1 else "",
                                        own=named)

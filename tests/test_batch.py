@@ -39,7 +39,7 @@ class EchoAssistant:
     def __init__(self):
         self.asked: list[str] = []
 
-    def ask(self, question, context="", whole=""):
+    def ask(self, question, context="", whole="", signed=""):
         self.asked.append(question)
         return Answer(question, f"svar på {question}", False)
 

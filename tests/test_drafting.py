@@ -738,7 +738,7 @@ class CountingAssistant:
     def __init__(self):
         self.asked: list[str] = []
 
-    def ask(self, question, context="", whole=""):
+    def ask(self, question, context="", whole="", signed=""):
         self.asked.append(question)
         return Answer(question, "", True, reason="not_covered")
 
@@ -784,6 +784,19 @@ def test_the_signature_says_who_asks_and_steers_the_route(drafter):
     assert "Søknad om tilgang til data" not in cited  # the research form is never quoted to them
     researcher = drafter.draft(read_mail(ask + "Postdoktor, Universitetet i Bergen"))
     assert [c.section for c in researcher.citations][0] == "Søknad om tilgang til data"
+
+
+def test_the_signature_says_who_asks_never_what_is_asked_about(drafter):
+    # "Ventetid AS" (waiting time) under a price question: read as context, it drew the question to
+    # the delivery times, which hold no price, and the price question was declined as uncovered
+    question = "Koster det noe å få tall?"
+    alone, signed = [], []
+    drafter.assistant.ask(question, trace=alone)
+    drafter.assistant.ask(question, signed="Daglig leder, Ventetid AS.", trace=signed)
+    best = [max(t, key=lambda x: x[1].score) for t in (alone, signed)]
+    assert best[0][2] == best[1][2] == "Pris" and best[0][1].score == best[1][1].score
+    draft = drafter.draft(read_mail(f"Hei.\n{question}\n\nMed vennlig hilsen\nJostein Li\nDaglig leder, Ventetid AS"))
+    assert draft.items[0].answer.confidence == best[0][1].score
 
 
 def test_a_patients_form_question_is_never_answered_with_the_research_form(drafter):
