@@ -476,6 +476,37 @@ def reason_apart(text: str) -> str:
     return text
 
 
+# a reason put before the question: "Because many of them live in Poland, we wonder whether …",
+# "Fordi prosjektet handler om fallulykker hos eldre, lurer vi på om …" ("since" and "siden" only
+# before who or what the reason is about: "Since 1997, how many …" is a time)
+FRONTED = re.compile(
+    r"^\W*(?:because|given\s+that|seeing\s+that|considering\s+that|fordi|ettersom|"
+    r"(?:since|as)\s+(?:i|we|it|this|that|these|our|my|many|most|some|the\s+(?:project|study|thesis|work|plan|"
+    r"municipality|hospital|company|article|story|report|analysis|team|group))|"
+    r"(?:siden|sidan)\s+(?:jeg|eg|vi|me|det|dette|vår|vårt|våre|min|mitt|mine|mange|fleire|flere|prosjekt\w*|studien|"
+    r"studiet|oppgaven|oppgåva|avhandlinga|avhandlingen|arbeidet|kommunen|sykehuset|sjukehuset|bedriften|firmaet))\b",
+    re.IGNORECASE)
+
+
+def fronted_reason_apart(text: str) -> str:
+    """A question after a reason put before it -> the reason as a statement of its own, then the
+    question: the reason steers the answer as context and never vetoes it (Poland and Lithuania
+    are no subject the guidance must hold). Only a reason that asks nothing itself.
+
+    fronted_reason_apart("Because many of them live in Poland, we wonder whether they are recorded.")
+        -> "Because many of them live in Poland. We wonder whether they are recorded."
+    """
+    for sentence in sentences(text):
+        if not FRONTED.match(sentence):
+            continue
+        for m in re.finditer(r",\s+", sentence):
+            reason, asked = sentence[:m.start()].strip(), sentence[m.end():].strip()
+            if is_asking(asked) and not is_asking(reason) and not WONDERS.search(reason):
+                text = text.replace(sentence, f"{reason}. {asked[:1].upper()}{asked[1:]}", 1)
+                break
+    return text
+
+
 def wished(said: str) -> str:
     """Of each statement, the wish it ends in: what a question without a topic of its own asks
     about ("Hvordan får jeg se det?"). What comes before the wish tells the asker's story (a

@@ -34,8 +34,8 @@ from .index import IndexStore, build_threads
 from .lexical import GENERIC_IDF, LexicalIndex, content_stems, stopwords
 from .privacy import mask_personal_numbers, without_number_names
 from .questions import (about_the_question, as_asked, compared_with, courtesy, detect_language, follows_on, introductions,
-                        is_asking, points_back, roles,
-                        split_questions, reason_apart, statements, story_apart, wished)
+                        fronted_reason_apart, is_asking, points_back, reason_apart, roles, split_questions,
+                        statements, story_apart, wished)
 from .links import fragment_url
 from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
@@ -340,10 +340,10 @@ class Assistant:
         return found
 
     def _reasons_apart(self, text: str) -> str:
-        """questions.reason_apart, where what stays of the question still names a subject of its
-        own: in "Would I be in your register, since I don't live in Norway?" the reason is what is
-        asked about, and stays."""
-        apart = reason_apart(text)
+        """questions.reason_apart and fronted_reason_apart, where what stays of the question still
+        names a subject of its own: in "Would I be in your register, since I don't live in Norway?"
+        the reason is what is asked about, and stays."""
+        apart = reason_apart(fronted_reason_apart(text))
         if apart == text:
             return apart
         for part in split_questions(apart):

@@ -290,6 +290,34 @@ def test_why_a_question_is_asked_is_told_apart():
         assert reason_apart(text) == text
 
 
+def test_a_reason_put_before_the_question_is_told_apart():
+    from assistant.questions import fronted_reason_apart
+    assert fronted_reason_apart("Because many of them live in Poland, we wonder whether they are recorded.") == \
+        "Because many of them live in Poland. We wonder whether they are recorded."
+    assert fronted_reason_apart("Fordi prosjektet handler om fallulykker hos eldre, lurer vi på om det finnes data.") == \
+        "Fordi prosjektet handler om fallulykker hos eldre. Lurer vi på om det finnes data."
+    assert fronted_reason_apart("Sidan vi ikkje driv forsking, må vi søkje gjennom helsedata.no?") == \
+        "Sidan vi ikkje driv forsking. Må vi søkje gjennom helsedata.no?"
+    # "since" a year is a time, a reason that asks (or wonders) itself, and a statement stay as written
+    for text in ("Since 1997, how many patients have been registered?", "Siden 2010, hva koster det?",
+                 "Because I wonder what it costs, can you tell me?", "Fordi vi har en frist, søker vi nå.",
+                 "Fordi hva koster det, kan vi få data?"):
+        assert fronted_reason_apart(text) == text, text
+
+
+def test_a_reason_put_before_the_question_steers_but_never_declines(assistant):
+    # the reason's words (Poland, Lithuania; falls among the elderly) are no subject the guidance must hold
+    answer = assistant.ask("Because many of our workers keep their home address in Poland or Lithuania, we were "
+                           "wondering whether their hospital treatment in Norway would be recorded at all.")
+    assert not answer.abstained and answer.citations[0].section == "Populasjon og geografi"
+    answer = assistant.ask("Fordi prosjektet vårt handler om fallulykker hos eldre i Tromsø, lurer vi på fra hvilket "
+                           "år det finnes data.")
+    assert not answer.abstained and answer.citations[0].section == "Datainnsamlingsperiode"
+    # ...and who the reason says asks still chooses the route
+    answer = assistant.ask("Sidan vi ikkje driv forsking, må vi søkje gjennom helsedata.no?")
+    assert answer.citations[0].section == "Søknad ved andre formål enn forskning"
+
+
 def test_nynorsk_function_words_are_no_topic(assistant):
     # "allereie", "sjølv" and "berre" are nynorsk for "allerede", "selv" and "bare": no subject the
     # guidance must hold, as the bokmål words are none
