@@ -34,55 +34,92 @@ HISTORY = re.compile(
     re.IGNORECASE | re.MULTILINE)
 QUOTED = re.compile(r"^[ \t]*>.*(?:\n|$)", re.MULTILINE)  # a quoted line ("> Pris per time ...")
 SIGN_OFF = re.compile(
-    r"^\s*(?:--\s*$|_{5,}|(?:mvh\.?|m\.v\.h\.?|(?:med\s+)?(?:(?:vennlig(?:st)?|vennleg|venleg|beste|varm|varme|god)\s+)?"
-    r"(?:hilsen|hilsener|helsing|helsingar|helsinger)|(?:with\s+)?(?:(?:kind|best|warm|warmest|many)\s+)?regards|"
-    r"(?:yours\s+)?(?:sincerely|faithfully|truly)|(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers|sendt fra min|sent from my)"
-    r"\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
-# thanks and "Best," close a message only as a line of their own with nothing asked below it:
+    r"^[ \t]*+(?:--[ \t]*$|_{5,}|(?:(?P<sent>sendt fra min|sent from my)|mvh\.?|m\.v\.h\.?|"
+    r"(?:med\s+)?(?:(?:vennlig(?:st)?|vennleg|venleg|beste|varm|varme|god)\s+)?(?:hilsen|hilsener|helsing|helsingar|helsinger)|"
+    r"(?:with\s+)?(?:(?:kind|best|warm|warmest|many)\s+)?regards|(?:yours\s+)?(?:sincerely|faithfully)|yours\s+truly|"
+    r"(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers)\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
+# thanks and "Best," close a message only as a line of their own with a signature under it:
 # "Takk for svar!" may just as well open one ("Takk for svar! Jeg lurer også på ...")
 THANKS_OFF = re.compile(
-    r"^[ \t]*(?:best|(?:many\s+)?thanks(?:\s+(?:a lot|a million|in advance|so much|very much|again|for your help))?|"
+    r"^[ \t]*+(?:best|(?:many\s+)?thanks(?:\s+(?:a lot|a million|in advance|so much|very much|again|for your help))?|"
     r"thank you(?:\s+(?:very much|so much|in advance|again|for your help))?|"
     r"(?:(?:tusen|mange)\s+)?takk(?:\s+(?:for (?:hjelpen|hjelpa|hjelp|svaret|svar)|på forhånd|på førehand|i forkant|"
     r"så mye|så mykje|skal du ha))?|på (?:forhånd|førehand|forhand) takk)"
-    r"[ \t]*[,.!]*(?P<rest>[ \t]*(?-i:[A-ZÆØÅ][\w'\-]+(?:[ \t]+[A-ZÆØÅ][\w'\-]+){0,3})?)[ \t]*$",
+    r"[ \t]*+[,.!]*+[ \t]*+(?P<rest>(?-i:[A-ZÆØÅ][\w'\-]+(?:[ \t]+[A-ZÆØÅ][\w'\-]+){0,3}))?[ \t]*+$",
     re.IGNORECASE | re.MULTILINE)
 SIGNATURE_LINES = 6  # at most this many lines stand under a closing thanks (name, title, unit, telephone)
+BARE_NAME = re.compile(r"^[ \t]*+(?:[-–—][ \t]*+)?(?P<rest>)(?=\S)", re.MULTILINE)
+BARE_NAME_LINES = 4  # the name and at most three lines under it (title, unit, telephone)
+LIST_ITEM = re.compile(r"[-–—*•·]|\d{1,2}[.)]\s")  # "- Pris" under "Jeg lurer på:" is an item, not a name
+LINE_START = re.compile(r"^[ \t]*\S", re.MULTILINE)
 
 
 def _sign_off(text: str) -> re.Match | None:
-    """Where the signature begins: a sign-off line ("Mvh", "Med helsing", "Yours sincerely", "--"),
-    or else a closing thanks ("Takk for hjelpen!", "Many thanks,", "Best,") with only a few short
-    lines under it and nothing asked in them."""
-    m = SIGN_OFF.search(text)
-    if m:
-        return m
-    for m in THANKS_OFF.finditer(text):
-        below = [line.strip() for line in text[m.end():].splitlines() if line.strip()]
-        signed = bool(below) or bool(m["rest"].strip())  # "Thanks, Mark" signs on its own line
-        if signed and len(below) <= SIGNATURE_LINES and not any(
-                "?" in line or len(line) > 80 or asks(line) for line in below):
+    """Where the signature begins: a sign-off line ("Mvh", "Med helsing", "Yours sincerely", "--")
+    with nothing but a name after it on its line; or else, among the last lines, a closing thanks
+    ("Takk for hjelpen!", "Many thanks,", "Best,") over a signature, or a bare name under a sentence
+    that has ended ("– Knut, OUS"). A signature is a few short lines, the first a name, that ask
+    nothing and list nothing."""
+    for m in SIGN_OFF.finditer(text):
+        if m["sent"] or _signs(m["rest"]):
+            return m
+    for m in THANKS_OFF.finditer(text, _tail(text, SIGNATURE_LINES + 1)):
+        below = text[m.end():]
+        if (m["rest"] or below.strip()) and _signature(below, SIGNATURE_LINES):
             return m
     return _bare_name(text)
 
 
-BARE_NAME = re.compile(r"^[ \t]*(?:[-–—][ \t]*)?(?P<rest>)(?=\S)", re.MULTILINE)
-LIST_ITEM = re.compile(r"[-–—*•·]|\d{1,2}[.)]\s")  # "- Pris" under "Jeg lurer på:" is an item, not a name
-BARE_NAME_LINES = 4  # the name and at most three lines under it (title, unit, telephone)
+def _signs(rest: str) -> bool:
+    """What may follow a sign-off on its line: nothing, a name and where the sender works ("Mvh
+    Kari Nordmann, Sykehuset"), or one word ("hilsen mona"); not a sentence ("With regards to the
+    data, can we …?")."""
+    rest = rest.strip(" \t,.!:")
+    return not rest or bool(re.fullmatch(r"[^\W\d_]{2,15}", rest)) or (rest[:1].isupper() and len(rest.split()) <= 8 and not re.search(r"[?!]|\.\s", rest)
+                        and not asks(rest))
+
+
+def _tail(text: str, lines: int) -> int:
+    """Where the last `lines` lines that hold anything begin (0 for a shorter text)."""
+    starts = [m.start() for m in LINE_START.finditer(text)]
+    return starts[-lines] if len(starts) >= lines else 0
+
+
+def _signature(block: str, most: int) -> bool:
+    """Whether the text under a sign-off can be a signature: at most `most` short lines, the first
+    a name, none an item of a list, and nothing asked or requested in them."""
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    return (len(lines) <= most and (not lines or bool(_name_line(lines[0])[0]))
+            and not any(len(line) > 80 or "?" in line or LIST_ITEM.match(line) for line in lines)
+            and not find_asked(block)[0])
 
 
 def _bare_name(text: str) -> re.Match | None:
     """A signature with no sign-off: the last few short lines, the first a name ("– Knut, OUS";
-    "Mark Jensen\nMedical affairs\n+45 33 00 00 00"), under a sentence that has ended."""
-    starts = [m for m in BARE_NAME.finditer(text)][-BARE_NAME_LINES:]
-    for m in starts:
+    "Mark Jensen\nMedical affairs\n+45 33 00 00 00"), under a sentence that has ended. Not a
+    sentence opening with a word and a comma ("Ja, REK har godkjent."), a courtesy ("Thank You"),
+    a word in capitals ("HASTER") or a list of single words ("Haukeland\nStavanger")."""
+    for m in BARE_NAME.finditer(text, _tail(text, BARE_NAME_LINES)):
         before, block = text[:m.start()].rstrip(), text[m.end():]
         lines = [line.strip() for line in block.splitlines() if line.strip()]
+        name, also = _name_line(lines[0])
         last = before.rsplit("\n", 1)[-1].strip()
-        if (before and before[-1] in ".?!)»\"" and not LIST_ITEM.match(last) and _name_line(lines[0])[0]
-                and not any(len(line) > 60 or "?" in line or asks(line) or LIST_ITEM.match(line) for line in lines)):
+        if (before and before[-1] in ".?!)»\"" and not LIST_ITEM.match(last) and name and not THANKS.match(name)
+                and not (name.isupper() and len(name) > 3) and not re.search(r"[.!?](?:\s|$)", also)
+                and len(also.split()) <= 6 and _signature(block, BARE_NAME_LINES)
+                and not (len(lines) > 1 and all(re.fullmatch(r"[A-ZÆØÅ][\w'\-]+", line) for line in lines))):
             return m
     return None
+
+
+def _signature_lines(m: re.Match, text: str) -> list[str]:
+    """The signature's lines, its name first: under a closing thanks with lines below it, those
+    lines ("Takk for hjelpen, Lise\nKnut Hansen": Lise is who is thanked, Knut who signs)."""
+    below = [line.strip() for line in text[m.end():].splitlines() if line.strip()]
+    if m.re is THANKS_OFF and below:
+        return below
+    rest = (m["rest"] or "").strip(" \t,.")
+    return [rest, *below] if rest else below
 
 
 DISCLAIMER = re.compile(
@@ -129,9 +166,8 @@ def signature_name(text: str) -> tuple[str, str]:
         if not inline:
             return text.strip(), ""
         return text[:inline.start()].strip(), inline["name"]
-    after = (m["rest"].strip(" ,.") + "\n" + text[m.end():]).strip()
-    first = next((line.strip() for line in after.splitlines() if line.strip()), "")
-    return text[:m.start()].strip(), _name_line(first)[0]
+    lines = _signature_lines(m, text)
+    return text[:m.start()].strip(), _name_line(lines[0])[0] if lines else ""
 
 
 def _name_line(line: str) -> tuple[str, str]:
@@ -155,7 +191,7 @@ def signature_lines(text: str, most: int = 3) -> str:
     m = _sign_off(text)
     if not m:
         return ""
-    lines = [line.strip(" \t,.-–—|") for line in (m["rest"] + "\n" + text[m.end():]).splitlines()]
+    lines = [line.strip(" \t,.-–—|") for line in _signature_lines(m, text)]
     lines = [line for line in lines if line]
     if lines:
         name, also = _name_line(lines[0])
