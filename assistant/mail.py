@@ -37,7 +37,7 @@ SIGN_OFF = re.compile(
     r"^[ \t]*+(?:--[ \t]*$|_{5,}|(?:(?P<sent>sendt fra min|sent from my)|mvh\.?|m\.v\.h\.?|"
     r"(?:med\s+)?(?:(?:vennlig(?:st)?|vennleg|venleg|beste|varm|varme|god)\s+)?(?:hilsen|hilsener|helsing|helsingar|helsinger)|"
     r"(?:with\s+)?(?:(?:kind|best|warm|warmest|many)\s+)?regards|(?:yours\s+)?(?:sincerely|faithfully)|yours\s+truly|"
-    r"(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers)\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
+    r"(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers|greetings)\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
 # thanks and "Best," close a message only as a line of their own with a signature under it:
 # "Takk for svar!" may just as well open one ("Takk for svar! Jeg lurer også på ...")
 THANKS_OFF = re.compile(
@@ -74,7 +74,7 @@ def _signs(rest: str) -> bool:
     """What may follow a sign-off on its line: nothing, a name and where the sender works ("Mvh
     Kari Nordmann, Sykehuset"), or one word ("hilsen mona"); not a sentence ("With regards to the
     data, can we …?")."""
-    rest = rest.strip(" \t,.!:")
+    rest = rest.strip().strip(",.!:").strip()
     return not rest or bool(re.fullmatch(r"[^\W\d_]{2,15}", rest)) or (rest[:1].isupper() and len(rest.split()) <= 8 and not re.search(r"[?!]|\.\s", rest)
                         and not asks(rest))
 
@@ -89,25 +89,39 @@ def _signature(block: str, most: int) -> bool:
     """Whether the text under a sign-off can be a signature: at most `most` short lines, the first
     a name, none an item of a list, and nothing asked or requested in them."""
     lines = [line.strip() for line in block.splitlines() if line.strip()]
-    return (len(lines) <= most and (not lines or bool(_name_line(lines[0])[0]))
+    return (len(lines) <= most and (not lines or _signer(lines[0]))
             and not any(len(line) > 80 or "?" in line or LIST_ITEM.match(line) for line in lines)
             and not find_asked(block)[0])
+
+
+NOT_A_NAME = re.compile(r"^(?:(?:mange|tusen)\s+takk|god\s+(?:helg|dag|kveld|jul|påske|sommer)|ha\s+det|hilsen|helsing|"
+                        r"greetings|regards|thanks|thank\s+you|takk)\b", re.IGNORECASE)
+
+
+def _signer(line: str) -> bool:
+    """Whether a line under a closing thanks, or alone at the end, is a signer's: a name, and what
+    follows it on the line no sentence ("Ja, det er godkjent nå og vi ønsker …", "NB, prisen må …"),
+    no courtesy ("Mange Takk", "God Helg") and no word in capitals ("HASTER")."""
+    name, also = _name_line(line)
+    return (bool(name) and not NOT_A_NAME.match(line) and not SIGN_OFF.match(line)
+            and not (name.isupper() and len(name) > 3) and not re.search(r"[.!?](?:\s|$)", also)
+            and len(also.split()) <= 6)
 
 
 def _bare_name(text: str) -> re.Match | None:
     """A signature with no sign-off: the last few short lines, the first a name ("– Knut, OUS";
     "Mark Jensen\nMedical affairs\n+45 33 00 00 00"), under a sentence that has ended. Not a
     sentence opening with a word and a comma ("Ja, REK har godkjent."), a courtesy ("Thank You"),
-    a word in capitals ("HASTER") or a list of single words ("Haukeland\nStavanger")."""
+    a word in capitals ("HASTER") or a list of names ("Haukeland\nStavanger", "I63 Hjerneinfarkt\n
+    I61 Hjerneblødning")."""
     for m in BARE_NAME.finditer(text, _tail(text, BARE_NAME_LINES)):
         before, block = text[:m.start()].rstrip(), text[m.end():]
         lines = [line.strip() for line in block.splitlines() if line.strip()]
-        name, also = _name_line(lines[0])
         last = before.rsplit("\n", 1)[-1].strip()
-        if (before and before[-1] in ".?!)»\"" and not LIST_ITEM.match(last) and name and not THANKS.match(name)
-                and not (name.isupper() and len(name) > 3) and not re.search(r"[.!?](?:\s|$)", also)
-                and len(also.split()) <= 6 and _signature(block, BARE_NAME_LINES)
-                and not (len(lines) > 1 and all(re.fullmatch(r"[A-ZÆØÅ][\w'\-]+", line) for line in lines))):
+        # with no sign-off above them, lines of names are as often a list ("Haukeland\nStavanger")
+        listed = len(lines) > 1 and all(_name_line(line)[0] and not _name_line(line)[1] for line in lines)
+        if (before and before[-1] in ".?!)»\"" and not LIST_ITEM.match(last) and not listed
+                and _signature(block, BARE_NAME_LINES) and lines):
             return m
     return None
 
@@ -118,7 +132,7 @@ def _signature_lines(m: re.Match, text: str) -> list[str]:
     below = [line.strip() for line in text[m.end():].splitlines() if line.strip()]
     if m.re is THANKS_OFF and below:
         return below
-    rest = (m["rest"] or "").strip(" \t,.")
+    rest = (m["rest"] or "").strip().strip(",.").strip()
     return [rest, *below] if rest else below
 
 
@@ -162,7 +176,7 @@ def signature_name(text: str) -> tuple[str, str]:
     """
     m = _sign_off(text)
     if not m:
-        inline = re.search(r"\s(?:mvh|hilsen|regards)[,.]?\s+" + NAME + r"\s*$", text, re.IGNORECASE)
+        inline = re.search(r"\s(?i:mvh|hilsen|regards)[,.]?\s+" + NAME + r"\s*$", text)
         if not inline:
             return text.strip(), ""
         return text[:inline.start()].strip(), inline["name"]
@@ -173,9 +187,10 @@ def signature_name(text: str) -> tuple[str, str]:
 def _name_line(line: str) -> tuple[str, str]:
     """A signature's first line -> (the name on it, what follows the name on the same line), or
     ("", line) when it holds no name: "Dr. Kari Holm, Fjellvik kommune" -> ("Dr. Kari Holm",
-    "Fjellvik kommune")."""
+    "Fjellvik kommune"); "Rådgiver, Fjellvik kommune" -> ("", line)."""
     m = re.fullmatch(r"(?P<title>(?:Dr|Prof)\.[ \t]*)?" + NAME + r"(?:[ \t]*[,(][ \t]*(?P<also>.*?)\)?)?", line.strip())
-    if not m:
+    # one word before a comma is as often a title as a name ("Rådgiver, Fjellvik kommune")
+    if not m or (m["also"] and not m["title"] and len(m["name"].split()) < 2):
         return "", line
     return (m["title"] or "") + m["name"], (m["also"] or "").strip()
 
@@ -191,7 +206,7 @@ def signature_lines(text: str, most: int = 3) -> str:
     m = _sign_off(text)
     if not m:
         return ""
-    lines = [line.strip(" \t,.-–—|") for line in _signature_lines(m, text)]
+    lines = [line.strip().strip(",.-–—|").strip() for line in _signature_lines(m, text)]
     lines = [line for line in lines if line]
     if lines:
         name, also = _name_line(lines[0])

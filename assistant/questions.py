@@ -477,15 +477,15 @@ def reason_apart(text: str) -> str:
 
 
 # a reason put before the question: "Because many of them live in Poland, we wonder whether …",
-# "Fordi prosjektet handler om fallulykker hos eldre, lurer vi på om …" ("since" and "siden" only
-# before who or what the reason is about: "Since 1997, how many …" is a time)
+# "Fordi prosjektet handler om fallulykker hos eldre, lurer vi på om …" ("since", "as" and "siden"
+# only before the asker or "this is": "Since 1997, …", "Since my diagnosis in 2018, …", "As the
+# hospital, …" are a time and a role, which the question is about)
 FRONTED = re.compile(
     r"^\W*(?:because|given\s+that|seeing\s+that|considering\s+that|fordi|ettersom|"
-    r"(?:since|as)\s+(?:i|we|it|this|that|these|our|my|many|most|some|the\s+(?:project|study|thesis|work|plan|"
-    r"municipality|hospital|company|article|story|report|analysis|team|group))|"
-    r"(?:siden|sidan)\s+(?:jeg|eg|vi|me|det|dette|vår|vårt|våre|min|mitt|mine|mange|fleire|flere|prosjekt\w*|studien|"
-    r"studiet|oppgaven|oppgåva|avhandlinga|avhandlingen|arbeidet|kommunen|sykehuset|sjukehuset|bedriften|firmaet))\b",
+    r"(?:since|as)\s+(?:i|we|i'm|we're)\b|since\s+(?:this|that|it)\s+(?:is|was)\b|"
+    r"(?:siden|sidan)\s+(?:jeg|eg|vi|me)\b|(?:siden|sidan)\s+(?:det|dette)\s+(?:er|var)\b)",
     re.IGNORECASE)
+FRONTED_COMMAS = 4  # the reason ends at one of its last commas ("Since we need data on stroke, hip fracture, and diabetes, …")
 
 
 def fronted_reason_apart(text: str) -> str:
@@ -499,10 +499,13 @@ def fronted_reason_apart(text: str) -> str:
     for sentence in sentences(text):
         if not FRONTED.match(sentence):
             continue
-        for m in re.finditer(r",\s+", sentence):
+        # the question is the clause after the last comma that leaves one: "Since we need data on
+        # stroke, hip fracture, and diabetes, how long does it take?"
+        for m in list(re.finditer(r",\s+", sentence))[::-1][:FRONTED_COMMAS]:
             reason, asked = sentence[:m.start()].strip(), sentence[m.end():].strip()
-            if is_asking(asked) and not is_asking(reason) and not WONDERS.search(reason):
-                text = text.replace(sentence, f"{reason}. {asked[:1].upper()}{asked[1:]}", 1)
+            if is_asking(asked):
+                if not is_asking(reason) and not WONDERS.search(reason):
+                    text = text.replace(sentence, f"{reason}. {asked[:1].upper()}{asked[1:]}", 1)
                 break
     return text
 

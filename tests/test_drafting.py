@@ -150,9 +150,17 @@ def test_every_common_sign_off_ends_the_text_and_gives_the_name():
         assert signature_lines(text) == "Rådgiver, Fjellvik kommune.", sign_off
     # a name with a title, and the organisation on the name's line
     assert signature_name("Hva koster det?\nYours sincerely,\nDr. Kari Holm") == ("Hva koster det?", "Dr. Kari Holm")
-    text = "Hva koster det?\nBeste helsing\nJostein, Ventetid AS"
-    assert signature_name(text) == ("Hva koster det?", "Jostein")
+    text = "Hva koster det?\nBeste helsing\nJostein Li, Ventetid AS"
+    assert signature_name(text) == ("Hva koster det?", "Jostein Li")
     assert signature_lines(text) == "Ventetid AS."
+    # one word before a comma is as often a title as a name: no name, and the line says who asks
+    text = "Hva koster det?\nMvh\nRådgiver, Fjellvik kommune"
+    assert signature_name(text) == ("Hva koster det?", "")
+    assert signature_lines(text) == "Rådgiver, Fjellvik kommune."
+    # a no-break space after the sign-off is a blank
+    text = "Hva koster det?\nMed vennlig hilsen\u00a0\nKari Holm\nRådgiver, Fjellvik kommune"
+    assert signature_name(text) == ("Hva koster det?", "Kari Holm")
+    assert signature_lines(text) == "Rådgiver, Fjellvik kommune."
     assert signature_name("Hva koster det?\nThanks, Mark") == ("Hva koster det?", "Mark")
 
 
@@ -191,7 +199,10 @@ def test_nothing_asked_is_ever_taken_for_a_signature():
     for text in ("Hei,\nVi trenger data om to diagnoser.\nHjerteinfarkt\nHjerneslag",
                  "Hi,\nWhat does an extract cost?\nAdditionally, the codebook would be useful.",
                  "Hei,\nKan dere sende søknadsskjemaet?\nTakk, det hadde vært fint.",
-                 "Hei,\nHva koster det?\nThank You", "Hei,\nHva koster det?\nHASTER"):
+                 "Hei,\nHva koster det?\nThank You", "Hei,\nHva koster det?\nHASTER",
+                 "Hei\nKan vi få tall for disse diagnosene?\nI63 Hjerneinfarkt\nI61 Hjerneblødning",
+                 "Hi\nDo you have data on strokes?\nThanks!\nAlso, we need data by county and we need them by May",
+                 "Hva koster det?\nMange Takk", "Kan dere sende oss tall for 2020 med hilsen fra Kari"):
         assert signature_name(own_text(text)) == (own_text(text), ""), text
 
 
@@ -211,8 +222,8 @@ def test_blanks_after_a_thanks_are_read_through():
 
 
 def test_a_name_under_the_last_sentence_signs_without_a_sign_off():
-    assert signature_name("Hva koster det?\n– Knut, OUS") == ("Hva koster det?", "Knut")
-    assert signature_lines("Hva koster det?\n– Knut, OUS") == "OUS."
+    assert signature_name("Hva koster det?\n– Knut Berg, OUS") == ("Hva koster det?", "Knut Berg")
+    assert signature_lines("Hva koster det?\n– Knut Berg, OUS") == "OUS."
     text = "Hva koster det?\nMark Jensen\nMedical affairs\n+45 33 00 00 00"
     assert signature_name(text) == ("Hva koster det?", "Mark Jensen")
     assert signature_lines(text) == "Medical affairs."

@@ -299,7 +299,13 @@ def test_a_reason_put_before_the_question_is_told_apart():
     assert fronted_reason_apart("Sidan vi ikkje driv forsking, må vi søkje gjennom helsedata.no?") == \
         "Sidan vi ikkje driv forsking. Må vi søkje gjennom helsedata.no?"
     # "since" a year is a time, a reason that asks (or wonders) itself, and a statement stay as written
+    # ...and the question is the clause after the reason's last comma
+    assert fronted_reason_apart("Since we need data on stroke, hip fracture, and diabetes, how long does it take?") == \
+        "Since we need data on stroke, hip fracture, and diabetes. How long does it take?"
     for text in ("Since 1997, how many patients have been registered?", "Siden 2010, hva koster det?",
+                 "Since my diagnosis in 2018, which hospital stays are registered?",
+                 "Siden prosjektstart i 2015, hvor mange pasienter er rapportert?",
+                 "As the hospital, are we required to report to NPR?",
                  "Because I wonder what it costs, can you tell me?", "Fordi vi har en frist, søker vi nå.",
                  "Fordi hva koster det, kan vi få data?"):
         assert fronted_reason_apart(text) == text, text
