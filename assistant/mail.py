@@ -7,8 +7,8 @@ What is cut before questions are looked for: earlier replies under an attributio
 skrev:", "On … wrote:", "-----Original Message-----", a "Fra:/From:" header block) and everything
 after it; quoted lines ("> ") wherever they stand (what is written under or between them stays);
 the signature ("Mvh", "Med helsing", "Yours faithfully", "--" …; a closing "Takk for hjelpen!" or
-"Best," with only a few short lines under it; or a name alone on the last lines), disclaimers ("Denne e-posten kan inneholde
-konfidensiell …") and the greeting. A quoted question («Hva koster det?» – takk.) asks like a
+"Best," with only a few short lines under it; or a name alone on the last lines), disclaimers
+("Denne e-posten kan inneholde konfidensiell …") and the greeting. A quoted question («Hva koster det?» – takk.) asks like a
 bare one. Reading files, mboxes and charsets: inbox.py (re-exported here).
 Deliberately left out: any guessing at questions inside forwarded history (history is never answered).
 """
@@ -35,9 +35,11 @@ HISTORY = re.compile(
 QUOTED = re.compile(r"^[ \t]*>.*(?:\n|$)", re.MULTILINE)  # a quoted line ("> Pris per time ...")
 SIGN_OFF = re.compile(
     r"^[ \t]*+(?:--[ \t]*$|_{5,}|(?:(?P<sent>sendt fra min|sent from my)|mvh\.?|m\.v\.h\.?|"
-    r"(?:med\s+)?(?:(?:vennlig(?:st)?|vennleg|venleg|beste|varm|varme|god)\s+)?(?:hilsen|hilsener|helsing|helsingar|helsinger)|"
-    r"(?:with\s+)?(?:(?:kind|best|warm|warmest|many)\s+)?regards|(?:yours\s+)?(?:sincerely|faithfully)|yours\s+truly|"
-    r"(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers|greetings)\b[,.!]?)(?P<rest>.*)$", re.IGNORECASE | re.MULTILINE)
+    r"(?:med\s+)?(?:(?:vennlig(?:st)?|vennleg|venleg|beste|varm|varme|god)\s+)?"
+    r"(?:hilsen|hilsener|helsing|helsingar|helsinger)|"
+    r"(?:with\s+)?(?:(?:kind|best|warm|warmest|many)\s+)?regards|(?:yours\s+)?(?:sincerely|faithfully)|"
+    r"yours\s+truly|(?:with\s+)?(?:best|kind|warm)\s+wishes|all the best|cheers|greetings)\b[,.!]?)(?P<rest>.*)$",
+    re.IGNORECASE | re.MULTILINE)
 # thanks and "Best," close a message only as a line of their own with a signature under it:
 # "Takk for svar!" may just as well open one ("Takk for svar! Jeg lurer også på ...")
 THANKS_OFF = re.compile(
@@ -58,7 +60,7 @@ def _sign_off(text: str) -> re.Match | None:
     """Where the signature begins: a sign-off line ("Mvh", "Med helsing", "Yours sincerely", "--")
     with nothing but a name after it on its line; or else, among the last lines, a closing thanks
     ("Takk for hjelpen!", "Many thanks,", "Best,") over a signature, or a bare name under a sentence
-    that has ended ("– Knut, OUS"). A signature is a few short lines, the first a name, that ask
+    that has ended ("– Knut Berg, OUS"). A signature is a few short lines, the first a name, that ask
     nothing and list nothing."""
     for m in SIGN_OFF.finditer(text):
         if m["sent"] or _signs(m["rest"]):
@@ -75,8 +77,9 @@ def _signs(rest: str) -> bool:
     Kari Nordmann, Sykehuset"), or one word ("hilsen mona"); not a sentence ("With regards to the
     data, can we …?")."""
     rest = rest.strip().strip(",.!:").strip()
-    return not rest or bool(re.fullmatch(r"[^\W\d_]{2,15}", rest)) or (rest[:1].isupper() and len(rest.split()) <= 8 and not re.search(r"[?!]|\.\s", rest)
-                        and not asks(rest))
+    if not rest or re.fullmatch(r"[^\W\d_]{2,15}", rest):
+        return True
+    return rest[:1].isupper() and len(rest.split()) <= 8 and not re.search(r"[?!]|\.\s", rest) and not asks(rest)
 
 
 def _tail(text: str, lines: int) -> int:
@@ -109,7 +112,7 @@ def _signer(line: str) -> bool:
 
 
 def _bare_name(text: str) -> re.Match | None:
-    """A signature with no sign-off: the last few short lines, the first a name ("– Knut, OUS";
+    """A signature with no sign-off: the last few short lines, the first a name ("– Knut Berg, OUS";
     "Mark Jensen\nMedical affairs\n+45 33 00 00 00"), under a sentence that has ended. Not a
     sentence opening with a word and a comma ("Ja, REK har godkjent."), a courtesy ("Thank You"),
     a word in capitals ("HASTER") or a list of names ("Haukeland\nStavanger", "I63 Hjerneinfarkt\n
@@ -119,9 +122,9 @@ def _bare_name(text: str) -> re.Match | None:
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         last = before.rsplit("\n", 1)[-1].strip()
         # with no sign-off above them, lines of names are as often a list ("Haukeland\nStavanger")
-        listed = len(lines) > 1 and all(_name_line(line)[0] and not _name_line(line)[1] for line in lines)
+        listed = len(lines) > 1 and all(name and not also for name, also in map(_name_line, lines))
         if (before and before[-1] in ".?!)»\"" and not LIST_ITEM.match(last) and not listed
-                and _signature(block, BARE_NAME_LINES) and lines):
+                and _signature(block, BARE_NAME_LINES)):
             return m
     return None
 
