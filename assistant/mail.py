@@ -56,6 +56,25 @@ LIST_ITEM = re.compile(r"[-–—*•·]|\d{1,2}[.)]\s")  # "- Pris" under "Jeg 
 LINE_START = re.compile(r"^[ \t]*\S", re.MULTILINE)
 
 
+# a postscript under the signature ("PS: Hvor lang tid tar det?", "P.S. Could you also …") is the
+# sender's own text, asked after they signed
+POSTSCRIPT = re.compile(r"^[ \t]*+(?:P\.?[ \t]*P\.?[ \t]*S|P\.?[ \t]*S)\b\.?[ \t]*[:!,.]?", re.IGNORECASE | re.MULTILINE)
+
+
+def _postscript(text: str) -> tuple[str, str]:
+    """(the text down to the signature's end, the postscript under it without its "PS:"), or
+    (text, "") when no postscript stands under a sign-off.
+
+    _postscript("Hva koster det?\nMvh\nKari\n\nPS: Og hvor lang tid tar det?")
+        -> ("Hva koster det?\nMvh\nKari\n\n", "Og hvor lang tid tar det?")
+    """
+    for m in POSTSCRIPT.finditer(text):
+        if _sign_off(text[:m.start()]):
+            rest = POSTSCRIPT.sub("", text[m.end():])  # a P.P.S. below it is more of the same
+            return text[:m.start()], rest.strip()
+    return text, ""
+
+
 def _sign_off(text: str) -> re.Match | None:
     """Where the signature begins: a sign-off line ("Mvh", "Med helsing", "Yours sincerely", "--")
     with nothing but a name after it on its line; or else, among the last lines, a closing thanks
@@ -177,6 +196,7 @@ def signature_name(text: str) -> tuple[str, str]:
     signature_name("Hva koster det?\\nMvh\\nKari Nordmann\\nSykehuset") -> ("Hva koster det?", "Kari Nordmann")
     signature_name("Hva koster det? Mvh Kari") -> ("Hva koster det?", "Kari")
     """
+    text, ps = _postscript(text)
     m = _sign_off(text)
     if not m:
         inline = re.search(r"\s(?i:mvh|hilsen|regards)[,.]?\s+" + NAME + r"\s*$", text)
@@ -184,7 +204,8 @@ def signature_name(text: str) -> tuple[str, str]:
             return text.strip(), ""
         return text[:inline.start()].strip(), inline["name"]
     lines = _signature_lines(m, text)
-    return text[:m.start()].strip(), _name_line(lines[0])[0] if lines else ""
+    body = "\n\n".join(x for x in (text[:m.start()].strip(), ps) if x)
+    return body, _name_line(lines[0])[0] if lines else ""
 
 
 def _name_line(line: str) -> tuple[str, str]:
@@ -206,6 +227,7 @@ def signature_lines(text: str, most: int = 3) -> str:
     signature_lines("Hva koster det?\nMvh\nKari Nordmann\nRådgiver, Fjellvik kommune\nTlf. 913 45 672")
         -> "Rådgiver, Fjellvik kommune."
     """
+    text = _postscript(text)[0]
     m = _sign_off(text)
     if not m:
         return ""

@@ -221,6 +221,33 @@ def test_blanks_after_a_thanks_are_read_through():
     assert signature_name("Takk!\n" * 40000 + "Kari") == (("Takk!\n" * 39999).strip(), "Kari")
 
 
+def test_a_postscript_under_the_signature_is_asked_too():
+    # "PS: …?" under "Mvh Kari" was cut off with the signature: a question lost, not even flagged
+    text = "Hva koster det?\n\nMvh Kari Nordmann\n\nPS: Hvor lang tid tar det?"
+    assert signature_name(text) == ("Hva koster det?\n\nHvor lang tid tar det?", "Kari Nordmann")
+    text = ("Hva koster det?\n\nMed vennlig hilsen\nKari Holm\nRådgiver, Fjellvik kommune\n\n"
+            "P.S. Kan dere si hvor lang tid det tar?\nP.P.S. Er det moms?")
+    body, name = signature_name(text)
+    assert name == "Kari Holm"
+    assert find_questions(body)[0] == ["Hva koster det?", "Kan dere si hvor lang tid det tar?", "Er det moms?"]
+    assert signature_lines(text) == "Rådgiver, Fjellvik kommune."  # the postscript is no title
+    text = "Hva koster det?\nTakk for hjelpen!\nKari\n\nPS! Hvor lang tid tar det?"
+    assert signature_name(text) == ("Hva koster det?\n\nHvor lang tid tar det?", "Kari")
+    # a "PS" above any sign-off, and a line under a signature that only starts with the letters, stay as they are
+    assert signature_name("PS: jeg har et spørsmål. Hva koster det?\nMvh Kari") == \
+        ("PS: jeg har et spørsmål. Hva koster det?", "Kari")
+    assert signature_lines("Hva koster det?\n\nBest regards,\nJohn Smith\nPsychiatry dept.") == "Psychiatry dept."
+
+
+def test_a_postscript_question_is_answered_in_the_draft(drafter):
+    draft = drafter.draft(read_mail("Emne: Data\n\nHei,\n\nHva koster det å få data fra NPR?\n\nMvh Kari Nordmann\n\n"
+                                    "PS: Hvor lang tid tar det å få personidentifiserbare opplysninger?"))
+    assert [i.question for i in draft.items] == ["Hva koster det å få data fra NPR?",
+                                                 "Hvor lang tid tar det å få personidentifiserbare opplysninger?"]
+    assert not draft.items[1].manual and draft.items[1].answer.citations[0].section == "Leveringsfrister"
+    assert draft.name == "Kari Nordmann" and "PS" not in draft.text
+
+
 def test_a_name_under_the_last_sentence_signs_without_a_sign_off():
     assert signature_name("Hva koster det?\n– Knut Berg, OUS") == ("Hva koster det?", "Knut Berg")
     assert signature_lines("Hva koster det?\n– Knut Berg, OUS") == "OUS."
