@@ -58,7 +58,9 @@ LINE_START = re.compile(r"^[ \t]*\S", re.MULTILINE)
 
 # a postscript under the signature ("PS: Hvor lang tid tar det?", "P.S. Could you also …") is the
 # sender's own text, asked after they signed
-POSTSCRIPT = re.compile(r"^[ \t]*+(?:P\.?[ \t]*P\.?[ \t]*S|P\.?[ \t]*S)\b\.?[ \t]*[:!,.]?", re.IGNORECASE | re.MULTILINE)
+# (with a mark after it, or a question on its line: "PS Consulting AS" under the name is no postscript)
+POSTSCRIPT = re.compile(r"^[ \t]*+(?:P\.?[ \t]*P\.?[ \t]*S|P\.?[ \t]*S)\b(?:\.?[ \t]*[:!,.]|(?=[^\n]*\?))[ \t]*",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def _postscript(text: str) -> tuple[str, str]:
@@ -204,7 +206,8 @@ def signature_name(text: str) -> tuple[str, str]:
             return text.strip(), ""
         return text[:inline.start()].strip(), inline["name"]
     lines = _signature_lines(m, text)
-    body = "\n\n".join(x for x in (text[:m.start()].strip(), ps) if x)
+    # signed again under the postscript ("PS: …?\nMvh Kari"): the postscript without it
+    body = "\n\n".join(x for x in (text[:m.start()].strip(), signature_name(ps)[0] if ps else "") if x)
     return body, _name_line(lines[0])[0] if lines else ""
 
 

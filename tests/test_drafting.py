@@ -237,6 +237,10 @@ def test_a_postscript_under_the_signature_is_asked_too():
     assert signature_name("PS: jeg har et spørsmål. Hva koster det?\nMvh Kari") == \
         ("PS: jeg har et spørsmål. Hva koster det?", "Kari")
     assert signature_lines("Hva koster det?\n\nBest regards,\nJohn Smith\nPsychiatry dept.") == "Psychiatry dept."
+    assert signature_lines("Hva koster det?\n\nMvh\nKari Holm\nPS Consulting AS") == "PS Consulting AS."
+    # signed again under the postscript: the second signature is no text of the message
+    assert signature_name("Hva koster det?\nMvh Kari\n\nPS: Er det moms?\nMvh Kari") == \
+        ("Hva koster det?\n\nEr det moms?", "Kari")
 
 
 def test_a_postscript_question_is_answered_in_the_draft(drafter):
