@@ -16,6 +16,7 @@ Deliberately left out: any guessing at questions inside forwarded history (histo
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
@@ -56,25 +57,48 @@ LIST_ITEM = re.compile(r"[-–—*•·]|\d{1,2}[.)]\s")  # "- Pris" under "Jeg 
 LINE_START = re.compile(r"^[ \t]*\S", re.MULTILINE)
 
 
-# a postscript under the signature ("PS: Hvor lang tid tar det?", "P.S. Could you also …") is the
-# sender's own text, asked after they signed
-# (with a mark after it, or a question on its line: "PS Consulting AS" under the name is no postscript)
-POSTSCRIPT = re.compile(r"^[ \t]*+(?:P\.?[ \t]*P\.?[ \t]*S|P\.?[ \t]*S)\b(?:\.?[ \t]*[:!,.]|(?=[^\n]*\?))[ \t]*",
-                        re.IGNORECASE | re.MULTILINE)
+# a postscript under the signature ("PS: Hvor lang tid tar det?", "P.S. Could you also …", "PPS: …")
+# is the sender's own text, asked after they signed
+POSTSCRIPT = re.compile(r"^[ \t]*+P\.?[ \t]*(?:P\.?[ \t]*)*S\b(?P<mark>\.?[ \t]*[:!,.–-])?[ \t]*", re.IGNORECASE | re.MULTILINE)
+POSTSCRIPT_LINES = 30  # a postscript starts among the last lines (each one tried is read for a sign-off above it)
+POSTSCRIPTS_TRIED = 3
 
 
-def _postscript(text: str) -> tuple[str, str]:
-    """(the text down to the signature's end, the postscript under it without its "PS:"), or
-    (text, "") when no postscript stands under a sign-off.
+def _postscript(text: str) -> tuple[str, str, str]:
+    """(the text down to the signature's end, the postscript under it without its "PS:", what
+    stands under the postscript: a footer or the signature again), or (text, "", "") when no
+    postscript stands under a sign-off. A postscript is one paragraph, and each next one that
+    starts with a mark of its own ("PPS: …"). "PS" counts with a mark after it ("PS:", "P.S.",
+    "PS!"), or before a question or a request on its line ("PS Jeg lurer også på …"), never
+    before a name alone ("P.S. Kumar" signs), and only under a sign-off or a closing thanks (not
+    a bare name, which may be the last line of a list: "Norsk Hjerneslagregister").
 
     _postscript("Hva koster det?\nMvh\nKari\n\nPS: Og hvor lang tid tar det?")
-        -> ("Hva koster det?\nMvh\nKari\n\n", "Og hvor lang tid tar det?")
+        -> ("Hva koster det?\nMvh\nKari\n\n", "Og hvor lang tid tar det?", "")
     """
-    for m in POSTSCRIPT.finditer(text):
-        if _sign_off(text[:m.start()]):
-            rest = POSTSCRIPT.sub("", text[m.end():])  # a P.P.S. below it is more of the same
-            return text[:m.start()], rest.strip()
-    return text, ""
+    tried = 0
+    for m in POSTSCRIPT.finditer(text, _tail(text, POSTSCRIPT_LINES)):
+        line = text[m.end():].split("\n", 1)[0].strip()
+        if not (m["mark"] or "?" in line or asks(line)) or \
+                ("?" not in line and re.fullmatch(NAME + r"(?:[ \t]*,.*)?", line)):
+            continue
+        tried += 1
+        if tried > POSTSCRIPTS_TRIED:
+            break
+        above = _sign_off(text[:m.start()])
+        if above is None or above.re is BARE_NAME:
+            continue
+        paragraphs = re.split(r"\n[ \t]*\n", text[m.end():])
+        kept = paragraphs[:1] + list(takewhile(lambda p: _marked(POSTSCRIPT.match(p.strip("\n"))), paragraphs[1:]))
+        # "PPS: …" on a line of its own, in the same paragraph or the next, is more of the same
+        ps = POSTSCRIPT.sub(lambda x: "" if x["mark"] else x[0], "\n\n".join(p.strip() for p in kept))
+        return text[:m.start()], ps.strip(), "\n\n".join(paragraphs[len(kept):]).strip()
+    return text, "", ""
+
+
+def _marked(m: re.Match | None) -> bool:
+    """Whether a postscript match has its mark ("PPS:", not "PS Consulting AS")."""
+    return bool(m and m["mark"])
 
 
 def _sign_off(text: str) -> re.Match | None:
@@ -198,7 +222,7 @@ def signature_name(text: str) -> tuple[str, str]:
     signature_name("Hva koster det?\\nMvh\\nKari Nordmann\\nSykehuset") -> ("Hva koster det?", "Kari Nordmann")
     signature_name("Hva koster det? Mvh Kari") -> ("Hva koster det?", "Kari")
     """
-    text, ps = _postscript(text)
+    text, ps, _ = _postscript(text)
     m = _sign_off(text)
     if not m:
         inline = re.search(r"\s(?i:mvh|hilsen|regards)[,.]?\s+" + NAME + r"\s*$", text)
@@ -230,10 +254,12 @@ def signature_lines(text: str, most: int = 3) -> str:
     signature_lines("Hva koster det?\nMvh\nKari Nordmann\nRådgiver, Fjellvik kommune\nTlf. 913 45 672")
         -> "Rådgiver, Fjellvik kommune."
     """
-    text = _postscript(text)[0]
+    text, _, under = _postscript(text)
     m = _sign_off(text)
     if not m:
         return ""
+    if not _signature_lines(m, text)[1:] and under:  # "Mvh Kari", then the signature under the postscript
+        return signature_lines(under, most)
     lines = [line.strip().strip(",.-–—|").strip() for line in _signature_lines(m, text)]
     lines = [line for line in lines if line]
     if lines:

@@ -243,6 +243,36 @@ def test_a_postscript_under_the_signature_is_asked_too():
         ("Hva koster det?\n\nEr det moms?", "Kari")
 
 
+def test_a_postscript_is_one_paragraph_under_a_sign_off_never_a_footer_or_a_signer():
+    # an independent review's counterexamples to the first version
+    footers = {
+        "Hei,\nHva koster det?\n\nMvh\nKari Nordmann\n\nPS: Er det moms?\n\nFjellvik kommune\n"
+        "Har du spørsmål? Ring oss på 22 33 44 55": ["Hva koster det?", "Er det moms?"],
+        "Hi,\nWhat does it cost?\n\nBest regards,\nJohn Smith\n\nP.S. How long does it take?\n\nAcme Health Ltd\n"
+        "Questions? Visit www.acme.com/help": ["What does it cost?", "How long does it take?"],
+        "Hei\nHva koster det?\nMvh\nKari Nordmann\n\nPS: Er det moms?\nPPPS: Og hvor lang tid?":
+            ["Hva koster det?", "Er det moms?", "Og hvor lang tid?"],
+        "Hei\nHva koster det?\nMvh\nKari Nordmann\n\nPS: Er det moms?\n\nPPS: Og hvor lang tid tar det?":
+            ["Hva koster det?", "Er det moms?", "Og hvor lang tid tar det?"],
+        "Hi,\nWhat does it cost?\n\nCheers,\nJohn\nPS I'd also like to know how long it takes.":
+            ["What does it cost?", "I'd also like to know how long it takes."],
+    }
+    for text, questions in footers.items():
+        assert find_questions(signature_name(own_text(text))[0])[0] == questions, text
+    # the title stands in the signature under the postscript
+    text = "Hei,\nHva koster det?\n\nMvh Kari\n\nPS: Er det moms?\n\n--\nKari Nordmann\nRådgiver, Fjellvik kommune\nTlf 913 45 672"
+    assert signature_lines(text) == "Rådgiver, Fjellvik kommune."
+    # initials sign ("P.S. Kumar"), and a name under a list is no sign-off a postscript can follow
+    text = "Dear NPR,\nWhat does it cost?\n\nBest regards,\nP.S. Kumar\nResearch Fellow, Oslo University Hospital"
+    assert signature_name(text)[0] == "Dear NPR,\nWhat does it cost?"
+    assert signature_lines(text).endswith("Research Fellow, Oslo University Hospital.")
+    text = "Hei,\nVi vil ha data fra disse registrene.\nNorsk Hjerneslagregister\nPS: hva koster det?"
+    assert signature_name(text) == (text, "")
+    # each "PS" line read for a sign-off above it made this quadratic (minutes; the suite would hang)
+    text = "Hva koster det?\n" + "PS: Hva med moms?\n" * 40000
+    assert signature_name(text) == (text.strip(), "")
+
+
 def test_a_postscript_question_is_answered_in_the_draft(drafter):
     draft = drafter.draft(read_mail("Emne: Data\n\nHei,\n\nHva koster det å få data fra NPR?\n\nMvh Kari Nordmann\n\n"
                                     "PS: Hvor lang tid tar det å få personidentifiserbare opplysninger?"))
