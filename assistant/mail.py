@@ -258,9 +258,10 @@ def signature_lines(text: str, most: int = 3) -> str:
     m = _sign_off(text)
     if not m:
         return ""
-    if not _signature_lines(m, text)[1:] and under:  # "Mvh Kari", then the signature under the postscript
+    signed = _signature_lines(m, text)
+    if not signed[1:] and under:  # "Mvh Kari", then the signature under the postscript
         return signature_lines(under, most)
-    lines = [line.strip().strip(",.-–—|").strip() for line in _signature_lines(m, text)]
+    lines = [line.strip().strip(",.-–—|").strip() for line in signed]
     lines = [line for line in lines if line]
     if lines:
         name, also = _name_line(lines[0])
