@@ -57,7 +57,7 @@ EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 
 # single e-mail sentences, asking or not (eval/asking/README.md): which ones mail.find_asked takes for questions
 ASKING = {"set1 (tuned on)": HERE / "asking" / "set1.jsonl", "set2 (tuned on)": HERE / "asking" / "set2.jsonl",
           "set3 (tuned on)": HERE / "asking" / "set3.jsonl", "set4": HERE / "asking" / "set4.jsonl",
-          "review probes (tuned on)": HERE / "asking" / "review.jsonl"}
+          "set5": HERE / "asking" / "set5.jsonl", "review probes (tuned on)": HERE / "asking" / "review.jsonl"}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
 
