@@ -123,7 +123,8 @@ def _requests(sentence: str) -> bool:
     """A request or a need written as a statement: one that opens the sentence ("Send meg gjerne …",
     "Could you …"), or one the asker or the reader is in ("Vi trenger en bekreftelse på …", "Our legal
     team asked for …"; not "Pasientene har behov for hjelp", "It remains unclear whether …")."""
-    return bool(OPENING.search(sentence) or REQUESTS.search(sentence) and PERSON.search(sentence))
+    return bool(OPENING.search(sentence) or REQUESTS.search(sentence) and PERSON.search(sentence)
+                or WOULD_HELP_TO_KNOW.search(sentence))
 
 
 def only_requests(sentence: str) -> bool:
@@ -822,9 +823,17 @@ REQUESTS = re.compile(
     r"\b(?:vil|ville|would\s+like|'d\s+like|want|hoping|håper)\s+(?:gjerne\s+)?(?:(?:å|to)\s+)?(?:snakke|snakka|prate|prata|speak|"
     r"talk|meet)\s+(?:med|with)\s+(?:en|ein|ei|a|an|someone|somebody|nokon|noen|dere|dykk|deg|you|your|saksbehandl\w*|case\s+officer)\b",
     re.IGNORECASE)
+
+# what looks back, which asks nothing: "Fint om de kunne gitt beskjed tidligere", "… å få vite om endringa på førehand"
+_LOOKS_BACK = r"[^.?!]*\b(?:tidligere|tidlegare|på\s+forhånd|på\s+førehand|in\s+advance|beforehand|earlier)\b"
+
 # the requests that open a sentence and need no asker named in it: "Opplys gjerne om timeprisen …", "Vennligst
 # send …", "Please describe …", "Could you …", "Usikker på om …", "Any pointer to … would be much appreciated"
 OPENING = re.compile(
+    # "Fint om de kan seie …", "Det hadde vært fint om dere kunne bekrefte …"
+    # (not "Det er greit om dere vil svare på engelsk", which gives leave, nor "Fint om de kunne gitt beskjed tidligere")
+    rf"^(?!{_LOOKS_BACK})\W*(?:det\s+(?:hadde|ville|vil)\s+(?:(?:vært|vore|vere|være)\s+)?)?(?:(?:veldig|svært|særs)\s+)?"
+    r"(?:fint|flott|kjekt|greitt|greit|supert)\s+om\s+(?:dere|de|dykk|du)\s+(?:(?:òg|også)\s+)?(?:kan|kunne|vil|ville)\b|"
     r"^\W*(?:(?:og|and|ellers|elles|også|òg|til\s+slutt|finally|also)\W+)?(?:send|gi|gje|si|sei|fortell|fortel|opplys|informer|"
     r"forklar|oppgi|bekreft|beskriv|hjelp\s+(?:meg|oss))\s+(?:meg\s+|oss\s+)?(?:gjerne|også|òg|kort|beskjed|fra|ifra|frå|litt|noe|noko|"
     r"ei\s+melding|en\s+melding|om|kva|hva|hvilk\w*|kva\s+for|hvordan|korleis|kvar|hvor|når|kven|hvem)\b|"
@@ -849,7 +858,12 @@ OPENING = re.compile(
     re.IGNORECASE)
 # the asker or the reader named in a sentence: what makes a stated need a request to the reader
 PERSON = re.compile(r"(?i:\b(?:jeg|eg|vi|me|meg|oss|min|mi|mitt|mine|vår|vårt|våre|we|us|our|ours|my|dere|dykk|deres|dykkar|du|deg|"
-                    r"din|ditt|dine|you|your|yours)\b)|\bI\b")
+                    r"din|ditt|dine|you|your|yours)\b)|\bI\b|"
+                    # nynorsk's polite "de" (you) as the one asked to act, with nothing before it that "de" (bokmål:
+                    # they) could stand for: "Håpar de kan seie …" (not "Avdelingen håper de kan sende …")
+                    r"(?i:(?:^\W*(?:(?:håpar|håper)\s+(?:at\s+)?)?|\b(?:hjelp|fint|flott|kjekt|greitt|greit|supert|nyttig)\s+om\s+)"
+                    r"de\s+(?:kan|kunne)\s+(?:(?:gjerne|òg|også|kanskje)\s+)*(?:seie|si|gje|gi|sende|stadfeste|bekrefte|forklare|"
+                    r"fortelje|fortelle|opplyse)\b)")
 # a closing or an offer, which asks for no answer: "Hører gjerne fra dere.", "Hoping to hear from you soon.", "Any help
 # would be appreciated.", "Let me know if you need anything else.", "Gje beskjed om noko er uklart.", "Kindly find attached …"
 CLOSING = re.compile(
@@ -912,6 +926,19 @@ ASKED_THROUGH = re.compile(
     rf"\b(?:vet|veit)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|kanskje|tilfeldigvis)\s+)*(?={_THROUGH}\b)|"
     rf"\b(?:kan|kunne)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|gjerne|kanskje|vennligst|venligst)\s+)*"
     rf"(?:si|seie|fortelle|fortelje|fortelja|forklare|opplyse\s+om|bekrefte|stadfeste|sjekke)\s+(?:(?:meg|oss)\s+)?(?={_THROUGH}\b)",
+    re.IGNORECASE)
+
+# a wish to know that needs no asker named: "It'd be great to know when …", "Det ville vore greitt å få
+# vite om registeret …" (not a research aim, "For helsetjenesten ville det vært nyttig å vite hvilke …", nor what
+# is settled, planned or looked back on after it: "…, men REK har alt svart", "…, og det er bakgrunnen for
+# prosjektet", "… å få vite om endringa på førehand")
+WOULD_HELP_TO_KNOW = re.compile(
+    rf"^(?!\W*(?:for|til)\s+(?!(?:oss|meg|us|me)\b))(?!{_LOOKS_BACK})[^.?!]*?"
+    r"\b(?:hadde|ville|would|'d)\s+(?:det\s+)?(?:vært|vore|vere|være|be)\s+(?:(?:veldig|svært|særs|til\s+stor|til|very|really|"
+    r"most|so|extremely)\s+)*(?:hjelp|nyttig|fint|greit|greitt|kjekt|flott|great|helpful|useful|good|nice)\s+"
+    r"(?:(?:for\s+(?:oss|meg|us|me)|å\s+få|to\s+get)\s+)?(?:å\s+|to\s+)?(?:(?:få\s+)?vite|know|(?:få\s+)?høre|(?:få\s+)?høyre|hear|"
+    rf"find\s+out|få\s+avklart|få\s+svar\s+på)\s+(?={_THROUGH}\b)(?!when\s+\w+ing\b)"
+    r"(?![^.?!]*,\s*(?:men|but|og|and)\s+(?!(?:om|whether|if|hva|hvor|kva|kor|korleis|hvordan|how|what|when|where|who|which)\b))",
     re.IGNORECASE)
 
 # "Det vi lurer på, er om …", "What we'd like to know is whether …"
