@@ -335,6 +335,16 @@ def test_the_example_questions_decide_where_they_clearly_prefer_a_section(assist
     assert assistant.search(question)[0].chunk.heading == "Leveringsfrister"
 
 
+@pytest.mark.parametrize("question", ["Is NPR anonymous?", "Are the data in NPR anonymous?"])
+def test_whether_the_register_is_anonymous_is_answered_without_the_delivery_times(assistant, question):
+    # English "anonymous" means what bokmål "anonymt" does (the glossary: the guidance's word is
+    # "personidentifiserbart"): the line saying the register identifies people answers it alone; the
+    # delivery times, which name "anonyme opplysninger", were quoted beside it when only "anonyme" counted
+    answer = assistant.ask(question)
+    assert not answer.abstained and "personidentifiserbart register" in answer.citations[0].quote
+    assert {c.section for c in answer.citations} == {"Annen relevant informasjon om innholdet i datakilden"}
+
+
 def test_a_near_miss_far_from_every_example_is_not_lifted(assistant, monkeypatch):
     # no section speaks of a reporting lag: the closest example is itself far from the question,
     # so the examples' preference decides nothing (without that floor it would move the ranking)
