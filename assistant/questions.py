@@ -925,7 +925,16 @@ ASKED_THROUGH = re.compile(
     rf"clarify\s+|confirm\s+|check\s+|say\s+)(?={_THROUGH}\b)|"
     rf"\b(?:vet|veit)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|kanskje|tilfeldigvis)\s+)*(?={_THROUGH}\b)|"
     rf"\b(?:kan|kunne)\s+(?:du|dere|de|dykk|noen|nokon)\s+(?:(?:{_ADVERB}|gjerne|kanskje|vennligst|venligst)\s+)*"
-    rf"(?:si|seie|fortelle|fortelje|fortelja|forklare|opplyse\s+om|bekrefte|stadfeste|sjekke)\s+(?:(?:meg|oss)\s+)?(?={_THROUGH}\b)",
+    rf"(?:si|seie|fortelle|fortelje|fortelja|forklare|opplyse\s+om|bekrefte|stadfeste|sjekke)\s+(?:(?:meg|oss)\s+)?(?={_THROUGH}\b)|"
+    # the requests find_asked takes without a question: "Håpar de kan seie noko om kor …", "Fint om de kan stadfeste
+    # kva …", "Det hadde vore til hjelp å vite kor …", "It'd be great to know when …"
+    rf"\b(?:(?:håper|håpar|hope|hoping)\s+(?:(?:at|that)\s+)?|(?:fint|flott|kjekt|greitt|greit|supert)\s+om\s+)"
+    rf"(?:dere|de|dykk|du|you)\s+(?:kan|kunne|could|can|will|vil|ville)\s+(?:(?:{_ADVERB}|gjerne|please)\s+)*"
+    rf"(?:si|seie|fortelle|fortelje|forklare|bekrefte|stadfeste|opplyse|tell\s+(?:me|us)|explain|confirm|let\s+(?:me|us)\s+know)\s+"
+    rf"(?:(?:meg|oss)\s+)?(?:(?:noe|noko|something|more)\s+)?(?:(?:om|about)\s+)?(?={_THROUGH}\b)|"
+    rf"\b(?:hadde|ville|would|'d)\s+(?:det\s+)?(?:vært|vore|vere|være|be)\s+(?:(?:veldig|svært|særs|til\s+stor|til|very|really|"
+    rf"most|so|extremely)\s+)*(?:hjelp|nyttig|fint|greit|greitt|kjekt|flott|great|helpful|useful|good|nice)\s+"
+    rf"(?:for\s+(?:oss|meg|us|me)\s+)?(?:å\s+|to\s+)?(?:få\s+)?(?:vite|know|høre|høyre|hear|find\s+out|avklart)\s+(?={_THROUGH}\b)",
     re.IGNORECASE)
 
 # a wish to know that needs no asker named: "It'd be great to know when …", "Det ville vore greitt å få

@@ -353,6 +353,28 @@ def test_a_story_told_inside_the_question_steers_but_never_declines(assistant):
     assert not answer.abstained and answer.citations[0].section == "Leter du etter dine egne helseopplysninger?"
 
 
+def test_a_polite_request_is_weighed_as_the_question_inside_it(assistant):
+    """find_asked takes "Håpar de kan seie noko om kor …" and "Fint om de kan stadfeste kva …" for
+    questions; their frames ("håpar", "seie", "fint", "stadfeste") are no subject the guidance must
+    hold, so each is weighed as the question inside (as "Kan de seie kva …?" already was), and
+    answered, not flagged for the team."""
+    from assistant.questions import as_asked
+
+    assert as_asked("Håpar de kan seie noko om kor lang tid det tek å få anonyme tal.") == \
+        "Kor lang tid det tek å få anonyme tal?"
+    assert as_asked("Fint om de kan stadfeste kva timeprisen er.") == "Kva timeprisen er?"
+    assert as_asked("Håper dere kan si noe om hvor lang tid det tar.") == "Hvor lang tid det tar?"
+    assert as_asked("Det hadde vore til hjelp å vite kor mykje de tek per time.") == "Kor mykje de tek per time?"
+    assert as_asked("It'd be great to know when the figures for last year are ready.") == \
+        "When the figures for last year are ready?"
+    # a frame without a question inside stays as written
+    assert as_asked("Håpar de kan seie noko snart.") == "Håpar de kan seie noko snart."
+    for text, section in (("Håpar de kan seie noko om kor lang tid det tek å få anonyme tal.", "Leveringsfrister"),
+                          ("Fint om de kan stadfeste kva timeprisen er.", "Pris")):
+        answer = assistant.ask(text)
+        assert not answer.abstained and answer.citations[0].section == section, text
+
+
 def test_a_question_worded_as_a_wish_is_embedded_as_the_question_it_stands_for():
     from assistant.questions import as_asked
 
