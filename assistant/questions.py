@@ -917,6 +917,9 @@ TELLS = re.compile(rf"^\W*(?:(?:hva|hvem|hvor|hvordan|hvorfor|når|kva|kven|kvar
 _THROUGH = (r"(?:hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kvar|kor|korleis|kven|kvifor|whether|if|how|what|"
             r"when|where|who|which|why|om(?=\s+(?:det|dette|de|dei|dere|dykk|vi|me|jeg|eg|du|han|hun|ho|man|ein|en|"
             r"npr|registeret|dataene|dataa|tallene|tala|opplysningene|opplysningane|søknaden|prisen|pasientene|pasientane)\b))")
+# "it would be helpful" and the like, before what it would help to know (ASKED_THROUGH, WOULD_HELP_TO_KNOW)
+_WOULD_HELP = (r"\b(?:hadde|ville|would|'d)\s+(?:det\s+)?(?:vært|vore|vere|være|be)\s+(?:(?:veldig|svært|særs|til\s+stor|til|"
+               r"very|really|most|so|extremely)\s+)*(?:hjelp|nyttig|fint|greit|greitt|kjekt|flott|great|helpful|useful|good|nice)\s+")
 ASKED_THROUGH = re.compile(
     rf"\b(?:do|does|did)\s+(?:you|anyone|anybody|someone)\s+(?:(?:happen\s+to|perhaps|possibly|also|already)\s+)*"
     rf"know\s+(?={_THROUGH}\b)|"
@@ -932,9 +935,7 @@ ASKED_THROUGH = re.compile(
     rf"(?:dere|de|dykk|du|you)\s+(?:kan|kunne|could|can|will|vil|ville)\s+(?:(?:{_ADVERB}|gjerne|please)\s+)*"
     rf"(?:si|seie|fortelle|fortelje|forklare|bekrefte|stadfeste|opplyse|tell\s+(?:me|us)|explain|confirm|let\s+(?:me|us)\s+know)\s+"
     rf"(?:(?:meg|oss)\s+)?(?:(?:noe|noko|something|more)\s+)?(?:(?:om|about)\s+)?(?={_THROUGH}\b)|"
-    rf"\b(?:hadde|ville|would|'d)\s+(?:det\s+)?(?:vært|vore|vere|være|be)\s+(?:(?:veldig|svært|særs|til\s+stor|til|very|really|"
-    rf"most|so|extremely)\s+)*(?:hjelp|nyttig|fint|greit|greitt|kjekt|flott|great|helpful|useful|good|nice)\s+"
-    rf"(?:for\s+(?:oss|meg|us|me)\s+)?(?:å\s+|to\s+)?(?:få\s+)?(?:vite|know|høre|høyre|hear|find\s+out|avklart)\s+(?={_THROUGH}\b)",
+    rf"{_WOULD_HELP}(?:for\s+(?:oss|meg|us|me)\s+)?(?:å\s+|to\s+)?(?:få\s+)?(?:vite|know|høre|høyre|hear|find\s+out|avklart)\s+(?={_THROUGH}\b)",
     re.IGNORECASE)
 
 # a wish to know that needs no asker named: "It'd be great to know when …", "Det ville vore greitt å få
@@ -943,9 +944,7 @@ ASKED_THROUGH = re.compile(
 # prosjektet", "… å få vite om endringa på førehand")
 WOULD_HELP_TO_KNOW = re.compile(
     rf"^(?!\W*(?:for|til)\s+(?!(?:oss|meg|us|me)\b))(?!{_LOOKS_BACK})[^.?!]*?"
-    r"\b(?:hadde|ville|would|'d)\s+(?:det\s+)?(?:vært|vore|vere|være|be)\s+(?:(?:veldig|svært|særs|til\s+stor|til|very|really|"
-    r"most|so|extremely)\s+)*(?:hjelp|nyttig|fint|greit|greitt|kjekt|flott|great|helpful|useful|good|nice)\s+"
-    r"(?:(?:for\s+(?:oss|meg|us|me)|å\s+få|to\s+get)\s+)?(?:å\s+|to\s+)?(?:(?:få\s+)?vite|know|(?:få\s+)?høre|(?:få\s+)?høyre|hear|"
+    rf"{_WOULD_HELP}(?:(?:for\s+(?:oss|meg|us|me)|å\s+få|to\s+get)\s+)?(?:å\s+|to\s+)?(?:(?:få\s+)?vite|know|(?:få\s+)?høre|(?:få\s+)?høyre|hear|"
     rf"find\s+out|få\s+avklart|få\s+svar\s+på)\s+(?={_THROUGH}\b)(?!when\s+\w+ing\b)"
     r"(?![^.?!]*,\s*(?:men|but|og|and)\s+(?!(?:om|whether|if|hva|hvor|kva|kor|korleis|hvordan|how|what|when|where|who|which)\b))",
     re.IGNORECASE)
