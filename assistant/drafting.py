@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .questions import detect_language, sentences
+from .questions import detect_language, points_back_plainly, sentences
 from .mail import Mail, MailError, asks, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
@@ -172,9 +172,11 @@ class Drafter:
             # "Kvar gjer eg det?" says nothing of its own: it asks about the statement before it,
             # as it would in the chat, where the message holds both; a question asked between them
             # ("Finnes det ferdig statistikk? Hvor finner vi den?") is what it points back to, heard
-            # but never answered in this item (it is an item of its own)
+            # but never answered in this item (it is an item of its own). So is a question with a
+            # topic whose demonstrative points back ("Blir disse registrert?" after "Vi har pasienter
+            # som var døde da de kom fram."), as the chat hears the two in one message
             text, earlier = q, ""
-            if before and not self.assistant.has_topic(q):
+            if before and (not self.assistant.has_topic(q) or points_back_plainly(q)):
                 said = sentences(before)
                 earlier = " ".join(s for s in said if asks(s))
                 text = " ".join([*(s for s in said if not asks(s)), q])

@@ -368,6 +368,17 @@ def points_back(question: str) -> bool:
     return POINTS_BACK.search(question) is not None
 
 
+# a demonstrative that can only point back to what was said before ("Blir disse registrert?" after
+# "Vi har pasienter som var døde ved ankomst."): not "de"/"dei"/"they"/"det", which in an e-mail are
+# as often the register's staff ("Kan de gje oss ein kontaktperson?", nynorsk's polite "you")
+POINTS_BACK_PLAINLY = re.compile(r"\b(?:disse|desse|these|those|slike|such)\b", re.IGNORECASE)
+
+
+def points_back_plainly(question: str) -> bool:
+    """points_back_plainly("Blir disse registrert?") -> True; points_back_plainly("Kva krav stiller de?") -> False"""
+    return POINTS_BACK_PLAINLY.search(question) is not None
+
+
 def about_the_question(said: str) -> str:
     """The statements minus a question's announcement without a subject and the sentences that
     only say who the asker is: what the embedding of a question may hear. Who asks steers through the routes (their

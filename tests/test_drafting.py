@@ -25,6 +25,7 @@ from assistant.drafting import Draft, DraftItem, Drafter, by_section, load_templ
 from assistant.mail import (MailError, find_name, find_questions, html_to_text, own_text, read_mail,
                             read_path, signature_lines, signature_name)
 from assistant.records import Answer, Citation
+from assistant.questions import points_back_plainly
 from conftest import REPO_ROOT
 
 EMAILS = REPO_ROOT / "tests" / "emails"
@@ -280,6 +281,30 @@ def test_a_postscript_question_is_answered_in_the_draft(drafter):
                                                  "Hvor lang tid tar det å få personidentifiserbare opplysninger?"]
     assert not draft.items[1].manual and draft.items[1].answer.citations[0].section == "Leveringsfrister"
     assert draft.name == "Kari Nordmann" and "PS" not in draft.text
+
+
+@pytest.mark.parametrize("mail, section", [
+    ("Vi skal studere trafikkskader i Agder. Noen av pasientene våre var døde da ambulansen kom fram til "
+     "sykehuset. Blir disse registrert i NPR?", "Inklusjons- eller eksklusjonskriterier"),
+    ("Vi skal studere trafikkskadar. Nokre av pasientane var døde då dei kom fram til sjukehuset. "
+     "Vert desse registrerte?", "Inklusjons- eller eksklusjonskriterier"),
+    ("Some of our patients paid for their surgery out of their own pocket at a private clinic. "
+     "Are these included in the register?", "Inklusjons- eller eksklusjonskriterier"),
+    ("Noen av pasientene våre bor i Sverige, men ble behandlet i Norge. Er disse med i registeret?",
+     "Populasjon og geografi")])
+def test_a_question_whose_demonstrative_points_back_is_heard_with_the_statement_before_it(drafter, mail, section):
+    """"Blir disse registrert?" asks about the patients of the sentence before it, as it would in the
+    chat, where one message holds both: it was heard alone (the e-mail's statements only steering) and
+    answered from the register's description or declined."""
+    draft = drafter.draft(read_mail(f"Hei,\n\n{mail}\n\nMvh Ola Hansen"))
+    [item] = draft.items
+    assert item.question == mail.rsplit(". ", 1)[1]
+    assert not item.manual and item.answer.citations[0].section == section
+    # "de"/"dei"/"they" are as often the reader ("Kan de gje oss …?", nynorsk's polite "you") as
+    # what was said: they leave the question as asked
+    assert points_back_plainly("Blir slike pasienter registrert?") and points_back_plainly("Are those counted?")
+    assert not any(map(points_back_plainly, ["Kan de òg gje oss ein fast kontaktperson?",
+                                             "Kva krav stiller de til formålet?", "Are they in the register?"]))
 
 
 def test_a_name_under_the_last_sentence_signs_without_a_sign_off():
