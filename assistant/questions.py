@@ -881,7 +881,13 @@ CLOSING = re.compile(
     r"\b(?:hear|høre|høyre|hører|høyrer)\s+(?:gjerne\s+)?(?:back\s+)?(?:fra|frå|from)\s+(?:dere|dykk|deg|you)\s*(?:snart|soon|igjen|again)?\s*[.!]*\s*$|"
     r"\b(?:et|eit|a|an)\s+(?:raskt|snarlig|snarleg|snøgt|kjapt|quick|prompt|speedy|rapid|early)\s+(?:svar|reply|answer|response)\s*[.!]*\s*$|"
     r"^\W*any\s+(?:help|assistance|advice|guidance|input)\s+(?:is|would\s+be|will\s+be)\s+(?:\w+\s+)?appreciated\W*$|"
-    r"\b(?:if|om|hvis|dersom|viss)\s+(?:you|dere|de|dykk|du)\s+(?:need|trenger|treng|want|ønsker|require|har\s+(?:flere\s+|fleire\s+)?"
+    # an offer of more ("Gi beskjed om dere trenger mer informasjon", "if you need anything else"), not a
+    # need of something named ("Gi oss beskjed om dere trenger REK-godkjenning før …": the team must say)
+    r"\b(?:if|om|hvis|dersom|viss)\s+(?:you|dere|de|dykk|du)\s+(?:(?:need|trenger|treng|require)\b(?=\s*(?:[.!]|$)|\s+(?:noe|noko|"
+    r"anything|something|mer|meir|more|further|additional|flere|fleire|ytterligere|ytterlegare|other|andre|annet|anna|any|"
+    r"det|dette|it|this|that|them|dem|informasjon|information|opplysninger|opplysningar|dokumentasjon|documentation|"
+    r"details|detaljer|hjelp|help)\b)|"
+    r"want|ønsker|har\s+(?:flere\s+|fleire\s+)?"
     r"spørsmål|have\s+(?:any\s+)?(?:further\s+|more\s+|other\s+)?questions)\b|"
     r"\b(?:om|if|hvis|dersom|viss)\s+(?:noe|noko|anything|something)\s+(?:er|is|skulle\s+være|should\s+be)\s+(?:uklart|unclear)\b|"
     r"^\W*(?:kindly\s+|please\s+)?(?:find|see)\s+(?:\w+\s+)?attached\b|^\W*vedlagt\b|"

@@ -465,6 +465,24 @@ def test_requests_and_needs_written_as_statements_ask():
     assert find_questions("Hva koster det, er det med moms")[0] == ["Hva koster det, er det med moms"]
 
 
+def test_let_us_know_if_you_need_something_named_asks_but_an_offer_of_more_closes():
+    """"Gi oss beskjed om dere trenger REK-godkjenning før …" asks the team what only it can say
+    (flagged for them), while "Let me know if you need anything else." offers more and closes
+    (eval/asking set2 and set3: 3 more found, no statement more taken for a question in any set)."""
+    asking = ["Gi oss beskjed om dere trenger REK-godkjenning før dere kan behandle søknaden.",
+              "Gje oss beskjed om de treng signatur frå prosjektleiaren på søknaden.",
+              "Let me know if you need the protocol in Norwegian as well as in English"]
+    for sentence in asking:
+        assert find_questions(sentence) == ([sentence], ""), sentence
+    closing = ["Gi beskjed om dere trenger mer informasjon.", "Let me know if you need anything else.",
+               "Si fra hvis dere trenger det.", "Gi meg beskjed om du trenger dokumentasjon.",
+               "Please let me know if you need further details.", "Ta gjerne kontakt om dere trenger noe mer fra oss.",
+               "Let me know if you need it.", "Gje beskjed dersom de treng fleire opplysningar.",
+               "Gi beskjed om dere har flere spørsmål."]
+    for sentence in closing:
+        assert find_questions(sentence) == ([], sentence), sentence
+
+
 def test_polite_nynorsk_de_and_a_wish_to_know_with_no_asker_named_ask():
     """Nynorsk e-mails ask the reader as "De" ("Håpar de kan seie …", "Fint om de kan …"), and a
     wish to know needs no asker named ("It'd be great to know when …"): both ask (eval/asking/set5,
