@@ -627,6 +627,12 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            r"(?!\s+(?:this|that)\s+(?:is\s+the\s+right|matters|is\s+relevant))(?!\s+it\s+matters)|"
                            rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b){_RESOLVED}|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
                            rf"\bnysgjerrig\w*\s+p(?:å|aa|a)\s+(?={_ASKS}\b)|"
+                           # "Eg skulle gjerne fått vite om det er mogleg …", "Jeg ville gjerne fått vite hva …" (not
+                           # "Vi skulle gjerne fått vite om dette tidligere": looked back on)
+                           rf"\b(?:skulle|ville)\s+(?:(?:gjerne|også|òg|{_SUBJECT})\s+)*fått\s+vite\s+(?=(?:hva|kva|hvor|kor|kvar|hvordan|"
+                           r"korleis|hvem|kven|hvilk\w*|når)\b|om\s+(?:det|vi|me|jeg|eg|dere|dykk|de|man|en|ein|npr|registeret)\s+"
+                           r"(?:er|var|kan|kunne|får|fekk|fikk|må|skal|blir|vert|går|finnes|finst|gjelder|gjeld|stemmer|trengs|treng|trenger)\b)"
+                           + _RESOLVED + "|"
                            rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot)\s+(?:work\s+out|figure\s+out|find\s+out|tell)\s+(?={_ASKS}\b)|"
                            rf"\b(?:klarer|klarar)\s+(?:{_SUBJECT}\s+)?ikk(?:e|je)\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|skjøne)\s+(?={_ASKS}\b)|"
                            # a question someone else asked and the asker passes on ("Personvernombudet spurte også
@@ -855,6 +861,8 @@ OPENING = re.compile(
     r"\b(?:rett|korriger)\s+meg\s+(?:gjerne\s+)?(?:om|viss|hvis|dersom)\b|\bcorrect\s+me\s+if\b|"
     r"\bdrop\s+(?:me|us)\s+a\s+(?:line|note|message)\b|\bfeel\s+free\s+to\s+(?:send|share|forward|tell|let)\b|"
     r"^\W*(?:(?:og|and|also|også|so|så)\W+)?(?:could|would|can|will|kunne|kan|vil|ville)\s+(?:you|dere|de|dykk|du)\b|"
+    # "Would love to know whether …" with no "I" before it
+    r"^\W*(?:(?:and|also|so)\W+)?would\s+(?:(?:really|also)\s+)?(?:love|like)\s+to\s+(?:know|find\s+out|learn|hear|understand)\b|"
     r"^\W*(?:og\s+)?gjerne\s+(?:også\s+|òg\s+)?(?:et|eit|en|ei)\s+(?:svar|tilbakemelding|avklaring|lenke|lenkje)\b|"
     r"^\W*(?:(?:and|also|finally|just|simply|so)\W+)?(?:please\s+)?(?:kindly\s+(?!note\b|find\b|see\b|be\s+advised)\w+|let\s+(?:me|us)\s+know|tell\s+(?:me|us)|"
     r"send\s+(?:me|us)|point\s+(?:me|us)\s+to|explain\s+(?:how|what|why|whether|which|who|where|when)|confirm\s+(?:whether|if|that)|"

@@ -483,6 +483,23 @@ def test_let_us_know_if_you_need_something_named_asks_but_an_offer_of_more_close
         assert find_questions(sentence) == ([], sentence), sentence
 
 
+def test_a_wish_one_would_have_liked_answered_asks_unless_it_looks_back():
+    """"Eg skulle gjerne fått vite om det er mogleg …" and "Would love to know whether …" ask; what
+    one would have liked to know before ("… om dette tidligere", "… om det på forhånd") or found out
+    since tells."""
+    asking = ["Eg skulle gjerne fått vite om det er mogleg å få dataa levert til ein server i Tyskland.",
+              "Jeg ville gjerne fått vite hva det koster.",
+              "Would love to know whether the data include private clinics."]
+    for sentence in asking:
+        assert find_questions(sentence) == ([sentence], ""), sentence
+    told = ["Vi skulle gjerne fått vite dette tidligere.", "Jeg skulle gjerne fått vite om dette før vi sendte søknaden.",
+            "Vi skulle gjerne fått vite om det på forhånd.",
+            "Jeg skulle gjerne fått vite hva som var galt, men saksbehandleren fant svaret.",
+            "Would like to see the results when they are published."]
+    for sentence in told:
+        assert find_questions(sentence) == ([], sentence), sentence
+
+
 def test_polite_nynorsk_de_and_a_wish_to_know_with_no_asker_named_ask():
     """Nynorsk e-mails ask the reader as "De" ("Håpar de kan seie …", "Fint om de kan …"), and a
     wish to know needs no asker named ("It'd be great to know when …"): both ask (eval/asking/set5,
