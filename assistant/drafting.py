@@ -172,9 +172,10 @@ class Drafter:
             # "Kvar gjer eg det?" says nothing of its own: it asks about the statement before it,
             # as it would in the chat, where the message holds both; a question asked between them
             # ("Finnes det ferdig statistikk? Hvor finner vi den?") is what it points back to, heard
-            # but never answered in this item (it is an item of its own). So is a question with a
-            # topic whose demonstrative points back ("Blir disse registrert?" after "Vi har pasienter
-            # som var døde da de kom fram."), as the chat hears the two in one message
+            # but never answered in this item (it is an item of its own). A question with a topic whose
+            # demonstrative points back ("Blir disse registrert?" after "Vi har pasienter som var døde
+            # da de kom fram.") is asked with the statement before it too, as the chat hears the two
+            # in one message
             text, earlier = q, ""
             if before and (not self.assistant.has_topic(q) or points_back_plainly(q)):
                 said = sentences(before)

@@ -368,10 +368,15 @@ def points_back(question: str) -> bool:
     return POINTS_BACK.search(question) is not None
 
 
-# a demonstrative that can only point back to what was said before ("Blir disse registrert?" after
-# "Vi har pasienter som var døde ved ankomst."): not "de"/"dei"/"they"/"det", which in an e-mail are
-# as often the register's staff ("Kan de gje oss ein kontaktperson?", nynorsk's polite "you")
-POINTS_BACK_PLAINLY = re.compile(r"\b(?:disse|desse|these|those|slike|such)\b", re.IGNORECASE)
+# a demonstrative that points back to what was said before ("Blir disse registrert?" after "Vi har
+# pasienter som var døde da de kom fram."): not "de"/"dei"/"they", which in an e-mail are as often the
+# register's staff ("Kan de gje oss ein kontaktperson?", nynorsk's polite "you"), nor "det"/"dette"/"this",
+# as often the asker's whole plan ("Er dette noe NPR skal brukes til?"); not "such as", "those who",
+# "these days", nor one that points ahead to a list ("Kan vi få disse variablene: alder, kjønn?")
+POINTS_BACK_PLAINLY = re.compile(r"(?<!\bas\s)\b(?:disse|desse|slike|slikt|sånne|sånt|these(?!\s+days\b)|"
+                                 r"those(?!\s+(?:who|whom|whose|with|which|that|of|in|at|on|from|under|over|aged|born|"
+                                 r"living|admitted|treated|registered)\b)|such(?!\s+(?:as|a|an|that)\b))\b(?![^:?]*:)",
+                                 re.IGNORECASE)
 
 
 def points_back_plainly(question: str) -> bool:
@@ -584,6 +589,8 @@ _WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kvar|kor|korleis|
 # greit" complains) nor "hvor"/"kor" alone ("Jeg undrer meg over hvor raskt dere svarte")
 _ASKS = (r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|whether|if|how|what|where|who|which|when|"
          r"(?:hvor|kor)\s+(?:lang|lenge|langt|mye|mykje|mange|ofte|finner|finn|står|ligger|kan))")
+# what is looked back on, not asked: "Fint om de kunne gitt beskjed tidligere", "… om det på forhånd"
+_LOOKS_BACK = r"[^.?!]*\b(?:tidligere|tidlegare|på\s+forhånd|på\s+førehand|in\s+advance|beforehand|earlier)\b"
 # ...unless the sentence goes on to answer or settle it: "Skjemaet spør om hvilke variabler vi trenger, og de
 # står i vedlegget", "The committee asked whether we had consent, and we do", "…, så vi søker om hele perioden"
 _SETTLED = r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it|they|derfor|that|i)\b)"
@@ -627,12 +634,14 @@ WANTS_TO_KNOW = re.compile(r"\b(?:vil|ønsker|ønskjer|ynskjer|onsker|oensker|sk
                            r"(?!\s+(?:this|that)\s+(?:is\s+the\s+right|matters|is\s+relevant))(?!\s+it\s+matters)|"
                            rf"\b(?:unclear|uklart)\s+(?:to|for)\s+(?:us|me|oss|meg)\s+(?={_ASKS}\b){_RESOLVED}|\bnot\s+clear\s+(?:on|about)\s+(?={_ASKS}\b)|"
                            rf"\bnysgjerrig\w*\s+p(?:å|aa|a)\s+(?={_ASKS}\b)|"
-                           # "Eg skulle gjerne fått vite om det er mogleg …", "Jeg ville gjerne fått vite hva …" (not
-                           # "Vi skulle gjerne fått vite om dette tidligere": looked back on)
-                           rf"\b(?:skulle|ville)\s+(?:(?:gjerne|også|òg|{_SUBJECT})\s+)*fått\s+vite\s+(?=(?:hva|kva|hvor|kor|kvar|hvordan|"
-                           r"korleis|hvem|kven|hvilk\w*|når)\b|om\s+(?:det|vi|me|jeg|eg|dere|dykk|de|man|en|ein|npr|registeret)\s+"
-                           r"(?:er|var|kan|kunne|får|fekk|fikk|må|skal|blir|vert|går|finnes|finst|gjelder|gjeld|stemmer|trengs|treng|trenger)\b)"
-                           + _RESOLVED + "|"
+                           # "Eg skulle gjerne fått vite om det er mogleg …", "Jeg ville gjerne (ha) fått vite hva …": a wish;
+                           # a regret when what follows is past or looked back on ("… hva det kostet", "… om det var
+                           # endringer", "… på forhånd"), and "om" must open a clause ("om dette" is "about this")
+                           rf"\b(?:skulle|ville)\s+(?:(?:gjerne|også|òg|ha|{_SUBJECT})\s+)*fått\s+vite\s+(?!{_LOOKS_BACK})"
+                           r"(?![^.?!]*\b(?:var|fikk|fekk|kostet|kosta|sendte|sende|søkte|ville|hadde|gikk|tok|skjedde|kom)\b)"
+                           r"(?=(?:hva|kva|hvor|kor|kvar|hvordan|korleis|hvem|kven|hvilk\w*|når)\b|om\s+(?:det|vi|me|jeg|eg|dere|dykk|de|man|"
+                           r"en|ein|npr|registeret)\s+(?:er|har|kan|får|må|skal|blir|vert|går|finnes|finst|gjelder|gjeld|stemmer|trengs|"
+                           r"treng|trenger)\b)" + _RESOLVED + "|"
                            rf"\b(?:couldn['’]t|could\s+not|can['’]t|cannot)\s+(?:work\s+out|figure\s+out|find\s+out|tell)\s+(?={_ASKS}\b)|"
                            rf"\b(?:klarer|klarar)\s+(?:{_SUBJECT}\s+)?ikk(?:e|je)\s+(?:å\s+)?(?:finne\s+ut|forstå|skjønne|skjøne)\s+(?={_ASKS}\b)|"
                            # a question someone else asked and the asker passes on ("Personvernombudet spurte også
@@ -842,7 +851,6 @@ REQUESTS = re.compile(
     re.IGNORECASE)
 
 # what looks back, which asks nothing: "Fint om de kunne gitt beskjed tidligere", "… å få vite om endringa på førehand"
-_LOOKS_BACK = r"[^.?!]*\b(?:tidligere|tidlegare|på\s+forhånd|på\s+førehand|in\s+advance|beforehand|earlier)\b"
 
 # the requests that open a sentence and need no asker named in it: "Opplys gjerne om timeprisen …", "Vennligst
 # send …", "Please describe …", "Could you …", "Usikker på om …", "Any pointer to … would be much appreciated"
@@ -861,8 +869,10 @@ OPENING = re.compile(
     r"\b(?:rett|korriger)\s+meg\s+(?:gjerne\s+)?(?:om|viss|hvis|dersom)\b|\bcorrect\s+me\s+if\b|"
     r"\bdrop\s+(?:me|us)\s+a\s+(?:line|note|message)\b|\bfeel\s+free\s+to\s+(?:send|share|forward|tell|let)\b|"
     r"^\W*(?:(?:og|and|also|også|so|så)\W+)?(?:could|would|can|will|kunne|kan|vil|ville)\s+(?:you|dere|de|dykk|du)\b|"
-    # "Would love to know whether …" with no "I" before it
-    r"^\W*(?:(?:and|also|so)\W+)?would\s+(?:(?:really|also)\s+)?(?:love|like)\s+to\s+(?:know|find\s+out|learn|hear|understand)\b|"
+    # "Would love to know whether …" with no "I" before it (not "Would love to hear back", an aim such as "Would
+    # like to understand regional variation …", nor what is looked back on)
+    rf"^(?!{_LOOKS_BACK})\W*(?:(?:and|also|so)\W+)?would\s+(?:(?:really|also)\s+)?(?:love|like)\s+to\s+"
+    rf"(?:know|find\s+out|learn|hear|understand)\s+(?={_ASKS}\b)|"
     r"^\W*(?:og\s+)?gjerne\s+(?:også\s+|òg\s+)?(?:et|eit|en|ei)\s+(?:svar|tilbakemelding|avklaring|lenke|lenkje)\b|"
     r"^\W*(?:(?:and|also|finally|just|simply|so)\W+)?(?:please\s+)?(?:kindly\s+(?!note\b|find\b|see\b|be\s+advised)\w+|let\s+(?:me|us)\s+know|tell\s+(?:me|us)|"
     r"send\s+(?:me|us)|point\s+(?:me|us)\s+to|explain\s+(?:how|what|why|whether|which|who|where|when)|confirm\s+(?:whether|if|that)|"
@@ -889,12 +899,15 @@ CLOSING = re.compile(
     r"\b(?:hear|høre|høyre|hører|høyrer)\s+(?:gjerne\s+)?(?:back\s+)?(?:fra|frå|from)\s+(?:dere|dykk|deg|you)\s*(?:snart|soon|igjen|again)?\s*[.!]*\s*$|"
     r"\b(?:et|eit|a|an)\s+(?:raskt|snarlig|snarleg|snøgt|kjapt|quick|prompt|speedy|rapid|early)\s+(?:svar|reply|answer|response)\s*[.!]*\s*$|"
     r"^\W*any\s+(?:help|assistance|advice|guidance|input)\s+(?:is|would\s+be|will\s+be)\s+(?:\w+\s+)?appreciated\W*$|"
-    # an offer of more ("Gi beskjed om dere trenger mer informasjon", "if you need anything else"), not a
-    # need of something named ("Gi oss beskjed om dere trenger REK-godkjenning før …": the team must say)
-    r"\b(?:if|om|hvis|dersom|viss)\s+(?:you|dere|de|dykk|du)\s+(?:(?:need|trenger|treng|require)\b(?=\s*(?:[.!]|$)|\s+(?:noe|noko|"
+    # an offer ("Gi beskjed om dere trenger mer informasjon", "if you need anything else", "… if you need me to
+    # send it", "… om dere trenger en kopi av vedtaket vårt"): more, something unnamed, the asker's own papers
+    # or help; not a requirement only the team can state ("Gi oss beskjed om dere trenger REK-godkjenning før
+    # dere kan behandle søknaden")
+    r"\b(?:if|om|hvis|dersom|viss)\s+(?:you|dere|de|dykk|du)\s+(?:(?:need|trenger|treng|require)\b(?=\s*(?:[.!]|$)|\s+(?:(?:a|an|the|en|ei|et|eit)\s+)?(?:noe|noko|"
     r"anything|something|mer|meir|more|further|additional|flere|fleire|ytterligere|ytterlegare|other|andre|annet|anna|any|"
-    r"det|dette|it|this|that|them|dem|informasjon|information|opplysninger|opplysningar|dokumentasjon|documentation|"
-    r"details|detaljer|hjelp|help)\b)|"
+    r"det|dette|it|this|that|them|dem|me|us|meg|oss|our|my|vår\w*|min|mitt|mine|informasjon|information|opplysninger|"
+    r"opplysningar|dokumentasjon|documentation|details|detaljer|hjelp|help|clarification|avklaring\w*|copy|copies|kopi\w*|"
+    r"signed|signert\w*|signatur\w*|signature|original\w*)\b)|"
     r"want|ønsker|har\s+(?:flere\s+|fleire\s+)?"
     r"spørsmål|have\s+(?:any\s+)?(?:further\s+|more\s+|other\s+)?questions)\b|"
     r"\b(?:om|if|hvis|dersom|viss)\s+(?:noe|noko|anything|something)\s+(?:er|is|skulle\s+være|should\s+be)\s+(?:uklart|unclear)\b|"
