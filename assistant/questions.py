@@ -597,7 +597,7 @@ _SETTLED = r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:de|det|dei|vi|me|we|it
 # ...or names what settled it, not negated: "…, men hun fant svaret selv", "…, but that has now been sorted out"
 # (not "…, men vi fant ikke noe", nor "…, og i så fall fra hvilket år")
 _RESOLVED = (r"(?![^.?!]*,\s*(?:og|and|men|but|så|so)\s+(?:\S+\s+){0,4}?(?:fant|fann|funnet|funne|fikk|fekk|skjønte|forsto|"
-             r"forstod|found|realised|realized|learned|learnt|avklart|avklara|sorted|answered|svaret|clear|klart|regnet|rekna|"
+             r"forstod|found|realised|realized|learned|learnt|avklart|avklara|sorted|answered|svaret|svar|svart|besvart|clear|klart|regnet|rekna|"
              r"calculated|bestemt|decided)\b(?!\s+(?:ikke|ikkje|not|nothing|ingenting|ingen|noe|noko|no)\b))")
 # the adverbs a long e-mail puts between a verb of wondering and what it asks ("Vi lurer derfor på om …",
 # "Vi er også litt usikre på om …", "Vi har for det første lurt på om …")

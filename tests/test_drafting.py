@@ -499,7 +499,8 @@ def test_a_wish_one_would_have_liked_answered_asks_unless_it_looks_back():
     since tells."""
     asking = ["Eg skulle gjerne fått vite om det er mogleg å få dataa levert til ein server i Tyskland.",
               "Jeg ville gjerne fått vite hva det koster.", "Jeg skulle gjerne ha fått vite om NPR har data fra 1995.",
-              "Would love to know whether the data include private clinics."]
+              "Would love to know whether the data include private clinics.",
+              "Jeg lurer på hva det koster, men fant ikke svar."]
     for sentence in asking:
         assert find_questions(sentence) == ([sentence], ""), sentence
     told = ["Vi skulle gjerne fått vite dette tidligere.", "Jeg skulle gjerne fått vite om dette før vi sendte søknaden.",
@@ -510,6 +511,10 @@ def test_a_wish_one_would_have_liked_answered_asks_unless_it_looks_back():
             "Vi skulle gjerne fått vite om det var endringer tidligere.",
             "Jeg skulle gjerne fått vite hvor lang tid det ville ta før jeg sendte inn søknaden.",
             "Vi skulle gjerne fått vite om vi fikk tilgang før fristen gikk ut.", "Would love to hear back.",
+            # settled by an answer since
+            "Jeg lurte på hva det koster, men vi har nå fått svar.",
+            "Vi lurte på om skjemaet gjelder oss, men det har saksbehandler allerede svart på.",
+            "Jeg skulle gjerne fått vite hva det koster, men vi har nå fått svar.",
             "Would like to understand regional variation in hip fracture care, which is the aim of our project."]
     for sentence in told:
         assert find_questions(sentence) == ([], sentence), sentence
