@@ -589,7 +589,7 @@ _WH = (r"(?:om|hva|hvor|hvordan|hvem|hvilk\w*|hvorfor|når|kva|kvar|kor|korleis|
 # greit" complains) nor "hvor"/"kor" alone ("Jeg undrer meg over hvor raskt dere svarte")
 _ASKS = (r"(?:om|hva|hvordan|hvem|hvilk\w*|når|kva|kvar|korleis|kven|whether|if|how|what|where|who|which|when|"
          r"(?:hvor|kor)\s+(?:lang|lenge|langt|mye|mykje|mange|ofte|finner|finn|står|ligger|kan))")
-# what is looked back on, not asked: "Fint om de kunne gitt beskjed tidligere", "… om det på forhånd"
+# what looks back, which asks nothing: "Fint om de kunne gitt beskjed tidligere", "… å få vite om endringa på førehand"
 _LOOKS_BACK = r"[^.?!]*\b(?:tidligere|tidlegare|på\s+forhånd|på\s+førehand|in\s+advance|beforehand|earlier)\b"
 # ...unless the sentence goes on to answer or settle it: "Skjemaet spør om hvilke variabler vi trenger, og de
 # står i vedlegget", "The committee asked whether we had consent, and we do", "…, så vi søker om hele perioden"
@@ -849,8 +849,6 @@ REQUESTS = re.compile(
     r"\b(?:vil|ville|would\s+like|'d\s+like|want|hoping|håper)\s+(?:gjerne\s+)?(?:(?:å|to)\s+)?(?:snakke|snakka|prate|prata|speak|"
     r"talk|meet)\s+(?:med|with)\s+(?:en|ein|ei|a|an|someone|somebody|nokon|noen|dere|dykk|deg|you|your|saksbehandl\w*|case\s+officer)\b",
     re.IGNORECASE)
-
-# what looks back, which asks nothing: "Fint om de kunne gitt beskjed tidligere", "… å få vite om endringa på førehand"
 
 # the requests that open a sentence and need no asker named in it: "Opplys gjerne om timeprisen …", "Vennligst
 # send …", "Please describe …", "Could you …", "Usikker på om …", "Any pointer to … would be much appreciated"
