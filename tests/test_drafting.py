@@ -414,6 +414,14 @@ def test_questions_are_found_with_and_without_question_marks():
     assert find_questions(" ".join(told)) == ([], " ".join(told))
 
 
+def assert_read(asking: list[str], told: list[str]) -> None:
+    """Each sentence of `asking` is found as one question; each of `told` is left as context."""
+    for sentence in asking:
+        assert find_questions(sentence) == ([sentence], ""), sentence
+    for sentence in told:
+        assert find_questions(sentence) == ([], sentence), sentence
+
+
 def test_requests_and_needs_written_as_statements_ask():
     """E-mails ask as often by a request, a need, a doubt or a failed search as by a question
     (eval/asking/: recall 39.5 % -> 79.0 % on a set nobody tuned on): each such sentence is looked up or
@@ -444,8 +452,6 @@ def test_requests_and_needs_written_as_statements_ask():
               "Det er eit ope spørsmål hos oss om dataa kan leverast krypterte.",
               "Eg er ikkje heilt trygg på kor lenge vi må vente på dataa.",
               "A colleague claims that private clinics report too, and I'd like that cleared up."]
-    for sentence in asking:
-        assert find_questions(sentence) == ([sentence], ""), sentence
     # …while thanks, apologies, settled doubts, a question word that tells, plans and data wanted tell
     told = ["I am grateful for your help.", "Jeg ber om unnskyldning for sent svar.", "Vi setter pris på at dere svarte raskt.",
             "Det var uklart for oss om vi skulle bruke skjemaet, men det er nå avklart.",
@@ -464,8 +470,7 @@ def test_requests_and_needs_written_as_statements_ask():
             "Registeret mangler informasjon om røykestatus, så vi kobler med HUNT.", "We no longer need confirmation of the fee.",
             "Vi skal be om samtykke fra pasientene.", "I søknaden må vi beskrive hvordan vi skal lagre dataene.",
             "Vi ønsker en oversikt over alle innleggelser for hjerneslag.", "This finding needs an explanation."]
-    for sentence in told:
-        assert find_questions(sentence) == ([], sentence), sentence
+    assert_read(asking, told)
     # a direct question that asks on after its comma still asks
     assert find_questions("Hva koster det, er det med moms")[0] == ["Hva koster det, er det med moms"]
 
@@ -476,8 +481,6 @@ def test_let_us_know_if_you_need_something_named_asks_but_an_offer_of_more_close
     does an offer of the asker's own papers ("… if you need a copy of the protocol")."""
     asking = ["Gi oss beskjed om dere trenger REK-godkjenning før dere kan behandle søknaden.",
               "Let me know if you need the protocol in Norwegian as well as in English"]
-    for sentence in asking:
-        assert find_questions(sentence) == ([sentence], ""), sentence
     closing = ["Gi beskjed om dere trenger mer informasjon.", "Let me know if you need anything else.",
                "Si fra hvis dere trenger det.", "Gi meg beskjed om du trenger dokumentasjon.",
                "Please let me know if you need further details.", "Ta gjerne kontakt om dere trenger noe mer fra oss.",
@@ -489,8 +492,7 @@ def test_let_us_know_if_you_need_something_named_asks_but_an_offer_of_more_close
                "Si ifra om dere trenger en kopi av REK-vedtaket.", "Gi beskjed om dere trenger signaturen min.",
                "Gje oss beskjed om de treng signatur frå prosjektleiaren på søknaden.",
                "If you require our signed data processing agreement, please let me know."]
-    for sentence in closing:
-        assert find_questions(sentence) == ([], sentence), sentence
+    assert_read(asking, closing)
 
 
 def test_a_wish_one_would_have_liked_answered_asks_unless_it_looks_back():
@@ -501,8 +503,6 @@ def test_a_wish_one_would_have_liked_answered_asks_unless_it_looks_back():
               "Jeg ville gjerne fått vite hva det koster.", "Jeg skulle gjerne ha fått vite om NPR har data fra 1995.",
               "Would love to know whether the data include private clinics.",
               "Jeg lurer på hva det koster, men fant ikke svar."]
-    for sentence in asking:
-        assert find_questions(sentence) == ([sentence], ""), sentence
     told = ["Vi skulle gjerne fått vite dette tidligere.", "Jeg skulle gjerne fått vite om dette før vi sendte søknaden.",
             "Vi skulle gjerne fått vite om det på forhånd.",
             "Jeg skulle gjerne fått vite hva som var galt, men saksbehandleren fant svaret.",
@@ -516,8 +516,7 @@ def test_a_wish_one_would_have_liked_answered_asks_unless_it_looks_back():
             "Vi lurte på om skjemaet gjelder oss, men det har saksbehandler allerede svart på.",
             "Jeg skulle gjerne fått vite hva det koster, men vi har nå fått svar.",
             "Would like to understand regional variation in hip fracture care, which is the aim of our project."]
-    for sentence in told:
-        assert find_questions(sentence) == ([], sentence), sentence
+    assert_read(asking, told)
 
 
 def test_polite_nynorsk_de_and_a_wish_to_know_with_no_asker_named_ask():
@@ -531,8 +530,6 @@ def test_polite_nynorsk_de_and_a_wish_to_know_with_no_asker_named_ask():
               "Det ville vore greitt å få vite om registeret har tal for 2023.",
               "It'd be great to know when the figures for last year are ready.",
               "It would be really helpful to find out whether private clinics report to NPR."]
-    for sentence in asking:
-        assert find_questions(sentence) == ([sentence], ""), sentence
     # bokmål's "de" is "they"; leave given, a research aim, and what is settled or looked back on ask nothing
     told = ["Vi har spurt sykehusene om de kan sende oss journaldata.",
             "Sykehusene sier de kan gi oss tallene når de er klare.",
@@ -549,8 +546,7 @@ def test_polite_nynorsk_de_and_a_wish_to_know_with_no_asker_named_ask():
             "Such figures would be great to know when planning local services.",
             "Det hadde vært fint å vite dette tidligere.",
             "It would have been good to know that before we applied."]
-    for sentence in told:
-        assert find_questions(sentence) == ([], sentence), sentence
+    assert_read(asking, told)
 
 
 def test_asking_verdicts_are_kept_by_digest_never_the_text():
