@@ -5,13 +5,13 @@ A Norwegian fødselsnummer (also a D- or H-number) is 11 digits: a birth date DD
 
     mask_personal_numbers("fnr 010190 12345")     -> "fnr ***********"
     "01019012345", "010190-12345", "010190–12345" (en dash), "010190 — 12345", "010190/12345",
-    "010190.12345", "01.01.90 12345", "0101 90 12345", "01-01-90-123 45", "01.01.1990 12345",
+    "010190.12345", "010190,12345", "010190: 12345", "(010190) 12345", "010190 * 12345", "01.01.90 12345", "0101 90 12345", "01-01-90-123 45", "01.01.1990 12345",
     "0101\\n90 12345", "> 010190\\n> 12345" (quoted lines), "01019<br>012345" (HTML),
     a non-breaking or thin space anywhere, a zero-width character anywhere inside,
     and next to other numbers: "01019012345 02029054321" -> "*********** ***********",
     "Født 01.01.1990 01019012345" -> "Født 01.01.1990 ***********".
 
-The rule: digits joined into a run by short gaps (spaces, separators such as - . / < >, line
+The rule: digits joined into a run by short gaps (spaces, separators such as - . / , : ( ) < >, line
 breaks with the quote markers after them, HTML tags and entities, invisible characters); within
 a run, whole digit groups that add up to 11 digits are masked when they are one group or start
 with a possible date (day 01-31, or 41-71 for a D-number; month 01-12, or 41-52 for an
@@ -21,7 +21,7 @@ groups is what keeps look-alikes next to a number: the date and the "3" stay in
 digits are not checked: a mistyped number is still personal data, and a false positive costs a
 masked number while a false negative leaks one.
 Deliberately not masked: a number glued to more digits (12 or more in one group: account
-numbers with a 12th digit, timestamps), commas between groups (lists: "0.99, 0.1, -0.1"),
+numbers with a 12th digit, timestamps), a number written with letters for digits ("O1O19O12345"),
 numbers after "+" (international phone numbers such as +46 8 524 800 00), and encoded text:
 callers mask after quoted-printable, base64 and HTML are decoded (a soft line break's "=" and
 HTML tags are gaps too, but only as a fallback). Norway's "+47" glued to a number is read as the
@@ -55,7 +55,10 @@ __all__ = ["MASK", "MaskingFilter", "keyed_token", "looks_personal", "mask_perso
 _ZW = "\ufffd\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069"
 _SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _DASH = "\\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
-_SEP = f"[{_DASH}./\\\\_<>]"  # "<", ">": quoted lines joined into one ("> 010190 > 12345")
+# "<", ">": quoted lines joined into one ("> 010190 > 12345"); "," ";" ":" brackets "*" "·" "'": a number
+# written "010190,12345", "010190: 12345", "(010190) 12345" (a list's numbers stay: only whole groups
+# that add up to a personal number, starting with a date, are masked)
+_SEP = f"[{_DASH}./\\\\_<>,;:()\\[\\]*\u00b7\u2219'\u2019]"
 _BLANK = f"[{_SPACE}{_ZW}]"
 # HTML tags and entities between the groups are gaps, and their own digits (<td width="2">, &#8203;) no group
 _MARKUP = "<[^<>\\d\\s][^<>]{0,200}+>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,7});"

@@ -43,9 +43,16 @@ ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
     "010190–12345", "010190—12345", "010190 – 12345", "010190/12345", "01.01.90 12345",
     "0101 90 12345", "01/01/90-12345", "01-01-90 123 45", "01.01.1990 12345", "010190\n12345",
     "0101\u200b9012345", "01019\u200b012345", "010190\u202f12345", "41019012345",
+    "010190,12345", "010190;12345", "010190:12345", "010190 * 12345", "010190 · 12345", "010190 ' 12345",
 ])
 def test_every_way_of_writing_the_number_is_masked(written):
     assert mask_personal_numbers(f"Fnr: {written}, takk.") == f"Fnr: {MASK}, takk."
+
+
+@pytest.mark.parametrize("written,masked", [("(010190) 12345", f"({MASK}"), ("010190 (12345)", f"{MASK})"),
+                                            ("[010190] 12345", f"[{MASK}")])
+def test_a_bracketed_group_is_masked_and_its_outer_bracket_stays(written, masked):
+    assert mask_personal_numbers(f"Fnr {written}, takk.") == f"Fnr {masked}, takk."
 
 
 @pytest.mark.parametrize("written,masked", [
@@ -79,6 +86,8 @@ def test_numbers_next_to_numbers_or_split_by_lines_quotes_or_tags_are_masked(wri
     "01.01.2024 - 31.12.2024", "Date: Tue, 3 Mar 2026 08:30:00 +0100", "konto 1234 5678 901 23",
     "010190123456", "30 dager, 60 dager", "2019 2020 2021", "Født 01.01.1990, 3 barn",
     "uke 1, 2, 3, 4, 5, 6, 7, 8, 9, 10", "5 > 3", "0.99, 0.1, -0.1, 0.9, 1.0, 0.0", "Q 2188 391 2477 730",
+    "kl. 10:30, 11:45 og 12:15", "kr 1 250 000,50", "Tabell (2019) 12345 rader", "forhold 1:2, 3:4",
+    "ICD-10 (F20-F29; F30-F39)", "2019: 12 345 opphold, 2020: 13 456",
 ])
 def test_look_alikes_that_are_not_personal_numbers_stay(kept):
     assert mask_personal_numbers(kept) == kept
