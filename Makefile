@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
        GRADIO_ANALYTICS_ENABLED=False ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False
 
-.PHONY: setup browser axe dovecot run chat index test eval eval-checked fit fit-related vectors eval-holdout bench bench-inbox load staff clean
+.PHONY: setup browser axe dovecot run chat index test eval eval-checked fit fit-asking fit-related vectors eval-holdout bench bench-inbox load staff clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,9 @@ eval-checked: setup                ## after reviewing the cases against a change
 
 fit: setup                         ## refit the answer/decline decision on the eval and development sets (assistant/data/decision.json)
 	$(BIN)/python -m eval.fit
+
+fit-asking: setup                ## refit the model that hears which e-mail sentences ask (assistant/data/asking.json)
+	$(BIN)/python -m eval.fit_asking
 
 fit-related: setup               ## refit the floor for the sections offered on a decline (assistant/data/related.json)
 	$(BIN)/python -m eval.fit_related

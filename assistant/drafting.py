@@ -8,7 +8,9 @@ Each question found by `mail.find_asked` goes to `Assistant.ask` with the e-mail
 sentences as context (a question with no topic of its own, "Kvar gjer eg det?", together with
 the statement before it, and with the question asked after that statement, if any, as what it
 points back to); the draft quotes the citations it returns, with section and file. A
-question the guidance does not cover is listed under "Må besvares manuelt", never guessed.
+question the guidance does not cover is listed under "Må besvares manuelt", never guessed. A
+sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever at vi oppgir
+hva NPR tar per time …") is an item only where the guidance answers it; declined, it stays context.
 A question asked twice is answered once. At most MAX_QUESTIONS (20) questions per e-mail are
 looked up; the rest are listed for staff under their own heading (asked=False), never dropped from
 the draft's items, and the first MAX_LISTED (30) of them are written out in its text, the others
@@ -27,6 +29,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .asking import AskingModel
 from .questions import detect_language, points_back_plainly, sentences
 from .mail import Mail, MailError, asks, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
@@ -150,11 +153,19 @@ class Drafter:
         self.assistant = assistant
         self.templates = load_templates(str(templates))
         self.max_questions = max_questions
+        # which sentences ask: the patterns, heard beside a model fitted for this embedding model
+        self.asking = AskingModel.load(getattr(assistant, "embedder", None))
 
     def draft(self, mail: Mail) -> Draft:
         own = own_text(mail.text)
         body, signed = signature_name(own)
-        asked, context = find_asked(body)
+        asked, context = find_asked(body, self.asking)
+        # a sentence only the model hears ask ("Budsjettmalen krever at vi oppgir forventet kostnad")
+        # is an item where the guidance answers it; declined, it was most likely a statement (a plan,
+        # a wish for data), and stays context rather than a question for staff
+        tentative = {q for q, _ in asked} - {q for q, _ in find_asked(body)[0]} if self.asking else set()
+        if len(asked) > self.max_questions:  # more than are looked up: the patterns' questions only
+            asked = [(q, before) for q, before in asked if q not in tentative]
         # who asks steers the answer, and it often stands only under the name ("Rådgiver, Fjellvik
         # kommune"): the signature's title and organisation lines are heard for who asks, never as
         # the subject ("Ventetid AS" under a price question asks nothing about waiting times)
@@ -168,16 +179,25 @@ class Drafter:
         lang = "en" if detect_language(body or mail.subject) == "en" else "nb"
         items = []
         whole = mask_personal_numbers(body)
-        for q, before in asked[:self.max_questions]:
-            # "Kvar gjer eg det?" says nothing of its own: it asks about the statement before it,
-            # as it would in the chat, where the message holds both; a question asked between them
-            # ("Finnes det ferdig statistikk? Hvor finner vi den?") is what it points back to, heard
-            # but never answered in this item (it is an item of its own). A question with a topic whose
-            # demonstrative points back ("Blir disse registrert?" after "Vi har pasienter som var døde
-            # da de kom fram.") is asked with the statement before it too, as the chat hears the two
-            # in one message
+        # "Kvar gjer eg det?" says nothing of its own: it asks about the statement before it, as it
+        # would in the chat, where the message holds both; a question asked between them ("Finnes
+        # det ferdig statistikk? Hvor finner vi den?") is what it points back to, heard but never
+        # answered in this item (it is an item of its own). A question with a topic whose
+        # demonstrative points back ("Blir disse registrert?" after "Vi har pasienter som var døde
+        # da de kom fram.") is asked with the statement before it too, as the chat hears the two in
+        # one message
+        looked_up = asked[:self.max_questions]
+        leans = [bool(before) and (not self.assistant.has_topic(q) or points_back_plainly(q))
+                 for q, before in looked_up]
+        # ...and a sentence only the model hears ask that such a question points back to is that
+        # question's statement, not an item of its own ("Eg vil sjå kva som er registrert om meg.
+        # Korleis gjer eg det?")
+        pointed_to = " ".join(before for (_, before), lean in zip(looked_up, leans) if lean)
+        for (q, before), lean in zip(looked_up, leans):
+            if q in tentative and q in pointed_to:
+                continue
             text, earlier = q, ""
-            if before and (not self.assistant.has_topic(q) or points_back_plainly(q)):
+            if lean:
                 said = sentences(before)
                 earlier = " ".join(s for s in said if asks(s))
                 text = " ".join([*(s for s in said if not asks(s)), q])
@@ -186,6 +206,8 @@ class Drafter:
             more = {"earlier": earlier} if earlier else {}
             answer = replace(self.assistant.ask(text, context=context, whole=whole, signed=role, **more),
                              question=mask_personal_numbers(q))
+            if q in tentative and answer.abstained:
+                continue
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))
         for q in questions[self.max_questions:]:  # listed for staff, never dropped
             q = mask_personal_numbers(q)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from itertools import takewhile
 
+from . import tuning as T
 from .errors import MailError
 from .inbox import Mail, html_to_text, read_mail, read_path
 from .privacy import MASK, mask_personal_numbers
@@ -294,7 +295,7 @@ def _tidy(part: str, sentence: str) -> str:
     return part[:1].upper() + part[1:]
 
 
-def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
+def find_asked(text: str, model=None) -> tuple[list[tuple[str, str]], str]:
     """find_questions, with each question's antecedent: the statement before it in its paragraph
     and the question asked after that statement, if any (never one holding a personal number,
     which is masked in all it returns), which a
@@ -302,31 +303,48 @@ def find_asked(text: str) -> tuple[list[tuple[str, str]], str]:
 
     find_asked("Eg vil sjå kva som er registrert om meg. Fnr 01017012345. Kvar gjer eg det?")
         -> ([("Kvar gjer eg det?", "Eg vil sjå kva som er registrert om meg.")], "Eg vil … Fnr ***********.")
+
+    `model` (an asking.AskingModel, optional): the patterns' verdict on each sentence is heard beside
+    the model's, which overrules it only where it is sure (a sentence it alone hears asking is one
+    question, unsplit).
     """
+    # masked before it is split: a line break inside a number must not leave two harmless halves
+    paragraphs = [[t for t in (" ".join(x.split()).lstrip("–—- ").strip(QUOTES + " ")
+                               for x in sentences(mask_personal_numbers(p), SENTENCE_BREAK)) if t]
+                  for p in PARAGRAPH.split(text)]
+    heard = _heard(model, [s for said_here in paragraphs for s in said_here])
     asked, context = [], []
-    for paragraph in PARAGRAPH.split(text):
-        # masked before it is split: a line break inside a number must not leave two harmless halves
-        paragraph = mask_personal_numbers(paragraph)
+    for said_here in paragraphs:
         said: list[str] = []
         since = ""  # the question asked after the last statement, which a next one may point back to
         # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
-        said_here = [t for t in (" ".join(x.split()).lstrip("–—- ").strip(QUOTES + " ")
-                                 for x in sentences(paragraph, SENTENCE_BREAK)) if t]
         for sentence, after in zip(said_here, said_here[1:] + [""]):
-            if asks(sentence) and not (after and leads_in(sentence, after)):
-                for part in split_questions(sentence):
-                    if not asks(part) or not WORDS.search(part.replace(MASK, "")):
+            regex = asks(sentence)
+            asking = regex if sentence not in heard else model.combine(regex, heard[sentence], sentence)
+            if asking and not (after and leads_in(sentence, after)):
+                for part in [p for p in split_questions(sentence) if asks(p)] if regex else [sentence]:
+                    if not WORDS.search(part.replace(MASK, "")):
                         continue  # "01019012345?" asks nothing
                     asked.append((_tidy(part, sentence), _antecedent(said, since)))
                 # (a question holding a personal number is about that person: nothing after it points
                 # back past it)
                 since = sentence if WORDS.search(sentence) and MASK not in sentence else ""
+                if not regex:
+                    # only the model hears it ask: what it says still steers the other questions
+                    # ("We want to compare our rates with national figures – so this is not research."),
+                    # and a next question may point back to it as to a statement ("Eg vil sjå kva som er
+                    # registrert om meg. Korleis gjer eg det?")
+                    context.append(sentence)
+                    if MASK not in sentence:
+                        said.append(sentence)
+                        since = ""
             elif not THANKS.match(sentence):
                 context.append(sentence)
                 if WORDS.search(sentence) and MASK not in sentence:
                     said.append(sentence)
                     since = ""
-    return asked, " ".join(context)
+    # (a number split by a blank line is whole again once its paragraphs are joined)
+    return asked, mask_personal_numbers(" ".join(context))
 
 
 def _antecedent(said: list[str], since: str) -> str:
@@ -338,6 +356,22 @@ def _antecedent(said: list[str], since: str) -> str:
         before = before[-BEFORE_CHARS:].partition(" ")[2]
     # two sentences joined must not make a number of two harmless halves ("nr 010170." + "12345 kr?")
     return mask_personal_numbers(before)
+
+
+def _heard(model, said: list[str]) -> dict[str, float]:
+    """The model's probability that each sentence with words asks ({} without a model); only the
+    first ASKING_SENTENCES sentences of at most ASKING_CHARS characters, ASKING_TOTAL together (a
+    pasted log of thousands of lines costs one batch of bounded size; the rest are judged by the
+    patterns alone)."""
+    if model is None:
+        return {}
+    judged, total = [], 0
+    for s in dict.fromkeys(s for s in said if WORDS.search(s.replace(MASK, "")) and len(s) <= T.ASKING_CHARS):
+        if len(judged) >= T.ASKING_SENTENCES or total + len(s) > T.ASKING_TOTAL:
+            break
+        judged.append(s)
+        total += len(s)
+    return dict(zip(judged, model.judge(judged)))
 
 
 PARAGRAPH = re.compile(r"\n[ \t\u00a0]*\n")  # a blank line, also one holding a no-break space (HTML mail)

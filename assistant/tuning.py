@@ -62,6 +62,11 @@ HEARD_CHARS = 20_000  # of a message, analysed for the askers a section is never
 HEARD_KEPT = 64  # messages whose stems are kept: a draft reads its e-mail once for all its questions (a 20,000-character e-mail takes ~40 ms)
 CONTEXT_CHARS = 300  # statements around a question that steer its embedding (more dilutes it)
 
+# --- which e-mail sentences ask (mail.find_asked, asking.py)
+ASKING_SENTENCES = 60  # sentences of one e-mail the asking model judges (one batch, ~25 ms for a short one); the rest by the patterns alone
+ASKING_CHARS = 400  # ...each at most this long (the longest labelled sentence has 255; one of 1,000 costs ~0.3 s)
+ASKING_TOTAL = 8000  # ...and together at most this many characters (~2.5 s at worst; a 20,000-character e-mail of long sentences took 7.8 s at 1,000 each)
+
 # --- answer composition (answering.py)
 SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
 SECOND_MIN_COVERAGE = 0.3  # ...and cover this much of it on its own

@@ -56,7 +56,7 @@ EMAILS = {**{f"dev{n} e-mails": HERE / f"dev{n}.emails.jsonl" for n in range(3, 
           **{name: folder / "emails.jsonl" for name, folder in BLIND.items()}}
 # single e-mail sentences, asking or not (eval/asking/README.md): which ones mail.find_asked takes for questions
 ASKING = {"set1 (tuned on)": HERE / "asking" / "set1.jsonl", "set2 (tuned on)": HERE / "asking" / "set2.jsonl",
-          "set3 (tuned on)": HERE / "asking" / "set3.jsonl", "set4": HERE / "asking" / "set4.jsonl",
+          "set3 (tuned on)": HERE / "asking" / "set3.jsonl", "set4 (tuned on)": HERE / "asking" / "set4.jsonl",
           "set5": HERE / "asking" / "set5.jsonl", "review probes (tuned on)": HERE / "asking" / "review.jsonl"}
 # the research route's sentence (the guidance has a no-break space in it)
 RESEARCH_ROUTE = re.compile(r"via\s+søknadsskjemaene\s+på\s+helsedata\.no")
@@ -118,13 +118,14 @@ def run_emails(assistant, path: Path) -> dict:
             "research_route_to_non_research": sum(r["research_route"] for r in rows)}
 
 
-def run_asking(path: Path) -> dict:
+def run_asking(path: Path, model=None) -> dict:
     """Recall (asking sentences found) and false alarms (statements taken for questions) of
-    mail.find_asked on one file of labelled sentences."""
+    mail.find_asked on one file of labelled sentences, by the patterns alone or with `model`
+    (assistant/asking.py) beside them."""
     from assistant.mail import find_asked
 
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    found = [(r["asks"], bool(find_asked(r["text"])[0])) for r in rows]
+    found = [(r["asks"], bool(find_asked(r["text"], model)[0])) for r in rows]
     asking = [got for asks, got in found if asks]
     telling = [got for asks, got in found if not asks]
     return {"sentences": len(rows), "asking": len(asking), "recall": sum(asking) / max(1, len(asking)),
@@ -162,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.ERROR)
     from assistant import Assistant
+    from assistant.asking import AskingModel
     from assistant.decision import Decision
+    from assistant.embedding import load_embedder
     from assistant.settings import Settings
 
     started = time.perf_counter()
@@ -211,12 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {name} | {set_name} | {e['emails']} | {e['passed']} | {e['all_expected']} | {e['flags_uncovered']} | "
                      f"{e['research_route_to_non_research']} |")
     lines += ["", "## Which e-mail sentences ask (`mail.find_asked`, eval/asking/)", "",
-              "| set | sentences | asking: found | statements taken for questions |", "|---|---|---|---|"]
+              "The patterns alone, and with the model beside them (assistant/asking.py, fitted on set1 to set4 "
+              "and the review probes; set5 held out). A sentence only the model hears is drafted as a "
+              "question only where the guidance answers it.", "",
+              "| set | sentences | asking: found | statements taken for questions | with the model: found | "
+              "statements taken |", "|---|---|---|---|---|---|"]
+    asking_model = AskingModel.load(load_embedder(base.model_name))
     for set_name, path in ASKING.items():
         if path.exists():
             r = run_asking(path)
+            w = run_asking(path, asking_model) if asking_model else None
+            beside = f"{pct(w['recall'])} | {pct(w['false_alarms'])}" if w else "(no model for this embedder) | "
             lines.append(f"| {set_name} | {r['sentences']} | {pct(r['recall'])} of {r['asking']} | "
-                         f"{pct(r['false_alarms'])} of {r['telling']} |")
+                         f"{pct(r['false_alarms'])} of {r['telling']} | {beside} |")
     lines += ["", f"## Calibration of the answer/decline score (main set; threshold {threshold:.3f})", "",
               "| score | questions | answering would be right |", "|---|---|---|"]
     lines += [f"| {b} | {n} | {pct(share)} |" for b, n, share in cal]
