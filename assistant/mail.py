@@ -186,9 +186,15 @@ def _signature_lines(m: re.Match, text: str) -> list[str]:
 
 
 DISCLAIMER = re.compile(
-    r"^\s*(?:denne e-?posten|denne meldingen|this e-?mail|this message|konfidensialitet|"
+    r"^\s*(?:(?:denne e-?posten|denne meldingen|this e-?mail|this message|konfidensialitet|"
     r"confidentiality notice|disclaimer)\b.*?(?:konfidensiell|confidential|tiltenkt|intended)"
-    r".*?(?:\n\s*\n|\Z)", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+    r".*?(?:\n\s*\n|\Z)|"
+    # "Hvis du har mottatt denne e-posten ved en feil, vennligst slett den." (a request to no one
+    # here): its sentence, or its line, whichever ends first
+    r"(?:hvis|dersom|om|viss|if)\s+(?:du|de|dere|you)\s+(?:har|hev|have)\s+(?:mottatt|motteke|fått|"
+    r"received)\s+(?:denne|dette|this)\s+(?:e-?posten|e-?postet|meldingen|meldinga|e-?mail|message)\b"
+    r"[^\n]{0,40}?(?:feil|error|mistake)[^\n]*?(?:[.!](?:[ \t]+|(?=\n)|\Z)|\n|\Z))",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL)
 GREETING = re.compile(r"^\s*(?:hei|hallo|heisann|god dag|god morgen|hello|hi|dear)\b"
                       r"[^\n.!?:,]{0,40}(?:[,!.:][ \t]*|[ \t]*(?:\n|$))", re.IGNORECASE)
 THANKS = re.compile(r"^\s*(?:takk|tusen takk|på forhånd takk|thanks|thank you|many thanks)\b",

@@ -95,9 +95,17 @@ def test_html_table_cells_stay_apart_so_a_number_in_one_is_masked():
     "Hva koster det?\n\nFra: Helseregistre <h@x.no>\nSendt: tirsdag\nTil: meg\n\nHva mer?",
     "Hva koster det?\n\nDenne e-posten kan inneholde konfidensiell informasjon og er kun tiltenkt mottakeren.",
     "Hello,\nHva koster det?\n\nThis e-mail may contain confidential information intended for the addressee.",
+    "Hva koster det?\n\nHvis du har mottatt denne e-posten ved en feil, vennligst slett den.",
+    "Hva koster det?\n\nIf you have received this e-mail in error, please delete it and notify the sender.",
+    "Dersom de har fått denne meldinga ved ein feil, ver venleg og slett ho. Hva koster det?",
 ])
 def test_own_text_drops_greeting_history_and_disclaimers(text):
     assert own_text(text) == "Hva koster det?"
+
+
+def test_a_question_that_only_starts_like_a_disclaimer_stays():
+    asked = "Hvis du har mottatt denne e-posten, kan du svare meg om prisen?"
+    assert own_text(asked) == asked and find_questions(asked)[0] == [asked]
 
 
 def test_own_text_keeps_what_is_written_under_or_between_quotes():
