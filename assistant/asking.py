@@ -16,7 +16,10 @@ patterns miss asks when the model gives it at least `high`, unless the asker say
 are (that steers the answers as context). The threshold and the regularisation were chosen on set4
 with the model fitted on the other sets (found minus twice the false alarms); assistant/data/
 asking.json holds the weights and which embedding model they belong to. For another embedding
-model, or without the file, the patterns alone decide, as before the model existed.
+model, or without the file, the patterns alone decide, as before the model existed. Only the
+sentences it could overrule the patterns on are judged (`may_overrule`: one they miss, of four
+words or more, that says nothing of who asks), at most ASKING_SENTENCES of an e-mail, and each
+probability is kept by the sentence's digest (a signature's or a template's lines come again).
 Deliberately left out: the model overruling the patterns the other way (a sentence they take, the
 model doubts): on set4 it took 3 statements fewer for questions, but development drafts lost 3
 doubts that ask ("We're not sure whether we need to use the application form on helsedata.no.");
@@ -25,6 +28,7 @@ and the model in the chat, where the whole message is the question.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -33,6 +37,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from . import tuning as T
 
 log = logging.getLogger(__name__)
 PATH = Path(__file__).parent / "data" / "asking.json"
@@ -67,20 +73,34 @@ class AskingModel:
         return cls(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]), float(data["high"]), embedder)
 
     def judge(self, sentences: list[str]) -> list[float]:
-        """The probability that each sentence asks (one batch through the embedding model)."""
-        if not sentences:
-            return []
-        # a lone surrogate (a broken character from a pasted text) cannot go to the model as UTF-8
-        said = [s.encode("utf-8", "replace").decode("utf-8") for s in sentences]
-        vectors = np.asarray(self.embedder.embed_queries(said), dtype=np.float32)
-        z = np.clip(vectors @ self.weights + self.bias, -30.0, 30.0)
-        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+        """The probability that each sentence asks (one batch through the embedding model for the
+        sentences not judged lately: a signature, a disclaimer or a template's lines come again)."""
+        keys = [hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).digest() for s in sentences]
+        new = list(dict.fromkeys(k for k in keys if k not in _judged))
+        if new:
+            # a lone surrogate (a broken character from a pasted text) cannot go to the model as UTF-8
+            said = {k: s.encode("utf-8", "replace").decode("utf-8") for k, s in zip(keys, sentences)}
+            vectors = np.asarray(self.embedder.embed_queries([said[k] for k in new]), dtype=np.float32)
+            z = np.clip(vectors @ self.weights + self.bias, -30.0, 30.0)
+            if len(_judged) + len(new) > T.ASKING_KEPT:
+                _judged.clear()  # (another thread clearing it too is harmless)
+            _judged.update(zip(new, (float(p) for p in 1.0 / (1.0 + np.exp(-z)))))
+        return [_judged[k] for k in keys]
+
+    def may_overrule(self, sentence: str, regex: bool) -> bool:
+        """Whether the model's verdict could change the patterns' on this sentence, so that it is
+        worth judging: one they miss, of at least ASKING_MIN_WORDS words, that says nothing of who
+        asks."""
+        return not regex and len(sentence.split()) >= T.ASKING_MIN_WORDS and not SAYS_WHO.search(sentence)
 
     def combine(self, regex: bool, p: float, sentence: str) -> bool:
         """The patterns' verdict, or the model's where it is sure a sentence they miss asks; never
         for a sentence in which the asker says who they are ("I work for an insurance company and
         we'd like to use NPR data …" tells who asks, which steers the answers as context)."""
-        return regex or (p >= self.high and not SAYS_WHO.search(sentence))
+        return regex or (p >= self.high and self.may_overrule(sentence, regex))
+
+
+_judged: dict[bytes, float] = {}  # by the sentence's digest (never the text): the model's probability
 
 
 @lru_cache(maxsize=4)

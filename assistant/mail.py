@@ -365,14 +365,14 @@ def _antecedent(said: list[str], since: str) -> str:
 
 
 def _heard(model, said: list[str]) -> dict[str, float]:
-    """The model's probability that each sentence with words asks ({} without a model); only the
-    first ASKING_SENTENCES sentences of at most ASKING_CHARS characters, ASKING_TOTAL together (a
+    """The model's probability that each sentence it may overrule the patterns on asks ({} without a
+    model: see AskingModel.may_overrule); only the first ASKING_SENTENCES sentences of at most ASKING_CHARS characters, ASKING_TOTAL together (a
     pasted log of thousands of lines costs one batch of bounded size; the rest are judged by the
     patterns alone)."""
     if model is None:
         return {}
     judged, total = [], 0
-    for s in dict.fromkeys(s for s in said if WORDS.search(s.replace(MASK, "")) and len(s) <= T.ASKING_CHARS):
+    for s in dict.fromkeys(s for s in said if len(s) <= T.ASKING_CHARS and model.may_overrule(s, asks(s))):
         if len(judged) >= T.ASKING_SENTENCES or total + len(s) > T.ASKING_TOTAL:
             break
         judged.append(s)

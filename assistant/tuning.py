@@ -65,6 +65,8 @@ CONTEXT_CHARS = 300  # statements around a question that steer its embedding (mo
 # --- which e-mail sentences ask (mail.find_asked, asking.py)
 ASKING_SENTENCES = 60  # sentences of one e-mail the asking model judges (one batch, ~25 ms for a short one); the rest by the patterns alone
 ASKING_CHARS = 400  # ...each at most this long (the longest labelled sentence has 255; one of 1,000 costs ~0.3 s)
+ASKING_MIN_WORDS = 4  # a shorter sentence the patterns miss is no question the model is asked about (of 26 labelled ones, 3 ask)
+ASKING_KEPT = 4096  # sentences whose probability is kept, by digest (a signature's or a template's lines come again)
 ASKING_TOTAL = 8000  # ...and together at most this many characters (~2.5 s at worst; a 20,000-character e-mail of long sentences took 7.8 s at 1,000 each)
 
 # --- answer composition (answering.py)

@@ -61,10 +61,15 @@ class _Known:
         self.model, self.text, self.vector = model, text, vector
 
     def judge(self, sentences: list[str]) -> list[float]:
+        if not sentences:
+            return []
         vectors = np.stack([self.vector if s == self.text else self.model.embedder.embed_queries([s])[0]
                             for s in sentences])
         z = np.clip(vectors @ self.model.weights + self.model.bias, -30, 30)
         return [float(p) for p in 1 / (1 + np.exp(-z))]
+
+    def may_overrule(self, sentence: str, regex: bool) -> bool:
+        return self.model.may_overrule(sentence, regex)
 
     def combine(self, regex: bool, p: float, sentence: str) -> bool:
         return self.model.combine(regex, p, sentence)

@@ -42,6 +42,9 @@ class Spy:
         self.seen += sentences
         return [1.0] * len(sentences)
 
+    def may_overrule(self, sentence, regex):
+        return AskingModel(np.zeros(1), 0.0, 0.9).may_overrule(sentence, regex)
+
     def combine(self, regex, p, sentence):
         return AskingModel(np.zeros(1), 0.0, 0.9).combine(regex, p, sentence)
 
@@ -87,10 +90,10 @@ def test_no_model_for_another_embedder_or_without_its_file(tmp_path):
 
 def test_the_model_sees_personal_numbers_masked_and_a_bounded_number_of_sentences():
     spy = Spy()
-    find_asked("Fødselsnummeret mitt er 010170 12345 og jeg vil vite hva som er registrert.", spy)
+    find_asked("Fødselsnummeret mitt er 010170 12345 og her følger søknaden om data.", spy)
     assert spy.seen and not any(ch.isdigit() for s in spy.seen for ch in s)
     spy = Spy()
-    long_mail = " ".join(f"Linje nummer {chr(97 + i % 26)} i loggen er her." for i in range(500))
+    long_mail = " ".join(f"Linje nummer {chr(97 + i % 26)}{i} i loggen er her." for i in range(500))
     find_asked(long_mail + " " + "x" * 5000 + " slutt.", spy)
     assert 0 < len(spy.seen) <= T.ASKING_SENTENCES
     assert all(len(s) <= T.ASKING_CHARS for s in spy.seen) and sum(map(len, spy.seen)) <= T.ASKING_TOTAL
@@ -142,3 +145,27 @@ def test_a_draft_still_flags_what_the_patterns_hear_and_the_guidance_does_not_co
     asked = "Hva er parkeringsavgiften ved kontoret deres?"
     draft = Drafter(assistant).draft(read_mail(f"Hei!\n\n{asked}\n\nHilsen Kari"))
     assert [i.question for i in draft.items] == [asked] and draft.items[0].manual
+
+
+def test_only_sentences_the_model_could_overrule_are_judged():
+    spy = Spy()
+    find_asked(f"Hva koster det? Hei der. {INSURER} {GRANT}", spy)
+    assert spy.seen == [GRANT]  # not the question, the short line or who asks
+
+
+def test_a_sentence_judged_once_is_not_embedded_again(model):
+    class Counting:
+        name = model.embedder.name
+
+        def __init__(self):
+            self.texts: list[str] = []
+
+        def embed_queries(self, texts):
+            self.texts += texts
+            return model.embedder.embed_queries(texts)
+
+    counting = Counting()
+    fresh = AskingModel(model.weights, model.bias, model.high, counting)
+    sentence = "Revisoren vår krever at vi legger ved en beskrivelse av hvordan dataene blir levert."
+    first = fresh.judge([sentence, sentence])
+    assert fresh.judge([sentence]) == first[:1] and counting.texts == [sentence]
