@@ -76,16 +76,18 @@ class AskingModel:
         """The probability that each sentence asks (one batch through the embedding model for the
         sentences not judged lately: a signature, a disclaimer or a template's lines come again)."""
         keys = [hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).digest() for s in sentences]
-        new = list(dict.fromkeys(k for k in keys if k not in _judged))
+        known = {k: p for k in keys if (p := _judged.get(k)) is not None}  # (another thread may clear it)
+        new = list(dict.fromkeys(k for k in keys if k not in known))
         if new:
             # a lone surrogate (a broken character from a pasted text) cannot go to the model as UTF-8
             said = {k: s.encode("utf-8", "replace").decode("utf-8") for k, s in zip(keys, sentences)}
             vectors = np.asarray(self.embedder.embed_queries([said[k] for k in new]), dtype=np.float32)
             z = np.clip(vectors @ self.weights + self.bias, -30.0, 30.0)
+            known.update(zip(new, (float(p) for p in 1.0 / (1.0 + np.exp(-z)))))
             if len(_judged) + len(new) > T.ASKING_KEPT:
                 _judged.clear()  # (another thread clearing it too is harmless)
-            _judged.update(zip(new, (float(p) for p in 1.0 / (1.0 + np.exp(-z)))))
-        return [_judged[k] for k in keys]
+            _judged.update((k, known[k]) for k in new)
+        return [known[k] for k in keys]
 
     def may_overrule(self, sentence: str, regex: bool) -> bool:
         """Whether the model's verdict could change the patterns' on this sentence, so that it is
