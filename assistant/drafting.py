@@ -160,7 +160,7 @@ class Drafter:
         own = own_text(mail.text)
         body, signed = signature_name(own)
         asked, context = find_asked(body, self.asking)
-        # a sentence only the model hears ask ("Budsjettmalen krever at vi oppgir forventet kostnad")
+        # a sentence only the model hears ask ("Budsjettet vårt krever at vi oppgir hva NPR tar per time …")
         # is an item where the guidance answers it; declined, it was most likely a statement (a plan,
         # a wish for data), and stays context rather than a question for staff
         tentative = {q for q, _ in asked} - {q for q, _ in find_asked(body)[0]} if self.asking else set()
