@@ -32,7 +32,7 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,6 +59,8 @@ class AskingModel:
     bias: float
     high: float  # a sentence the patterns miss asks from this probability
     embedder: object = None
+    # probabilities by the sentence's digest (never the text), for this model's weights only
+    judged: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, embedder, path: Path = PATH) -> "AskingModel | None":
@@ -76,7 +78,7 @@ class AskingModel:
         """The probability that each sentence asks (one batch through the embedding model for the
         sentences not judged lately: a signature, a disclaimer or a template's lines come again)."""
         keys = [hashlib.blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).digest() for s in sentences]
-        known = {k: p for k in keys if (p := _judged.get(k)) is not None}  # (another thread may clear it)
+        known = {k: p for k in keys if (p := self.judged.get(k)) is not None}  # (another thread may clear it)
         new = list(dict.fromkeys(k for k in keys if k not in known))
         if new:
             # a lone surrogate (a broken character from a pasted text) cannot go to the model as UTF-8
@@ -84,9 +86,9 @@ class AskingModel:
             vectors = np.asarray(self.embedder.embed_queries([said[k] for k in new]), dtype=np.float32)
             z = np.clip(vectors @ self.weights + self.bias, -30.0, 30.0)
             known.update(zip(new, (float(p) for p in 1.0 / (1.0 + np.exp(-z)))))
-            if len(_judged) + len(new) > T.ASKING_KEPT:
-                _judged.clear()  # (another thread clearing it too is harmless)
-            _judged.update((k, known[k]) for k in new)
+            if len(self.judged) + len(new) > T.ASKING_KEPT:
+                self.judged.clear()  # (another thread clearing it too is harmless)
+            self.judged.update((k, known[k]) for k in new)
         return [known[k] for k in keys]
 
     def may_overrule(self, sentence: str, regex: bool) -> bool:
@@ -102,7 +104,6 @@ class AskingModel:
         return regex or (p >= self.high and self.may_overrule(sentence, regex))
 
 
-_judged: dict[bytes, float] = {}  # by the sentence's digest (never the text): the model's probability
 
 
 @lru_cache(maxsize=4)

@@ -163,7 +163,8 @@ class Drafter:
         # a sentence only the model hears ask ("Budsjettet vårt krever at vi oppgir hva NPR tar per time …")
         # is an item where the guidance answers it; declined, it was most likely a statement (a plan,
         # a wish for data), and stays context rather than a question for staff
-        tentative = {q for q, _ in asked} - {q for q, _ in find_asked(body)[0]} if self.asking else set()
+        # (the patterns take each part of a sentence they hear ask: a question they do not take is the model's)
+        tentative = {q for q, _ in asked if not asks(q)} if self.asking else set()
         if len(asked) > self.max_questions:  # more than are looked up: the patterns' questions only
             asked = [(q, before) for q, before in asked if q not in tentative]
         # who asks steers the answer, and it often stands only under the name ("Rådgiver, Fjellvik
