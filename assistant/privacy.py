@@ -20,12 +20,12 @@ groups is what keeps look-alikes next to a number: the date and the "3" stay in
 "Født 01.01.1990 01019012345 3 timer", and "konto 1234 5678 901 23" stays (no date). Check
 digits are not checked: a mistyped number is still personal data, and a false positive costs a
 masked number while a false negative leaks one.
-Letters typed for digits are read as the digits they stand for, in words made only of digits and
-those letters (O or o for 0, I or l for 1), where the number holds at least one digit as written:
-"O1O19O12345", "0l0l90 l2345" and "O1.O1.OO OO11O" are masked; "Oslo", "OOOOOOOOOOO" and ICD-10
-codes ("ICD-10 I61–I64), 2012–2022": a capital O or I and two digits) stay, so a number whose only
-letter starts a group of three ("010190 O11 76") reads as a code, and one whose only letter stands
-alone ("I") as a word, and stays.
+Letters typed for digits are read as the digits they stand for, in words that mix digits and
+those letters (O or o for 0, I or l for 1): "O1O19O12345", "0l0l90 l2345" and "O1.O1.9O 12345" are
+masked. A word of letters alone is a word ("Phase III 2019-2023", "I'll", "OOOOOOOOOOO" stay), and a
+capital O or I with two or three digits an ICD-10 code ("ICD-10 I61–I64), 2012–2022", "I210 2019
+345" stay), so a group typed in letters alone ("O1.O1.OO 0011O") or starting a group of three
+("010190 O11 76") is not read, nor a number glued to a letter ("O1O19O12345l").
 Deliberately not masked: a number glued to more digits (12 or more in one group: account
 numbers with a 12th digit, timestamps), numbers after "+" (international phone numbers such as
 +46 8 524 800 00), and encoded text: callers mask after quoted-printable, base64 and HTML are
@@ -84,17 +84,7 @@ _DIGIT = re.compile(r"\d")
 # a word of digits and the letters people type for them ("O1O19O12345"): the letters are read as digits
 _LOOK_ALIKE = re.compile(r"[0-9OoIl]++")  # one pass, no backtracking: its words are checked in _as_digits
 _AS_DIGIT = str.maketrans("OoIl", "0011")
-# a word read with letters for digits ("O1O19O", "OO"; a lone "I" is a word); an ICD-10 code is one such
-_READ = re.compile(r"(?<![^\W\d_])(?:[0-9OoIl]*[OoIl][0-9OoIl]*)(?![^\W\d_])")
-_ICD = re.compile(r"[OI]\d\d")
-
-
-def _a_number(text: str, a: int, b: int) -> bool:
-    """Whether a span found with letters read as digits is a number as written: it holds a digit
-    ("OOOOOOOOOOO" is none), and a word read with letters that is no ICD-10 code ("I61–I64), 2012"
-    is a range of codes and a year; "O1O19O O11 76" a number)."""
-    return bool(_DIGIT.search(text, a, b)) and any(
-        not _ICD.fullmatch(w) and (len(w) > 1 or not w.isalpha()) for w in _READ.findall(text, a, b))
+_ICD = re.compile(r"[OI]\d{2,3}")  # an ICD-10 code, with or without its fourth character ("I21", "I210", "O80")
 KEY_FILE = "privacy.key"
 KEY_BYTES = 32
 
@@ -167,18 +157,22 @@ def _spans(text: str):
 
 
 def _as_digits(text: str) -> str:
-    """`text` with the letters typed for digits read as digits, in words made of both; the same
-    length, so a span in one is a span in the other.
+    """`text` with the letters typed for digits read as digits, in words that mix both (never an
+    ICD-10 code, and never a word of letters alone: "III", "I'll", "<ol>"); the same length, so a
+    span in one is a span in the other.
 
-    _as_digits("fnr O1O19O12345, Oslo") -> "fnr 01019012345, Oslo"
+    _as_digits("fnr O1O19O12345, Phase III, I21") -> "fnr 01019012345, Phase III, I21"
     """
     if not any(c in text for c in "OoIl"):
         return text
 
     def read(m: re.Match) -> str:
         word, a, b = m.group(0), m.start(), m.end()
-        whole = not (a and text[a - 1].isalpha()) and not (b < len(text) and text[b].isalpha())
-        return word if not whole or word.isdigit() else word.translate(_AS_DIGIT)
+        if word.isdigit() or word.isalpha() or _ICD.fullmatch(word):
+            return word
+        if (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha()):
+            return word  # part of a longer word ("x1O1", "I21a")
+        return word.translate(_AS_DIGIT)
 
     return _LOOK_ALIKE.sub(read, text)
 
@@ -186,11 +180,9 @@ def _as_digits(text: str) -> str:
 def mask_personal_numbers(text: str) -> str:
     """'010190 12345 og 01.01.90–12345' -> '*********** og ***********'"""
     # the text as written, and read with letters for digits ("O1O19O12345"): a number either way
-    # is masked (both, so a letter glued to a number, "01019012345l", never hides it)
+    # is masked (both, so a letter glued to a number written in digits, "01019012345l", never hides it)
     shadow = _as_digits(text)
-    spans = _spans(text)
-    if shadow != text:  # ...where it holds a digit as written: "OOOOOOOOOOO" is no number
-        spans = sorted(set(spans) | {(a, b) for a, b in _spans(shadow) if _a_number(text, a, b)})
+    spans = sorted(set(_spans(text)) | set(_spans(shadow))) if shadow != text else _spans(text)
     merged: list[list[int]] = []  # overlapping spans: [start, end, how many]
     for start, end in spans:
         if merged and start < merged[-1][1]:

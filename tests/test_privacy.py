@@ -86,7 +86,7 @@ def test_numbers_next_to_numbers_or_split_by_lines_quotes_or_tags_are_masked(wri
 @pytest.mark.parametrize("written,masked", [
     # letters typed for digits (O or o for 0, I or l for 1), in a word made of digits and those letters
     ("fnr O1O19O12345, Oslo", f"fnr {MASK}, Oslo"), ("0l0l90 l2345", MASK), ("O1O19O-I2345", MASK),
-    ("fnr: O1.O1.9O 12345.", f"fnr: {MASK}."), ("o1o19o12345", MASK), ("Fnr O1.O1.OO OO11O", f"Fnr {MASK}"),
+    ("fnr: O1.O1.9O 12345.", f"fnr: {MASK}."), ("o1o19o12345", MASK), ("fnr 0101 9O 12345", f"fnr {MASK}"),
     # a letter glued to a number written in digits never hides it
     ("01019012345l", f"{MASK}l"), ("Ole 01019012345", f"Ole {MASK}"),
 ])
@@ -97,7 +97,11 @@ def test_a_number_written_with_letters_for_digits_is_masked(written, masked):
 @pytest.mark.parametrize("kept", ["Oslo, Ole og Ida", "lolololololo", "OOOOOOOOOOO", "Oslo l0l IO2 2O24",
                                   "tabell 1O 20 3O", "Født O1.O1.199O, 3 barn", "x1O1O19O12345", "ICD-10 I21, I63 og O80",
                                   "ICD-10: I20, I21, I22, O80", "lllllllllll",
-                                  "readmissions (ICD-10 I61–I64), 2012–2022, using", "O11 76"])
+                                  "readmissions (ICD-10 I61–I64), 2012–2022, using", "O11 76",
+                                  # Roman numerals, "I'll", 4-character ICD-10 codes in rows of counts
+                                  "Phase III 2019-2023", "NYHA I, II, III: 12, 10, 11, 2019–2022",
+                                  "Before 01.06.2024 I'll submit the form.", "Ill 01.02.2024",
+                                  "I210\t2019\t345", "O244, 2021: 812", "<ol><li>0190</li><li>1234</li></ol>"])
 def test_words_of_those_letters_that_are_no_number_stay(kept):
     assert mask_personal_numbers(kept) == kept
 
@@ -291,16 +295,16 @@ NEIGHBOURS = ["1", "3 timer", "Født 01.01.1990", "født 01.01.90", "tlf 22 45 5
 @some(150)
 @given(number=personal_numbers(), letters=st.lists(st.sampled_from("OoIl"), min_size=11, max_size=11))
 def test_generated_numbers_with_letters_for_digits_never_survive_masking(number, letters):
-    """Each 0 and 1 but the last digit may be typed as a letter that looks like it (O/o, I/l): a
-    number must hold one digit as written to be read as one ("OOOOOOOOOOO" is no number), and one
-    word read with letters that is no ICD-10 code ("010190 O11 76" reads as the code O11)."""
+    """Each 0 and 1 but the last digit may be typed as a letter that looks like it (O/o, I/l),
+    where each group holding such a letter also holds a digit and is no ICD-10 code: a group of
+    letters alone is a word ("III"), and "010190 O11 76" holds the code O11."""
     digits, written = number
     swap = iter(letters)
     last = max(n for n, c in enumerate(written) if c.isdigit())
     typed = "".join(c if c not in "01" or n == last or (x := next(swap)) in "Il" and c == "0" or x in "Oo" and c == "1"
                     else x for n, c in enumerate(written))
     read = re.findall(r"(?<![^\W\d_])[0-9OoIl]*[OoIl][0-9OoIl]*(?![^\W\d_])", typed)
-    assume(not read or any(not re.fullmatch(r"[OI]\d\d", w) and (len(w) > 1 or not w.isalpha()) for w in read))
+    assume(all(not w.isalpha() and not re.fullmatch(r"[OI]\d{2,3}", w) for w in read))
     masked = mask_personal_numbers(typed)
     read_back = masked.translate(str.maketrans("OoIl", "0011"))
     assert digits not in re.sub(r"[^\d]", "", read_back), (typed, masked)
