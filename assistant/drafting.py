@@ -7,7 +7,9 @@
 Each question found by `mail.find_asked` goes to `Assistant.ask` with the e-mail's other
 sentences as context (a question with no topic of its own, "Kvar gjer eg det?", together with
 the statement before it, and with the question asked after that statement, if any, as what it
-points back to); the draft quotes the citations it returns, with section and file. A
+points back to); where that context steers a question to a decline while the question asked alone
+is answered for sure (`tuning.ALONE_SURE`), the answer asked alone stands. The draft quotes the
+citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed. A
 sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever at vi oppgir
 hva NPR tar per time …") is an item only where the guidance answers it; declined, it stays context.
@@ -29,6 +31,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from . import tuning as T
 from .asking import AskingModel
 from .questions import detect_language, points_back_plainly, sentences
 from .mail import Mail, MailError, asks, find_asked, find_name, own_text, signature_lines, signature_name
@@ -205,8 +208,16 @@ class Drafter:
             # the whole e-mail is heard for whom a section is never for: "Må jeg bruke skjemaet?"
             # after "Hvor ser jeg hva som er registrert om meg?" comes from a patient
             more = {"earlier": earlier} if earlier else {}
-            answer = replace(self.assistant.ask(text, context=context, whole=whole, signed=role, **more),
-                             question=mask_personal_numbers(q))
+            answer = self.assistant.ask(text, context=context, whole=whole, signed=role, **more)
+            if answer.abstained and answer.reason == "not_covered" and context and not lean:
+                # the e-mail's other sentences steer a question to its section ("jeg skal søke om
+                # data i løpet av våren" draws "finnes det åpent tilgjengelig statistikk …?" to the
+                # application); where they steer it away from an answer the decision is sure of
+                # when it is asked alone, that answer stands (who asks is still heard: `whole`, `signed`)
+                alone = self.assistant.ask(text, whole=whole, signed=role, **more)
+                if not alone.abstained and alone.confidence >= T.ALONE_SURE:
+                    answer = alone
+            answer = replace(answer, question=mask_personal_numbers(q))
             if q in tentative and answer.abstained:
                 continue
             items.append(DraftItem(mask_personal_numbers(q), answer, answer.abstained))

@@ -578,6 +578,28 @@ def test_a_sentence_is_split_at_a_bounded_number_of_places():
     assert split_questions("Hva koster det, og hvor lang tid tar det?") == ["Hva koster det", "hvor lang tid tar det?"]
 
 
+def test_a_question_the_emails_statements_steer_to_a_decline_is_answered_as_asked_alone_where_that_is_sure(drafter):
+    """The e-mail's statements ("jeg skal søke om data i løpet av våren") drew the question about
+    ready-made statistics to the application, where it was declined; asked alone it is answered
+    from the open data for sure, and that answer stands. A question for what the guidance does not
+    say is still declined, and who asks is still heard (no research form to a municipality)."""
+    intro = ("Jeg er stipendiat og jobber med et prosjekt om reinnleggelser blant eldre. Prosjektet går over "
+             "fire år, og jeg skal søke om data i løpet av våren. ")
+    question = "Jeg lurer på om det finnes åpent tilgjengelig statistikk fra registeret som jeg kan bruke til å anslå antall pasienter."
+    draft = drafter.draft(read_mail(f"Hei,\n\n{intro}{question}\n\nBeste hilsen\nMarte Lie"))
+    [item] = draft.items
+    assert item.question == question
+    assert not item.manual and {c.section for c in item.answer.citations} >= {"Åpne data"}
+    # steered or not, what the guidance does not say stays for staff
+    draft = drafter.draft(read_mail(f"Hei,\n\n{intro}Kan vi få dataene levert på en minnepinne?\n\nHilsen Marte"))
+    assert [i.manual for i in draft.items] == [True]
+    # asked alone, who asks is still heard: a municipality is never sent to the research form
+    draft = drafter.draft(read_mail("Hei,\n\nVi er en kommune som planlegger tjenestene våre, ikke forskning. "
+                                    "Vi vil gjerne ha tall på innleggelser. Hvordan søker vi om data?\n\nHilsen Per"))
+    quotes = " ".join(c.quote for i in draft.items for c in i.answer.citations)
+    assert "skal du ikke bruke søknadsskjema" in quotes and "via søknadsskjemaene på helsedata.no" not in quotes
+
+
 def test_an_abbreviation_before_an_acronym_or_a_title_before_a_name_ends_no_sentence(drafter):
     """"excl. VAT", "incl. VAT" and "Dr. Smith" were split into "What is the price excl." and "VAT?",
     and the first half was declined beside the answer; Norwegian "eks. mva." always stayed whole.
