@@ -360,7 +360,6 @@ class LexicalIndex:
             in_bokmal = None
         groups: dict[str, Group] = {}
         i, negate, carry, off_topic, npr_before = 0, False, False, "", False
-        spread = False  # the last topic word was negated: "not for publication or research" negates both
         # "A or B": the topic words on either side of an "or" (pairs of group labels)
         either: list[tuple[str, str]] = []
         sided: dict[str, bool] = {}  # outside subjects read as one side of an "or" -> NPR named before them
@@ -407,7 +406,6 @@ class LexicalIndex:
                 # a phrase's own words ("lang", "tid") are too vague to search; one word is not
                 own = [stem(w) for w in label.split() if w not in stop] if n == 1 else []
                 alts = [tuple(marked_stems(words(m))) for m in means]
-                spread = negate or any(t.startswith("!") for a in alts for t in a)
                 if negate:  # "enn forskning": the glossary's words are negated too
                     own = ["!" + t for t in own]
                     alts = [tuple(t if t.startswith("!") else "!" + t for t in a) for a in alts]
@@ -422,10 +420,6 @@ class LexicalIndex:
             i += 1
             if tok in EITHER:
                 pending = (last[0], i - 1) if last[0] and i - 1 - last[1] <= T.EITHER_REACH else None
-                if spread and i < len(toks) and toks[i] not in stop:
-                    # "not for publication or research" says neither: the negation reaches the word
-                    # right after the "or" (not "or is it? How much does it cost?")
-                    negate, carry = True, False
                 continue
             if tok in NEGATORS:
                 negate = carry = True
@@ -449,7 +443,6 @@ class LexicalIndex:
                     last, pending = (None, i), None
                     continue
                 st = st[1:]  # ...and the word after that stands as it is
-            spread = negate  # denied, or standing as it is where the guidance draws no line ("publisering")
             negate = carry = False
             terms, weights = [st], [1.0]
             if st not in self.df:

@@ -720,28 +720,6 @@ def test_a_negation_reaches_past_a_verb_to_the_line_the_guidance_draws(assistant
     assert not any("!survey" in g.terms for g in query.groups)
 
 
-def test_a_negation_before_an_or_denies_both_sides(assistant):
-    """"not intended for publication or research" denies research as "not for research" does: the
-    other side of an "or" after a denied word is denied too, so the asker is sent the route for
-    other purposes than research, never the research form."""
-    route = "Søknad ved andre formål enn forskning"
-    for statement, lang in (("The analysis is not intended for publication or research.", "en"),
-                            ("Analysen er ikke ment for publisering eller forskning.", "nb"),
-                            ("Analysen er ikkje meint for publisering eller forsking.", "nn")):
-        query = assistant.lexical.analyze(statement, lang)
-        assert not any(t in ("forskning", "research", "forsking") for g in query.groups for t in g.terms), statement
-        assert any(t == "!forskning" for g in query.groups for t in g.terms), statement
-    answer = assistant.ask("The analysis is not intended for publication or research. "
-                           "Should we use the application form on helsedata.no?")
-    assert not answer.abstained and answer.citations[0].section == route
-    # an "or" after a word that is not denied changes nothing: "research or quality work" is research
-    query = assistant.lexical.analyze("We do research or quality work. How do we apply?", "en")
-    assert any("forskning" in g.terms for g in query.groups)
-    # ...and the negation reaches only the word right after the "or"
-    query = assistant.lexical.analyze("This is not research, or is it? How much does it cost?", "en")
-    assert any("pris" in g.terms for g in query.groups) and not any("!pris" in g.terms for g in query.groups)
-
-
 def test_not_living_in_norway_is_the_address_outside_norway_not_a_denied_address(assistant):
     """"I don't live in Norway" would deny "bostedsadresse" (the glossary's "live"), which the
     population section asserts ("bostedsadresse utenfor Norge"): the glossary says it whole."""
