@@ -8,7 +8,8 @@ Each question found by `mail.find_asked` goes to `Assistant.ask` with the e-mail
 sentences as context (a question with no topic of its own, "Kvar gjer eg det?", together with
 the statement before it, and with the question asked after that statement, if any, as what it
 points back to); where that context steers a question to a decline while the question asked alone
-is answered for sure (`tuning.ALONE_SURE`), the answer asked alone stands. The draft quotes the
+(with who the asker says they are: "I work for a consultancy") is answered for sure
+(`tuning.ALONE_SURE`), the answer asked alone stands. The draft quotes the
 citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed. A
 sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever at vi oppgir
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from . import tuning as T
 from .asking import AskingModel
-from .questions import detect_language, points_back_plainly, sentences
+from .questions import detect_language, introductions, points_back_plainly, sentences
 from .mail import Mail, MailError, asks, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
@@ -213,8 +214,11 @@ class Drafter:
                 # the e-mail's other sentences steer a question to its section ("jeg skal søke om
                 # data i løpet av våren" draws "finnes det åpent tilgjengelig statistikk …?" to the
                 # application); where they steer it away from an answer the decision is sure of
-                # when it is asked alone, that answer stands (who asks is still heard: `whole`, `signed`)
-                alone = self.assistant.ask(text, whole=whole, signed=role, **more)
+                # when it is asked alone, that answer stands. Who the asker says they are is still
+                # heard (as a signature is): a PhD student's "Hvem er kontaktperson for
+                # prosjektet?" is never sent the route for other purposes
+                said = f"{introductions(context)} {role}".strip()
+                alone = self.assistant.ask(text, whole=whole, signed=said, **more)
                 if not alone.abstained and alone.confidence >= T.ALONE_SURE:
                     answer = alone
             answer = replace(answer, question=mask_personal_numbers(q))
