@@ -219,7 +219,11 @@ class Drafter:
                 # prosjektet?" is never sent the route for other purposes
                 said = f"{introductions(context)} {role}".strip()
                 alone = self.assistant.ask(text, whole=whole, signed=said, **more)
-                if not alone.abstained and alone.confidence >= T.ALONE_SURE:
+                # ...and a route meant for some askers (the research form, the route for other
+                # purposes) only where the asker has said who they are: a purpose told in other
+                # words ("Jeg holder på med en doktorgrad …") is heard only in the context left out
+                routed = any((c.source, c.section) in self.assistant.askers for c in alone.citations)
+                if not alone.abstained and alone.confidence >= T.ALONE_SURE and (said or not routed):
                     answer = alone
             answer = replace(answer, question=mask_personal_numbers(q))
             if q in tentative and answer.abstained:

@@ -598,10 +598,17 @@ def test_a_question_the_emails_statements_steer_to_a_decline_is_answered_as_aske
     [item] = [i for i in draft.items if i.question.startswith("We were wondering whether we should use the application form")]
     assert not item.manual and item.answer.citations[0].section == "Søknad ved andre formål enn forskning"
     assert not any("via søknadsskjemaene" in c.quote for c in item.answer.citations)
+    # (nor, where the asker's purpose is told in words that say nothing of who they are, either route)
     for mail in ("Hei,\n\nJeg er stipendiat og skal søke om data til doktorgraden min i løpet av høsten. "
                  "Hvem er kontaktperson for prosjektet?\n\nHilsen\nKari",
                  "Hello,\n\nWe are a research group at the university and will apply for data this autumn. "
-                 "Who is the contact person for our project?\n\nBest,\nJohn"):
+                 "Who is the contact person for our project?\n\nBest,\nJohn",
+                 "Hei,\n\nJeg holder på med en doktorgrad om hjerneslag og skal søke om data i løpet av høsten. "
+                 "Hvem er kontaktperson for prosjektet?\n\nHilsen\nKari",
+                 "Hei,\n\nEg skriv masteroppgåve om fødslar og skal søkje om data til våren. "
+                 "Kven er kontaktperson for prosjektet?\n\nHelsing\nOla",
+                 "Hello,\n\nOur research group will apply for NPR data this spring. "
+                 "Who should we contact about the project?\n\nBest,\nJohn"):
         assert [i.manual for i in drafter.draft(read_mail(mail)).items] == [True], mail
     # steered or not, what the guidance does not say stays for staff
     draft = drafter.draft(read_mail("Hei,\n\nVi er en kommune og skal søke om data i løpet av våren. "
