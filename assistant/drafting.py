@@ -9,7 +9,8 @@ sentences as context (a question with no topic of its own, "Kvar gjer eg det?", 
 the statement before it, and with the question asked after that statement, if any, as what it
 points back to); where that context steers a question to a decline while the question asked alone
 (with who the asker says they are: "I work for a consultancy") is answered for sure
-(`tuning.ALONE_SURE`), the answer asked alone stands. The draft quotes the
+(`tuning.ALONE_SURE`), the answer asked alone stands; a route meant for some askers only where the
+asker has said who they are. The draft quotes the
 citations it returns, with section and file. A
 question the guidance does not cover is listed under "Må besvares manuelt", never guessed. A
 sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever at vi oppgir
