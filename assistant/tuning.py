@@ -68,7 +68,7 @@ ASKING_CHARS = 400  # ...each at most this long (the longest labelled sentence h
 ASKING_MIN_WORDS = 4  # a shorter sentence the patterns miss is no question the model is asked about (of 26 labelled ones, 3 ask)
 ASKING_KEPT = 4096  # sentences whose probability is kept, by digest (a signature's or a template's lines come again)
 ASKING_TOTAL = 8000  # ...and together at most this many characters (~2.5 s at worst; a 20,000-character e-mail of long sentences took 7.8 s at 1,000 each)
-ALONE_SURE = 0.8  # an e-mail question the e-mail's other sentences steer to a decline is answered as asked alone (who the asker says they are still heard) where the decision is this sure of that answer (its calibration: every main-set question scored 0.8 or more was answered right; development drafts 276 -> 278, none answering an uncovered question)
+ALONE_SURE = 0.8  # an e-mail question the e-mail's other sentences steer to a decline is answered as asked alone (who the asker says they are still heard; a route only where they said it) where the decision is this sure of that answer (its calibration: every main-set question scored 0.8 or more was answered right; development drafts 276 -> 278, none answering an uncovered question)
 
 # --- answer composition (answering.py)
 SECOND_SECTION_SHARE = 0.3  # a further section must add this share of the question...
