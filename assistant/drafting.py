@@ -9,10 +9,10 @@ sentences as context (a question with no topic of its own, "Kvar gjer eg det?", 
 the statement before it, and with the question asked after that statement, if any, as what it
 points back to); where that context steers a question to a decline while the question asked alone
 (with who the asker says they are: "I work for a consultancy") is answered for sure
-(`tuning.ALONE_SURE`), the answer asked alone stands; a route meant for some askers only where the
-asker has said who they are. The draft quotes the
-citations it returns, with section and file. A
-question the guidance does not cover is listed under "Må besvares manuelt", never guessed. A
+(`tuning.ALONE_SURE`), the answer asked alone stands, and quotes a route meant for some askers only
+where the asker has said who they are. The draft quotes the citations it returns, with section
+and file. A question the guidance does not cover is listed under "Må besvares manuelt", never
+guessed. A
 sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever at vi oppgir
 hva NPR tar per time …") is an item only where the guidance answers it; declined, it stays context.
 A question asked twice is answered once. At most MAX_QUESTIONS (20) questions per e-mail are
@@ -212,10 +212,11 @@ class Drafter:
             more = {"earlier": earlier} if earlier else {}
             answer = self.assistant.ask(text, context=context, whole=whole, signed=role, **more)
             if answer.abstained and answer.reason == "not_covered" and context and not lean:
-                # the e-mail's other sentences steer a question to its section ("jeg skal søke om
-                # data i løpet av våren" draws "finnes det åpent tilgjengelig statistikk …?" to the
-                # application); where they steer it away from an answer the decision is sure of
-                # when it is asked alone, that answer stands. Who the asker says they are is still
+                # the e-mail's other sentences steer a question to its section ("… is not intended
+                # for publication or research." drew a consultancy's "should we use the application
+                # form on helsedata.no for this" to the research route, never quoted to it); where
+                # they steer it away from an answer the decision is sure of when it is asked
+                # alone, that answer stands. Who the asker says they are is still
                 # heard (as a signature is): a PhD student's "Hvem er kontaktperson for
                 # prosjektet?" is never sent the route for other purposes
                 said = f"{introductions(context)} {role}".strip()
