@@ -104,8 +104,6 @@ class AskingModel:
         return regex or (p >= self.high and self.may_overrule(sentence, regex))
 
 
-
-
 @lru_cache(maxsize=4)
 def _read(path: str) -> dict:
     try:

@@ -12,9 +12,9 @@ points back to); where that context steers a question to a decline while the que
 (`tuning.ALONE_SURE`), the answer asked alone stands, and quotes a route meant for some askers only
 where the asker has said who they are. The draft quotes the citations it returns, with section
 and file. A question the guidance does not cover is listed under "Må besvares manuelt", never
-guessed. A
-sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever at vi oppgir
-hva NPR tar per time …") is an item only where the guidance answers it; declined, it stays context.
+guessed. A sentence only the asking model hears ask (assistant/asking.py: "Budsjettet vårt krever
+at vi oppgir hva NPR tar per time …") is an item only where the guidance answers it; declined, it
+stays context.
 A question asked twice is answered once. At most MAX_QUESTIONS (20) questions per e-mail are
 looked up; the rest are listed for staff under their own heading (asked=False), never dropped from
 the draft's items, and the first MAX_LISTED (30) of them are written out in its text, the others
@@ -216,16 +216,16 @@ class Drafter:
                 # for publication or research." drew a consultancy's "should we use the application
                 # form on helsedata.no for this" to the research route, never quoted to it); where
                 # they steer it away from an answer the decision is sure of when it is asked
-                # alone, that answer stands. Who the asker says they are is still
-                # heard (as a signature is): a PhD student's "Hvem er kontaktperson for
-                # prosjektet?" is never sent the route for other purposes
-                said = f"{introductions(context)} {role}".strip()
-                alone = self.assistant.ask(text, whole=whole, signed=said, **more)
+                # alone, that answer stands. Who the asker says they are is still heard (as a
+                # signature is): a PhD student's "Hvem er kontaktperson for prosjektet?" is never
+                # sent the route for other purposes
+                introduced = f"{introductions(context)} {role}".strip()
+                alone = self.assistant.ask(text, whole=whole, signed=introduced, **more)
                 # ...and a route meant for some askers (the research form, the route for other
                 # purposes) only where the asker has said who they are: a purpose told in other
                 # words ("Jeg holder på med en doktorgrad …") is heard only in the context left out
                 routed = any((c.source, c.section) in self.assistant.askers for c in alone.citations)
-                if not alone.abstained and alone.confidence >= T.ALONE_SURE and (said or not routed):
+                if not alone.abstained and alone.confidence >= T.ALONE_SURE and (introduced or not routed):
                     answer = alone
             answer = replace(answer, question=mask_personal_numbers(q))
             if q in tentative and answer.abstained:

@@ -318,14 +318,15 @@ def find_asked(text: str, model=None) -> tuple[list[tuple[str, str]], str]:
     paragraphs = [[t for t in (" ".join(x.split()).lstrip("–—- ").strip(QUOTES + " ")
                                for x in sentences(mask_personal_numbers(p), SENTENCE_BREAK)) if t]
                   for p in PARAGRAPH.split(text)]
-    heard = _heard(model, [s for said_here in paragraphs for s in said_here])
+    verdicts = {s: asks(s) for said_here in paragraphs for s in said_here}  # the patterns', once per sentence
+    heard = _heard(model, verdicts)
     asked, context = [], []
     for said_here in paragraphs:
         said: list[str] = []
         since = ""  # the question asked after the last statement, which a next one may point back to
         # a quoted question asks like a bare one: «Hvor lang tid tar søknaden?» -> Hvor lang tid ...
         for sentence, after in zip(said_here, said_here[1:] + [""]):
-            regex = asks(sentence)
+            regex = verdicts[sentence]
             asking = regex if sentence not in heard else model.combine(regex, heard[sentence], sentence)
             if asking and not (after and leads_in(sentence, after)):
                 for part in [p for p in split_questions(sentence) if asks(p)] if regex else [sentence]:
@@ -364,15 +365,16 @@ def _antecedent(said: list[str], since: str) -> str:
     return mask_personal_numbers(before)
 
 
-def _heard(model, said: list[str]) -> dict[str, float]:
+def _heard(model, verdicts: dict[str, bool]) -> dict[str, float]:
     """The model's probability that each sentence it may overrule the patterns on asks ({} without a
-    model: see AskingModel.may_overrule); only the first ASKING_SENTENCES sentences of at most ASKING_CHARS characters, ASKING_TOTAL together (a
-    pasted log of thousands of lines costs one batch of bounded size; the rest are judged by the
-    patterns alone)."""
+    model: see AskingModel.may_overrule); `verdicts`: each sentence, in order, with the patterns'
+    verdict. Only the first ASKING_SENTENCES sentences of at most ASKING_CHARS characters,
+    ASKING_TOTAL together (a pasted log of thousands of lines costs one batch of bounded size; the
+    rest are judged by the patterns alone)."""
     if model is None:
         return {}
     judged, total = [], 0
-    for s in dict.fromkeys(s for s in said if len(s) <= T.ASKING_CHARS and model.may_overrule(s, asks(s))):
+    for s in (s for s, regex in verdicts.items() if len(s) <= T.ASKING_CHARS and model.may_overrule(s, regex)):
         if len(judged) >= T.ASKING_SENTENCES or total + len(s) > T.ASKING_TOTAL:
             break
         judged.append(s)
