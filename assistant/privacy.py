@@ -18,14 +18,21 @@ with a possible date (day 01-31, or 41-71 for a D-number; month 01-12, or 41-52 
 H-number), and so are 13 when the year is written out ("01.01.1990 12345"). Masking whole
 groups is what keeps look-alikes next to a number: the date and the "3" stay in
 "Født 01.01.1990 01019012345 3 timer", and "konto 1234 5678 901 23" stays (no date). Check
-digits are not checked: a mistyped number is still personal data, and a false positive costs a
-masked number while a false negative leaks one.
+digits are not checked (but for the letter shapes below): a mistyped number is still personal
+data, and a false positive costs a masked number while a false negative leaks one.
 Letters typed for digits are read as the digits they stand for, in words that mix digits and
 those letters (O or o for 0, I or l for 1): "O1O19O12345", "0l0l90 l2345" and "O1.O1.9O 12345" are
 masked. A word of letters alone is a word ("Phase III 2019-2023", "I'll", "OOOOOOOOOOO" stay), and a
 capital O or I with two or three digits an ICD-10 code ("ICD-10 I61–I64), 2012–2022", "I210 2019
-345" stay), so a group typed in letters alone ("O1.O1.OO 0011O") or starting a group of three
-("010190 O11 76") is not read, nor a number glued to a letter ("O1O19O12345l").
+345" stay). Those groups of letters alone are read as digits too (not a Roman numeral, an ICD-10
+code or an HTML tag's name), and look-alike letters at a group's end as letters glued to it, where
+the 11 digits that come out are grouped as people write a number (010190 12345, 01 01 90 123 45,
+0101 90 12345, ...: WRITTEN_SHAPES) and hold a fødselsnummer's control digits: "IO.IO.9O IOI17",
+"15O385I2363l" and "l15O385I2363, 3 barn" are masked, while "Phase III 2014-2021", stage tables
+("III\\t1769\\t7195"), register rows ("23.12.2015\\tO80\\t44") and "<ol><li>…" stay. Left as
+written: a group typed as a Roman numeral ("24.II.74 00189") or as an ICD-10 code ("150385 I23
+63"), letters glued to both ends of a number written in groups ("lI4023O-56462l"), more than
+GLUED_LETTERS glued to one end, and a number typed that way whose control digits are mistyped too.
 Deliberately not masked: a number glued to more digits (12 or more in one group: account
 numbers with a 12th digit, timestamps), numbers after "+" (international phone numbers such as
 +46 8 524 800 00), and encoded text: callers mask after quoted-printable, base64 and HTML are
@@ -43,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import logging
 import os
 import re
@@ -52,8 +60,8 @@ from pathlib import Path
 from .errors import ConfigError
 from .files import NO_LINKS
 
-__all__ = ["MASK", "MaskingFilter", "keyed_token", "looks_personal", "mask_personal_numbers", "secret_key",
-           "without_number_names"]
+__all__ = ["MASK", "WRITTEN_SHAPES", "MaskingFilter", "check_digits_hold", "keyed_token", "looks_personal",
+           "mask_personal_numbers", "secret_key", "without_number_names"]
 
 # invisible characters someone may paste inside a number: zero-width space/joiners, word joiner,
 # BOM, soft hyphen, bidi marks; and U+FFFD, what an undecodable separator turns into
@@ -85,6 +93,9 @@ _DIGIT = re.compile(r"\d")
 _LOOK_ALIKE = re.compile(r"[0-9OoIl]++")  # one pass, no backtracking: its words are checked in _as_digits
 _AS_DIGIT = str.maketrans("OoIl", "0011")
 _ICD = re.compile(r"[OI]\d{2,3}")  # an ICD-10 code, with or without its fourth character ("I21", "I210", "O80")
+GLUED_REACH = 40  # characters either side of a group with glued letters: a written number is shorter
+GLUED_MOST = 200  # groups with glued letters looked at in one text (an e-mail has a handful)
+GLUED_LETTERS = 2  # letters at either end of a group that may be glued to it
 KEY_FILE = "privacy.key"
 KEY_BYTES = 32
 
@@ -125,8 +136,27 @@ def looks_personal(digits: str) -> bool:
     return (1 <= day <= 31 or 41 <= day <= 71) and (1 <= month <= 12 or 41 <= month <= 52)
 
 
-def _spans(text: str):
-    """(start, end) of each personal number in `text`, by start; spans may overlap.
+# how a personal number is grouped when written (the date as 010190, 01 01 90, 0101 90, 01 0190 or
+# 01 01 1990; the rest as 12345, 123 45 or 12 345), or one group of 11 or 13
+_DATES = ((6,), (2, 2, 2), (4, 2), (2, 4), (2, 2, 4))
+WRITTEN_SHAPES = frozenset({(11,), (13,)} | {d + r for d in _DATES for r in ((5,), (3, 2), (2, 3))})
+_INVISIBLE = re.compile(f"[{_ZW}]+")
+
+
+def _shape(text: str, groups: list[tuple[int, int]]) -> tuple[int, ...]:
+    """How many digits each group holds as seen: groups split by invisible characters alone are one."""
+    sizes = [groups[0][1] - groups[0][0]]
+    for (_, end), (start, stop) in zip(groups, groups[1:]):
+        if _INVISIBLE.fullmatch(text, end, start):
+            sizes[-1] += stop - start
+        else:
+            sizes.append(stop - start)
+    return tuple(sizes)
+
+
+def _spans(text: str, strict: bool = False):
+    """(start, end) of each personal number in `text`, by start; spans may overlap. `strict`: only
+    numbers grouped as people write them (WRITTEN_SHAPES) whose control digits hold.
 
     _spans("Født 01.01.1990 01019012345") -> [(16, 27)]
     """
@@ -151,7 +181,10 @@ def _spans(text: str):
                 j = ends.get(before + size)
                 # 11 digits on their own are masked whatever they start with (also an FH-number,
                 # 8 or 9 and no date); made of several groups, they must start with a date
-                if j is not None and (j == i and size == 11 or looks_personal(digits[before:before + size])):
+                if j is None or not (j == i and size == 11 or looks_personal(digits[before:before + size])):
+                    continue
+                if not strict or (_shape(text, groups[i:j + 1]) in WRITTEN_SHAPES
+                                  and check_digits_hold(digits[before:before + size])):
                     yield a, groups[j][1]
             before += b - a
 
@@ -177,12 +210,99 @@ def _as_digits(text: str) -> str:
     return _LOOK_ALIKE.sub(read, text)
 
 
+def check_digits_hold(digits: str) -> bool:
+    """Whether 11 digits (13 with the year written out) end in the two control digits a
+    fødselsnummer, D- or H-number is given (modulus 11, weights 3 7 6 1 8 9 4 5 2, then 5 4 3 2 7
+    6 5 4 3 2).
+
+        check_digits_hold("15038512363") -> True;  check_digits_hold("15038512364") -> False
+    """
+    if len(digits) == 13:
+        digits = digits[:4] + digits[6:]
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    d = [int(c) for c in digits]
+    for weights, at in (((3, 7, 6, 1, 8, 9, 4, 5, 2), 9), ((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), 10)):
+        control = (11 - sum(w * x for w, x in zip(weights, d)) % 11) % 11
+        if control != d[at]:  # 10 is never a control digit
+            return False
+    return True
+
+
+def _is_word(word: str, text: str, a: int, b: int) -> bool:
+    """Whether a word of digits and look-alike letters at text[a:b] stays as written in every
+    reading: digits alone, part of a longer word ("Oslo", "x1O1"), a Roman numeral ("I", "II",
+    "III"), an ICD-10 code ("O80": "23.12.2015\tO80\t44", a date, a diagnosis and an age, is a row
+    of register data), or an HTML tag's name ("<ol>")."""
+    # (an invisible character inside a number splits no code off it: "I30\u200b676")
+    code = _ICD.fullmatch(word) and not (_INVISIBLE.match(text, b) or a and _INVISIBLE.match(text, a - 1))
+    return (word.isdigit() or (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha())
+            or word in ("I", "II", "III") or bool(code) or text.endswith(("<", "</"), 0, a))
+
+
+def _every_reading(text: str) -> str:
+    """`text` with every letter typed for a digit read as that digit, also in groups of letters
+    alone (not in the words of _is_word); the same length as `text`.
+
+        _every_reading("fnr O1.O1.OO OO11O, Phase III") -> "fnr 01.01.00 00110, Phase III"
+    """
+    def one(m: re.Match) -> str:
+        word = m.group(0)
+        return word if _is_word(word, text, m.start(), m.end()) else word.translate(_AS_DIGIT)
+
+    return _LOOK_ALIKE.sub(one, text)
+
+
+def _glued_spans(text: str, every: str):
+    """The numbers of `every` (`text` read by _every_reading) to which look-alike letters are glued
+    ("15O385I2363l", "lI15O385I2363", "150385 I2363l, 3 timer"): for each group with letters
+    before its first digit or after its last, up to GLUED_LETTERS of those at either end are kept
+    letters, the rest of the text around it read as in `every`. Strict spans (see _spans), in
+    `text`'s offsets; at most GLUED_MOST groups are looked at."""
+    looked = 0
+    for m in _LOOK_ALIKE.finditer(text):
+        word, a, b = m.group(0), m.start(), m.end()
+        if _is_word(word, text, a, b) or not (word[0].isalpha() or word[-1].isalpha()):
+            continue
+        if len(word) < 2:
+            continue
+        digits = [n for n, c in enumerate(word) if c.isdigit()]
+        looked += 1
+        if looked > GLUED_MOST:
+            return
+        # how many letters before its first digit and after its last (letters alone: "lO" before
+        # "\u200b1O1OOOO11O" may be a letter glued to a 0)
+        head, tail = (digits[0], len(word) - 1 - digits[-1]) if digits else (len(word) - 1, len(word) - 1)
+        lo, hi = max(0, a - GLUED_REACH), min(len(text), b + GLUED_REACH)
+        # the first k letters before it and the last n after it kept letters, the others read as
+        # digits ("llo4423": "l" glued to "lo4423"), any k and n but none of either
+        for k, n in itertools.product(range(min(head, GLUED_LETTERS) + 1), range(min(tail, GLUED_LETTERS) + 1)):
+            if not k and not n or k + n >= len(word):
+                continue
+            window = every[lo:a] + text[a:a + k] + every[a + k:b - n] + text[b - n:b] + every[b:hi]
+            for x, y in _spans(window, strict=True):
+                # a number cut by the window's edge is no number
+                if (x or not lo) and (y < len(window) or hi == len(text)) and _DIGIT.search(text, lo + x, lo + y):
+                    yield lo + x, lo + y
+
+
 def mask_personal_numbers(text: str) -> str:
     """'010190 12345 og 01.01.90–12345' -> '*********** og ***********'"""
     # the text as written, and read with letters for digits ("O1O19O12345"): a number either way
     # is masked (both, so a letter glued to a number written in digits, "01019012345l", never hides it)
     shadow = _as_digits(text)
-    spans = sorted(set(_spans(text)) | set(_spans(shadow))) if shadow != text else _spans(text)
+    spans = set(_spans(text)) | set(_spans(shadow)) if shadow != text else set(_spans(text))
+    every = shadow
+    if _DIGIT.search(text) and any(c in text for c in "OoIl"):
+        # the forms the reading above leaves as words, so that "Phase III 2019-2023" and "<ol>"
+        # stay: a group of letters alone ("IO.IO.9O IOI17"), letters glued to a number
+        # ("15O385I2363l"). Each masked only where it is grouped as a number is written, its
+        # control digits hold and a digit is typed as one
+        every = _every_reading(text)
+        if every != shadow:
+            spans |= {(a, b) for a, b in _spans(every, strict=True) if _DIGIT.search(text, a, b)}
+        spans |= set(_glued_spans(text, every))
+    spans = sorted(spans)
     merged: list[list[int]] = []  # overlapping spans: [start, end, how many]
     for start, end in spans:
         if merged and start < merged[-1][1]:
@@ -194,8 +314,8 @@ def mask_personal_numbers(text: str) -> str:
     for start, end, count in merged:
         # one number becomes one mask; numbers that overlap (a table of small counts where any
         # 11 digits in a row may start with a date) lose their digits, never the text between
-        whole = count == 1 or len(_DIGIT.findall(shadow, start, end)) <= 13  # one number read two ways
-        out += [text[done:start], MASK if whole else _DIGIT.sub("*", shadow[start:end])]
+        whole = count == 1 or len(_DIGIT.findall(every, start, end)) <= 13  # one number read two ways
+        out += [text[done:start], MASK if whole else _DIGIT.sub("*", every[start:end])]
         done = end
     return "".join(out) + text[done:]
 

@@ -30,7 +30,8 @@ from assistant.feedback import FeedbackStore
 from assistant.index import new_build_id
 from assistant.mail import read_mail
 from assistant.errors import ConfigError
-from assistant.privacy import MASK, MaskingFilter, keyed_token, looks_personal, mask_personal_numbers, secret_key
+from assistant.privacy import (MASK, WRITTEN_SHAPES, MaskingFilter, check_digits_hold, keyed_token, looks_personal,
+                               mask_personal_numbers, secret_key)
 from assistant.records import Answer
 from assistant.settings import Settings
 from conftest import REPO_ROOT
@@ -92,6 +93,52 @@ def test_numbers_next_to_numbers_or_split_by_lines_quotes_or_tags_are_masked(wri
 ])
 def test_a_number_written_with_letters_for_digits_is_masked(written, masked):
     assert mask_personal_numbers(written) == masked
+
+
+@pytest.mark.parametrize("written,masked", [
+    # 101090 10117 and 150385 12363 hold their control digits: typed with a group of letters alone
+    # or letters glued to them, they are masked all the same
+    ("fnr IO.IO.9O IOI17", f"fnr {MASK}"),
+    ("15O385I2363l", f"{MASK}l"), ("lI15O385I2363", f"lI{MASK}"), ("l15O385I2363l", f"l{MASK}l"),
+    ("fnr 150385 I2363l, 3 barn", f"fnr {MASK}l, 3 barn"), ("Født 15.03.1985 l15O385I2363", f"Født 15.03.1985 l{MASK}"),
+    ("Phase III 2019-2023, fnr: 15O385I2363l.", f"Phase III 2019-2023, fnr: {MASK}l."),
+    ("fnr I5O3\u200b85 I2363", f"fnr {MASK}"), ("15\u200bO385 I2363", MASK),  # an invisible character splits no code off
+    # 010100 00110 (1 January 1900 or 2000) holds them too, its date typed in letters alone
+    ("O1.O1.OO OO11O", MASK),
+    # the same shapes whose control digits do not hold stay: they read as words
+    ("15O385I2364l", "15O385I2364l"), ("IO.IO.9O IOI18", "IO.IO.9O IOI18"),
+])
+def test_a_number_typed_with_letters_in_shapes_words_take_is_masked_where_its_control_digits_hold(written, masked):
+    """A group of letters alone reads as a word ("IO"), and a letter next to a number may be one:
+    those are read as digits only where the 11 digits that come out are grouped as a number is
+    written and hold its control digits."""
+    assert mask_personal_numbers(written) == masked
+
+
+@pytest.mark.parametrize("kept", [
+    # ICD-10 codes with their decimals, Roman numerals (cancer stages) in tables, HTML lists, rows of
+    # register data (a date, a diagnosis, an age): read every way, some 11 digits in them would hold
+    # control digits by chance, so codes, numerals and tags are never read
+    "Vi ber om data for diagnosekodene I10 I50.0 I50.1 I63.0 O84 i perioden 2015-2022.",
+    "I24; I26.9; I50.0; I50.9; O11; O14.1; O24.4; O72", "O23.5; O16.1; I47.6", "III\t1769\t7195",
+    "Stadium\tN\nI\t6963\t474\t83\nII\t4837\t18\nIII\t8\t27\t7319\t3969\t874\nIV\t62\t33\t3809\t627\t8788",
+    "Phase III 2014-2021", "Stadium III: 2027–2030, 2 pasienter", "<ol><li>5056</li><li>3933</li></ol><p>92</p>",
+    "OOOOOOOOOOO 5", "23.12.2015\tO80\t44", "10.08.2019\tO80\t31", "Kodene: I10 I50 og perioden 20.03.18 I50 38",
+    "Dato\tDiagnose\tAlder\n02.01.2019\tI21\t67\n27.05.2016\tI64\t19\n03.01.2019\tI63\t81",
+    "<ol><li>4354</li><li>67233</li></ol>", "24.II.74 00189",
+])
+def test_codes_numerals_and_tags_read_every_way_stay_unless_a_number_is_written(kept):
+    assert mask_personal_numbers(kept) == kept
+
+
+def test_the_control_digits_are_those_of_a_fodselsnummer():
+    assert check_digits_hold("15038512363") and check_digits_hold("1503198512363")  # the year written out
+    assert not check_digits_hold("15038512364") and not check_digits_hold("15038512373")
+    assert not check_digits_hold("1503851236") and not check_digits_hold("15038512a63")
+    for nine in ("150385123", "010190123", "410190500", "012345678"):
+        control = check_digits(nine)
+        assert check_digits_hold(nine + control) if control else not any(
+            check_digits_hold(nine + f"{n:02d}") for n in range(100))
 
 
 @pytest.mark.parametrize("kept", ["Oslo, Ole og Ida", "lolololololo", "OOOOOOOOOOO", "Oslo l0l IO2 2O24",
@@ -305,6 +352,30 @@ def test_generated_numbers_with_letters_for_digits_never_survive_masking(number,
                     else x for n, c in enumerate(written))
     read = re.findall(r"(?<![^\W\d_])[0-9OoIl]*[OoIl][0-9OoIl]*(?![^\W\d_])", typed)
     assume(all(not w.isalpha() and not re.fullmatch(r"[OI]\d{2,3}", w) for w in read))
+    masked = mask_personal_numbers(typed)
+    read_back = masked.translate(str.maketrans("OoIl", "0011"))
+    assert digits not in re.sub(r"[^\d]", "", read_back), (typed, masked)
+
+
+@some(150)
+@given(number=personal_numbers(), letters=st.lists(st.sampled_from("OoIl"), min_size=13, max_size=13),
+       glued=st.sampled_from(["", "l", "I", "o", "ll", "lo"]), at_start=st.booleans())
+def test_generated_numbers_typed_with_letters_in_any_group_never_survive_masking(number, letters, glued, at_start):
+    """Every 0 and 1 may be typed as a letter, so a group may be letters alone ("O1.O1.OO"), and
+    look-alike letters may be glued to its start or end: a number whose control digits hold (all
+    generated numbers) is masked all the same, where it is grouped as people write numbers (not cut
+    anywhere, as `cut` does) and no group is a Roman numeral ("II") or an ICD-10 code ("O11"): read
+    as those, by design."""
+    digits, written = number
+    visible = re.sub("[\u200b-\u200f\u2060\ufeff\u00ad]", "", written)
+    assume(tuple(len(g) for g in re.findall(r"\d+", visible)) in WRITTEN_SHAPES)
+    swap = iter(letters)
+    typed = "".join(c if c not in "01" or (x := next(swap)) in "Il" and c == "0" or x in "Oo" and c == "1"
+                    else x for c in written)
+    assume(not re.search(r"(?<![^\W\d_])(?:I{1,3}|[OI]\d{2,3})(?![^\W\d_])", typed))
+    places = [n for n, c in enumerate(written) if c.isdigit()]  # the number's digits, typed or not
+    at = places[0] if at_start else places[-1] + 1
+    typed = typed[:at] + glued + typed[at:]
     masked = mask_personal_numbers(typed)
     read_back = masked.translate(str.maketrans("OoIl", "0011"))
     assert digits not in re.sub(r"[^\d]", "", read_back), (typed, masked)
