@@ -232,7 +232,7 @@ def check_digits_hold(digits: str) -> bool:
 def _is_word(word: str, text: str, a: int, b: int) -> bool:
     """Whether a word of digits and look-alike letters at text[a:b] stays as written in every
     reading: digits alone, part of a longer word ("Oslo", "x1O1"), a Roman numeral ("I", "II",
-    "III"), an ICD-10 code ("O80": "23.12.2015\tO80\t44", a date, a diagnosis and an age, is a row
+    "III"), an ICD-10 code ("O80": "23.12.2015\\tO80\\t44", a date, a diagnosis and an age, is a row
     of register data), or an HTML tag's name ("<ol>")."""
     # (an invisible character inside a number splits no code off it: "I30\u200b676")
     code = _ICD.fullmatch(word) and not (_INVISIBLE.match(text, b) or a and _INVISIBLE.match(text, a - 1))
