@@ -198,16 +198,17 @@ def _as_digits(text: str) -> str:
     """
     if not any(c in text for c in "OoIl"):
         return text
+    return _reading(text, lambda word, a, b: word.isalpha() or bool(_ICD.fullmatch(word)) or _is_word(word, text, a, b))
 
-    def read(m: re.Match) -> str:
-        word, a, b = m.group(0), m.start(), m.end()
-        if word.isdigit() or word.isalpha() or _ICD.fullmatch(word):
-            return word
-        if (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha()):
-            return word  # part of a longer word ("x1O1", "I21a")
-        return word.translate(_AS_DIGIT)
 
-    return _LOOK_ALIKE.sub(read, text)
+def _reading(text: str, kept) -> str:
+    """`text` with each word of digits and look-alike letters read as digits unless kept(word,
+    start, end)."""
+    def one(m: re.Match) -> str:
+        word = m.group(0)
+        return word if kept(word, m.start(), m.end()) else word.translate(_AS_DIGIT)
+
+    return _LOOK_ALIKE.sub(one, text)
 
 
 def check_digits_hold(digits: str) -> bool:
@@ -237,7 +238,12 @@ def _is_word(word: str, text: str, a: int, b: int) -> bool:
     # (an invisible character inside a number splits no code off it: "I30\u200b676")
     code = _ICD.fullmatch(word) and not (_INVISIBLE.match(text, b) or a and _INVISIBLE.match(text, a - 1))
     return (word.isdigit() or (a and text[a - 1].isalpha()) or (b < len(text) and text[b].isalpha())
-            or word in ("I", "II", "III") or bool(code) or text.endswith(("<", "</"), 0, a))
+            or word in ("I", "II", "III") or bool(code) or _tag_name(word, text, a, b))
+
+
+def _tag_name(word: str, text: str, a: int, b: int) -> bool:
+    """Whether the letters at text[a:b] name an HTML tag: "<ol>", "</li>", "<ol class=…"."""
+    return word.isalpha() and text.endswith(("<", "</"), 0, a) and text.startswith((">", " ", "/"), b)
 
 
 def _every_reading(text: str) -> str:
@@ -246,11 +252,7 @@ def _every_reading(text: str) -> str:
 
         _every_reading("fnr O1.O1.OO OO11O, Phase III") -> "fnr 01.01.00 00110, Phase III"
     """
-    def one(m: re.Match) -> str:
-        word = m.group(0)
-        return word if _is_word(word, text, m.start(), m.end()) else word.translate(_AS_DIGIT)
-
-    return _LOOK_ALIKE.sub(one, text)
+    return _reading(text, lambda word, a, b: _is_word(word, text, a, b))
 
 
 def _glued_spans(text: str, every: str):
