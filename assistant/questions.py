@@ -134,8 +134,20 @@ def only_requests(sentence: str) -> bool:
 
 def leads_in(sentence: str, following: str) -> bool:
     """A need that the next sentence asks about by pointing back: "I planen må vi oppgi hvem som er
-    databehandler. Hvem er det for NPR?" asks once, and the need is its context."""
-    return only_requests(sentence) and not only_requests(following) and is_asking(following) and points_back(following)
+    databehandler. Hvem er det for NPR?" asks once, and the need is its context. People named
+    by a pronoun who wish to know point back to the askers, not to the need ("Our legal team asked
+    for the legal basis. They would also like to know whether …" asks twice)."""
+    return (only_requests(sentence) and not only_requests(following) and is_asking(following)
+            and points_back(PEOPLE_WISH.sub(" ", following, count=1)))
+
+
+# "They would also like to know", "De lurer også på", "Dei vil gjerne vite": a pronoun that is the
+# subject of a wish to know, at the start of a sentence
+PEOPLE_WISH = re.compile(r"^\W*(?:(?:and|but|so|og|men|så)\s+)?(?:they|de|dei)\s+(?:(?:would|also|too|both|all|"
+                         r"really|then|også|òg|gjerne|begge|alle|da|då)\s+)*"
+                         r"(?:like\s+to\s+know|want(?:s|ed)?\s+to\s+know|wonder(?:s|ed)?|ask(?:s|ed)?|lur(?:er|ar|te)|"
+                         r"vil\s+(?:(?:også|òg|gjerne)\s+)*vite|ønsk(?:er|jer)\s+(?:(?:også|òg|gjerne)\s+)*å\s+vite|"
+                         r"spør|spurte|spurde)\b", re.IGNORECASE)
 
 
 def _context_in_chat(parts: list[str]) -> set[str]:

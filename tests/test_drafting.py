@@ -659,6 +659,14 @@ def test_a_need_followed_by_a_question_pointing_back_is_its_context():
     assert find_questions("Send meg gjerne prisen. Hvor lang tid tar det?")[0] == ["Send meg gjerne prisen.", "Hvor lang tid tar det?"]
     assert split_questions("Vi må oppgi hvem som er databehandlingsansvarlig og hvem som er databehandler.") == \
         ["Vi må oppgi hvem som er databehandlingsansvarlig og hvem som er databehandler."]
+    # a pronoun naming the people who wish to know points back to the askers, not to the need: both ask
+    two = ("Our legal team asked for the legal basis of the register. "
+           "They would also like to know whether companies have been granted data.")
+    assert find_questions(two)[0] == ["Our legal team asked for the legal basis of the register.",
+                                      "They would also like to know whether companies have been granted data."]
+    # and where what they wish to know points back, the need is still its context
+    assert find_questions("We must state the exclusion criteria. They asked whether there are any for NPR.")[0] == \
+        ["They asked whether there are any for NPR."]
 
 
 def test_eml_gives_sender_subject_and_masked_body():
