@@ -110,12 +110,14 @@ def skip_reason(msg: Message, size: int, own: str, flags: str = "") -> str | Non
 
 
 def reply_to(msg: Message) -> str:
-    """Where a reply goes: Reply-To when it holds an address, else From; "" when neither does."""
+    """Where a reply goes: Reply-To when it holds an address, else From; "" when neither does.
+    A personal number in a name is masked here, before formataddr writes a name with æøå as an
+    encoded word ("=?utf-8?b?…?="), which no masker reads into."""
     for name in ("Reply-To", "From"):
         value = _header(msg, name)
         pairs = [(n, a) for n, a in email.utils.getaddresses([value]) if "@" in a]
         if pairs:
-            return ", ".join(email.utils.formataddr(p) for p in pairs)
+            return ", ".join(email.utils.formataddr((mask_personal_numbers(n), a)) for n, a in pairs)
     return ""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import email
+import email.header
 import hashlib
 import json
 import os
@@ -653,6 +654,16 @@ def test_since_leaves_older_mail_alone(tmp_path, drafter, imap):
         box.close()
     assert (summary.read, summary.drafted) == (1, 1)
     assert [m["In-Reply-To"] for _, m in imap_drafts(imap)] == ["<m4@example.no>"]
+
+
+def test_a_number_in_a_name_with_letters_beyond_ascii_is_masked_before_the_name_is_encoded():
+    """formataddr writes "Kåre Ødegård 01019012345" as an encoded word ("=?utf-8?b?…?="), in which no
+    masker finds the digits, and the draft's To: line gave them back in clear."""
+    msg = parse(b"From: =?utf-8?q?K=C3=A5re_=C3=98deg=C3=A5rd_01019012345?= <kare@example.no>\n\nHei")
+    to = reply_to(msg)
+    decoded = str(email.header.make_header(email.header.decode_header(to)))
+    assert decoded == "Kåre Ødegård *********** <kare@example.no>"
+    assert not leaked(decoded) and not leaked(to)
 
 
 def test_reply_to_a_name_with_letters_beyond_ascii(tmp_path, drafter):
