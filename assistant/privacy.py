@@ -63,15 +63,28 @@ from .files import NO_LINKS
 __all__ = ["MASK", "WRITTEN_SHAPES", "MaskingFilter", "check_digits_hold", "keyed_token", "looks_personal",
            "mask_personal_numbers", "secret_key", "without_number_names"]
 
-# invisible characters someone may paste inside a number: zero-width space/joiners, word joiner,
-# BOM, soft hyphen, bidi marks; and U+FFFD, what an undecodable separator turns into
-_ZW = "\ufffd\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069"
-_SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# invisible characters someone may paste inside a number: every format character (Unicode's Cf:
+# zero-width space and joiners, word joiner, BOM, soft hyphen, bidi marks such as the Arabic letter
+# mark, tags; tests check the list against the running Python's Unicode data), combining marks
+# and variation selectors (the grapheme joiner U+034F, an emoji's U+FE0F, Mongolian's U+180B), the
+# fillers that show as blanks (Hangul U+3164, braille U+2800); NUL; and U+FFFD, what an undecodable
+# separator turns into
+_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+           "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+           "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_MARKS = ("\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+          "\u180b-\u180d\u180f")
+_FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
+_ZW = f"\x00\ufffd{_FORMAT}{_MARKS}{_FILLERS}"
+# spaces, and the breaks a line may end with besides \r and \n (vertical tab, form feed, NEL, U+2028, U+2029)
+_SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c\x85\u2028\u2029"
 _DASH = "\\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 # "<", ">": quoted lines joined into one ("> 010190 > 12345"); "," ";" ":" brackets "*" "·" "'": a number
-# written "010190,12345", "010190: 12345", "(010190) 12345" (a list's numbers stay: only whole groups
-# that add up to a personal number, starting with a date, are masked)
-_SEP = f"[{_DASH}./\\\\_<>,;:()\\[\\]*\u00b7\u2219'\u2019]"
+# written "010190,12345", "010190: 12345", "(010190) 12345"; "|" a table's cells, "…", quotes, and
+# the full stops and slashes of other scripts ("010190|12345", '"010190" 12345', "010190。12345") (a
+# list's numbers stay: only whole groups that add up to a personal number, starting with a date, are
+# masked)
+_SEP = f"[{_DASH}./\\\\_<>,;:()\\[\\]*\u00b7\u2219'\u2019|\u00a6\u2024\u2025\u2026\u2044\u2215\u3002\uff0e\uff0f\u0022\u201c\u201d\u00ab\u00bb`]"
 _BLANK = f"[{_SPACE}{_ZW}]"
 # HTML tags and entities between the groups are gaps, and their own digits (<td width="2">, &#8203;) no group
 _MARKUP = "<[^<>\\d\\s][^<>]{0,200}+>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,7});"

@@ -50,6 +50,32 @@ def test_every_way_of_writing_the_number_is_masked(written):
     assert mask_personal_numbers(f"Fnr: {written}, takk.") == f"Fnr: {MASK}, takk."
 
 
+@pytest.mark.parametrize("between", [
+    # marks and fillers that show nothing or a blank: the grapheme joiner, an emoji's variation
+    # selector, Mongolian's, a combining accent, Hangul's and braille's blanks, NUL, U+FFFD
+    "\u034f", "\ufe0f", "\U000e0100", "\u180b", "\u0301", "\u3164", "\u2800", "\x00", "\ufffd",
+    # the breaks a line may end with besides \r and \n
+    "\u2028", "\u2029", "\x0b", "\x0c", "\x85",
+    # a table's cell, an ellipsis, quotes, and other scripts' full stops and slashes
+    "|", " | ", "…", "\u3002", "\u2024", "\u2044", "\u2215", "\uff0e", "\uff0f", '" "', "» «", "`",
+])
+def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_masked(between):
+    assert mask_personal_numbers(f"Fnr: 150385{between}12363, takk.") == f"Fnr: {MASK}, takk."
+    assert mask_personal_numbers(f"Fnr: 15{between}03{between}85{between}12363 takk.") == f"Fnr: {MASK} takk."
+
+
+def test_every_format_character_of_unicode_inside_a_number_is_masked():
+    """Every character of Unicode's category Cf (the Arabic letter mark U+061C, tags, bidi marks,
+    …) in the Unicode data of the Python that runs: the masker's list must not fall behind it."""
+    import sys
+    import unicodedata
+
+    format_chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert "\u061c" in format_chars and "\U000e0020" in format_chars
+    left = [f"U+{ord(ch):04X}" for ch in format_chars if mask_personal_numbers(f"fnr 150385{ch}12363.") != f"fnr {MASK}."]
+    assert left == []
+
+
 @pytest.mark.parametrize("written,masked", [("(010190) 12345", f"({MASK}"), ("010190 (12345)", f"{MASK})"),
                                             ("[010190] 12345", f"[{MASK}")])
 def test_a_bracketed_group_is_masked_and_its_outer_bracket_stays(written, masked):
