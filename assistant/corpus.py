@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def is_heading_line(line: str, most: int = MAX_HEADING_CHARS) -> bool:
         return False
     if BULLET.match(s) or s[-1] in ".:;,!" or "," in s or "@" in s:
         return False
-    if s.split()[-1].lower() in DANGLING:
+    if unicodedata.normalize("NFC", s.split()[-1].lower()) in DANGLING:  # "å" also saved decomposed ("a" and a ring)
         return False
     return s[0].isupper() or s[0].isdigit()
 

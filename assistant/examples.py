@@ -13,6 +13,7 @@ Deliberately left out: examples shared between documents, and weights per exampl
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 
 from .records import Example, Section
@@ -27,6 +28,16 @@ def examples_path(document: Path) -> Path:
     return Path(document).with_name(Path(document).stem + SUFFIX)
 
 
+def heading_of(written: str, headings: set[str]) -> str | None:
+    """The document's heading that `written` names: the same text, also where one of the two is
+    stored decomposed and the other not (a file saved on a Mac holds "Å" as "A" and a ring, NFD),
+    so the examples of "Åpne data" still reach their section; None when it names none."""
+    if written in headings:
+        return written
+    composed = unicodedata.normalize("NFC", written)
+    return next((h for h in sorted(headings) if unicodedata.normalize("NFC", h) == composed), None)
+
+
 def parse_examples(data, source: str, headings: set[str], where: str = "") -> tuple[list[Example], list[str]]:
     """Examples from one decoded file, and the problems found (as sentences).
 
@@ -39,9 +50,10 @@ def parse_examples(data, source: str, headings: set[str], where: str = "") -> tu
     blocks = [(h, v) for h, v in (data.get("sections") or {}).items()]
     blocks.append(("", data.get("out_of_scope") or {}))
     for heading, by_lang in blocks:
-        heading = str(heading)
-        if heading and heading not in headings:
-            problems.append(f"{where}{heading!r} is not a heading of the document; its examples are left out.")
+        written = str(heading)
+        heading = heading_of(written, headings) if written else ""
+        if heading is None:
+            problems.append(f"{where}{written!r} is not a heading of the document; its examples are left out.")
             continue
         if not isinstance(by_lang, dict):
             problems.append(f"{where}{heading or 'out_of_scope'}: expected nb:/nn:/en: lists.")
@@ -70,9 +82,10 @@ def parse_askers(data, source: str, headings: set[str], where: str = "", key: st
     if not isinstance(block, dict):
         return out, [f"{where}{key}: expected section headings, each with a list of words; left out."]
     for heading, cues in block.items():
-        heading = str(heading)
-        if heading not in headings:
-            problems.append(f"{where}{key}: {heading!r} is not a heading of the document; left out.")
+        written = str(heading)
+        heading = heading_of(written, headings)
+        if heading is None:
+            problems.append(f"{where}{key}: {written!r} is not a heading of the document; left out.")
         elif key == "not_for" and isinstance(cues, dict):  # {askers: [...], unless: [...]}
             askers, unless = cues.get("askers"), cues.get("unless", [])
             unknown = sorted(str(k) for k in cues if k not in ("askers", "unless"))

@@ -298,6 +298,31 @@ def test_the_shipped_example_file_covers_every_section_in_three_languages():
     assert sum(not e.section for e in examples) >= 30
 
 
+def test_a_document_saved_decomposed_keeps_its_examples(tmp_path, caplog):
+    """A page saved on a Mac holds "Å" as "A" and a combining ring (NFD); the example file, written
+    elsewhere, holds it composed: its headings still name the page's sections."""
+    import shutil
+    import unicodedata
+
+    text = GUIDANCE.read_text(encoding="utf-8")
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text
+    (tmp_path / GUIDANCE.name).write_text(decomposed, encoding="utf-8")
+    shutil.copy(examples_path(GUIDANCE), examples_path(tmp_path / GUIDANCE.name))
+    docs = load_documents(tmp_path)
+    sections = load_sections(docs)
+    # the same sections: "NPR har som formål å" (its "å" decomposed) is no heading
+    assert [unicodedata.normalize("NFC", s.heading) for s in sections] == \
+        [s.heading for s in load_sections(load_documents(CORPUS))]
+    with caplog.at_level("WARNING"):
+        examples = load_examples(docs, sections)
+    assert "is not a heading" not in caplog.text
+    for s in sections:
+        assert len([e for e in examples if e.section == s.heading]) >= 20, s.heading
+    assert parse_examples({"sections": {"Åpne data": {"nb": ["Finnes det statistikk?"]}}}, "doc",
+                          {unicodedata.normalize("NFD", "Åpne data")})[0][0].section == unicodedata.normalize("NFD", "Åpne data")
+
+
 def test_a_document_without_an_example_file_still_loads(tmp_path):
     (tmp_path / "a.txt").write_text("Pris\n\nDet koster 10 kroner.\n", encoding="utf-8")
     docs = load_documents(tmp_path)
