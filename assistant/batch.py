@@ -9,10 +9,12 @@ Guarantees, each tested in tests/test_batch.py:
   edited) is kept unless `overwrite`; it is listed in the summary instead;
 - --out is never the folder the e-mails are in (a folder given, or a file's own folder): the
   drafts would be read as e-mails next time;
-- summary.txt is replaced only when it is a summary the drafter wrote; someone else's file of
-  that name (the team's notes) is kept, with or without `overwrite`, and the summary goes to
-  summary-2.txt (-3, …) instead;
-- every file is written whole or not at all (files.write_file), with the umask's mode;
+- summary.txt is replaced only when it is exactly a summary the drafter wrote: the drafter keeps
+  the SHA-256 of each summary beside it (.summary.txt.sha256), and a file that does not match it
+  (the team's notes, a summary with a line added) is kept, with or without `overwrite`, and the
+  summary goes to summary-2.txt (-3, …) instead;
+- every file is written whole or not at all, a draft's .txt and .json both or neither (files.write_files:
+  a full disk leaves no half pair for later runs to keep), with the umask's mode;
 - draft names cannot collide: `<file name>.utkast.txt` / `.json` (`box.mbox-3.utkast.txt` for
   message 3 of an mbox), with `-2`, `-3` added when two inputs would still share one, and
   summary.txt, which no draft name can take;
@@ -20,7 +22,8 @@ Guarantees, each tested in tests/test_batch.py:
   (`sak 15038512363.eml` -> `sak ***********.eml-1f0a93c2.utkast.txt`, privacy.keyed_token under
   the data dir's privacy.key): masked names alone would make every such e-mail one, so that a
   later run kept someone else's draft for it; the token is the same on every run, and differs
-  between numbers;
+  between numbers; so does a name with bytes that are not UTF-8, shown with U+FFFD for them
+  (text.shown, as every name and path in a label, the summary or a message);
 - every readable message is drafted: an unreadable file or mbox message, a FIFO, a broken link
   or a sub-folder is named in the summary, never skipped in silence;
 - the output folder is checked for writing, and every input read, before the model loads.
@@ -29,9 +32,9 @@ Deliberately left out: sub-folders (not read recursively) and hidden files (igno
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -40,17 +43,16 @@ from typing import Callable
 
 from .drafting import Draft, Drafter
 from .errors import MailError
-from .files import write_file
+from .files import write_files
 from .mail import Mail, read_path
 from .privacy import keyed_token, mask_personal_numbers, secret_key
+from .text import shown
 
 __all__ = ["Batch", "FolderReport", "mail_files", "prepare_batch", "run_batch", "draft_folder", "summary_path",
            "SUMMARY"]
 
 SUMMARY = "summary.txt"
 SUFFIX = ".utkast"  # every draft is <name>.utkast.txt / .json, so none can be called summary.txt
-# the first line of every summary the drafter writes (FolderReport.summary): how it knows its own
-SUMMARY_HEAD = re.compile(rb"\d+ utkast, \d+ e-post\(er\) som ikke kunne leses\.\r?\n")
 
 
 @dataclass
@@ -104,7 +106,7 @@ def mail_files(path: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     try:
         entries = sorted(path.iterdir())
     except OSError as exc:
-        raise MailError(f"The folder {path} cannot be read ({exc.strerror}); make it readable "
+        raise MailError(f"The folder {shown(path)} cannot be read ({exc.strerror}); make it readable "
                         "(chmod u+rx) or give another folder.")
     files, skipped = [], []
     for p in entries:
@@ -113,11 +115,11 @@ def mail_files(path: Path) -> tuple[list[Path], list[tuple[str, str]]]:
         if p.is_file():
             files.append(p)
         elif p.is_symlink() and not p.exists():
-            skipped.append((p.name, "en brutt lenke (filen den peker på finnes ikke)"))
+            skipped.append((shown(p.name), "en brutt lenke (filen den peker på finnes ikke)"))
         elif p.is_dir():
-            skipped.append((p.name, "en undermappe (undermapper leses ikke; gi den som egen mappe)"))
+            skipped.append((shown(p.name), "en undermappe (undermapper leses ikke; gi den som egen mappe)"))
         else:
-            skipped.append((p.name, "ikke en vanlig fil (FIFO, socket eller enhet)"))
+            skipped.append((shown(p.name), "ikke en vanlig fil (FIFO, socket eller enhet)"))
     return files, skipped
 
 
@@ -136,7 +138,7 @@ def _check_writable(out_dir: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise MailError(f"Cannot write drafts to {out_dir} ({exc.strerror}); give a writable --out folder.")
+        raise MailError(f"Cannot write drafts to {shown(out_dir)} ({exc.strerror}); give a writable --out folder.")
 
 
 def draft_paths(out_dir: Path, stem: str) -> tuple[Path, Path]:
@@ -145,10 +147,9 @@ def draft_paths(out_dir: Path, stem: str) -> tuple[Path, Path]:
 
 
 def _file_stem(label: str, key: bytes | None) -> str:
-    """'box.mbox#3' -> 'box.mbox-3'; a personal number is masked, and the name's keyed token
-    (its first 8 hex digits) keeps two such names apart: 'sak 15038512363.eml' -> 'sak ***********.eml-1f0a93c2'
-    """
-    masked = mask_personal_numbers(label)
+    """'box.mbox#3' -> 'box.mbox-3'; a name as text.shown shows it, with its keyed token (8 hex digits)
+    where that changed it: 'sak 15038512363.eml' -> 'sak ***********.eml-1f0a93c2'"""
+    masked = shown(label)
     stem = masked.replace("#", "-").replace(os.sep, "_")
     return stem if masked == label else f"{stem}-{keyed_token(label, key)[:8]}"
 
@@ -164,20 +165,20 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False, key: byt
     """
     source, out_dir = Path(source), Path(out_dir)
     if not source.exists():
-        raise MailError(f"{source} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
+        raise MailError(f"{shown(source)} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
     files, skipped = mail_files(source)
     if not files:
-        raise MailError(f"{source} holds no e-mail files; put .txt, .eml or .mbox files in it.")
+        raise MailError(f"{shown(source)} holds no e-mail files; put .txt, .eml or .mbox files in it.")
     # a file's folder is the one its name is in, and the one a link to it points into
     folders = {source.resolve()} if source.is_dir() else {source.absolute().parent.resolve(), source.resolve().parent}
-    own_folder = MailError(f"--out {out_dir} is the folder of the e-mails: the drafts would be read as e-mails "
-                           "next time. Give another folder, e.g. --out utkast/.")
+    own_folder = MailError(f"--out {shown(out_dir)} is the folder of the e-mails: the drafts would be read as "
+                           "e-mails next time. Give another folder, e.g. --out utkast/.")
     if source.is_dir() and out_dir.resolve() in folders:
         raise own_folder
     inputs = {i for i in map(_identity, files) if i}
     summary_id = _identity(out_dir / SUMMARY)
     if summary_id and summary_id in inputs:  # said before a file's own folder: it is the worse of the two
-        raise MailError(f"{out_dir / SUMMARY} is one of the e-mails to draft and would be overwritten by "
+        raise MailError(f"{shown(out_dir / SUMMARY)} is one of the e-mails to draft and would be overwritten by "
                         "the summary; give another --out folder.")
     if out_dir.resolve() in folders:
         raise own_folder
@@ -185,13 +186,14 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False, key: byt
     report = FolderReport(skipped=skipped)
     jobs, taken = [], set()
     for path in files:
+        unread: list[tuple[str, str]] = []  # (label, why) of an mbox's messages that cannot be read
         try:
-            mails = read_path(path, report.failed)
+            mails = read_path(path, unread)
         except MailError as exc:
-            report.failed.append((mask_personal_numbers(path.name), str(exc)))
-            continue
+            mails, unread = [], [(path.name, str(exc))]
+        report.failed += [(shown(label), why) for label, why in unread]
         for label, mail in mails:
-            if key is None and mask_personal_numbers(label) != label:  # read only when a name needs it
+            if key is None and shown(label) != label:  # read only when a name needs it
                 from .settings import Settings
 
                 key = secret_key(Settings.from_env().data_dir)
@@ -200,10 +202,11 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False, key: byt
                 n += 1
                 stem = f"{_file_stem(label, key)}-{n}"
             taken.add(stem)
-            label = mask_personal_numbers(label)
+            label = shown(label)
             written = [p for p in draft_paths(out_dir, stem) if p.exists() or p.is_symlink()]
             if any(_identity(p) in inputs for p in written):
-                report.failed.append((label, f"the draft file {written[0]} is one of the inputs; give another --out"))
+                report.failed.append((label, f"the draft file {shown(written[0])} is one of the inputs; "
+                                             "give another --out"))
             elif written and not overwrite:
                 report.kept.append((label, written[0].name))
             else:
@@ -211,22 +214,31 @@ def prepare_batch(source: Path, out_dir: Path, overwrite: bool = False, key: byt
     return Batch(out_dir, jobs, report, inputs, overwrite)
 
 
-def _write(path: Path, text: str, batch: Batch) -> None:
-    """Writes a new file; an existing one only with overwrite, and never an input."""
-    if batch.overwrite and _identity(path) in batch.inputs:
-        raise FileExistsError(f"{path} is an input")
-    write_file(path, text, overwrite=batch.overwrite)
+def _write(texts: list[tuple[Path, str]], batch: Batch) -> None:
+    """Writes a draft's files, all or none; over existing ones only with overwrite, never an input."""
+    if batch.overwrite and any(_identity(path) in batch.inputs for path, _ in texts):
+        raise FileExistsError("a draft file is an input")
+    write_files(texts, overwrite=batch.overwrite)
+
+
+def digest_path(summary: Path) -> Path:
+    """Where the drafter keeps the SHA-256 of a summary it wrote: out/summary.txt -> out/.summary.txt.sha256"""
+    return summary.with_name(f".{summary.name}.sha256")
 
 
 def _drafters_summary(path: Path, inputs: set[tuple[int, int]]) -> bool:
-    """True when `path` is a summary an earlier run wrote: a regular file (not a link, not an
-    input) whose first line is a summary's ("3 utkast, 0 e-post(er) som ikke kunne leses.")."""
+    """True when `path` is exactly a summary an earlier run wrote: a regular file (not a link, not an
+    input) whose SHA-256 is the one kept beside it (digest_path); not one with a line added."""
     try:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in inputs:
             return False
+        digest = digest_path(path)
+        if not stat.S_ISREG(os.lstat(digest).st_mode):  # a FIFO there would hang the read
+            return False
+        kept = digest.read_bytes()[:64]
         with open(path, "rb") as fh:
-            return bool(SUMMARY_HEAD.match(fh.read(200)))
+            return kept == hashlib.file_digest(fh, "sha256").hexdigest().encode("ascii")
     except OSError:
         return False
 
@@ -259,15 +271,20 @@ def run_batch(drafter: Drafter | None, batch: Batch,
         draft = drafter.draft(mail)
         text_path, json_path = draft_paths(batch.out_dir, stem)
         try:
-            _write(text_path, draft.text, batch)
-            _write(json_path, json.dumps(draft.to_dict(), ensure_ascii=False, indent=1), batch)
+            _write([(text_path, draft.text), (json_path, json.dumps(draft.to_dict(), ensure_ascii=False, indent=1))],
+                   batch)
         except FileExistsError:  # appeared since prepare_batch looked: someone else's, keep it
             report.kept.append((label, text_path.name))
             continue
         report.drafted.append((label, draft))
-    summary = summary_path(batch.out_dir, batch.inputs)
-    # an earlier summary is replaced: the summary is this run's report, always the newest
-    write_file(summary, report.summary(), overwrite=os.path.lexists(summary))
+    summary, text = summary_path(batch.out_dir, batch.inputs), report.summary()
+    # an earlier summary is replaced (it is this run's report, always the newest), with the digest
+    # that tells the next run it is the drafter's (sha256sum's form: `sha256sum -c` checks it)
+    replace, digest = os.path.lexists(summary), digest_path(summary)
+    if not replace and os.path.lexists(digest):  # left behind by a summary deleted by hand
+        os.unlink(digest)
+    line = f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}  {summary.name}\n"
+    write_files([(summary, text), (digest, line)], overwrite=replace)
     report.summary_file = summary.name
     return report
 

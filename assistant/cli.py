@@ -13,6 +13,7 @@
 
 Errors become one line on stderr and exit code 2, never a traceback: AssistantError, a closed
 output pipe (`| head -1`), and a terminal that cannot show æøå (that output is escaped instead).
+A path in a message is shown as text.shown shows it (a personal number in it masked).
 The core never prints or exits.
 """
 
@@ -235,11 +236,13 @@ def _cmd_feedback_export(args) -> int:
     from .feedback import FeedbackStore, write_jsonl
     from .files import write_file
     from .settings import Settings
+    from .text import shown
 
-    exists = AssistantError(f"{args.out} already exists; give a new file name with --out, or pass "
+    out = shown(args.out or "")
+    exists = AssistantError(f"{out} already exists; give a new file name with --out, or pass "
                             "--overwrite to replace it.")
     if args.out and os.path.isdir(args.out) and not os.path.islink(args.out):
-        raise AssistantError(f"--out {args.out} is a folder; give a file name, e.g. --out tilbakemeldinger.jsonl.")
+        raise AssistantError(f"--out {out} is a folder; give a file name, e.g. --out tilbakemeldinger.jsonl.")
     if args.out and os.path.lexists(args.out) and not args.overwrite:  # a user's file, or a link to one
         raise exists
     cases = FeedbackStore.for_settings(Settings.from_env()).cases()  # FeedbackError if unreadable
@@ -254,8 +257,8 @@ def _cmd_feedback_export(args) -> int:
     except FileExistsError:  # appeared since the check
         raise exists
     except OSError as exc:
-        raise AssistantError(f"Cannot write {args.out} ({exc.strerror}); give a writable --out path.")
-    print(f"{n} thumbs-down case(s) written to {args.out}", file=sys.stderr)
+        raise AssistantError(f"Cannot write {out} ({exc.strerror}); give a writable --out path.")
+    print(f"{n} thumbs-down case(s) written to {out}", file=sys.stderr)
     return 0
 
 
@@ -265,16 +268,17 @@ def _cmd_draft(args) -> int:
     from .batch import SUMMARY, prepare_batch, run_batch
     from .drafting import TEMPLATES, Drafter, load_templates
     from .mail import MailError, read_path
+    from .text import shown
 
     source = Path(args.path)
     load_templates(str(args.templates or TEMPLATES))  # a broken template file fails before the model loads
     if source.is_dir() and not args.out:
-        raise MailError(f"{source} is a folder: give --out FOLDER for its drafts, e.g. "
-                        f"assistant draft {source} --out utkast/")
+        raise MailError(f"{shown(source)} is a folder: give --out FOLDER for its drafts, e.g. "
+                        f"assistant draft {shown(source)} --out utkast/")
     if not args.out:
         mails = read_path(source)  # reads (and fails on) the input before the model loads
         if len(mails) > 1:
-            raise MailError(f"{source} holds {len(mails)} e-mails; draft them with --out FOLDER.")
+            raise MailError(f"{shown(source)} holds {len(mails)} e-mails; draft them with --out FOLDER.")
         from .service import Assistant
 
         draft = Drafter(Assistant(), args.templates or TEMPLATES).draft(mails[0][1])
@@ -293,18 +297,19 @@ def _cmd_draft(args) -> int:
     def progress(n, total, label):
         print(f"\r[{n}/{total}] {label}", end="\n" if n == total else "", file=sys.stderr, flush=True)
 
+    out = shown(args.out)
     try:
         report = run_batch(drafter, batch, progress)
     except OSError as exc:
-        raise AssistantError(f"Cannot write drafts to {args.out} ({exc.strerror}); give a writable --out folder.")
+        raise AssistantError(f"Cannot write drafts to {out} ({exc.strerror}); give a writable --out folder.")
     print(report.summary(), end="")
     if report.kept:
         print(f"{len(report.kept)} existing draft(s) kept unchanged; pass --overwrite to draft them again.",
               file=sys.stderr)
     if report.summary_file != SUMMARY:
-        print(f"{Path(args.out) / SUMMARY} is not a summary the drafter wrote, so it is kept; this run's "
+        print(f"{shown(Path(args.out) / SUMMARY)} is not a summary the drafter wrote, so it is kept; this run's "
               f"summary is {report.summary_file}.", file=sys.stderr)
-    print(f"Drafts and {report.summary_file} written to {args.out}", file=sys.stderr)
+    print(f"Drafts and {report.summary_file} written to {out}", file=sys.stderr)
     return 0
 
 

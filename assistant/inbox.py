@@ -9,7 +9,9 @@ mbox files (stdlib `mailbox`). A body or header whose charset label is missing o
 (Latin-1 labelled UTF-8, raw 8-bit headers) is decoded with the charset charset-normalizer
 detects among Western European ones; text that starts with a byte-order mark (Notepad's
 "Unicode" is UTF-16) is read in the encoding the mark names. An mbox message that cannot be read is reported by number
-and Message-ID; the others are still read. Personal numbers are masked in every Mail.
+and Message-ID; the others are still read. Personal numbers are masked in every Mail, and a lone
+surrogate (a header's "=?utf-8?b?7aCA?=", a pasted "\\ud800") is U+FFFD in it, so that every
+draft can be written as UTF-8. A file's path in a message is shown as text.shown shows it.
 Deliberately left out: attachments. What the text means is mail.py's business.
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from .errors import MailError
 from .privacy import mask_personal_numbers
+from .text import readable, shown
 
 __all__ = ["Mail", "MailError", "read_mail", "read_path", "html_to_text"]
 
@@ -61,6 +64,11 @@ class Mail:
     subject: str
     sender: str  # the From: display name, "" when there is none
     text: str  # the body as plain text, personal numbers masked
+
+
+def _mail(subject: str, sender: str, text: str) -> Mail:
+    """The Mail of what was read: personal numbers masked, lone surrogates as U+FFFD."""
+    return Mail(*(mask_personal_numbers(readable(part)) for part in (subject, sender, text)))
 
 
 class _TextOfHtml(HTMLParser):
@@ -203,11 +211,11 @@ def _sender(msg) -> str:
 def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) -> Mail:
     """Bytes or text of one e-mail (raw .eml, or plain text unless `eml`) -> Mail; raises MailError.
     Header lines a mail client copied above a pasted text become its subject and sender."""
+    data = readable(data) if isinstance(data, str) else data  # a pasted "\ud800" cannot become bytes
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not eml and not HEADER.match(raw.lstrip()):
         text = data if isinstance(data, str) else _decode(raw, name)
-        subject, sender, text = pasted_headers(text.replace("\r\n", "\n"))
-        return Mail(mask_personal_numbers(subject), mask_personal_numbers(sender), mask_personal_numbers(text))
+        return _mail(*pasted_headers(text.replace("\r\n", "\n")))
     msg = email.message_from_bytes(raw.lstrip(), policy=policy.default)
     body = msg.get_body(preferencelist=("plain", "html"))
     if body is None:
@@ -220,8 +228,7 @@ def read_mail(data: bytes | str, name: str = "the e-mail", eml: bool = False) ->
     content = _decode(payload or b"", name, body.get_content_charset())
     if body.get_content_subtype() == "html":
         content = html_to_text(content)
-    return Mail(mask_personal_numbers(_subject(msg)), mask_personal_numbers(_sender(msg)),
-                mask_personal_numbers(content.replace("\r\n", "\n")))
+    return _mail(_subject(msg), _sender(msg), content.replace("\r\n", "\n"))
 
 
 def _message_id(message) -> str:
@@ -236,28 +243,30 @@ def _message_id(message) -> str:
 def read_path(path: Path, errors: list[tuple[str, str]] | None = None) -> list[tuple[str, Mail]]:
     """A file -> [(label, Mail)]: one for .txt/.eml, one per message of an mbox file.
 
-    Labels are the file name ("x.eml") or the file name and message number ("box.mbox#3").
+    Labels are the file name ("x.eml") or the file name and message number ("box.mbox#3"), as
+    on disk: the caller shows them (text.shown). Messages show the path masked and readable.
     With `errors` given, a message of an mbox that cannot be read is appended there as
     (label, why, naming its number and Message-ID) and the others are still returned; without
     it, the first such message raises MailError.
     """
     path = Path(path)
+    where, name = shown(path), shown(path.name)
     if path.exists() and not path.is_file() and not path.is_dir():  # reading a FIFO would hang
-        raise MailError(f"{path} is not a regular file (a FIFO, socket or device); give a .txt, .eml or .mbox file.")
+        raise MailError(f"{where} is not a regular file (a FIFO, socket or device); give a .txt, .eml or .mbox file.")
     try:
         head = path.read_bytes()
     except FileNotFoundError:
-        raise MailError(f"{path} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
+        raise MailError(f"{where} does not exist; give a .txt, .eml or .mbox file or a folder of them.")
     except (IsADirectoryError, PermissionError, OSError) as exc:
-        raise MailError(f"{path} cannot be read ({exc.strerror}); give a readable e-mail file.")
+        raise MailError(f"{where} cannot be read ({exc.strerror}); give a readable e-mail file.")
     if path.suffix.lower() == ".mbox" or head.startswith(b"From "):
         return _read_mbox(path, errors)
-    text = _unicode_with_bom(head, path.name)
+    text = _unicode_with_bom(head, name)
     if text is not None:  # e.g. saved as "Unicode" in Notepad: read as the text it is
-        return [(path.name, read_mail(text, path.name, eml=path.suffix.lower() == ".eml"))]
+        return [(path.name, read_mail(text, name, eml=path.suffix.lower() == ".eml"))]
     if b"\x00" in head:  # binary before anything tries to parse it as headers
-        raise MailError(f"{path.name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
-    return [(path.name, read_mail(head, path.name, eml=path.suffix.lower() == ".eml"))]
+        raise MailError(f"{name} is not a text e-mail (it holds binary data); give a .txt, .eml or .mbox file.")
+    return [(path.name, read_mail(head, name, eml=path.suffix.lower() == ".eml"))]
 
 
 def _read_mbox(path: Path, errors: list[tuple[str, str]] | None) -> list[tuple[str, Mail]]:
@@ -265,17 +274,18 @@ def _read_mbox(path: Path, errors: list[tuple[str, str]] | None) -> list[tuple[s
         box = mailbox.mbox(str(path), create=False)
         keys = box.keys()
     except (OSError, mailbox.Error) as exc:
-        raise MailError(f"{path} cannot be read as an mbox ({exc}); export the mailbox again.")
-    mails = []
+        raise MailError(f"{shown(path)} cannot be read as an mbox ({shown(str(exc))}); export the mailbox again.")
+    mails, name = [], shown(path.name)
     try:
         for i, key in enumerate(keys, 1):
             label = f"{path.name}#{i}"
             message = box.get_message(key)
             try:
-                mails.append((label, read_mail(message.as_bytes(), f"{path.name} message {i}", eml=True)))
+                mails.append((label, read_mail(message.as_bytes(), f"{name} message {i}", eml=True)))
             except (MailError, ValueError, LookupError, TypeError, AttributeError, IndexError) as exc:
-                detail = str(exc) if isinstance(exc, MailError) else \
-                    f"{path.name} message {i} cannot be parsed ({type(exc).__name__}: {exc})"
+                why = mask_personal_numbers(readable(str(exc)))
+                detail = why if isinstance(exc, MailError) else \
+                    f"{name} message {i} cannot be parsed ({type(exc).__name__}: {why})"
                 why = f"{detail} (Message-ID: {_message_id(message)})"
                 if errors is None:
                     raise MailError(why) from exc

@@ -282,10 +282,11 @@ def find_name(text: str, signed: str = "", sender: str = "") -> str:
     """The applicant's name: "Jeg heter X" in the text, else the signature's, else From:'s.
 
     find_name("Jeg heter Ola Hansen og jobber på et sykehus.") -> "Ola Hansen"
+    find_name("Hva koster det?", sender="\ufffd\ufffd\ufffd") -> ""  (a name that could not be read greets no one)
     """
     m = INTRODUCTION.search(text)
     name = m["name"] if m else signed or sender.strip().strip('"')
-    return "" if re.search(r"[\d@*]", name) else name
+    return "" if re.search(r"[\d@*\ufffd]", name) else name
 
 
 def asks(sentence: str) -> bool:

@@ -41,12 +41,13 @@ from .records import Answer, Hit, Query, Ranking
 from .related import load_floor, offer
 from .retrieval import HybridSearch, polarity
 from .settings import Settings
+from .text import readable
 
 log = logging.getLogger(__name__)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-# controls, bidi overrides, and lone surrogates (JSON can carry "\ud800"; the tokenizer and
-# UTF-8 output both choke on them)
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# controls, bidi overrides, and U+FFFD, which a lone surrogate (JSON can carry "\ud800"; the
+# tokenizer and UTF-8 output both choke on them) has become (text.readable, as for e-mails)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_question(text) -> str | None:
@@ -61,7 +62,7 @@ def clean_question(text) -> str | None:
             return None
     if not isinstance(text, str):
         return None
-    return " ".join(CONTROL.sub(" ", ANSI.sub("", text)).split())
+    return " ".join(CONTROL.sub(" ", ANSI.sub("", readable(text))).split())
 
 
 class Assistant:

@@ -343,6 +343,19 @@ def test_a_personal_number_in_a_draft_request_is_masked(staff):
     assert status == 200 and "12345" not in json.dumps(data) and "010190" not in json.dumps(data)
 
 
+@pytest.mark.parametrize("body", [b'{"mail": "Hei \\ud800 Hva koster det?"}',
+                                  json.dumps({"mail": "From: =?utf-8?b?7aCA?= <a@b.no>\nSubject: x\n\n"
+                                                      "Hva koster det?\n"}).encode()])
+def test_a_lone_surrogate_in_a_draft_request_is_a_draft_not_a_500(staff, body):
+    """/ask cleaned "\\ud800" (service.clean_question) but /draft encoded it as UTF-8 and answered
+    500 with a traceback in the log; a From header decoding to one did the same. Both read it as U+FFFD."""
+    status, data, _ = call(staff + "api/v1/draft", body, headers=_basic("stab", "hemmelig-1"))
+    assert status == 200, data
+    assert data["draft"].startswith("Hei!\n") and "NOK 1100" in data["draft"]
+    assert len(data["questions"]) == 1 and data["questions"][0]["question"].endswith("Hva koster det?")
+    assert "\ud800" not in json.dumps(data, ensure_ascii=False)
+
+
 class _FakeServed:
     """What serve_staged returns, without a server: records that it was closed."""
 

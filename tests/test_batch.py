@@ -88,7 +88,7 @@ def test_same_stem_and_a_mail_called_summary_txt_each_get_their_own_draft(tmp_pa
     (src / "summary.txt").write_text(mail("Hvem er databehandlingsansvarlig?"), encoding="utf-8")
     report = draft_folder(drafter(), src, out)
     assert sorted(p.name for p in out.iterdir()) == [
-        "summary.txt", "summary.txt.utkast.json", "summary.txt.utkast.txt",
+        ".summary.txt.sha256", "summary.txt", "summary.txt.utkast.json", "summary.txt.utkast.txt",
         "x.eml.utkast.json", "x.eml.utkast.txt", "x.txt.utkast.json", "x.txt.utkast.txt"]
     assert "«Hva koster det?»" in (out / "x.txt.utkast.txt").read_text(encoding="utf-8")
     assert "«Hvor lang tid tar det?»" in (out / "x.eml.utkast.txt").read_text(encoding="utf-8")
@@ -146,7 +146,8 @@ def test_names_holding_personal_numbers_are_drafted_once_each_over_repeated_runs
     for name, question in asked.items():  # every draft, kept or new, is its own e-mail's
         assert f"«{question}»" in (out / named[name]).read_text(encoding="utf-8"), name
     files = sorted(p.name for p in out.iterdir())
-    assert files == sorted([SUMMARY, *named.values(), *(n.replace(".txt", ".json") for n in named.values())])
+    assert files == sorted([".summary.txt.sha256", SUMMARY, *named.values(),
+                            *(n.replace(".txt", ".json") for n in named.values())])
     assert not any(re.search(r"\d{11}", text) for text in [*files, (out / SUMMARY).read_text(encoding="utf-8")])
     # the CLI takes the same key from the data dir: nothing new to draft, so no model is loaded
     r = run_cli(["draft", str(src), "--out", str(out)], tmp_path, NO_MODEL)
@@ -376,4 +377,84 @@ def test_drafts_and_summary_get_the_umasks_mode_with_or_without_overwrite(tmp_pa
         second = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
     finally:
         os.umask(old)
-    assert first == second == {"a.txt.utkast.txt": 0o644, "a.txt.utkast.json": 0o644, SUMMARY: 0o644}
+    assert first == second == {"a.txt.utkast.txt": 0o644, "a.txt.utkast.json": 0o644, SUMMARY: 0o644,
+                               ".summary.txt.sha256": 0o644}
+
+
+# -- lone surrogates, the team's notes, a full disk (reviewer's report) ----------------------------
+
+def test_a_file_name_that_is_not_utf8_and_a_broken_sender_name_are_drafted_with_a_summary(tmp_path):
+    """b"k_\\xff\\xfe …" is "k_\\udcff\\udcfe …" to Python, and "=?utf-8?b?7aCA?=" decodes to
+    "\\udced\\udca0\\udc80": both reached the summary, the draft's greeting and its name, and
+    writing them as UTF-8 ended the run in a traceback with no summary, on every rerun."""
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (Path(os.fsdecode(os.path.join(os.fsencode(src), b"k_\xff\xfe latin1 navn.eml")))
+     .write_text("From: a@b.no\nSubject: x\n\nHva koster det?\n", encoding="utf-8"))
+    (src / "u.eml").write_text("From: =?utf-8?b?7aCA?= <a@b.no>\nSubject: =?utf-8?b?7aCA?=\n\nHva koster det?\n",
+                               encoding="utf-8")
+    report = draft_folder(drafter(), src, out)
+    summary = (out / SUMMARY).read_text(encoding="utf-8")
+    assert summary.startswith("2 utkast, 0 e-post(er) som ikke kunne leses.")
+    assert "k_\ufffd\ufffd latin1 navn.eml: 1 spørsmål" in summary and "u.eml: 1 spørsmål" in summary
+    assert (out / "u.eml.utkast.txt").read_text(encoding="utf-8").startswith("Hei!\n")  # no "Hei ���!"
+    assert report.drafted[1][1].name == ""
+    named = [p.name for p in out.iterdir() if p.name.startswith("k_")]
+    assert len(named) == 2 and all(n.startswith("k_\ufffd\ufffd latin1 navn.eml-") for n in named)
+    # the next run keeps both drafts and says so (the CLI prints the same labels: no model needed)
+    r = run_cli(["draft", str(src), "--out", str(out)], tmp_path, NO_MODEL)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr.decode()[-2000:]
+    assert "k_\ufffd\ufffd latin1 navn.eml: utkastet k_\ufffd\ufffd latin1 navn.eml-" in r.stdout.decode()
+
+
+def test_a_summary_with_the_teams_notes_added_is_kept_and_the_next_goes_beside_it(tmp_path):
+    """Only its first line was checked: notes added under a summary were replaced by the next run."""
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    draft_folder(drafter(), src, out)
+    notes = (out / SUMMARY).read_text(encoding="utf-8") + "NOTATER FRA TEAMET: Kari tar a.txt. IKKE SLETT.\n"
+    (out / SUMMARY).write_text(notes, encoding="utf-8")
+    (src / "b.txt").write_text(mail("Hvor lang tid tar det?"), encoding="utf-8")
+    report = draft_folder(drafter(), src, out)
+    assert (out / SUMMARY).read_text(encoding="utf-8") == notes
+    assert report.summary_file == "summary-2.txt"
+    assert (out / "summary-2.txt").read_text(encoding="utf-8") == report.summary()
+    # its own summary, unchanged, is still replaced in place (and so is summary-2.txt)
+    assert draft_folder(drafter(), src, out).summary_file == "summary-2.txt"
+    assert not (out / "summary-3.txt").exists()
+    # a summary deleted by hand leaves its digest behind; the next summary takes the name again
+    (out / "summary-2.txt").unlink()
+    assert draft_folder(drafter(), src, out).summary_file == "summary-2.txt"
+    digest = (out / ".summary-2.txt.sha256").read_text(encoding="ascii")
+    assert re.fullmatch(r"[0-9a-f]{64}  summary-2\.txt\n", digest)
+
+
+def test_a_full_disk_leaves_no_half_draft_pair_and_the_next_run_drafts_it(tmp_path, monkeypatch):
+    """m12.eml.utkast.txt was written without its .json when the disk filled, and every later run
+    kept the half pair ("fantes fra før — beholdt"): now both go to temporary files first."""
+    import errno
+
+    from assistant import files
+
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    for n in (1, 2, 3):
+        (src / f"m{n}.txt").write_text(mail(f"Hva koster det? ({n})"), encoding="utf-8")
+    fill, written = files._fill, []
+
+    def full_disk(fd, text, mode):  # the disk fills while m2's .json is written
+        if len(written) == 3:
+            os.close(fd)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(text)
+        fill(fd, text, mode)
+
+    monkeypatch.setattr(files, "_fill", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        draft_folder(drafter(), src, out)
+    assert sorted(os.listdir(out)) == ["m1.txt.utkast.json", "m1.txt.utkast.txt"]  # no m2 half, no temporary
+    monkeypatch.setattr(files, "_fill", fill)
+    report = draft_folder(drafter(), src, out)
+    assert [label for label, _ in report.drafted] == ["m2.txt", "m3.txt"] and report.kept == [("m1.txt", "m1.txt.utkast.txt")]
+    assert json.loads((out / "m2.txt.utkast.json").read_text(encoding="utf-8"))["questions"]

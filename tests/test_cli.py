@@ -247,3 +247,29 @@ def test_a_strict_stdin_that_cannot_decode_a_chat_line_gets_the_invalid_answer(m
     monkeypatch.setattr(assistant.service, "Assistant", lambda: None)  # nothing is asked of it
     assert main(["chat"]) == 0
     assert "Spørsmålet kunne ikke leses (det er ikke gyldig tekst)." in capsys.readouterr().out
+
+
+def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, capsys):
+    """Batch labels and the summary were masked, but "…/nope 15038512363.eml does not exist" (and
+    the binary-file, FIFO and feedback-export lines) gave the number back on stderr."""
+    from assistant.cli import main
+
+    folder = tmp_path / "sak 15038512363"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo 15038512363.eml")
+    (folder / "bin 15038512363.eml").write_bytes(b"\x00\x01PNG\x00" * 20)
+    (folder / "fb 15038512363.jsonl").write_text("", encoding="utf-8")
+    (folder / "a.txt").write_text("Hva koster det?\n", encoding="utf-8")
+    commands = {
+        "does not exist": ["draft", str(folder / "nope 15038512363.eml")],
+        "is not a regular file (a FIFO": ["draft", str(folder / "fifo 15038512363.eml")],
+        "bin ***********.eml is not a text e-mail": ["draft", str(folder / "bin 15038512363.eml")],
+        "is a folder: give --out FOLDER": ["draft", str(folder)],
+        "is the folder of the e-mails": ["draft", str(folder / "a.txt"), "--out", str(folder)],
+        "fb ***********.jsonl already exists": ["feedback-export", "--out", str(folder / "fb 15038512363.jsonl")],
+    }
+    for says, args in commands.items():
+        assert main(args) == 2, args
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and says in err, err
+        assert "15038512363" not in err and "***********" in err, err

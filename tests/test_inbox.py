@@ -676,3 +676,17 @@ def test_reply_to_a_name_with_letters_beyond_ascii(tmp_path, drafter):
     raw = next((root / ".Drafts" / "cur").iterdir()).read_bytes()
     assert b"\r\n" not in raw and raw.isascii()  # Unix lines; headers and body 7-bit encoded
     assert "Hei Kari" in draft.get_content()
+
+
+def test_a_sender_name_that_decodes_to_a_lone_surrogate_is_drafted_not_failed(tmp_path, drafter):
+    """A From name "=?utf-8?b?7aCA?=" decodes to "\\udced\\udca0\\udc80": the greeting held it, the draft could
+    not be encoded, and the e-mail was counted as failed and never drafted."""
+    root = maildir(tmp_path / "Maildir", [mail(1, body="Hva koster det å få data fra NPR?\n",
+                                               sender="=?utf-8?b?7aCA?= <ola@example.no>")])
+    box = MaildirBox(root)
+    box.connect()
+    summary = Mailroom(box, drafter, SENDER, tmp_path / "data").run()
+    assert (summary.drafted, dict(summary.skipped)) == (1, {})
+    [(_, draft)] = drafts_of(root)
+    body = draft.get_content()
+    assert body.startswith("Hei!\n") and "NOK 1100" in body and draft["To"].addresses[0].addr_spec == "ola@example.no"
