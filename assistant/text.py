@@ -44,7 +44,11 @@ def words(text: str) -> list[str]:
 
 
 def raw_words(text: str) -> list[str]:
-    """Lower-case words with æøå kept: 'Kva kostar?' -> ['kva', 'kostar']; "isn't" -> ['is', 'not']"""
+    """Lower-case words with æøå kept: 'Kva kostar?' -> ['kva', 'kostar']; "isn't" -> ['is', 'not'];
+    a word written decomposed (NFD: "å" as "a" and a combining ring, as a Mac may save a page or send
+    a question) is the word composed, not two words around the ring"""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     return WORD.findall(unnegated(text.lower()))
 
 

@@ -323,6 +323,20 @@ def test_a_document_saved_decomposed_keeps_its_examples(tmp_path, caplog):
                           {unicodedata.normalize("NFD", "Åpne data")})[0][0].section == unicodedata.normalize("NFD", "Åpne data")
 
 
+@pytest.mark.parametrize("question,section", [("Hva er formålet med NPR?", "Formålet med NPR"),
+                                               ("Finnes det åpne data?", "Åpne data")])
+def test_a_question_typed_decomposed_is_read_as_composed(assistant, question, section):
+    """A Mac may send "å" as "a" and a combining ring (NFD): the words are the composed words."""
+    import unicodedata
+
+    from assistant.text import raw_words
+
+    decomposed = unicodedata.normalize("NFD", question)
+    assert decomposed != question and raw_words(decomposed) == raw_words(question)
+    answer = assistant.ask(decomposed)
+    assert not answer.abstained and answer.citations[0].section == section
+
+
 def test_a_document_without_an_example_file_still_loads(tmp_path):
     (tmp_path / "a.txt").write_text("Pris\n\nDet koster 10 kroner.\n", encoding="utf-8")
     docs = load_documents(tmp_path)
