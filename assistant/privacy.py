@@ -11,8 +11,9 @@ A Norwegian fødselsnummer (also a D- or H-number) is 11 digits: a birth date DD
     and next to other numbers: "01019012345 02029054321" -> "*********** ***********",
     "Født 01.01.1990 01019012345" -> "Født 01.01.1990 ***********".
 
-The rule: digits joined into a run by short gaps (spaces, separators such as - . / , : ( ) < >, line
-breaks with the quote markers after them, HTML tags and entities, invisible characters); within
+The rule: digits joined into a run by short gaps (spaces, separators such as - . / , : ( ) < > | …
+and quotes, line breaks with the quote markers after them, HTML tags and entities, invisible
+characters: every format character, combining marks, variation selectors, blank fillers); within
 a run, whole digit groups that add up to 11 digits are masked when they are one group or start
 with a possible date (day 01-31, or 41-71 for a D-number; month 01-12, or 41-52 for an
 H-number), and so are 13 when the year is written out ("01.01.1990 12345"). Masking whole
@@ -39,6 +40,11 @@ numbers with a 12th digit, timestamps), numbers after "+" (international phone n
 decoded (a soft line break's "=" and HTML tags are gaps too, but only as a fallback). Norway's
 "+47" glued to a number is read as the country code and what follows it, as "+47 " would be:
 "+4715038512363" -> "+47***********", while "+4722248888" (a phone number: 8 digits) stays.
+The five digits written apart from the date under their own name ("Fødselsdato: 150385
+Personnummer: 12363", "pnr. 12363", "individnummer 12363") are masked, the date left: with it they
+are the number. Left as written: digits split by "+", "=", "#", "~" or an emoji, superscript
+digits, encoded spaces ("=20", "%20"), and a date and five digits written apart with no name for
+the five ("15. mars 1985 12363").
 
 Where a masked string would have to tell people apart (a draft's file name, the key an e-mail is
 remembered by), `keyed_token` gives a stand-in instead: an HMAC under the installation's own
@@ -105,6 +111,10 @@ _DIGIT = re.compile(r"\d")
 # a word of digits and the letters people type for them ("O1O19O12345"): the letters are read as digits
 _LOOK_ALIKE = re.compile(r"[0-9OoIl]++")  # one pass, no backtracking: its words are checked in _as_digits
 _AS_DIGIT = str.maketrans("OoIl", "0011")
+# the five digits after a date of birth, written apart under their own name ("Fødselsdato: 150385
+# Personnummer: 12363", "f. 15. mars 1985, pnr. 12363"): with the date they are the number
+_LABELLED_FIVE = re.compile(r"\b(?:person(?:nummer(?:et)?|nr)|pers\.\s?nr|p\.\s?nr|pnr|individ(?:nummer(?:et)?|nr)|"
+                            r"personal\s+(?:id\s+)?number)\.?\s{0,3}[:=\-]?\s{0,3}(\d{5})(?![\d.,]\d)", re.IGNORECASE)
 _ICD = re.compile(r"[OI]\d{2,3}")  # an ICD-10 code, with or without its fourth character ("I21", "I210", "O80")
 GLUED_REACH = 40  # characters either side of a group with glued letters: a written number is shorter
 GLUED_MOST = 200  # groups with glued letters looked at in one text (an e-mail has a handful)
@@ -317,6 +327,7 @@ def mask_personal_numbers(text: str) -> str:
         if every != shadow:
             spans |= {(a, b) for a, b in _spans(every, strict=True) if _DIGIT.search(text, a, b)}
         spans |= set(_glued_spans(text, every))
+    spans |= {m.span(1) for m in _LABELLED_FIVE.finditer(text)}
     spans = sorted(spans)
     merged: list[list[int]] = []  # overlapping spans: [start, end, how many]
     for start, end in spans:

@@ -64,6 +64,21 @@ def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_maske
     assert mask_personal_numbers(f"Fnr: 15{between}03{between}85{between}12363 takk.") == f"Fnr: {MASK} takk."
 
 
+@pytest.mark.parametrize("written,masked", [
+    # the date of birth and the five digits written apart, the five under their own name
+    ("Fødselsdato: 150385 Personnummer: 12363", f"Fødselsdato: 150385 Personnummer: {MASK}"),
+    ("født 15. mars 1985, pnr. 12363", f"født 15. mars 1985, pnr. {MASK}"),
+    ("f. 15.03.85 personnr 12363.", f"f. 15.03.85 personnr {MASK}."),
+    ("P.nr: 12363", f"P.nr: {MASK}"), ("INDIVIDNUMMER 12363", f"INDIVIDNUMMER {MASK}"),
+    ("the personal number 12363", f"the personal number {MASK}"),
+    # not five digits of their own, or another number's name
+    ("postnr 12363", "postnr 12363"), ("versjonsnr 12345", "versjonsnr 12345"), ("pnr 12363,5", "pnr 12363,5"),
+    ("personnummer 123", "personnummer 123"), ("personnummer (11 siffer)", "personnummer (11 siffer)"),
+])
+def test_the_five_digits_written_under_their_own_name_are_masked(written, masked):
+    assert mask_personal_numbers(written) == masked
+
+
 def test_every_format_character_of_unicode_inside_a_number_is_masked():
     """Every character of Unicode's category Cf (the Arabic letter mark U+061C, tags, bidi marks,
     …) in the Unicode data of the Python that runs: the masker's list must not fall behind it."""
