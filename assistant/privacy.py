@@ -11,9 +11,9 @@ A Norwegian fødselsnummer (also a D- or H-number) is 11 digits: a birth date DD
     and next to other numbers: "01019012345 02029054321" -> "*********** ***********",
     "Født 01.01.1990 01019012345" -> "Født 01.01.1990 ***********".
 
-The rule: digits joined into a run by short gaps (spaces, separators such as - . / , : ( ) < > | …
-and quotes, line breaks with the quote markers after them, HTML tags and entities, invisible
-characters: every format character, combining marks, variation selectors, blank fillers); within
+The rule: digits joined into a run by short gaps (spaces, separators such as - . / , : ( ) < >,
+line breaks with the quote markers after them, HTML tags and entities, invisible characters:
+every format character, combining marks, variation selectors, blank fillers); within
 a run, whole digit groups that add up to 11 digits are masked when they are one group or start
 with a possible date (day 01-31, or 41-71 for a D-number; month 01-12, or 41-52 for an
 H-number), and so are 13 when the year is written out ("01.01.1990 12345"). Masking whole
@@ -42,9 +42,10 @@ decoded (a soft line break's "=" and HTML tags are gaps too, but only as a fallb
 "+4715038512363" -> "+47***********", while "+4722248888" (a phone number: 8 digits) stays.
 The five digits written apart from the date under their own name ("Fødselsdato: 150385
 Personnummer: 12363", "pnr. 12363", "individnummer 12363") are masked, the date left: with it they
-are the number. Left as written: digits split by "+", "=", "#", "~" or an emoji, superscript
-digits, encoded spaces ("=20", "%20"), and a date and five digits written apart with no name for
-the five ("15. mars 1985 12363").
+are the number. Left as written: digits split by "|", quotes, "…", "•", "+", "=", "#", "~" or an
+emoji (a table's cells, a CSV's fields: statistics, not a number), superscript digits, encoded
+spaces ("=20", "%20"), and a date and five digits written apart with no name for the five ("15.
+mars 1985 12363").
 
 Where a masked string would have to tell people apart (a draft's file name, the key an e-mail is
 remembered by), `keyed_token` gives a stand-in instead: an HMAC under the installation's own
@@ -73,24 +74,25 @@ __all__ = ["MASK", "WRITTEN_SHAPES", "MaskingFilter", "check_digits_hold", "keye
 # zero-width space and joiners, word joiner, BOM, soft hyphen, bidi marks such as the Arabic letter
 # mark, tags; tests check the list against the running Python's Unicode data), combining marks
 # and variation selectors (the grapheme joiner U+034F, an emoji's U+FE0F, Mongolian's U+180B), the
-# fillers that show as blanks (Hangul U+3164, braille U+2800); NUL; and U+FFFD, what an undecodable
-# separator turns into
+# fillers that show as blanks (Hangul U+3164, braille U+2800); NUL and the information separators
+# U+001C-U+001F; and U+FFFD, what an undecodable separator turns into
 _FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
            "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
-           "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+           "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U00013439-\U0001343f")  # the last: Unicode 15
 _MARKS = ("\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\ufe00-\ufe0f\U000e0100-\U000e01ef"
           "\u180b-\u180d\u180f")
 _FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
-_ZW = f"\x00\ufffd{_FORMAT}{_MARKS}{_FILLERS}"
+_ZW = f"\x00\x1c-\x1f\ufffd{_FORMAT}{_MARKS}{_FILLERS}"
 # spaces, and the breaks a line may end with besides \r and \n (vertical tab, form feed, NEL, U+2028, U+2029)
 _SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c\x85\u2028\u2029"
 _DASH = "\\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
 # "<", ">": quoted lines joined into one ("> 010190 > 12345"); "," ";" ":" brackets "*" "·" "'": a number
-# written "010190,12345", "010190: 12345", "(010190) 12345"; "|" a table's cells, "…", quotes, and
-# the full stops and slashes of other scripts ("010190|12345", '"010190" 12345', "010190。12345") (a
-# list's numbers stay: only whole groups that add up to a personal number, starting with a date, are
-# masked)
-_SEP = f"[{_DASH}./\\\\_<>,;:()\\[\\]*\u00b7\u2219'\u2019|\u00a6\u2024\u2025\u2026\u2044\u2215\u3002\uff0e\uff0f\u0022\u201c\u201d\u00ab\u00bb`]"
+# written "010190,12345", "010190: 12345", "(010190) 12345"; the full stops, commas and slashes of
+# other scripts ("010190。12345") (a list's numbers stay: only whole groups that add up to a personal
+# number, starting with a date, are masked). Not "|", quotes or "…": they part a table's cells, a
+# CSV's fields and a JSON list's strings, and statistics pasted into an e-mail ("| 2015 | 20 900 |
+# 63,8 |", '"19.08.2022","30497"') would lose their figures
+_SEP = f"[{_DASH}./\\\\_<>,;:()\\[\\]*\u00b7\u2219'\u2018\u2019\u2024\u2025\u2044\u2215\u3002\uff0c\uff0e\uff0f]"
 _BLANK = f"[{_SPACE}{_ZW}]"
 # HTML tags and entities between the groups are gaps, and their own digits (<td width="2">, &#8203;) no group
 _MARKUP = "<[^<>\\d\\s][^<>]{0,200}+>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,7});"

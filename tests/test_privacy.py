@@ -56,8 +56,8 @@ def test_every_way_of_writing_the_number_is_masked(written):
     "\u034f", "\ufe0f", "\U000e0100", "\u180b", "\u0301", "\u3164", "\u2800", "\x00", "\ufffd",
     # the breaks a line may end with besides \r and \n
     "\u2028", "\u2029", "\x0b", "\x0c", "\x85",
-    # a table's cell, an ellipsis, quotes, and other scripts' full stops and slashes
-    "|", " | ", "…", "\u3002", "\u2024", "\u2044", "\u2215", "\uff0e", "\uff0f", '" "', "» «", "`",
+    # the information separators, other scripts' full stops, commas and slashes, a left quote mark
+    "\x1e", "\u3002", "\u2024", "\u2044", "\u2215", "\uff0c", "\uff0e", "\uff0f", "\u2018",
 ])
 def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_masked(between):
     assert mask_personal_numbers(f"Fnr: 150385{between}12363, takk.") == f"Fnr: {MASK}, takk."
@@ -77,6 +77,18 @@ def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_maske
 ])
 def test_the_five_digits_written_under_their_own_name_are_masked(written, masked):
     assert mask_personal_numbers(written) == masked
+
+
+@pytest.mark.parametrize("text", [
+    # a table's cells, a CSV's fields and a JSON list's strings part values: statistics pasted into
+    # an e-mail keep their figures (an independent review: 66 of 104 such tables lost figures when
+    # "|" joined digits)
+    "| 2015 | 20 900 | 63,8 |\n| 2010 | 60 574 | 69,0 |", '"19.08.2022","30497"', '["15", "01", "67", "84692"]',
+    "Telefon 22 45 50 00 | 915 12 345", "I21 | 36184 | I63 | 10408 | 2011", "04.06.2022 | 07.11.2021 | 45 | 212",
+    "150385…12363 pasienter", "`150385` `12363`",
+])
+def test_a_tables_cells_and_quoted_fields_are_not_joined_into_a_number(text):
+    assert mask_personal_numbers(text) == text
 
 
 def test_every_format_character_of_unicode_inside_a_number_is_masked():
