@@ -87,19 +87,30 @@ def write_files(texts: list[tuple[Path, str]], overwrite: bool = False, mode: in
     """Writes each (path, text) as write_file does, all or none: every text goes to a temporary
     file first, and only then does each get its name. Raises as write_file. A text that cannot be
     written (a full disk) changes no name; a name found taken (without `overwrite`) unlinks the
-    names this call already gave, and only those."""
+    names this call already gave, and only while they still hold what it wrote (another writer, or
+    an editor saving, may have replaced one since). With `overwrite`, a name that is a folder
+    fails before any name is given."""
     temps: list[tuple[Path, Path]] = []
-    placed: list[Path] = []
+    placed: list[tuple[Path, tuple[int, int]]] = []  # a name given and the file it was given to
     try:
+        for path, text in texts:
+            if overwrite and os.path.isdir(path) and not os.path.islink(path):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         for path, text in texts:
             temps.append((_written(Path(path), text, mode), Path(path)))
         for tmp, path in temps:
+            st = os.stat(tmp)
             _place(tmp, path, overwrite)
-            placed.append(path)
+            placed.append((path, (st.st_dev, st.st_ino)))
     except BaseException:
         if not overwrite:  # the names this call gave; with overwrite an old file is gone either way
-            for path in placed:
-                os.unlink(path)
+            for path, identity in placed:
+                try:
+                    st = os.lstat(path)
+                    if (st.st_dev, st.st_ino) == identity:
+                        os.unlink(path)
+                except FileNotFoundError:
+                    pass
         raise
     finally:
         for tmp, _ in temps:

@@ -430,6 +430,25 @@ def test_a_summary_with_the_teams_notes_added_is_kept_and_the_next_goes_beside_i
     assert re.fullmatch(r"[0-9a-f]{64}  summary-2\.txt\n", digest)
 
 
+
+def test_a_summary_from_before_the_digests_is_replaced_but_not_with_the_teams_notes(tmp_path):
+    """An earlier version kept no digest: its summary is known by its lines, every one a summary's
+    (an independent review: every run after the upgrade wrote summary-2.txt beside a stale one)."""
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    (src / "b.bin").write_bytes(b"\x00\x01binary")
+    draft_folder(drafter(), src, out)
+    earlier = (out / SUMMARY).read_text(encoding="utf-8")
+    assert "ubesvart" in earlier and "kunne ikke leses" in earlier
+    (out / ".summary.txt.sha256").unlink()  # as an earlier version left it
+    assert draft_folder(drafter(), src, out).summary_file == SUMMARY
+    (out / ".summary.txt.sha256").unlink()
+    (out / SUMMARY).write_text(earlier + "Kari ringer søkeren fredag.\n", encoding="utf-8")
+    assert draft_folder(drafter(), src, out).summary_file == "summary-2.txt"
+    assert (out / SUMMARY).read_text(encoding="utf-8").endswith("Kari ringer søkeren fredag.\n")
+
+
 def test_a_full_disk_leaves_no_half_draft_pair_and_the_next_run_drafts_it(tmp_path, monkeypatch):
     """m12.eml.utkast.txt was written without its .json when the disk filled, and every later run
     kept the half pair ("fantes fra før — beholdt"): now both go to temporary files first."""
@@ -458,3 +477,45 @@ def test_a_full_disk_leaves_no_half_draft_pair_and_the_next_run_drafts_it(tmp_pa
     report = draft_folder(drafter(), src, out)
     assert [label for label, _ in report.drafted] == ["m2.txt", "m3.txt"] and report.kept == [("m1.txt", "m1.txt.utkast.txt")]
     assert json.loads((out / "m2.txt.utkast.json").read_text(encoding="utf-8"))["questions"]
+
+
+def test_undoing_a_pair_never_deletes_what_another_writer_put_under_its_first_name(tmp_path, monkeypatch):
+    """write_files gives the .txt its name, finds the .json's taken and takes the .txt back: only
+    while the name still holds what it wrote. Another run (with --overwrite) or an editor may have
+    saved over it in between (an independent review: another run's draft was deleted)."""
+    from assistant import files
+
+    txt, js = tmp_path / "x.utkast.txt", tmp_path / "x.utkast.json"
+    js.write_text("someone's json", encoding="utf-8")
+    place = files._place
+
+    def raced(tmp, path, overwrite):
+        if path == js:  # between the two names: another writer replaces the .txt
+            other = tmp_path / "other"
+            other.write_text("B txt", encoding="utf-8")
+            os.replace(other, txt)
+        place(tmp, path, overwrite)
+
+    monkeypatch.setattr(files, "_place", raced)
+    with pytest.raises(FileExistsError):
+        files.write_files([(txt, "A txt"), (js, "A json")])
+    assert txt.read_text(encoding="utf-8") == "B txt" and js.read_text(encoding="utf-8") == "someone's json"
+    assert sorted(os.listdir(tmp_path)) == ["x.utkast.json", "x.utkast.txt"]  # no temporary left
+    # the name gone in between: the FileExistsError stands, not a FileNotFoundError
+    js2 = tmp_path / "y.utkast.json"
+    js2.write_text("taken", encoding="utf-8")
+
+    def vanished(tmp, path, overwrite):
+        if path == js2:
+            (tmp_path / "y.utkast.txt").unlink()
+        place(tmp, path, overwrite)
+
+    monkeypatch.setattr(files, "_place", vanished)
+    with pytest.raises(FileExistsError):
+        files.write_files([(tmp_path / "y.utkast.txt", "A"), (js2, "A json")])
+    # with overwrite, a folder under a name fails before any name is given
+    monkeypatch.setattr(files, "_place", place)
+    (tmp_path / "z.utkast.json").mkdir()
+    with pytest.raises(IsADirectoryError):
+        files.write_files([(tmp_path / "z.utkast.txt", "new"), (tmp_path / "z.utkast.json", "{}")], overwrite=True)
+    assert not (tmp_path / "z.utkast.txt").exists()
