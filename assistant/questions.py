@@ -137,8 +137,10 @@ def leads_in(sentence: str, following: str) -> bool:
     databehandler. Hvem er det for NPR?" asks once, and the need is its context. People named
     by a pronoun who wish to know point back to the askers, not to the need ("Our legal team asked
     for the legal basis. They would also like to know whether …" asks twice)."""
-    return (only_requests(sentence) and not only_requests(following) and is_asking(following)
-            and points_back(PEOPLE_WISH.sub(" ", following, count=1)))
+    if not (only_requests(sentence) and not only_requests(following) and is_asking(following)):
+        return False
+    rest = PEOPLE_WISH.sub(" ", following, count=1)
+    return points_back(rest) or (rest != following and CLAUSE_POINTS_BACK.search(rest) is not None)
 
 
 # "They would also like to know", "De lurer også på", "Dei vil gjerne vite": a pronoun that is the
@@ -148,6 +150,9 @@ PEOPLE_WISH = re.compile(r"^\W*(?:(?:and|but|so|og|men|så)\s+)?(?:they|de|dei)\
                          r"(?:like\s+to\s+know|want(?:s|ed)?\s+to\s+know|wonder(?:s|ed)?|ask(?:s|ed)?|lur(?:er|ar|te)|"
                          r"vil\s+(?:(?:også|òg|gjerne)\s+)*vite|ønsk(?:er|jer)\s+(?:(?:også|òg|gjerne)\s+)*å\s+vite|"
                          r"spør|spurte|spurde)\b", re.IGNORECASE)
+# what they wish to know, pointing back in a clause's order: "They wonder what it is for NPR",
+# "De lurer på hvem det er", "Dei vil vite kva det er"
+CLAUSE_POINTS_BACK = re.compile(r"\b(?:hvem|kven|hva|kva|who|what)\s+(?:det|it|that)\s+(?:er|is)\b", re.IGNORECASE)
 
 
 def _context_in_chat(parts: list[str]) -> set[str]:

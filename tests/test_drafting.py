@@ -664,9 +664,12 @@ def test_a_need_followed_by_a_question_pointing_back_is_its_context():
            "They would also like to know whether companies have been granted data.")
     assert find_questions(two)[0] == ["Our legal team asked for the legal basis of the register.",
                                       "They would also like to know whether companies have been granted data."]
-    # and where what they wish to know points back, the need is still its context
+    # and where what they wish to know points back, the need is still its context, also in a clause's order
     assert find_questions("We must state the exclusion criteria. They asked whether there are any for NPR.")[0] == \
         ["They asked whether there are any for NPR."]
+    for follow_up in ("They wonder what it is for NPR?", "De lurer på hvem det er for NPR?",
+                      "Dei vil gjerne vite kva det er for NPR?"):
+        assert find_questions(f"Our legal team asked for the legal basis. {follow_up}")[0] == [follow_up]
 
 
 def test_eml_gives_sender_subject_and_masked_body():
