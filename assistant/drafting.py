@@ -39,6 +39,7 @@ from .questions import detect_language, introductions, points_back_plainly, sent
 from .mail import Mail, MailError, asks, find_asked, find_name, own_text, signature_lines, signature_name
 from .privacy import mask_personal_numbers
 from .records import Answer, Citation
+from .text import shown
 
 __all__ = ["Drafter", "Draft", "DraftItem", "load_templates", "TEMPLATES", "MAX_QUESTIONS"]
 
@@ -63,12 +64,13 @@ def load_templates(path: str | Path = TEMPLATES) -> dict:
     """The reply wording per language ("nb", "en"); raises MailError naming a missing key."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise MailError(f"Reply templates {path} cannot be read ({exc}); fix the JSON or use the default.")
+    except (OSError, ValueError) as exc:  # the path shown as text.shown shows it; an OSError's text repeats it
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise MailError(f"Reply templates {shown(path)} cannot be read ({why}); fix the JSON or use the default.")
     for lang in ("nb", "en"):
         missing = [k for k in KEYS if k not in data.get(lang, {})]
         if missing:
-            raise MailError(f"Reply templates {path}: '{lang}' lacks {', '.join(missing)}; add them.")
+            raise MailError(f"Reply templates {shown(path)}: '{lang}' lacks {', '.join(missing)}; add them.")
         data[lang] = {**DEFAULTS[lang], **data[lang]}
     return data
 

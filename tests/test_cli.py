@@ -267,7 +267,11 @@ def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, cap
         "is a folder: give --out FOLDER": ["draft", str(folder)],
         "is the folder of the e-mails": ["draft", str(folder / "a.txt"), "--out", str(folder)],
         "fb ***********.jsonl already exists": ["feedback-export", "--out", str(folder / "fb 15038512363.jsonl")],
+        # the reply templates' file, missing or broken (the reason an OSError gives names the path again)
+        "Reply templates": ["draft", str(folder / "a.txt"), "--templates", str(folder / "maler 15038512363.json")],
+        ": 'nb' lacks": ["draft", str(folder / "a.txt"), "--templates", str(folder / "tom 15038512363.json")],
     }
+    (folder / "tom 15038512363.json").write_text("{}", encoding="utf-8")
     for says, args in commands.items():
         assert main(args) == 2, args
         err = capsys.readouterr().err.strip()
