@@ -41,8 +41,10 @@ decoded (a soft line break's "=" and HTML tags are gaps too, but only as a fallb
 "+47" glued to a number is read as the country code and what follows it, as "+47 " would be:
 "+4715038512363" -> "+47***********", while "+4722248888" (a phone number: 8 digits) stays.
 The five digits written apart from the date under their own name ("Fødselsdato: 150385
-Personnummer: 12363", "pnr. 12363", "individnummer 12363") are masked, the date left: with it they
-are the number. Left as written: digits split by "|", quotes, "…", "•", "+", "=", "#", "~" or an
+Personnummer: 12363", "f. 15. mars 1985, pnr. 12363") are masked where a date of birth stands
+near, the date left: with it they are the number ("Antall unike personnummer: 84692" stays). A
+single quote and ";" are separators as people write a number ("010190;12345"), so a CSV of
+single-quoted or semicolon-separated figures may lose one. Left as written: digits split by "|", quotes, "…", "•", "+", "=", "#", "~" or an
 emoji (a table's cells, a CSV's fields: statistics, not a number), superscript digits, encoded
 spaces ("=20", "%20"), and a date and five digits written apart with no name for the five ("15.
 mars 1985 12363").
@@ -114,9 +116,22 @@ _DIGIT = re.compile(r"\d")
 _LOOK_ALIKE = re.compile(r"[0-9OoIl]++")  # one pass, no backtracking: its words are checked in _as_digits
 _AS_DIGIT = str.maketrans("OoIl", "0011")
 # the five digits after a date of birth, written apart under their own name ("Fødselsdato: 150385
-# Personnummer: 12363", "f. 15. mars 1985, pnr. 12363"): with the date they are the number
-_LABELLED_FIVE = re.compile(r"\b(?:person(?:nummer(?:et)?|nr)|pers\.\s?nr|p\.\s?nr|pnr|individ(?:nummer(?:et)?|nr)|"
-                            r"personal\s+(?:id\s+)?number)\.?\s{0,3}[:=\-]?\s{0,3}(\d{5})(?![\d.,]\d)", re.IGNORECASE)
+# Personnummer: 12363", "f. 15. mars 1985, pnr. 12363"): with the date they are the number. The
+# name, then what a form or a reply puts between ("Personnummer: \t \t 12363" from an HTML form's
+# cells, its tags, "> Personnummer:\n> 12363", "personnummeret er 12363", "(5 siffer):"), then five digits
+# of their own; masked only with a date of birth within LABELLED_REACH of the name, so that
+# "Antall unike personnummer: 84692" and "Prosjektnr / P.nr: 20231" keep their figures
+_LABELLED_FIVE = re.compile(
+    r"\b(?:person(?:nummer(?:et)?|\s?nr)|pers\.?\s?nr|p\.\s?nr|pnr|individ(?:nummer(?:et)?|\s?nr)|"
+    r"personal\s+(?:id\s+)?number)\.?"
+    r"(?:[\s>:=\-\u2013\u2014|\"'\u00ab\u00bb]|<[^<>\d]{0,100}>|\((?:5|fem|five)\s+(?:siffer|sifre|digits)\)|\b(?:er|is)\b){0,16}+"
+    r"(?<!\d)(\d{5})(?!\d)(?![.,]\d)", re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uar|uary)?|feb(?:ruar|ruary)?|mar(?:s|ch)?|apr(?:il)?|mai|may|jun[ie]?|jul[iy]?|aug(?:ust)?|"
+          r"sep(?:t|tember)?|o[ck]t(?:ober)?|nov(?:ember)?|de[sc](?:ember)?)")
+_BIRTH_DATE = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01]|[4-6]\d|7[01])[./\- ]?(?:0[1-9]|1[0-2]|4[1-9]|5[0-2])[./\- ]?"
+                         r"(?:19|20)?\d\d(?!\d)|(?<!\d)(?:0?[1-9]|[12]\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:19|20)?\d\d(?!\d)|(?<!\d)(?:[1-9]|[012]\d|3[01])\.?\s*" + _MONTH + r"\.?,?\s*(?:19|20)?\d\d(?!\d)",
+                         re.IGNORECASE)
+LABELLED_REACH = 200  # characters either side of the name in which its date of birth stands
 _ICD = re.compile(r"[OI]\d{2,3}")  # an ICD-10 code, with or without its fourth character ("I21", "I210", "O80")
 GLUED_REACH = 40  # characters either side of a group with glued letters: a written number is shorter
 GLUED_MOST = 200  # groups with glued letters looked at in one text (an e-mail has a handful)
@@ -329,7 +344,7 @@ def mask_personal_numbers(text: str) -> str:
         if every != shadow:
             spans |= {(a, b) for a, b in _spans(every, strict=True) if _DIGIT.search(text, a, b)}
         spans |= set(_glued_spans(text, every))
-    spans |= {m.span(1) for m in _LABELLED_FIVE.finditer(text)}
+    spans |= set(_labelled_spans(text))
     spans = sorted(spans)
     merged: list[list[int]] = []  # overlapping spans: [start, end, how many]
     for start, end in spans:
@@ -346,6 +361,13 @@ def mask_personal_numbers(text: str) -> str:
         out += [text[done:start], MASK if whole else _DIGIT.sub("*", every[start:end])]
         done = end
     return "".join(out) + text[done:]
+
+
+def _labelled_spans(text: str):
+    """The five digits under their own name (_LABELLED_FIVE) with a date of birth near the name."""
+    for m in _LABELLED_FIVE.finditer(text):
+        if _BIRTH_DATE.search(text, max(0, m.start() - LABELLED_REACH), m.end() + LABELLED_REACH):
+            yield m.span(1)
 
 
 def keyed_token(value: str, key: bytes) -> str:

@@ -65,15 +65,24 @@ def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_maske
 
 
 @pytest.mark.parametrize("written,masked", [
-    # the date of birth and the five digits written apart, the five under their own name
+    # the date of birth and the five digits written apart, the five under their own name, and what a
+    # form, its HTML cells or a reply puts between
     ("Fødselsdato: 150385 Personnummer: 12363", f"Fødselsdato: 150385 Personnummer: {MASK}"),
     ("født 15. mars 1985, pnr. 12363", f"født 15. mars 1985, pnr. {MASK}"),
     ("f. 15.03.85 personnr 12363.", f"f. 15.03.85 personnr {MASK}."),
-    ("P.nr: 12363", f"P.nr: {MASK}"), ("INDIVIDNUMMER 12363", f"INDIVIDNUMMER {MASK}"),
-    ("the personal number 12363", f"the personal number {MASK}"),
-    # not five digits of their own, or another number's name
-    ("postnr 12363", "postnr 12363"), ("versjonsnr 12345", "versjonsnr 12345"), ("pnr 12363,5", "pnr 12363,5"),
-    ("personnummer 123", "personnummer 123"), ("personnummer (11 siffer)", "personnummer (11 siffer)"),
+    ("f. 15/3/85 P.nr: 12363", f"f. 15/3/85 P.nr: {MASK}"), ("født 150385 INDIVIDNUMMER 12363", f"født 150385 INDIVIDNUMMER {MASK}"),
+    ("born 15 March 1985, personal number 12363", f"born 15 March 1985, personal number {MASK}"),
+    ("Født 150385\nPersonnummer: \t \t 12363", f"Født 150385\nPersonnummer: \t \t {MASK}"),
+    ("> Født 15.03.85\n> Personnummer:\n> 12363", f"> Født 15.03.85\n> Personnummer:\n> {MASK}"),
+    ("<td>Født 15.03.85</td><td> Pers nr: </td> <td> 12363 </td>", f"<td>Født 15.03.85</td><td> Pers nr: </td> <td> {MASK} </td>"),
+    ("født 150385, personnummeret er 12363", f"født 150385, personnummeret er {MASK}"),
+    ("født 150385 personnummer (5 siffer): «12363»", f"født 150385 personnummer (5 siffer): «{MASK}»"),
+    # not five digits of their own, another number's name, or no date of birth near: a count, a project
+    ("født 150385 postnr 12363", "født 150385 postnr 12363"), ("versjonsnr 12345", "versjonsnr 12345"),
+    ("født 150385 pnr 12363,5", "født 150385 pnr 12363,5"), ("født 150385 pnr 123456", "født 150385 pnr 123456"),
+    ("Personnummer: 150385", "Personnummer: 150385"), ("personnummer (11 siffer)", "personnummer (11 siffer)"),
+    ("Antall unike personnummer: 84692", "Antall unike personnummer: 84692"),
+    ("Prosjektnr / P.nr: 20231", "Prosjektnr / P.nr: 20231"), ("P.nr: 12363", "P.nr: 12363"),
 ])
 def test_the_five_digits_written_under_their_own_name_are_masked(written, masked):
     assert mask_personal_numbers(written) == masked
