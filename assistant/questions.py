@@ -152,7 +152,10 @@ PEOPLE_WISH = re.compile(r"^\W*(?:(?:and|but|so|og|men|så)\s+)?(?:they|de|dei)\
                          r"spør|spurte|spurde)\b", re.IGNORECASE)
 # what they wish to know, pointing back in a clause's order: "They wonder what it is for NPR",
 # "De lurer på hvem det er", "Dei vil vite kva det er"
-CLAUSE_POINTS_BACK = re.compile(r"\b(?:hvem|kven|hva|kva|who|what)\s+(?:det|it|that)\s+(?:er|is)\b", re.IGNORECASE)
+# (the clause ends there, or a place or an owner follows: "hva det er som kreves" and "what it is
+# going to cost" are clefts that point nowhere)
+CLAUSE_POINTS_BACK = re.compile(r"\b(?:hvem|kven|hva|kva|who|what)\s+(?:det|it|that)\s+(?:er|is)"
+                                r"(?=\s*(?:[?.!]|$|(?:for|i|in|ved|hos|at|with|med|on|på)\b))", re.IGNORECASE)
 
 
 def _context_in_chat(parts: list[str]) -> set[str]:

@@ -670,6 +670,10 @@ def test_a_need_followed_by_a_question_pointing_back_is_its_context():
     for follow_up in ("They wonder what it is for NPR?", "De lurer på hvem det er for NPR?",
                       "Dei vil gjerne vite kva det er for NPR?"):
         assert find_questions(f"Our legal team asked for the legal basis. {follow_up}")[0] == [follow_up]
+    # a cleft points nowhere: both are asked
+    for follow_up in ("They also wonder what it is going to cost to get the data?",
+                      "De lurer også på hva det er som kreves av dokumentasjon?"):
+        assert len(find_questions(f"Our legal team asked for the legal basis. {follow_up}")[0]) == 2, follow_up
 
 
 def test_eml_gives_sender_subject_and_masked_body():
