@@ -228,13 +228,15 @@ def digest_path(summary: Path) -> Path:
     return summary.with_name(f".{summary.name}.sha256")
 
 
-# every line a summary holds (FolderReport.summary): how a summary written before the drafter kept
-# digests is known, the first line first
+# the lines a summary holds (FolderReport.summary): how a summary written before the drafter kept
+# digests is known. A draft's line says how many of its questions are unanswered, and exactly that
+# many "    - " lines follow it (one "    - fant ingen spørsmål" when it found none), its state
+# as the drafter words it: a note the team added or an entry it changed is not a summary's
 SUMMARY_HEAD = re.compile(r"\d+ utkast, \d+ e-post\(er\) som ikke kunne leses\.")
 SUMMARY_LINE = re.compile(r"|\d+ utkast fantes fra før og er beholdt \(bruk --overwrite for å lage dem på nytt\)\."
                           r"|\d+ oppføring\(er\) hoppet over \(ikke e-postfiler\)\."
-                          r"|.+: \d+ spørsmål, \d+ ubesvart — (?:må sjekkes manuelt|klar til gjennomlesing)"
-                          r"|    - .*|.+: kunne ikke leses — .*|.+: hoppet over — .*|.+: utkastet .+ fantes fra før — beholdt")
+                          r"|.+: kunne ikke leses — .*|.+: hoppet over — .*|.+: utkastet .+ fantes fra før — beholdt")
+SUMMARY_DRAFT = re.compile(r".+: (\d+) spørsmål, (\d+) ubesvart — (må sjekkes manuelt|klar til gjennomlesing)")
 LEGACY_MOST = 5_000_000  # bytes of an earlier summary read to tell it from notes
 
 
@@ -271,8 +273,27 @@ def _earlier_summary(path: Path) -> bool:
         return False
     if lines[-1] == "":
         lines.pop()
-    return bool(lines) and SUMMARY_HEAD.fullmatch(lines[0].rstrip("\r")) is not None and \
-        all(SUMMARY_LINE.fullmatch(line.rstrip("\r")) for line in lines[1:])
+    lines = [line.rstrip("\r") for line in lines]
+    if not lines or not SUMMARY_HEAD.fullmatch(lines[0]):
+        return False
+    n = 1
+    while n < len(lines):
+        draft = SUMMARY_DRAFT.fullmatch(lines[n])
+        if not draft:
+            if not SUMMARY_LINE.fullmatch(lines[n]):
+                return False
+            n += 1
+            continue
+        asked, unanswered, state = int(draft[1]), int(draft[2]), draft[3]
+        if (state == "må sjekkes manuelt") != (unanswered > 0 or asked == 0):
+            return False
+        listed = lines[n + 1:n + 1 + unanswered if asked else n + 2]
+        if asked == 0 and listed != ["    - fant ingen spørsmål"]:
+            return False
+        if asked and (len(listed) != unanswered or not all(x.startswith("    - ") for x in listed)):
+            return False
+        n += 1 + len(listed)
+    return True
 
 
 def summary_path(out_dir: Path, inputs: set[tuple[int, int]] = frozenset()) -> Path:

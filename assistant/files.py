@@ -88,7 +88,8 @@ def write_files(texts: list[tuple[Path, str]], overwrite: bool = False, mode: in
     file first, and only then does each get its name. Raises as write_file. A text that cannot be
     written (a full disk) changes no name; a name found taken (without `overwrite`) unlinks the
     names this call already gave, and only while they still hold what it wrote (another writer, or
-    an editor saving, may have replaced one since). With `overwrite`, a name that is a folder
+    an editor saving, may have replaced one since; a write into that very file in the instant
+    between is not told apart). With `overwrite`, a name that is a folder
     fails before any name is given."""
     temps: list[tuple[Path, Path]] = []
     placed: list[tuple[Path, tuple[int, int]]] = []  # a name given and the file it was given to

@@ -447,6 +447,17 @@ def test_a_summary_from_before_the_digests_is_replaced_but_not_with_the_teams_no
     (out / SUMMARY).write_text(earlier + "Kari ringer søkeren fredag.\n", encoding="utf-8")
     assert draft_folder(drafter(), src, out).summary_file == "summary-2.txt"
     assert (out / SUMMARY).read_text(encoding="utf-8").endswith("Kari ringer søkeren fredag.\n")
+    # a note written as one of its items, or an entry whose state the team changed, is no summary's
+    from assistant.batch import _earlier_summary
+
+    head = "1 utkast, 0 e-post(er) som ikke kunne leses.\n\n"
+    one = "a.txt: 2 spørsmål, 1 ubesvart — må sjekkes manuelt\n    - Hva er været?\n"
+    for text, ours in ((head + one, True), (head + one + "    - Kari ringer søkeren fredag.\n", False),
+                       (head + one.replace("må sjekkes manuelt", "klar til gjennomlesing"), False),
+                       (head + "b.txt: 0 spørsmål, 0 ubesvart — må sjekkes manuelt\n    - fant ingen spørsmål\n", True),
+                       (head + "b.txt: 0 spørsmål, 0 ubesvart — må sjekkes manuelt\n    - OK, besvart av Ola 12.3.\n", False)):
+        (out / "x.txt").write_text(text, encoding="utf-8")
+        assert _earlier_summary(out / "x.txt") is ours, text
 
 
 def test_a_full_disk_leaves_no_half_draft_pair_and_the_next_run_drafts_it(tmp_path, monkeypatch):
