@@ -67,11 +67,20 @@ def load_templates(path: str | Path = TEMPLATES) -> dict:
     except (OSError, ValueError) as exc:  # the path shown as text.shown shows it; an OSError's text repeats it
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise MailError(f"Reply templates {shown(path)} cannot be read ({why}); fix the JSON or use the default.")
+    if not isinstance(data, dict):
+        raise MailError(f"Reply templates {shown(path)}: expected an object with \"nb\" and \"en\"; fix the JSON "
+                        "or use the default.")
     for lang in ("nb", "en"):
-        missing = [k for k in KEYS if k not in data.get(lang, {})]
+        texts = data.get(lang, {})
+        if not isinstance(texts, dict):
+            raise MailError(f"Reply templates {shown(path)}: '{lang}' is not an object of texts; fix it.")
+        missing = [k for k in KEYS if k not in texts]
         if missing:
             raise MailError(f"Reply templates {shown(path)}: '{lang}' lacks {', '.join(missing)}; add them.")
-        data[lang] = {**DEFAULTS[lang], **data[lang]}
+        wrong = [k for k in KEYS if not isinstance(texts[k], str)]
+        if wrong:
+            raise MailError(f"Reply templates {shown(path)}: '{lang}' {', '.join(wrong)} must be text; fix them.")
+        data[lang] = {**DEFAULTS[lang], **texts}
     return data
 
 

@@ -272,6 +272,10 @@ def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, cap
         ": 'nb' lacks": ["draft", str(folder / "a.txt"), "--templates", str(folder / "tom 15038512363.json")],
     }
     (folder / "tom 15038512363.json").write_text("{}", encoding="utf-8")
+    # valid JSON of another shape is an error line too, never a traceback
+    for n, shape in enumerate(("[]", "null", '"x"', '{"nb": 5, "en": {}}')):
+        (folder / f"form{n}.json").write_text(shape, encoding="utf-8")
+        commands[f"form{n}.json: "] = ["draft", str(folder / "a.txt"), "--templates", str(folder / f"form{n}.json")]
     for says, args in commands.items():
         assert main(args) == 2, args
         err = capsys.readouterr().err.strip()
