@@ -41,8 +41,11 @@ decoded (a soft line break's "=" and HTML tags are gaps too, but only as a fallb
 "+47" glued to a number is read as the country code and what follows it, as "+47 " would be:
 "+4715038512363" -> "+47***********", while "+4722248888" (a phone number: 8 digits) stays.
 The five digits written apart from the date under their own name ("Fødselsdato: 150385
-Personnummer: 12363", "f. 15. mars 1985, pnr. 12363") are masked where a date of birth stands
-near, the date left: with it they are the number ("Antall unike personnummer: 84692" stays). A
+Personnummer: 12363", "f. 15. mars 1985, pnr. 12363", "1985-03-15 … Personnummeret mitt er 12363")
+are masked where a date of birth stands within LABELLED_REACH, the date left: with it they are the
+number ("Antall unike personnummer: 84692" and "personnummer: 84692 (2010-2012)" stay). Left as
+written there: the five digits before their name, a date more than LABELLED_REACH away or in
+another field (the subject), and a table whose columns put the name in its head row. A
 single quote and ";" are separators as people write a number ("010190;12345"), so a CSV of
 single-quoted or semicolon-separated figures may lose one. Left as written: digits split by "|", quotes, "…", "•", "+", "=", "#", "~" or an
 emoji (a table's cells, a CSV's fields: statistics, not a number), superscript digits, encoded
@@ -57,6 +60,7 @@ trying the few million possible numbers.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import itertools
@@ -122,15 +126,27 @@ _AS_DIGIT = str.maketrans("OoIl", "0011")
 # of their own; masked only with a date of birth within LABELLED_REACH of the name, so that
 # "Antall unike personnummer: 84692" and "Prosjektnr / P.nr: 20231" keep their figures
 _LABELLED_FIVE = re.compile(
-    r"\b(?:person(?:nummer(?:et)?|\s?nr)|pers\.?\s?nr|p\.\s?nr|pnr|individ(?:nummer(?:et)?|\s?nr)|"
-    r"personal\s+(?:id\s+)?number)\.?"
-    r"(?:[\s>:=\-\u2013\u2014|\"'\u00ab\u00bb]|<[^<>\d]{0,100}>|\((?:5|fem|five)\s+(?:siffer|sifre|digits)\)|\b(?:er|is)\b){0,16}+"
+    r"\b(?:person(?:nummer(?:et)?|\s?nr)|pers\.?\s?nr|pnr|individ(?:nummer(?:et)?|\s?nr)|"
+    r"personal\s+(?:identity\s+|id\s+)?number)\.?"
+    r"(?:[\s>:=\-\u2013\u2014|,\"'\u00ab\u00bb]|<[^<>\d]{0,100}>|\([^()\d]{0,40}(?:5[^()\d]{0,40})?\)|"
+    r"\b(?:5|fem|five)\s+(?:siste\s+|last\s+)?(?:siffer|sifre|digits)\b|\b(?:er|is|mitt|mi|min|hans|hennes|my)\b){0,16}+"
     r"(?<!\d)(\d{5})(?!\d)(?![.,]\d)", re.IGNORECASE)
+# a count or another number's name before the name on its line: "Antall unike personnummer: 84692",
+# "pasienter med gyldig personnr: 12363" are figures
+_COUNTED = re.compile(r"\b(?:antall|antal|number\s+of|count|totalt?|unike|unique|gyldige?|ugyldige?|valid|invalid|uten|"
+                      r"utan|without|mangl\w*|missing)\b[^\n]{0,60}$", re.IGNORECASE)
 _MONTH = (r"(?:jan(?:uar|uary)?|feb(?:ruar|ruary)?|mar(?:s|ch)?|apr(?:il)?|mai|may|jun[ie]?|jul[iy]?|aug(?:ust)?|"
           r"sep(?:t|tember)?|o[ck]t(?:ober)?|nov(?:ember)?|de[sc](?:ember)?)")
-_BIRTH_DATE = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01]|[4-6]\d|7[01])[./\- ]?(?:0[1-9]|1[0-2]|4[1-9]|5[0-2])[./\- ]?"
-                         r"(?:19|20)?\d\d(?!\d)|(?<!\d)(?:0?[1-9]|[12]\d|3[01])[./\-](?:0?[1-9]|1[0-2])[./\-](?:19|20)?\d\d(?!\d)|(?<!\d)(?:[1-9]|[012]\d|3[01])\.?\s*" + _MONTH + r"\.?,?\s*(?:19|20)?\d\d(?!\d)",
-                         re.IGNORECASE)
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH_NO = r"(?:0?[1-9]|1[0-2])"
+# a date of birth as people write one: "150385" alone, "15.03.85", "15.3.1985", "15. 03. 1985",
+# "15/3/85", "1985-03-15", "15. mars 1985", "15-mar-1985", "15th March 1985", "March 15, 1985"
+_BIRTH_DATE = re.compile(
+    r"(?<![\d\-./])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d\d(?![\d])(?![\-./]\d)"
+    rf"|(?<![\d\-./]){_DAY}([./\-]) ?{_MONTH_NO}\1 ?(?:(?:19|20)\d\d|\d\d)(?!\d)(?![\-./]\d)"
+    rf"|(?<![\d\-./])(?:19|20)\d\d-{_MONTH_NO}-{_DAY}(?!\d)"
+    rf"|(?<!\d){_DAY}(?:st|nd|rd|th)?\.?[\s\-]*{_MONTH}\.?,?[\s\-]*(?:'|-)?(?:(?:19|20)\d\d|\d\d)(?!\d)"
+    rf"|\b{_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)", re.IGNORECASE)
 LABELLED_REACH = 200  # characters either side of the name in which its date of birth stands
 _ICD = re.compile(r"[OI]\d{2,3}")  # an ICD-10 code, with or without its fourth character ("I21", "I210", "O80")
 GLUED_REACH = 40  # characters either side of a group with glued letters: a written number is shorter
@@ -365,8 +381,15 @@ def mask_personal_numbers(text: str) -> str:
 
 def _labelled_spans(text: str):
     """The five digits under their own name (_LABELLED_FIVE) with a date of birth near the name."""
+    dates = None  # where the dates of birth end, found once for the whole text (a text may name many)
     for m in _LABELLED_FIVE.finditer(text):
-        if _BIRTH_DATE.search(text, max(0, m.start() - LABELLED_REACH), m.end() + LABELLED_REACH):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _COUNTED.search(text, max(line_start, m.start() - 80), m.start()):
+            continue
+        if dates is None:
+            dates = [d.end() for d in _BIRTH_DATE.finditer(text)]
+        near = bisect.bisect_left(dates, m.start() - LABELLED_REACH)
+        if near < len(dates) and dates[near] <= m.end() + LABELLED_REACH:
             yield m.span(1)
 
 

@@ -70,7 +70,12 @@ def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_maske
     ("Fødselsdato: 150385 Personnummer: 12363", f"Fødselsdato: 150385 Personnummer: {MASK}"),
     ("født 15. mars 1985, pnr. 12363", f"født 15. mars 1985, pnr. {MASK}"),
     ("f. 15.03.85 personnr 12363.", f"f. 15.03.85 personnr {MASK}."),
-    ("f. 15/3/85 P.nr: 12363", f"f. 15/3/85 P.nr: {MASK}"), ("født 150385 INDIVIDNUMMER 12363", f"født 150385 INDIVIDNUMMER {MASK}"),
+    ("f. 15/3/85 pnr: 12363", f"f. 15/3/85 pnr: {MASK}"),
+    ("Fødselsdato: 1985-03-15\nPersonnummer: 12363", f"Fødselsdato: 1985-03-15\nPersonnummer: {MASK}"),
+    ("født 15. 03. 1985 Personnummer: 12363", f"født 15. 03. 1985 Personnummer: {MASK}"),
+    ("born March 15, 1985. Personal identity number: 12363", f"born March 15, 1985. Personal identity number: {MASK}"),
+    ("Personnummeret mitt er 12363, født 15.3.1985", f"Personnummeret mitt er {MASK}, født 15.3.1985"),
+    ("født 150385. Personnummer (5 siste siffer): 12363", f"født 150385. Personnummer (5 siste siffer): {MASK}"), ("født 150385 INDIVIDNUMMER 12363", f"født 150385 INDIVIDNUMMER {MASK}"),
     ("born 15 March 1985, personal number 12363", f"born 15 March 1985, personal number {MASK}"),
     ("Født 150385\nPersonnummer: \t \t 12363", f"Født 150385\nPersonnummer: \t \t {MASK}"),
     ("> Født 15.03.85\n> Personnummer:\n> 12363", f"> Født 15.03.85\n> Personnummer:\n> {MASK}"),
@@ -83,6 +88,11 @@ def test_a_number_split_by_an_invisible_mark_a_line_separator_or_a_cell_is_maske
     ("Personnummer: 150385", "Personnummer: 150385"), ("personnummer (11 siffer)", "personnummer (11 siffer)"),
     ("Antall unike personnummer: 84692", "Antall unike personnummer: 84692"),
     ("Prosjektnr / P.nr: 20231", "Prosjektnr / P.nr: 20231"), ("P.nr: 12363", "P.nr: 12363"),
+    # a count on the name's line, a span of years or a phone number for a date (a fourth review)
+    ("Antall unike personnummer: 84692 (per 31.12.2022).", "Antall unike personnummer: 84692 (per 31.12.2022)."),
+    ("personnummer: 84692 (2010-2012)", "personnummer: 84692 (2010-2012)"),
+    ("Ring 41 45 12 34. personnummer: 84692", "Ring 41 45 12 34. personnummer: 84692"),
+    ("Uttrekk 15.03.2024: pasienter med gyldig personnr: 12363", "Uttrekk 15.03.2024: pasienter med gyldig personnr: 12363"),
 ])
 def test_the_five_digits_written_under_their_own_name_are_masked(written, masked):
     assert mask_personal_numbers(written) == masked
