@@ -12,8 +12,8 @@ Guarantees, each tested in tests/test_batch.py:
 - summary.txt is replaced only when it is exactly a summary the drafter wrote: the drafter keeps
   the SHA-256 of each summary beside it (.summary.txt.sha256), and a file that does not match it
   (the team's notes, a summary with a line added) is kept, with or without `overwrite`, and the
-  summary goes to summary-2.txt (-3, …) instead; one written before the digests is the drafter's
-  when every line is a summary's line;
+  summary goes to summary-2.txt (-3, …) instead, as for one written before the digests (delete it
+  to have summaries written there again);
 - every file is written whole or not at all, a draft's .txt and .json both or neither (files.write_files:
   a full disk leaves no half pair for later runs to keep), with the umask's mode;
 - draft names cannot collide: `<file name>.utkast.txt` / `.json` (`box.mbox-3.utkast.txt` for
@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -228,29 +227,16 @@ def digest_path(summary: Path) -> Path:
     return summary.with_name(f".{summary.name}.sha256")
 
 
-# the lines a summary holds (FolderReport.summary): how a summary written before the drafter kept
-# digests is known. A draft's line says how many of its questions are unanswered, and exactly that
-# many "    - " lines follow it (one "    - fant ingen spørsmål" when it found none), its state
-# as the drafter words it: a note the team added or an entry it changed is not a summary's
-SUMMARY_HEAD = re.compile(r"\d+ utkast, \d+ e-post\(er\) som ikke kunne leses\.")
-SUMMARY_LINE = re.compile(r"|\d+ utkast fantes fra før og er beholdt \(bruk --overwrite for å lage dem på nytt\)\."
-                          r"|\d+ oppføring\(er\) hoppet over \(ikke e-postfiler\)\."
-                          r"|.+: kunne ikke leses — .*|.+: hoppet over — .*|.+: utkastet .+ fantes fra før — beholdt")
-SUMMARY_DRAFT = re.compile(r".+: (\d+) spørsmål, (\d+) ubesvart — (må sjekkes manuelt|klar til gjennomlesing)")
-LEGACY_MOST = 5_000_000  # bytes of an earlier summary read to tell it from notes
-
-
 def _drafters_summary(path: Path, inputs: set[tuple[int, int]]) -> bool:
     """True when `path` is exactly a summary an earlier run wrote: a regular file (not a link, not an
     input) whose SHA-256 is the one kept beside it (digest_path); not one with a line added. A
-    summary from before the digests (none beside it) is one when every line is a summary's line."""
+    summary from before the digests (none beside it) is kept: no reading of its lines told it from
+    one the team edited (three reviews found notes it would have replaced)."""
     try:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in inputs:
             return False
         digest = digest_path(path)
-        if not os.path.lexists(digest):
-            return _earlier_summary(path)
         if not stat.S_ISREG(os.lstat(digest).st_mode):  # a FIFO there would hang the read
             return False
         kept = digest.read_bytes()[:64]
@@ -258,42 +244,6 @@ def _drafters_summary(path: Path, inputs: set[tuple[int, int]]) -> bool:
             return kept == hashlib.file_digest(fh, "sha256").hexdigest().encode("ascii")
     except OSError:
         return False
-
-
-def _earlier_summary(path: Path) -> bool:
-    """Whether a file with no digest beside it is a summary the drafter wrote before it kept them:
-    its first line a summary's, and every other line one a summary holds (the team's notes are not)."""
-    with open(path, "rb") as fh:
-        data = fh.read(LEGACY_MOST + 1)
-    if len(data) > LEGACY_MOST:
-        return False
-    try:
-        lines = data.decode("utf-8").split("\n")
-    except UnicodeDecodeError:
-        return False
-    if lines[-1] == "":
-        lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
-    if not lines or not SUMMARY_HEAD.fullmatch(lines[0]):
-        return False
-    n = 1
-    while n < len(lines):
-        draft = SUMMARY_DRAFT.fullmatch(lines[n])
-        if not draft:
-            if not SUMMARY_LINE.fullmatch(lines[n]):
-                return False
-            n += 1
-            continue
-        asked, unanswered, state = int(draft[1]), int(draft[2]), draft[3]
-        if (state == "må sjekkes manuelt") != (unanswered > 0 or asked == 0):
-            return False
-        listed = lines[n + 1:n + 1 + unanswered if asked else n + 2]
-        if asked == 0 and listed != ["    - fant ingen spørsmål"]:
-            return False
-        if asked and (len(listed) != unanswered or not all(x.startswith("    - ") for x in listed)):
-            return False
-        n += 1 + len(listed)
-    return True
 
 
 def summary_path(out_dir: Path, inputs: set[tuple[int, int]] = frozenset()) -> Path:

@@ -307,8 +307,9 @@ def _cmd_draft(args) -> int:
         print(f"{len(report.kept)} existing draft(s) kept unchanged; pass --overwrite to draft them again.",
               file=sys.stderr)
     if report.summary_file != SUMMARY:
-        print(f"{shown(Path(args.out) / SUMMARY)} is not a summary the drafter wrote, so it is kept; this run's "
-              f"summary is {report.summary_file}.", file=sys.stderr)
+        print(f"{shown(Path(args.out) / SUMMARY)} is not a summary the drafter wrote unchanged (or one from before "
+              f"it kept their SHA-256), so it is kept; this run's summary is {report.summary_file}. Delete it to "
+              "have summaries written there again.", file=sys.stderr)
     print(f"Drafts and {report.summary_file} written to {out}", file=sys.stderr)
     return 0
 
