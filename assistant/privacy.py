@@ -45,12 +45,12 @@ Personnummer: 12363", "f. 15. mars 1985, pnr. 12363", "1985-03-15 … Personnumm
 are masked where a date of birth stands within LABELLED_REACH, the date left: with it they are the
 number ("Antall unike personnummer: 84692" and "personnummer: 84692 (2010-2012)" stay). Left as
 written there: the five digits before their name, a date more than LABELLED_REACH away or in
-another field (the subject), and a table whose columns put the name in its head row. A
-single quote and ";" are separators as people write a number ("010190;12345"), so a CSV of
-single-quoted or semicolon-separated figures may lose one. Left as written: digits split by "|", quotes, "…", "•", "+", "=", "#", "~" or an
-emoji (a table's cells, a CSV's fields: statistics, not a number), superscript digits, encoded
-spaces ("=20", "%20"), and a date and five digits written apart with no name for the five ("15.
-mars 1985 12363").
+another field (the subject), and a table whose columns put the name in its head row. A single
+quote and ";" are separators as people write a number ("010190;12345"), so a CSV of single-quoted
+or semicolon-separated figures may lose one. Left as written: digits split by "|", double quotes,
+"…", "•", "+", "=", "#", "~" or an emoji (a table's cells, a CSV's fields: statistics, not a
+number), superscript digits, encoded spaces ("=20", "%20"), and a date and five digits written
+apart with no name for the five ("15. mars 1985 12363").
 
 Where a masked string would have to tell people apart (a draft's file name, the key an e-mail is
 remembered by), `keyed_token` gives a stand-in instead: an HMAC under the installation's own
