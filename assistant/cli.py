@@ -429,8 +429,10 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(args.verbose)
     try:
         return args.func(args)
-    except AssistantError as exc:
-        print(f"assistant: {exc}", file=sys.stderr)
+    except AssistantError as exc:  # every error line masked as text.shown shows a path (a data dir, a corpus folder)
+        from .text import shown
+
+        print(f"assistant: {shown(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         _silence_stdout()

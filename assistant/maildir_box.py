@@ -21,6 +21,7 @@ from typing import Iterator
 
 from .incoming import Incoming, MailboxUnavailable, header_values
 from .replies import DRAFT_FOR, NEEDS_HUMAN_KEYWORD
+from .text import shown
 
 __all__ = ["MaildirBox"]
 
@@ -39,13 +40,13 @@ class MaildirBox:
 
     def __init__(self, path: str | Path):
         self.path = Path(path).expanduser()
-        self.label = f"maildir {self.path}"
+        self.label = f"maildir {self.path}"  # the state's key (hashed): never changed, logs mask it
         self.drafts = self.path / ".Drafts"
         self._counter = 0
 
     def connect(self) -> None:
         if not all((self.path / d).is_dir() for d in ("new", "cur", "tmp")):
-            raise MailboxUnavailable(f"{self.path} is not a Maildir (it needs new/, cur/ and tmp/); "
+            raise MailboxUnavailable(f"{shown(self.path)} is not a Maildir (it needs new/, cur/ and tmp/); "
                                      "give the folder that holds them.")
         for d in ("new", "cur", "tmp"):
             (self.drafts / d).mkdir(parents=True, exist_ok=True)

@@ -434,15 +434,16 @@ def secret_key(data_dir: Path) -> bytes:
     secret_key(Path(".assistant")) -> b"\x8e\x11…" (32 bytes), the same bytes on every call
     """
     path = Path(data_dir) / KEY_FILE
+    where = mask_personal_numbers(str(path))  # as the messages show it
     try:
         if not os.path.lexists(path):
             _make_key(path)
         key = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"The privacy key {path} cannot be read or made ({exc.strerror}); make "
+        raise ConfigError(f"The privacy key {where} cannot be read or made ({exc.strerror}); make "
                           "ASSISTANT_DATA_DIR a folder you can write to.")
     if len(key) != KEY_BYTES:
-        raise ConfigError(f"The privacy key {path} is damaged (not {KEY_BYTES} bytes); restore it from a backup "
+        raise ConfigError(f"The privacy key {where} is damaged (not {KEY_BYTES} bytes); restore it from a backup "
                           "(with a new key, e-mails keyed by the old one are drafted again).")
     return key
 

@@ -249,7 +249,7 @@ def test_a_strict_stdin_that_cannot_decode_a_chat_line_gets_the_invalid_answer(m
     assert "Spørsmålet kunne ikke leses (det er ikke gyldig tekst)." in capsys.readouterr().out
 
 
-def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, capsys):
+def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, capsys, monkeypatch):
     """Batch labels and the summary were masked, but "…/nope 15038512363.eml does not exist" (and
     the binary-file, FIFO and feedback-export lines) gave the number back on stderr."""
     from assistant.cli import main
@@ -272,6 +272,9 @@ def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, cap
         ": 'nb' lacks": ["draft", str(folder / "a.txt"), "--templates", str(folder / "tom 15038512363.json")],
     }
     (folder / "tom 15038512363.json").write_text("{}", encoding="utf-8")
+    # any error line: a folder that is no Maildir
+    commands["is not a Maildir"] = ["inbox", "--maildir", str(folder)]
+    monkeypatch.setenv("ASSISTANT_INBOX_FROM", "NPR <helseregistre@helsedir.no>")
     # valid JSON of another shape is an error line too, never a traceback
     for n, shape in enumerate(("[]", "null", '"x"', '{"nb": 5, "en": {}}')):
         (folder / f"form{n}.json").write_text(shape, encoding="utf-8")
@@ -281,3 +284,12 @@ def test_a_personal_number_in_a_path_is_masked_in_every_error_line(tmp_path, cap
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and says in err, err
         assert "15038512363" not in err and "***********" in err, err
+    # a damaged privacy key under a data dir whose path holds a number (main masks every error line)
+    (folder / "data").mkdir()
+    (folder / "data" / "privacy.key").write_bytes(b"12345")
+    (folder / "inn").mkdir()
+    (folder / "inn" / "sak 15038512363.txt").write_text("Hva koster det?\n", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(folder / "data"))
+    assert main(["draft", str(folder / "inn"), "--out", str(tmp_path / "ut")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "privacy key" in err and "15038512363" not in err and "***********" in err, err
