@@ -22,6 +22,7 @@ import email
 import email.utils
 import mailbox
 import re
+import unicodedata
 from dataclasses import dataclass
 from email import policy
 from html.parser import HTMLParser
@@ -67,8 +68,11 @@ class Mail:
 
 
 def _mail(subject: str, sender: str, text: str) -> Mail:
-    """The Mail of what was read: personal numbers masked, lone surrogates as U+FFFD."""
-    return Mail(*(mask_personal_numbers(readable(part)) for part in (subject, sender, text)))
+    """The Mail of what was read: personal numbers masked, lone surrogates as U+FFFD, and letters
+    written decomposed composed (NFC: a Mac may send "å" as "a" and a combining ring, which splits
+    words, names and sentences)."""
+    return Mail(*(mask_personal_numbers(unicodedata.normalize("NFC", readable(part)))
+                  for part in (subject, sender, text)))
 
 
 class _TextOfHtml(HTMLParser):

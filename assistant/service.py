@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import cached_property
@@ -62,7 +63,7 @@ def clean_question(text) -> str | None:
             return None
     if not isinstance(text, str):
         return None
-    return " ".join(CONTROL.sub(" ", ANSI.sub("", readable(text))).split())
+    return " ".join(CONTROL.sub(" ", ANSI.sub("", unicodedata.normalize("NFC", readable(text)))).split())
 
 
 class Assistant:

@@ -674,6 +674,19 @@ def test_a_need_followed_by_a_question_pointing_back_is_its_context():
         assert len(find_questions(f"Our legal team asked for the legal basis. {follow_up}")[0]) == 2, follow_up
 
 
+def test_an_email_written_decomposed_is_read_composed():
+    """A Mac may send "å" as "a" and a combining ring (NFD): the sentences, the name and the
+    questions are those of the composed text (a review: one sentence instead of two, no name)."""
+    import unicodedata
+
+    from assistant.mail import find_name
+
+    text = "Jeg heter Åse Sæther og jobber på sykehuset. Kan dere sende meg prisen? Vi ønsker også å vite hvem som er databehandlingsansvarlig."
+    mail = read_mail(unicodedata.normalize("NFD", text))
+    assert mail.text == text
+    assert find_name(mail.text) == "Åse Sæther" and len(find_questions(mail.text)[0]) == 2
+
+
 def test_eml_gives_sender_subject_and_masked_body():
     mail = read_mail(b"From: Kari <k@x.no>\nSubject: Pris\n\nHei! Hva koster det?\nFnr 01019012345")
     assert (mail.sender, mail.subject, mail.text) == ("Kari", "Pris", "Hei! Hva koster det?\nFnr ***********")
