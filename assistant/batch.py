@@ -15,7 +15,8 @@ Guarantees, each tested in tests/test_batch.py:
   summary goes to summary-2.txt (-3, …) instead, as for one written before the digests (delete it
   to have summaries written there again);
 - every file is written whole or not at all, a draft's .txt and .json both or neither (files.write_files:
-  a full disk leaves no half pair for later runs to keep), with the umask's mode;
+  a full disk leaves no half pair for later runs to keep; with `overwrite`, a rename refused
+  between the two would leave the new .txt beside the old .json), with the umask's mode;
 - draft names cannot collide: `<file name>.utkast.txt` / `.json` (`box.mbox-3.utkast.txt` for
   message 3 of an mbox), with `-2`, `-3` added when two inputs would still share one, and
   summary.txt, which no draft name can take;
@@ -276,8 +277,10 @@ def run_batch(drafter: Drafter | None, batch: Batch,
         try:
             _write([(text_path, draft.text), (json_path, json.dumps(draft.to_dict(), ensure_ascii=False, indent=1))],
                    batch)
-        except FileExistsError:  # appeared since prepare_batch looked: someone else's, keep it
-            report.kept.append((label, text_path.name))
+        except FileExistsError:  # appeared since prepare_batch looked: someone else's, keep it (and name
+            # the one that is there: this run's .txt was taken back when the .json's name was found taken)
+            there = next((p for p in (text_path, json_path) if os.path.lexists(p)), text_path)
+            report.kept.append((label, there.name))
             continue
         report.drafted.append((label, draft))
     summary, text = summary_path(batch.out_dir, batch.inputs), report.summary()

@@ -431,7 +431,6 @@ def test_a_summary_with_the_teams_notes_added_is_kept_and_the_next_goes_beside_i
     assert re.fullmatch(r"[0-9a-f]{64}  summary-2\.txt\n", digest)
 
 
-
 def test_a_summary_from_before_the_digests_is_kept_and_the_next_goes_beside_it(tmp_path):
     """An earlier version kept no digest: no reading of a summary's lines told it from one the team
     edited (three reviews found notes written as items, changed states and deleted blocks that such
