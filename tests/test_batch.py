@@ -517,3 +517,23 @@ def test_undoing_a_pair_never_deletes_what_another_writer_put_under_its_first_na
     with pytest.raises(IsADirectoryError):
         files.write_files([(tmp_path / "z.utkast.txt", "new"), (tmp_path / "z.utkast.json", "{}")], overwrite=True)
     assert not (tmp_path / "z.utkast.txt").exists()
+
+
+def test_a_draft_whose_json_name_is_taken_while_drafting_is_listed_by_the_file_that_is_there(tmp_path):
+    """The .txt was taken back when the .json's name turned out taken, yet the summary named the
+    .txt as kept (a fifth review): it names the file that is there."""
+    src, out = tmp_path / "inn", tmp_path / "ut"
+    src.mkdir()
+    (src / "a.txt").write_text(mail("Hva koster det?"), encoding="utf-8")
+    d = drafter()
+    draft = d.draft
+
+    def racing(m):  # someone else writes the .json while this run drafts
+        out.mkdir(exist_ok=True)
+        (out / "a.txt.utkast.json").write_text("someone's", encoding="utf-8")
+        return draft(m)
+
+    d.draft = racing
+    report = draft_folder(d, src, out)
+    assert report.kept == [("a.txt", "a.txt.utkast.json")] and not (out / "a.txt.utkast.txt").exists()
+    assert "a.txt: utkastet a.txt.utkast.json fantes fra før — beholdt" in (out / SUMMARY).read_text(encoding="utf-8")
