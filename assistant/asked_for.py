@@ -12,6 +12,7 @@ whether a section gives one.
     asks_for("Kor lang tid tek det?") -> Asked("duration");  gives(that, "60 dager") -> True
     asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
     asks_for("Hvorfor er NAV-opphold ekskludert?") -> Asked("reason");  gives(that, "Opphold gjennom NAV") -> False
+    asks_for("Is the hourly rate lower for students?") -> Asked("differs");  gives(that, "NOK 1100,- eks. mva.") -> False
     asks_for("Hvilket år kom artikkelen ut?") -> Asked("published");  gives(that, "Fra 1997 til d.d.") -> False
     asks_for("Hvilken paragraf gjelder?") -> Asked("paragraph");  gives(that, "helseregisterloven § 11") -> True
     asks_for("Kva avdeling har ansvaret?") -> Asked("department");  gives(that, "Helsedirektoratet er ...") -> False
@@ -51,8 +52,10 @@ class Asked:
     also: tuple[str, ...] = ()  # SUBJECTS the question names beside its kind, which the section must give too
 
 
-# the kinds besides "count", in the order they are tried: a change to come before anything ("Will
-# the price go up next year?" asks for no price), then a reason ("Hvorfor koster det 1100?" asks
+# the kinds besides "count", in the order they are tried: a change to come or on a schedule before
+# anything ("Will the price go up next year?", "Is it adjusted every year?" ask for no price), and
+# whether the price differs for a group of askers or from what it was ("Is it lower for students?"),
+# then a reason ("Hvorfor koster det 1100?" asks
 # why, not what it costs), a rejection ("Do we pay if the application is rejected?" asks what then,
 # which the guidance never says), a percentage before a count ("Hvor mange prosent ..."); another
 # currency than NOK and the hours a request takes before a price and a count ("Hva er timeprisen i
@@ -86,7 +89,7 @@ class Asked:
 # listing) are not subjects: "Hvor lang tid tar det å få tall per sykehus?" still asks for the
 # delivery time
 SUBJECTS = ("payment", "approval", "retention", "phone", "format", "remedy", "storage", "coding", "login")
-KINDS = ("change", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
+KINDS = ("change", "differs", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
          "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
          "price", "duration", "date", "afterwards", "author", "language", "purpose", "phone", "provision", "paragraph",
          "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",

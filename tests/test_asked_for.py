@@ -250,6 +250,20 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Kjem leveringstida til å endre seg i framtida?", Asked("change")),
     ("We plan a study next year. What does it cost?", Asked("price")),
     ("Does the price change with the number of hours?", None),  # no change to come
+    # a change on a schedule: the guidance gives one price and no adjustment of it
+    ("Blir timeprisen justert kvart år?", Asked("change")),
+    ("Is the fee adjusted annually?", Asked("change")),
+    # whether the price differs for a group of askers or from what it was
+    ("Is the hourly price lower for PhD students?", Asked("differs")),
+    ("Betaler kommuner en lavere timepris enn universitetene?", Asked("differs")),
+    ("Er prisen den samme for private selskaper som for offentlige etater?", Asked("differs")),
+    ("Var timeprisen den same for ti år sidan?", Asked("differs")),
+    ("Are the rates different for foreign researchers?", Asked("differs")),
+    # ...not a price for everyone, a larger job or a shorter delivery, which the guidance answers
+    ("Er prisen den samme for alle?", None),
+    ("Blir prisen høyere for store uttrekk?", None),
+    ("Er leveringstiden kortere for anonyme data enn for personidentifiserbare?", None),
+    ("Is the coverage rate lower for private clinics?", Asked("percent")),  # a rate of the data, no price
     ("We need data for the coming years, is the coverage higher now?", None),
     ("Vi har data fra 2020 og lurer på om vi kan endre søknaden?", None),
     # 'når' and 'when' that open a clause ask for no date
@@ -442,6 +456,11 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Må pasientene betale for å få innsyn?",
     "Can I fill in the application form on helsedata.no in English?",
     "Blir timeprisen høyere neste år?",  # the price section says what it is, not what it will be
+    # ...nor whether it differs for some askers or was another before
+    "Is the hourly rate cheaper for students than for companies?",
+    "Får kommunen lavere pris enn forskere?",
+    "Var timeprisen den same for fem år sidan?",
+    "Is the hourly rate of NOK 1100 adjusted every year?",
     "Fra hvilken måned i 1997 starter dataene i NPR?",  # a year, no month
     "Hvilket telefonnummer kan jeg ringe hvis jeg har spørsmål om søknaden?",  # an e-mail address, no number
     "Hvorfor er opphold gjennom NAV ekskludert fra registeret?",  # the exclusion list gives no reason
@@ -500,6 +519,7 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     # a correction of the application is not the action timed
     ("How long does it take to get data if we need to correct the application?", "60 dager"),
     ("Hva koster det å få data?", "1100"),
+    ("Hva koster det for en student?", "1100"),  # a price for one asker is the price
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
     ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
