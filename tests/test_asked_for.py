@@ -253,6 +253,11 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     # a change on a schedule: the guidance gives one price and no adjustment of it
     ("Blir timeprisen justert kvart år?", Asked("change")),
     ("Is the fee adjusted annually?", Asked("change")),
+    # the article's year without "ut", and "den" pointing back to it
+    ("Hvilket år kom artikkelen?", Asked("published")),
+    ("Hvem skrev artikkelen i Scandinavian Journal of Public Health, og kva år kom den?", Asked("published")),
+    ("Hvilket år kom den første dataen inn?", Asked("year")),  # data coming in: the collection period
+    ("Registeret, hvilket år kom det i gang?", Asked("year")),
     # whether the price differs for a group of askers or from what it was
     ("Is the hourly price lower for PhD students?", Asked("differs")),
     ("Betaler kommuner en lavere timepris enn universitetene?", Asked("differs")),
@@ -264,6 +269,23 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Blir prisen høyere for store uttrekk?", None),
     ("Er leveringstiden kortere for anonyme data enn for personidentifiserbare?", None),
     ("Is the coverage rate lower for private clinics?", Asked("percent")),  # a rate of the data, no price
+    ("Er timeprisen billegare for kommunar?", Asked("differs")),
+    ("Is there a different price for companies?", Asked("differs")),
+    ("Får studenter lavere pris?", Asked("differs")),
+    ("Was the price different last year?", Asked("differs")),
+    ("Justeres timeprisen årlig?", Asked("change")),
+    ("Blir prisen indeksregulert?", Asked("change")),
+    # found by an independent review: a statement before the question's own clause, a rate of the
+    # data, a bigger job, figures updated or adjusted for age ask what they asked before
+    ("Våre kostnader er høyere enn forskernes, så hva er timeprisen?", None),
+    ("Since the fee is higher for companies than for universities, how many hours are billed at minimum?", Asked("price")),
+    ("The price is the same for researchers and students I assume, but how long does delivery take?", Asked("duration")),
+    ("Timeprisen er sikkert høyere for oss som privat firma, men hva er minimum antall timer som faktureres?", None),
+    ("Hva er prisen for å få oppdaterte tall hvert år?", None),
+    ("Blir prisen høyere for forskningsprosjekter med mange variabler?", None),
+    ("Er prisen høyere for forskningsdata enn for statistikk?", None),
+    ("Is the mortality rate different for foreign patients?", None),
+    ("Are the rates adjusted for age in the yearly statistics?", None),
     ("We need data for the coming years, is the coverage higher now?", None),
     ("Vi har data fra 2020 og lurer på om vi kan endre søknaden?", None),
     # 'når' and 'when' that open a clause ask for no date
@@ -520,6 +542,7 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("How long does it take to get data if we need to correct the application?", "60 dager"),
     ("Hva koster det å få data?", "1100"),
     ("Hva koster det for en student?", "1100"),  # a price for one asker is the price
+    ("Våre kostnader er høyere enn forskernes, så hva er timeprisen?", "1100"),  # context, then the question
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
     ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
