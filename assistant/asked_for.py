@@ -91,7 +91,7 @@ class Asked:
 SUBJECTS = ("payment", "approval", "retention", "phone", "format", "remedy", "storage", "coding", "login")
 KINDS = ("change", "differs", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
          "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
-         "price", "duration", "date", "afterwards", "author", "language", "purpose", "phone", "provision", "paragraph",
+         "price", "duration", "appdeadline", "date", "afterwards", "author", "language", "purpose", "phone", "provision", "paragraph",
          "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
          "login", "eligibility", "breakdown", "variable", "ranking", "listing")
 

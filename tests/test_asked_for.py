@@ -229,7 +229,16 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is there an English-language codebook?", Asked("language")),
     ("Når kan vi få dataene?", Asked("date")),
     ("When is the next annual report published?", Asked("date")),
-    ("Is there a yearly deadline for applications?", Asked("date")),
+    # a deadline to apply by, which the delivery deadlines (a date's answer) do not give
+    ("Is there a yearly deadline for applications?", Asked("appdeadline")),
+    ("Hva er søknadsfristen for NPR-data?", Asked("appdeadline")),
+    ("Finst det ein frist for å søkje i år?", Asked("appdeadline")),
+    ("Hva er fristen for levering?", Asked("date")),
+    # since when, from when: a year, a span or a 'når' clause answers it
+    ("Siden når har Helsedirektoratet vært databehandler?", Asked("date")),
+    ("Fra når teller fristen?", Asked("date")),
+    ("are the 30 days counted as working days", Asked("days")),
+    ("Which section within chapter 3 of the regulation covers linking?", Asked("paragraph")),
     ("Kva er betalingsfristen?", Asked("payment")),  # the terms of payment, not a date the guidance gives
     ("Who wrote the article?", Asked("author")),
     ("Is there a student discount?", Asked("exception")),
@@ -253,9 +262,9 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     # a change on a schedule: the guidance gives one price and no adjustment of it
     ("Blir timeprisen justert kvart år?", Asked("change")),
     ("Is the fee adjusted annually?", Asked("change")),
-    # the article's year without "ut", and "den" pointing back to it
+    # the article's year without "ut" ("den" alone may be the register: a year it has)
     ("Hvilket år kom artikkelen?", Asked("published")),
-    ("Hvem skrev artikkelen i Scandinavian Journal of Public Health, og kva år kom den?", Asked("published")),
+    ("Hvilket år kom den? Jeg tenker på NPR.", Asked("year")),
     ("Hvilket år kom den første dataen inn?", Asked("year")),  # data coming in: the collection period
     ("Registeret, hvilket år kom det i gang?", Asked("year")),
     # whether the price differs for a group of askers or from what it was
@@ -286,6 +295,18 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Er prisen høyere for forskningsdata enn for statistikk?", None),
     ("Is the mortality rate different for foreign patients?", None),
     ("Are the rates adjusted for age in the yearly statistics?", None),
+    # found by a second review: the hours a job takes, not who asks; a statement before the
+    # question with no comma; kinds of data; the asker's own adjustment; the price as it still is
+    ("Blir prisen lavere for oss hvis saksbehandlingen tar under to timer?", None),
+    ("Is the fee higher for us if the processing takes longer?", Asked("price")),
+    ("Siden prisen sikkert er høyere for private firma enn for universiteter lurer jeg på hva minimum antall timer er?", None),
+    ("Since the hourly rate is higher for companies could you tell me the minimum number of hours billed?", None),
+    ("I know the price is higher for companies—how long does delivery take?", Asked("duration")),
+    ("Er prisen høyere for data fra sykehus enn for data fra kommuner?", None),
+    ("Er prisen lavere for statistikk fra kommunene?", None),
+    ("What is the fee if we adjust our data request every year?", Asked("price")),
+    ("Er timeprisen på 1100 kr fortsatt den samme som før?", None),
+    ("Is the price the same as before?", None),
     ("We need data for the coming years, is the coverage higher now?", None),
     ("Vi har data fra 2020 og lurer på om vi kan endre søknaden?", None),
     # 'når' and 'when' that open a clause ask for no date
@@ -478,6 +499,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Må pasientene betale for å få innsyn?",
     "Can I fill in the application form on helsedata.no in English?",
     "Blir timeprisen høyere neste år?",  # the price section says what it is, not what it will be
+    "Is there an annual application deadline for NPR data?",  # delivery deadlines, none to apply by
+    "since when has the directorate of health been both processor and controller for npr",
     # ...nor whether it differs for some askers or was another before
     "Is the hourly rate cheaper for students than for companies?",
     "Får kommunen lavere pris enn forskere?",
@@ -542,6 +565,8 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("How long does it take to get data if we need to correct the application?", "60 dager"),
     ("Hva koster det å få data?", "1100"),
     ("Hva koster det for en student?", "1100"),  # a price for one asker is the price
+    ("Fra når begynner behandlingstiden å løpe?", "komplett søknad er mottatt"),
+    ("Siden når har NPR samlet inn data?", "1997"),
     ("Våre kostnader er høyere enn forskernes, så hva er timeprisen?", "1100"),  # context, then the question
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
