@@ -307,6 +307,17 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("What is the fee if we adjust our data request every year?", Asked("price")),
     ("Er timeprisen på 1100 kr fortsatt den samme som før?", None),
     ("Is the price the same as before?", None),
+    # found by a third review: a deadline for an application sent or for processing, a span
+    # asked of the application deadline, "from when the patient is referred", "as working days"
+    # meaning "because", a group's price against a number
+    ("Hva er fristen for søknadsbehandling?", Asked("date")),
+    ("Jeg har søkt om data fra NPR. Hva er fristen for søknaden?", Asked("date")),
+    ("Hvor lang er søknadsfristen for personidentifiserbare opplysninger?", Asked("date")),
+    ("Finnes det en årlig frist for levering av data?", Asked("date")),
+    ("Registreres pasienter fra når de blir henvist, eller først når de får behandling?", None),
+    ("Are patients included from when they are referred?", None),
+    ("How long does delivery take, as working days are limited for our team?", Asked("duration")),
+    ("Er timeprisen for forskere høyere enn 1000 kr?", None),
     ("We need data for the coming years, is the coverage higher now?", None),
     ("Vi har data fra 2020 og lurer på om vi kan endre søknaden?", None),
     # 'når' and 'when' that open a clause ask for no date
