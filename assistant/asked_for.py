@@ -13,6 +13,7 @@ whether a section gives one.
     asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
     asks_for("Hvorfor er NAV-opphold ekskludert?") -> Asked("reason");  gives(that, "Opphold gjennom NAV") -> False
     asks_for("Is the hourly rate lower for students?") -> Asked("differs");  gives(that, "NOK 1100,- eks. mva.") -> False
+    asks_for("Hva er søknadsfristen?") -> Asked("appdeadline");  gives(that, "Leveringsfrister ... 60 dager") -> False
     asks_for("Hvilket år kom artikkelen ut?") -> Asked("published");  gives(that, "Fra 1997 til d.d.") -> False
     asks_for("Hvilken paragraf gjelder?") -> Asked("paragraph");  gives(that, "helseregisterloven § 11") -> True
     asks_for("Kva avdeling har ansvaret?") -> Asked("department");  gives(that, "Helsedirektoratet er ...") -> False
@@ -63,7 +64,8 @@ class Asked:
 # timer"); the kind of days ("kalenderdager eller virkedager?") before a count of them; a month
 # before a year ("Fra hvilken måned i 1997 …?" wants a month, which a year does not give) and a
 # publication's year ("Hvilket år kom artikkelen ut?") before any year (the collection period's 1997
-# is no publication's); a cap or a discount on the price, the terms of payment ("Kan jeg betale med
+# is no publication's); a deadline to apply by ("Hva er søknadsfristen?") before a date, which any
+# deadline would give (the delivery deadlines are no deadline to apply by); a cap or a discount on the price, the terms of payment ("Kan jeg betale med
 # kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
 # how long data may be kept or are stored ("Hvor lenge kan vi beholde dataene?", "Hvor lenge lagres
 # dataene?") before a price and a span of time, a price before a span of time, and a span of time

@@ -234,8 +234,9 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Hva er søknadsfristen for NPR-data?", Asked("appdeadline")),
     ("Finst det ein frist for å søkje i år?", Asked("appdeadline")),
     ("Hva er fristen for levering?", Asked("date")),
-    # since when, from when: a year, a span or a 'når' clause answers it
-    ("Siden når har Helsedirektoratet vært databehandler?", Asked("date")),
+    # since when asks a year; from when a year, a span or a 'når' clause
+    ("Siden når har Helsedirektoratet vært databehandler?", Asked("year")),
+    ("Siden når finnes det registrerte data?", Asked("year")),
     ("Fra når teller fristen?", Asked("date")),
     ("are the 30 days counted as working days", Asked("days")),
     ("Which section within chapter 3 of the regulation covers linking?", Asked("paragraph")),
@@ -287,7 +288,6 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     # found by an independent review: a statement before the question's own clause, a rate of the
     # data, a bigger job, figures updated or adjusted for age ask what they asked before
     ("Våre kostnader er høyere enn forskernes, så hva er timeprisen?", None),
-    ("Since the fee is higher for companies than for universities, how many hours are billed at minimum?", Asked("price")),
     ("The price is the same for researchers and students I assume, but how long does delivery take?", Asked("duration")),
     ("Timeprisen er sikkert høyere for oss som privat firma, men hva er minimum antall timer som faktureres?", None),
     ("Hva er prisen for å få oppdaterte tall hvert år?", None),
@@ -318,6 +318,17 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Are patients included from when they are referred?", None),
     ("How long does delivery take, as working days are limited for our team?", Asked("duration")),
     ("Er timeprisen for forskere høyere enn 1000 kr?", None),
+    # found by a fourth review: the asker's own deadline, a round that is a process, every
+    # applicant, kinds of data and their sources, the asker's own body, "fortsatt" last
+    ("Kan vi få anonym statistikk før søknadsfristen vår?", Asked("date")),
+    ("When can we get the data before our grant application deadline?", Asked("date")),
+    ("Hva er fristen for å søke om data hvis vi vil ha dem innen 1. juni?", Asked("date")),
+    ("Må vi gjennom flere søknadsrunder hvis vi vil koble data fra flere kilder?", None),
+    ("Is the hourly rate the same for every applicant?", None),
+    ("Er timeprisen lik for samtlige søkere?", None),
+    ("Er prisen høyere for registerdata fra sykehus?", None),
+    ("Is the price the same for our university?", None),
+    ("Er prisen den samme for studenter fortsatt?", None),
     ("We need data for the coming years, is the coverage higher now?", None),
     ("Vi har data fra 2020 og lurer på om vi kan endre søknaden?", None),
     # 'når' and 'when' that open a clause ask for no date
@@ -620,6 +631,16 @@ def test_a_stated_change_gives_the_change_asked_for():
 ])
 def test_change_and_the_future_in_passing_ask_for_no_change(question):
     assert asks_for(question) != Asked("change")
+
+
+@pytest.mark.parametrize("question", [
+    # a statement of a group's price before the question asked (the clause rule)
+    "Since the fee is higher for companies than for universities, how many hours are billed at minimum?",
+    "Våre kostnader er høyere enn forskernes, så hva er timeprisen?",
+    "The price is the same for researchers and students I assume, but how long does delivery take?",
+])
+def test_a_groups_price_stated_before_the_question_asks_for_no_difference(question):
+    assert asks_for(question) != Asked("differs")
 
 
 def test_the_rankings_kind_answers_stay_bounded(assistant, monkeypatch):
