@@ -54,9 +54,9 @@ class Asked:
 
 
 # the kinds besides "count", in the order they are tried: a change to come or on a schedule before
-# anything ("Will the price go up next year?", "Is it adjusted every year?" ask for no price), and
-# whether the price differs for a group of askers or from what it was ("Is it lower for students?"),
-# then a reason ("Hvorfor koster det 1100?" asks
+# anything ("Will the price go up next year?", "Is the fee adjusted every year?" ask for no price), and
+# whether the price differs for a group of askers or from what it was ("Is the price lower for
+# students?"), then a reason ("Hvorfor koster det 1100?" asks
 # why, not what it costs), a rejection ("Do we pay if the application is rejected?" asks what then,
 # which the guidance never says), a percentage before a count ("Hvor mange prosent ..."); another
 # currency than NOK and the hours a request takes before a price and a count ("Hva er timeprisen i
