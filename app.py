@@ -458,7 +458,9 @@ def build_app(assistant: Assistant, feedback: FeedbackStore | None = None,
             button.click(ask_example(i), inputs=chat_in, **chat_out)
         for button in related:  # a related button asks about its section (its heading)
             button.click(respond, inputs=[button, *chat_in], **chat_out)
-        chatbot.like(on_like, inputs=[answers, lang], outputs=None, **private)
+        # every thumb counts: Gradio's default ("once") drops a vote clicked while another is still
+        # being stored, so two quick votes under load kept only the first
+        chatbot.like(on_like, inputs=[answers, lang], outputs=None, trigger_mode="multiple", **private)
         reset = dict(fn=lambda: ([], {}, "", *related_buttons(None)),
                      outputs=[chatbot, answers, context, related_heading, *related], **private)
         new_chat.click(**reset)

@@ -249,6 +249,14 @@ def test_thumbs_down_is_stored_without_personal_numbers(tmp_path):
     assert not any(ELEVEN_DIGITS.search(str(v).encode()) for v in row.values())
 
 
+def test_a_vote_clicked_while_another_is_stored_is_not_dropped(fresh, tmp_path):
+    # Gradio's default trigger mode ("once") ignores a like event while one is pending: two quick
+    # votes on a loaded machine kept only the first (the browser test lost the second)
+    demo = app.build_app(fresh, FeedbackStore(tmp_path / "feedback.sqlite3"))
+    likes = [d for d in demo.config["dependencies"] if any(t[1] == "like" for t in d["targets"])]
+    assert likes and all(d["trigger_mode"] == "multiple" for d in likes)
+
+
 def test_a_later_vote_replaces_the_earlier_one_and_withdrawing_deletes_it(tmp_path):
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     store.record(_answer(), True, session="s1", message=1)
