@@ -65,8 +65,8 @@ class Asked:
 # before a year ("Fra hvilken måned i 1997 …?" wants a month, which a year does not give) and a
 # publication's year ("Hvilket år kom artikkelen ut?") before any year (the collection period's 1997
 # is no publication's); a deadline to apply by ("Hva er søknadsfristen?") before a date, which any
-# deadline would give (the delivery deadlines are no deadline to apply by); a cap or a discount on the price, the terms of payment ("Kan jeg betale med
-# kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
+# deadline would give (the delivery deadlines are no deadline to apply by); a cap or a discount on
+# the price, the terms of payment ("Kan jeg betale med kort?"), an approval asked for ("How long does REK take?" asks about REK, not NPR's delivery) and
 # how long data may be kept or are stored ("Hvor lenge kan vi beholde dataene?", "Hvor lenge lagres
 # dataene?") before a price and a span of time, a price before a span of time, and a span of time
 # ("Hvor lang tid tar det?") before a date ("Når får vi data?"), and all three before what becomes
