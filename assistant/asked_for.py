@@ -137,8 +137,10 @@ def _patterns() -> dict[str, re.Pattern]:
     patterns["chapter_number"] = re.compile(_with_parts(data["chapter"]["number"], data["chapter"]["parts"]), re.I)
     patterns["chapter_elsewhere"] = re.compile(data["chapter"]["elsewhere"], re.I)
     patterns["subject_not"] = re.compile(data["subject_not"], re.I)
+    shared = {k: v for k, v in data.get("shared_parts", {}).items() if not k.startswith("_")}
     for kind in KINDS:
-        patterns[kind] = re.compile(_with_parts(data[kind]["asks"], data[kind].get("parts", {})), re.I)
+        parts = {**shared, **data[kind].get("parts", {})}  # a kind's own parts may use the shared ones
+        patterns[kind] = re.compile(_with_parts(data[kind]["asks"], parts), re.I)
         patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
         # words that look like the cue but ask for nothing: "Sorry for writing in English"
         patterns[f"{kind}_not"] = re.compile(data[kind].get("not", r"(?!)"), re.I)
