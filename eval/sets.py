@@ -41,7 +41,7 @@ from .perturb import greeted, slipped  # noqa: E402
 HERE = Path(__file__).parent
 # the blind sets, by their report name and folder (questions.jsonl and emails.jsonl in each); the
 # first five's aggregates were seen while the pipeline was tuned
-_FOLDERS = ["blind"] + [f"blind{n}" for n in range(2, 53)]
+_FOLDERS = ["blind"] + [f"blind{n}" for n in range(2, 54)]
 BLIND = {folder + (" (aggregate seen)" if n <= 5 else ""): HERE / folder for n, folder in enumerate(_FOLDERS, 1)}
 SETS = {"main (tuned on)": HERE / "questions.jsonl", "held-out (older)": HERE / "holdout.jsonl",
         "dev2 (fitted on)": HERE / "dev2.jsonl", "dev3 (fitted on)": HERE / "dev3.jsonl",
