@@ -13,6 +13,7 @@ whether a section gives one.
     asks_for("Is the form available in English?") -> Asked("language");  gives(that, "søknadsskjemaene") -> False
     asks_for("Hvorfor er NAV-opphold ekskludert?") -> Asked("reason");  gives(that, "Opphold gjennom NAV") -> False
     asks_for("Is the hourly rate lower for students?") -> Asked("differs");  gives(that, "NOK 1100,- eks. mva.") -> False
+    asks_for("Has the price gone up since last year?") -> Asked("changed");  gives(that, "NOK 1100,- eks. mva.") -> False
     asks_for("Hva er søknadsfristen?") -> Asked("appdeadline");  gives(that, "Leveringsfrister ... 60 dager") -> False
     asks_for("Hvilket år kom artikkelen ut?") -> Asked("published");  gives(that, "Fra 1997 til d.d.") -> False
     asks_for("Hvilken paragraf gjelder?") -> Asked("paragraph");  gives(that, "helseregisterloven § 11") -> True
@@ -53,8 +54,9 @@ class Asked:
     also: tuple[str, ...] = ()  # SUBJECTS the question names beside its kind, which the section must give too
 
 
-# the kinds besides "count", in the order they are tried: a change to come or on a schedule before
-# anything ("Will the price go up next year?", "Is the fee adjusted every year?" ask for no price), and
+# the kinds besides "count", in the order they are tried: a change to come, on a schedule or since
+# some time past before anything ("Will the price go up next year?", "Is the fee adjusted every
+# year?", "Has the price gone up since last year?" ask for no price), and
 # whether the price differs for a group of askers or from what it was ("Is the price lower for
 # students?"), then a reason ("Hvorfor koster det 1100?" asks
 # why, not what it costs), a rejection ("Do we pay if the application is rejected?" asks what then,
@@ -91,11 +93,12 @@ class Asked:
 # listing) are not subjects: "Hvor lang tid tar det å få tall per sykehus?" still asks for the
 # delivery time
 SUBJECTS = ("payment", "approval", "retention", "phone", "format", "remedy", "storage", "coding", "login")
-KINDS = ("change", "differs", "reason", "rejection", "percent", "currency", "hours", "frequency", "month",
-         "days", "published", "year", "limit", "exception", "payment", "approval", "retention",
-         "price", "duration", "appdeadline", "date", "afterwards", "author", "language", "purpose", "phone", "provision", "paragraph",
-         "chapter", "department", "definition", "format", "person", "remedy", "storage", "coding",
-         "login", "eligibility", "breakdown", "variable", "ranking", "listing")
+KINDS = ("change", "changed", "differs", "reason", "rejection", "percent", "currency", "hours",
+         "frequency", "month", "days", "published", "year", "limit", "exception", "payment",
+         "approval", "retention", "price", "duration", "appdeadline", "date", "afterwards",
+         "author", "language", "purpose", "phone", "provision", "paragraph", "chapter",
+         "department", "definition", "format", "person", "remedy", "storage", "coding", "login",
+         "eligibility", "breakdown", "variable", "ranking", "listing")
 
 
 # the action a span of time or a price is asked of: "tar det å …", "does it take to …", "koster det å …"

@@ -265,6 +265,18 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is the fee adjusted annually?", Asked("change")),
     # the article's year without "ut" ("den" alone may be the register: a year it has)
     ("Hvilket år kom artikkelen?", Asked("published")),
+    # ...or where it is from, when it was written, how old it is
+    ("Hvilket år er artikkelen fra?", Asked("published")),
+    ("Hvilket år ble artikkelen skrevet?", Asked("published")),
+    ("Kva år er artikkelen frå?", Asked("published")),
+    ("What year is the article from?", Asked("published")),
+    ("When was the article written?", Asked("published")),
+    ("How old is the article?", Asked("published")),
+    ("Artikkelen er fra hvilket år?", Asked("published")),
+    ("Fra hvilket år er artikkelen?", Asked("published")),
+    ("Hvilket år er artikelen fra?", Asked("published")),  # a typo
+    ("What is the year of the article?", Asked("published")),
+    ("Hvilket år er dataene fra?", Asked("year")),  # the data's years: the collection period
     ("Hvilket år kom den? Jeg tenker på NPR.", Asked("year")),
     ("Hvilket år kom den første dataen inn?", Asked("year")),  # data coming in: the collection period
     ("Registeret, hvilket år kom det i gang?", Asked("year")),
@@ -283,6 +295,46 @@ HELSENORGE = "For innsyn i egne helseopplysninger gå til Helsenorge. I tjeneste
     ("Is there a different price for companies?", Asked("differs")),
     ("Får studenter lavere pris?", Asked("differs")),
     ("Was the price different last year?", Asked("differs")),
+    # higher or lower than last year or some years ago, as 'the same' is; moved since some time past
+    ("Er prisen høyere enn i fjor?", Asked("differs")),
+    ("Is the price higher than last year?", Asked("differs")),
+    ("Var prisen høgare for tre år sidan?", Asked("differs")),
+    ("Was the fee higher in 2020?", Asked("differs")),
+    ("Er prisen lavere enn for 2 ar siden?", Asked("differs")),
+    ("Er timeprisen høyere enn 1000 kr som vi betalte i fjor?", None),  # a number: 1100 answers it
+    ("Has the price gone up since last year?", Asked("changed")),
+    ("Har prisen gått opp de siste årene?", Asked("changed")),
+    ("Har timeprisen endret seg siden 2020?", Asked("changed")),
+    ("Has the delivery time become shorter in recent years?", Asked("changed")),
+    ("Gikk timeprisen opp i fjor?", Asked("changed")),
+    ("Har dere økt prisen siden i fjor?", Asked("changed")),
+    ("Ble prisen endret i 2022?", Asked("changed")),
+    # found by an independent review: a change stated before the question or run into it, the
+    # asker's own costs, an action the asker takes, and the price as it still is ask no change
+    ("Prisen har økt siden i fjor, hva er den nå?", None),
+    ("Prisen har økt siden i fjor er den 1100 nå?", None),
+    ("Leveringstiden i andre registre har økt de siste årene - gjelder fortsatt 60 dager hos NPR?", None),
+    ("Our costs have gone up since last year. What is the hourly rate?", Asked("price")),
+    ("Our project costs increased last year and we need the hourly price for the new budget", Asked("price")),
+    ("Our fees to participants increased last year is NPR's hourly price NOK 1100?", Asked("price")),
+    ("What is the fee to adjust the extract we got last year?", Asked("price")),
+    ("Hvor lang er behandlingstiden hvis vi endrer søknaden fra i fjor?", Asked("duration")),
+    ("Er timeprisen fortsatt 1100 kr, eller har prisen økt siden i fjor?", None),
+    ("Has the price gone up since last year or is it still 1100?", None),
+    ("Er prisen fortsatt høyere enn i fjor?", None),
+    ("Jeg søkte i fjor og prisen var 1000 kr. Hva er den nå?", None),
+    # found by a second review: someone else's prices run into the question, a participle of the
+    # asker's extract, data over some years asked for, the year of the article's data, old data
+    ("The travel fees increased last year and we need the hourly price for the budget", Asked("price")),
+    ("Sykehusets priser gikk opp i fjor og jeg trenger timeprisen deres", None),
+    ("REK's processing time increased last year so we need NPR's delivery deadline", Asked("duration")),
+    ("Er timeprisen 1100 for uttrekk som ble endret i fjor?", None),
+    ("Øker leveringstiden hvis vi ber om data fra de siste 25 årene?", None),
+    ("Fra hvilket år er artikkelens data?", Asked("year")),
+    ("From what year is the article's register data?", Asked("year")),
+    ("Hvor gammel er artikkelen sin datakilde?", None),
+    ("Is the hourly fee higher for data older than 10 years ago?", Asked("price")),
+    ("Kan dere si om prisen har økt siden i fjor?", Asked("changed")),  # asked inside a request
     ("Justeres timeprisen årlig?", Asked("change")),
     ("Blir prisen indeksregulert?", Asked("change")),
     # found by an independent review: a statement before the question's own clause, a rate of the
@@ -527,6 +579,8 @@ def test_the_decision_declines_a_number_the_section_lacks_however_close_it_is():
     "Is the hourly rate cheaper for students than for companies?",
     "Får kommunen lavere pris enn forskere?",
     "Var timeprisen den same for fem år sidan?",
+    "Er prisen høyere enn i fjor?", "Has the price gone up since last year?", "Gikk timeprisen opp i fjor?",
+    "Hvilket år er artikkelen fra?",  # not the collection period's 1997
     "Is the hourly rate of NOK 1100 adjusted every year?",
     "Fra hvilken måned i 1997 starter dataene i NPR?",  # a year, no month
     "Hvilket telefonnummer kan jeg ringe hvis jeg har spørsmål om søknaden?",  # an e-mail address, no number
@@ -590,6 +644,10 @@ def test_the_assistant_declines_a_fact_the_section_does_not_give(assistant, ques
     ("Fra når begynner behandlingstiden å løpe?", "komplett søknad er mottatt"),
     ("Siden når har NPR samlet inn data?", "1997"),
     ("Våre kostnader er høyere enn forskernes, så hva er timeprisen?", "1100"),  # context, then the question
+    ("Er timeprisen fortsatt 1100 kr, eller har prisen økt siden i fjor?", "1100"),  # the price as it is
+    ("Fra hvilket år er artikkelens data?", "1997"),  # the year of its data, not of the article
+    ("Sykehusets priser gikk opp i fjor og jeg trenger timeprisen deres", "1100"),
+    ("Our project costs increased last year and we need the hourly price for the new budget", "1100"),
     ("Hvor lang tid tar det å få anonym statistikk?", "30 dager"),
     ("Is anonymous data delivered faster than identifiable data?", "30 dager"),
     ("Hvilken paragraf i helseregisterloven er NPR hjemlet i?", "§ 11"),
@@ -617,6 +675,8 @@ def test_a_section_holding_the_kind_asked_for_wins_a_near_tie(assistant):
 def test_a_stated_change_gives_the_change_asked_for():
     assert gives(Asked("change"), "Prisen økes fra 1. januar 2027 til NOK 1200.")
     assert not gives(Asked("change"), "Pris per time NOK 1100,- eks. mva.")
+    assert gives(Asked("changed"), "Prisen økes fra 1. januar 2027 til NOK 1200.")
+    assert not gives(Asked("changed"), "Pris per time NOK 1100,- eks. mva.")
 
 
 @pytest.mark.parametrize("question", [
