@@ -63,3 +63,24 @@ def test_the_command_writes_the_file_once_and_a_dry_run_writes_nothing(tmp_path,
     assert "Pris: expected nb:/nn:/en: lists" in capsys.readouterr().err
     writer.write_text('sections:\n  "Pris":\n    de:\n      - "Was kostet es?"\n', encoding="utf-8")
     assert main([str(writer), str(examples)]) == 2  # a language the assistant does not read
+
+
+class _Words:
+    """A stand-in embedder: a question's vector counts the words of a small vocabulary."""
+    VOCAB = ("søker", "data", "pasientregisteret", "kommunalt", "rabatt", "minnepinne")
+
+    def embed_queries(self, texts):
+        import numpy as np
+        return np.array([[fold(t).split().count(w) + 0.01 for w in map(fold, self.VOCAB)] for t in texts])
+
+
+def test_an_out_of_scope_question_close_in_meaning_to_an_in_scope_example_is_left_out():
+    from merge_examples import close_to_scope
+    text = FILE.replace('      - "Hva koster et uttrekk?"', '      - "Hvordan søker jeg om data fra pasientregisteret?"')
+    new = [("", "nb", "Hvordan søker jeg om data fra kommunalt pasientregisteret?"),  # a register's name apart
+           ("", "nb", "Kan jeg få data på minnepinne?"),                              # far from any
+           ("Pris", "nb", "Hvordan søker jeg om data fra pasientregisteret, og hva koster det?")]  # in scope: kept
+    kept, left = close_to_scope(new, text, 0.8, _Words())
+    assert kept == new[1:]
+    assert len(left) == 1 and "kommunalt" in left[0] and "Søknad" not in left[0] and "(Pris)" in left[0]
+    assert close_to_scope(new, text, 0.999, _Words()) == (new, [])  # a stricter cut keeps it
