@@ -12,8 +12,8 @@ the other way round) is left out too and listed: two writers disagree, and a per
 Headings the document lacks are reported by the assistant when it loads the file, as for any edit.
 
 With `--close-to-scope CUT` an out-of-scope question as close in meaning to an in-scope example of
-the file as CUT (cosine of the bundled multilingual-e5-small's query vectors; 0.945 leaves out the
-nearest tenth of a writer's near-misses) is left out and listed too: "Korleis søkjer eg om data frå
+the file as CUT (cosine of the bundled multilingual-e5-small's query vectors; 0.945 left out
+18 of one writer's 132 near-misses) is left out and listed too: "Korleis søkjer eg om data frå
 Kommunalt pasient- og brukarregister?" differs from the answerable "Hvordan søker jeg om data fra
 pasientregisteret?" by a register's name only, and as an out-of-scope example it made the assistant
 decline the plain question (development sets, forty-fifth session: a writer's 132 out-of-scope
