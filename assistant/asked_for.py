@@ -144,7 +144,7 @@ def _patterns() -> dict[str, re.Pattern]:
     for kind in KINDS:
         parts = {**shared, **data[kind].get("parts", {})}  # a kind's own parts may use the shared ones
         patterns[kind] = re.compile(_with_parts(data[kind]["asks"], parts), re.I)
-        patterns[f"{kind}_gives"] = re.compile(data[kind]["gives"], re.I)
+        patterns[f"{kind}_gives"] = re.compile(_with_parts(data[kind]["gives"], shared), re.I)
         # words that look like the cue but ask for nothing: "Sorry for writing in English"
         patterns[f"{kind}_not"] = re.compile(data[kind].get("not", r"(?!)"), re.I)
     return patterns

@@ -114,9 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     total = len(new)
     if args.close_to_scope is not None:
         from assistant.embedding import load_embedder
+        from assistant.errors import AssistantError
         from assistant.settings import offline_environment
         offline_environment()
-        new, close = close_to_scope(new, text, args.close_to_scope, load_embedder())
+        try:
+            new, close = close_to_scope(new, text, args.close_to_scope, load_embedder())
+        except AssistantError as exc:  # no model to compare with: say so, write nothing
+            print(f"merge_examples: --close-to-scope needs the model: {exc}", file=sys.stderr)
+            return 2
     merged, added, dropped, conflicts = merge(new, text)
     conflicts = close + conflicts
     for line in conflicts:

@@ -84,3 +84,18 @@ def test_an_out_of_scope_question_close_in_meaning_to_an_in_scope_example_is_lef
     assert kept == new[1:]
     assert len(left) == 1 and "kommunalt" in left[0] and "Søknad" not in left[0] and "(Pris)" in left[0]
     assert close_to_scope(new, text, 0.999, _Words()) == (new, [])  # a stricter cut keeps it
+
+
+def test_close_to_scope_without_a_model_says_so_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    from assistant import embedding
+    from assistant.errors import ModelError
+
+    def missing(*_):
+        raise ModelError("no model at /nowhere")
+    monkeypatch.setattr(embedding, "load_embedder", missing)
+    writer, examples = tmp_path / "writer.yaml", tmp_path / "x.questions.yaml"
+    writer.write_text('out_of_scope:\n  nb:\n    - "Kan jeg få data på minnepinne?"\n', encoding="utf-8")
+    examples.write_text(FILE, encoding="utf-8")
+    assert main([str(writer), str(examples), "--close-to-scope", "0.9"]) == 2
+    assert "needs the model" in capsys.readouterr().err
+    assert examples.read_text(encoding="utf-8") == FILE
